@@ -1,0 +1,1 @@
+"""The pooled equipment fleet: inventory, reservations and loans."""

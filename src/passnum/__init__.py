@@ -1,0 +1,1 @@
+"""passnum: pass numériques and the pooled equipment fleet of a département."""

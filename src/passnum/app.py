@@ -1,0 +1,74 @@
+"""The Litestar application: every app's routes, auth, CSRF, templates and errors wired once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from piccolo.engine import engine_finder
+
+from passnum.auth import PUBLIC, access_guard
+from passnum.auth.middleware import PassnumAuthenticationMiddleware
+from passnum.db import close_pool, open_pool
+from passnum.errors import EXCEPTION_HANDLERS
+from passnum.routes import route_handlers
+from passnum.settings import get_settings
+
+PACKAGE_DIR = Path(__file__).parent
+ROOT_DIR = PACKAGE_DIR.parents[1]
+TEMPLATE_DIRS = [
+    PACKAGE_DIR / "templates",
+    ROOT_DIR / "vouchers" / "templates",
+    ROOT_DIR / "equipment" / "templates",
+]
+
+
+async def _open_database() -> None:
+    await open_pool(engine_finder(), get_settings().db_pool_size)
+
+
+async def _close_database() -> None:
+    await close_pool(engine_finder())
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    return Litestar(
+        route_handlers=[
+            *route_handlers(),
+            create_static_files_router(
+                path="/static", directories=[PACKAGE_DIR / "static"], opt=PUBLIC
+            ),
+        ],
+        guards=[access_guard],
+        middleware=[
+            DefineMiddleware(PassnumAuthenticationMiddleware, exclude=["^/static/", "^/schema"])
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="passnum_csrf",
+            cookie_secure=settings.https,
+            cookie_samesite="lax",
+            exclude=["/api/"],
+        ),
+        template_config=TemplateConfig(
+            directory=[d for d in TEMPLATE_DIRS if d.exists()], engine=JinjaTemplateEngine
+        ),
+        openapi_config=OpenAPIConfig(
+            title="passnum API",
+            version="1",
+            description="Pass numériques et parc de matériel mutualisé. "
+            "Authentification : `Authorization: Bearer <jeton>` (voir `passnum token create`).",
+            path="/schema",
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_startup=[_open_database],
+        on_shutdown=[_close_database],
+        request_max_body_size=10 * 1024 * 1024,
+    )

@@ -1,0 +1,46 @@
+"""Authentication: bearer tokens on the JSON API, server-side sessions on pages.
+
+The API ignores session cookies on purpose: it then needs no CSRF token, and a page can never be
+tricked into calling it with the visitor's cookie.
+"""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from piccolo_api.session_auth.tables import SessionsBase
+
+from passnum.auth.actor import load_actor
+from passnum.auth.tokens import user_id_for_token
+
+SESSION_COOKIE = "passnum_session"
+
+
+class PassnumAuthenticationMiddleware(AbstractAuthenticationMiddleware):
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        if connection.scope["path"].startswith("/api/"):
+            return await self._from_bearer(connection)
+        token = connection.cookies.get(SESSION_COOKIE)
+        if token:
+            user_id = await SessionsBase.get_user_id(token)
+            if user_id is not None:
+                actor = await load_actor(user_id)
+                if actor is not None:
+                    return AuthenticationResult(user=actor, auth=token)
+        return AuthenticationResult(user=None, auth=None)
+
+    async def _from_bearer(self, connection: ASGIConnection) -> AuthenticationResult:
+        header = connection.headers.get("authorization", "")
+        if not header:
+            return AuthenticationResult(user=None, auth=None)
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthorizedException(
+                "En-tête Authorization invalide : utilisez « Bearer <jeton> »."
+            )
+        user_id = await user_id_for_token(token.strip())
+        actor = await load_actor(user_id) if user_id is not None else None
+        if actor is None:
+            raise NotAuthorizedException("Jeton inconnu, révoqué ou compte désactivé.")
+        return AuthenticationResult(user=actor, auth="bearer")

@@ -1,0 +1,140 @@
+"""The `passnum` command: serve, migrate, demo, users and tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable
+from typing import TypeVar
+
+import click
+
+from passnum.errors import DomainError
+
+T = TypeVar("T")
+
+
+def run(coro: Awaitable[T]) -> T:
+    """Run one async service call, turning refusals into a clear message and exit code 1."""
+    try:
+        return asyncio.run(coro)  # type: ignore[arg-type]
+    except DomainError as error:
+        click.echo(f"Erreur : {error.message}", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """passnum: pass numériques et parc de matériel mutualisé."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web application and the API."""
+    import uvicorn
+
+    from passnum.security import refuse_unsafe_production
+
+    refuse_unsafe_production()
+    uvicorn.run(
+        "passnum.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@main.command()
+def migrate() -> None:
+    """Create or update the database schema (Piccolo migrations, both engines)."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = asyncio.run(run_forwards("all"))
+    if not result.success:
+        click.echo(f"Erreur de migration : {result.message}", err=True)
+        sys.exit(1)
+    click.echo("Base de données à jour.")
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo territory (safe to run again) and print the demo logins."""
+    from passnum.demo import load_demo
+
+    accounts = run(load_demo())
+    click.echo("Données de démonstration chargées. Comptes :")
+    for role, email, password in accounts:
+        click.echo(f"  {role:<12} {email:<36} mot de passe : {password}")
+
+
+@main.group()
+def user() -> None:
+    """Manage user accounts."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--organisation-id", type=int, required=True)
+@click.option(
+    "--role", type=click.Choice(["staff", "funder", "prescriber", "site_agent"]), required=True
+)
+@click.option("--password", default=None, help="Asked interactively when omitted.")
+def user_create(email: str, organisation_id: int, role: str, password: str | None) -> None:
+    """Create a user belonging to an organisation with a role."""
+    from passnum.organisations import create_user
+
+    password = (
+        password
+        or os.environ.get("PASSNUM_NEW_PASSWORD")
+        or click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    )
+    created = run(create_user(email, password, organisation_id, role))
+    click.echo(f"Compte créé : {created.email} ({role}).")
+
+
+@user.command("deactivate")
+@click.argument("email")
+def user_deactivate(email: str) -> None:
+    """Deactivate a user: their sessions end and their tokens stop working."""
+    from passnum.organisations import deactivate_by_email
+
+    run(deactivate_by_email(email))
+    click.echo(f"Compte désactivé : {email}.")
+
+
+@main.group()
+def token() -> None:
+    """API tokens for machine clients."""
+
+
+@token.command("create")
+@click.argument("email")
+@click.option("--label", default="", help="What the token is for.")
+def token_create(email: str, label: str) -> None:
+    """Print a new API token for EMAIL (shown once; only its hash is stored)."""
+    from passnum.auth.tokens import create_token
+
+    click.echo(run(create_token(email, label)))
+
+
+@token.command("revoke")
+@click.argument("token_or_email")
+def token_revoke(token_or_email: str) -> None:
+    """Revoke one token, or every token of a user when given an e-mail."""
+    from passnum.auth.tokens import revoke_all_tokens, revoke_token
+
+    if "@" in token_or_email:
+        count = run(revoke_all_tokens(token_or_email))
+        click.echo(f"{count} jeton(s) révoqué(s).")
+    elif run(revoke_token(token_or_email)):
+        click.echo("Jeton révoqué.")
+    else:
+        click.echo("Erreur : jeton inconnu ou déjà révoqué.", err=True)
+        sys.exit(1)

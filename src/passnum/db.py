@@ -1,0 +1,34 @@
+"""Database engines: SQLite embedded by default, PostgreSQL when a URL is given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+
+def make_engine(database_url: str, sqlite_path: Path) -> Engine:
+    """PostgreSQL for a postgres:// URL, otherwise a SQLite file (created on first use)."""
+    if database_url.startswith(("postgres://", "postgresql://")):
+        return PostgresEngine(config={"dsn": database_url})
+    if database_url.startswith("sqlite:///"):
+        sqlite_path = Path(database_url.removeprefix("sqlite:///"))
+    sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    # A generous busy timeout lets several worker processes share the file.
+    return SQLiteEngine(path=str(sqlite_path), timeout=30)
+
+
+async def open_pool(engine: Engine, max_size: int) -> None:
+    """Start PostgreSQL's connection pool (without it every query opens a connection)."""
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(max_size=max_size)
+    elif isinstance(engine, SQLiteEngine):
+        # WAL lets readers and one writer work at once across worker processes.
+        await engine._run_in_new_connection("PRAGMA journal_mode=WAL")
+
+
+async def close_pool(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()

@@ -1,0 +1,181 @@
+"""The demo territory, modelled on the Manche (seeds): idempotent, safe to load twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from piccolo.apps.user.tables import BaseUser
+from stdnum import luhn
+
+from passnum.organisations import OrganisationInput, create_organisation, create_user
+from passnum.tables import Organisation, Role
+
+# (commune, INSEE code, postcode); Terre-et-Marais is the 50th permanence (Sainteny).
+COMMUNES = [
+    ("Saint-Lô", "50502", "50000"),
+    ("Cherbourg-en-Cotentin", "50129", "50100"),
+    ("Coutances", "50147", "50200"),
+    ("Avranches", "50025", "50300"),
+    ("Granville", "50218", "50400"),
+    ("Valognes", "50615", "50700"),
+    ("Carentan-les-Marais", "50099", "50500"),
+    ("Villedieu-les-Poêles-Rouffigny", "50639", "50800"),
+    ("Pontorson", "50410", "50170"),
+    ("Mortain-Bocage", "50359", "50140"),
+    ("Périers", "50394", "50190"),
+    ("Saint-Hilaire-du-Harcouët", "50484", "50600"),
+    ("Torigny-les-Villes", "50601", "50160"),
+    ("La Haye", "50236", "50250"),
+    ("Brécey", "50074", "50370"),
+    ("Saint-James", "50487", "50240"),
+    ("Lessay", "50267", "50430"),
+    ("Agon-Coutainville", "50003", "50230"),
+    ("Bricquebec-en-Cotentin", "50082", "50260"),
+    ("Les Pieux", "50402", "50340"),
+    ("La Hague", "50041", "50440"),
+    ("Barneville-Carteret", "50031", "50270"),
+    ("Sainte-Mère-Église", "50523", "50480"),
+    ("Percy-en-Normandie", "50393", "50410"),
+    ("Gavray-sur-Sienne", "50197", "50450"),
+    ("Cerisy-la-Salle", "50110", "50210"),
+    ("Marigny-le-Lozon", "50292", "50570"),
+    ("Tessy-Bocage", "50592", "50420"),
+    ("Condé-sur-Vire", "50139", "50890"),
+    ("Terre-et-Marais", "50564", "50500"),
+]
+SLOTS = ["lundi matin", "mardi après-midi", "mercredi matin", "jeudi après-midi", "vendredi matin"]
+DEMO_PASSWORD = "demo-passnum"  # noqa: S105 - printed by `passnum demo`; refused in production
+
+
+@dataclass
+class DemoTerritory:
+    operator_id: int = 0
+    funder_ids: list[int] = field(default_factory=list)
+    prescriber_ids: list[int] = field(default_factory=list)
+    site_ids: list[int] = field(default_factory=list)
+    borrower_ids: list[int] = field(default_factory=list)
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def demo_siret(n: int) -> str:
+    """A valid (Luhn) but fictitious SIRET for demo site number n."""
+    siren = f"9990{n:04d}"
+    siren += luhn.calc_check_digit(siren)
+    body = f"{siren}0001"
+    return body + luhn.calc_check_digit(body)
+
+
+async def _organisation(data: OrganisationInput) -> int:
+    existing = (
+        await Organisation.select(Organisation.id).where(Organisation.name == data.name).first()
+    )
+    if existing:
+        return existing["id"]
+    return (await create_organisation(data)).id
+
+
+async def _account(email: str, organisation_id: int, role: Role, territory: DemoTerritory) -> None:
+    if not await BaseUser.exists().where(BaseUser.email == email):
+        await create_user(email, DEMO_PASSWORD, organisation_id, role)
+    territory.accounts.append((role.value, email, DEMO_PASSWORD))
+
+
+async def load_territory() -> DemoTerritory:
+    t = DemoTerritory()
+    t.operator_id = await _organisation(
+        OrganisationInput(
+            name="Département de la Manche",
+            kind="département",
+            siret=demo_siret(0),
+            address="98 route de Candol",
+            commune="Saint-Lô",
+            insee_code="50502",
+            postcode="50000",
+            phone="02 33 05 55 50",
+            email="inclusion.numerique@manche.example",
+            roles=["operator", "funder", "borrower"],
+        )
+    )
+    t.funder_ids.append(t.operator_id)
+    for name, kind, roles in [
+        ("CAF de la Manche", "CAF", ["prescriber", "funder"]),
+        ("CPAM de la Manche", "CPAM", ["prescriber", "funder"]),
+        ("MSA Côtes Normandes", "MSA", ["prescriber"]),
+        ("CCAS de Saint-Lô", "CCAS", ["prescriber"]),
+        ("Centre médico-social de Coutances", "CMS", ["prescriber"]),
+    ]:
+        org_id = await _organisation(
+            OrganisationInput(
+                name=name,
+                kind=kind,
+                commune="Saint-Lô",
+                insee_code="50502",
+                postcode="50000",
+                roles=roles,
+            )
+        )
+        t.prescriber_ids.append(org_id)
+        if "funder" in roles:
+            t.funder_ids.append(org_id)
+    n = 0
+    for i, commune in enumerate(COMMUNES):
+        kinds = [("mairie", f"Mairie de {commune[0]}")]
+        if i < 10:
+            kinds.append(("CMS", f"Centre médico-social de {commune[0]}"))
+        if 10 <= i < 20:
+            kinds.append(("bibliothèque", f"Bibliothèque de {commune[0]}"))
+        for kind, name in kinds:
+            n += 1
+            slot = "mercredi matin" if commune[0] == "Terre-et-Marais" else SLOTS[n % len(SLOTS)]
+            data = OrganisationInput(
+                name=name,
+                kind=kind,
+                siret=demo_siret(n),
+                address="Place de la Mairie",
+                commune=commune[0],
+                insee_code=commune[1],
+                postcode=commune[2],
+                phone="02 33 00 00 00",
+                roles=["site"],
+                site_status="qualified",
+            )
+            org_id = await _organisation(data)
+            await Organisation.update({Organisation.opening_slots: slot}).where(
+                (Organisation.id == org_id) & (Organisation.opening_slots == "")
+            )
+            t.site_ids.append(org_id)
+    for commune in COMMUNES[26:29]:
+        mairie = f"Mairie de {commune[0]}"
+        await Organisation.update({Organisation.is_borrower: True}).where(
+            Organisation.name == mairie
+        )
+        row = await Organisation.select(Organisation.id).where(Organisation.name == mairie).first()
+        t.borrower_ids.append(row["id"])
+    await _account("agent@demo.passnum.fr", t.operator_id, Role.staff, t)
+    await _account("financeur@demo.passnum.fr", t.prescriber_ids[0], Role.funder, t)
+    await _account("prescriptrice@demo.passnum.fr", t.prescriber_ids[4], Role.prescriber, t)
+    await _account("ccas@demo.passnum.fr", t.prescriber_ids[3], Role.prescriber, t)
+    await _account(
+        "mairie.sainteny@demo.passnum.fr",
+        await _site_id("Mairie de Terre-et-Marais"),
+        Role.site_agent,
+        t,
+    )
+    await _account(
+        "bibliotheque.periers@demo.passnum.fr",
+        await _site_id("Bibliothèque de Périers"),
+        Role.site_agent,
+        t,
+    )
+    return t
+
+
+async def _site_id(name: str) -> int:
+    row = await Organisation.select(Organisation.id).where(Organisation.name == name).first()
+    return row["id"]
+
+
+async def load_demo() -> list[tuple[str, str, str]]:
+    """Load everything the demo shows; returns (role, e-mail, password) of the demo accounts."""
+    territory = await load_territory()
+    return territory.accounts

@@ -1,0 +1,108 @@
+"""Domain errors with stable codes, and the handlers that show them as JSON or as a French page.
+
+Every app raises :class:`DomainError` (or a subclass) with a code from its own fixed set; the API
+answers ``{"error": code, "message": "…"}`` and pages show the French message with what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+logger = logging.getLogger("passnum")
+
+
+class DomainError(Exception):
+    """A refusal the user can act on: a stable code, a French message and an HTTP status."""
+
+    def __init__(self, code: str, message: str, status_code: int = 400, **extra: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status_code = status_code
+        self.extra = extra
+
+
+# Stable codes and French messages for the framework's own refusals.
+HTTP_CODES: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "La requête est mal formée."),
+    401: ("unauthorized", "Vous devez vous connecter pour accéder à cette page."),
+    403: ("forbidden", "Vous n'avez pas accès à cette page ou à cette action."),
+    404: ("not_found", "Cette page n'existe pas."),
+    405: ("method_not_allowed", "Cette action n'est pas possible ici."),
+    413: ("too_large", "La requête est trop volumineuse."),
+    429: ("rate_limited", "Trop de tentatives. Patientez un moment puis réessayez."),
+    500: (
+        "internal",
+        "Une erreur inattendue s'est produite. Réessayez ; si elle persiste, contactez le support.",
+    ),
+    503: ("unavailable", "Le service est momentanément indisponible."),
+}
+CSRF_MESSAGE = "Le formulaire a expiré ou n'est pas valide. Rechargez la page, puis recommencez."
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _respond(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    if is_api(request):
+        body = {"error": code, "message": message, **(extra or {})}
+        return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
+    return Template(
+        template_name="passnum/error.html",
+        context={"status": status, "code": code, "message": message, **(extra or {})},
+        status_code=status,
+        media_type=MediaType.HTML,
+        headers=headers,
+    )
+
+
+def domain_error_handler(request: Request, exc: DomainError) -> Response:
+    return _respond(request, exc.status_code, exc.code, exc.message, exc.extra)
+
+
+def http_error_handler(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if isinstance(exc, NotAuthorizedException) and not is_api(request):
+        return Redirect(path=f"/login?next={request.url.path}")
+    code, message = HTTP_CODES.get(status, ("error", "La requête n'a pas pu aboutir."))
+    extra: dict[str, Any] = {}
+    if isinstance(exc, ValidationException):
+        code, message = "invalid", "Certaines données sont invalides ou manquantes."
+        if isinstance(exc.extra, list):
+            extra["details"] = [
+                {"key": e.get("key"), "message": e.get("message")}
+                for e in exc.extra
+                if isinstance(e, dict)
+            ]
+    elif status == 403 and "csrf" in str(exc.detail).lower():
+        code, message = "csrf_failed", CSRF_MESSAGE
+    elif status == 400 and exc.detail and "json" in str(exc.detail).lower():
+        code, message = "malformed_json", "Le corps de la requête n'est pas un JSON valide."
+    return _respond(request, status, code, message, extra, headers=exc.headers)
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:
+    logger.exception("Unhandled error on %s %s", request.method, request.url.path)
+    code, message = HTTP_CODES[500]
+    return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR, code, message)
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: domain_error_handler,
+    HTTPException: http_error_handler,
+    Exception: internal_error_handler,
+}

@@ -1,0 +1,157 @@
+"""Organisations and their people: the rules for creating, validating and deactivating them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo_api.session_auth.tables import SessionsBase
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siret as siret_number
+
+from passnum.errors import DomainError
+from passnum.tables import Membership, Organisation, Role
+
+ORG_ROLES = ("operator", "funder", "prescriber", "site", "borrower")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+@dataclass
+class OrganisationInput:
+    name: str
+    kind: str = "association"
+    siret: str | None = None
+    address: str = ""
+    commune: str = ""
+    insee_code: str = ""
+    postcode: str = ""
+    phone: str = ""
+    email: str = ""
+    roles: list[str] = field(default_factory=list)
+    site_status: str = ""
+
+
+def _invalid(field_name: str, message: str) -> DomainError:
+    return DomainError("invalid", message, 422, field=field_name)
+
+
+def clean_organisation(data: OrganisationInput) -> dict[str, Any]:
+    """Validated column values for an organisation, or DomainError naming the faulty field."""
+    values = asdict(data)
+    values["name"] = data.name.strip()
+    if not values["name"]:
+        raise _invalid("name", "Le nom de l'organisation est obligatoire.")
+    siret = (data.siret or "").replace(" ", "").strip()
+    if siret:
+        try:
+            siret = siret_number.validate(siret)
+        except StdnumError as exc:
+            raise _invalid("siret", f"Le SIRET « {data.siret} » n'est pas valide.") from exc
+    values["siret"] = siret or None
+    insee = data.insee_code.strip().upper()
+    if insee and not INSEE_RE.match(insee):
+        raise _invalid("insee_code", "Le code INSEE doit compter 5 caractères (ex. 50502).")
+    values["insee_code"] = insee
+    if data.postcode.strip() and not re.fullmatch(r"\d{5}", data.postcode.strip()):
+        raise _invalid("postcode", "Le code postal doit compter 5 chiffres.")
+    email = data.email.strip().lower()
+    if email and not EMAIL_RE.match(email):
+        raise _invalid("email", "L'adresse e-mail n'est pas valide.")
+    values["email"] = email
+    unknown = set(data.roles) - set(ORG_ROLES)
+    if unknown:
+        raise _invalid("roles", f"Rôle inconnu : {', '.join(sorted(unknown))}.")
+    for role in ORG_ROLES:
+        values[f"is_{role}"] = role in data.roles
+    del values["roles"]
+    if data.site_status not in ("", "qualified", "suspended"):
+        raise _invalid("site_status", "Statut de site inconnu.")
+    if "site" in data.roles and not data.site_status:
+        values["site_status"] = "qualified"
+    return values
+
+
+async def create_organisation(data: OrganisationInput) -> Organisation:
+    values = clean_organisation(data)
+    if values["siret"] and await Organisation.exists().where(Organisation.siret == values["siret"]):
+        raise DomainError("duplicate_siret", "Une organisation avec ce SIRET existe déjà.", 409)
+    organisation = Organisation(**values)
+    await organisation.save()
+    return organisation
+
+
+async def get_organisation(organisation_id: int) -> Organisation:
+    organisation = await Organisation.objects().get(Organisation.id == organisation_id)
+    if organisation is None:
+        raise DomainError("not_found", "Organisation introuvable.", 404)
+    return organisation
+
+
+def organisation_roles(organisation: Organisation) -> list[str]:
+    return [role for role in ORG_ROLES if getattr(organisation, f"is_{role}")]
+
+
+ROLE_NEEDS = {
+    Role.staff: "operator",
+    Role.funder: "funder",
+    Role.prescriber: "prescriber",
+    Role.site_agent: "site",
+}
+
+
+async def create_user(
+    email: str,
+    password: str,
+    organisation_id: int,
+    role: Role | str,
+    first_name: str = "",
+    last_name: str = "",
+) -> BaseUser:
+    """A new active user who belongs to one organisation with one role."""
+    email = email.strip().lower()
+    role = Role(role)
+    if not EMAIL_RE.match(email):
+        raise _invalid("email", "L'adresse e-mail n'est pas valide.")
+    organisation = await get_organisation(organisation_id)
+    if not getattr(organisation, f"is_{ROLE_NEEDS[role]}"):
+        raise _invalid(
+            "role", f"{organisation.name} n'a pas le rôle requis pour des comptes « {role.value} »."
+        )
+    if await BaseUser.exists().where(BaseUser.email == email):
+        raise DomainError("duplicate_email", "Un compte existe déjà avec cette adresse.", 409)
+    try:
+        user = await BaseUser.create_user(
+            username=email,
+            password=password,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            active=True,
+        )
+    except ValueError as exc:
+        raise _invalid("password", "Le mot de passe doit compter de 6 à 128 caractères.") from exc
+    await Membership(user=user.id, organisation=organisation_id, role=role.value).save()
+    return user
+
+
+async def set_user_active(user_id: int, active: bool) -> None:
+    """Deactivating a user also ends their sessions; their tokens stop working at once."""
+    updated = (
+        await BaseUser.update({BaseUser.active: active})
+        .where(BaseUser.id == user_id)
+        .returning(BaseUser.id)
+    )
+    if not updated:
+        raise DomainError("not_found", "Utilisateur introuvable.", 404)
+    if not active:
+        await SessionsBase.delete().where(SessionsBase.user_id == user_id)
+
+
+async def deactivate_by_email(email: str) -> None:
+    user = await BaseUser.select(BaseUser.id).where(BaseUser.email == email.strip().lower()).first()
+    if user is None:
+        raise DomainError("unknown_user", f"Aucun utilisateur avec l'adresse {email}.", 404)
+    await set_user_active(user["id"], False)

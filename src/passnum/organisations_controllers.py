@@ -1,0 +1,249 @@
+"""Organisations and users: JSON API and the staff pages that manage them."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Redirect, Template
+from piccolo.apps.user.tables import BaseUser
+
+from passnum import organisations as orgs
+from passnum import schemas
+from passnum.auth import Actor, roles
+from passnum.errors import DomainError
+from passnum.tables import Membership, Organisation, Role
+
+ALL_ROLES = roles(*Role)
+
+
+def to_schema(org: Organisation) -> schemas.Organisation:
+    return schemas.Organisation(
+        id=org.id,
+        name=org.name,
+        kind=org.kind,
+        siret=org.siret,
+        address=org.address,
+        commune=org.commune,
+        insee_code=org.insee_code,
+        postcode=org.postcode,
+        phone=org.phone,
+        email=org.email,
+        roles=orgs.organisation_roles(org),
+        site_status=org.site_status,
+    )
+
+
+async def _users_with_memberships(where=None) -> list[schemas.User]:
+    query = BaseUser.select(BaseUser.id, BaseUser.email, BaseUser.active).order_by(BaseUser.email)
+    users = await (query.where(where) if where is not None else query)
+    ids = [u["id"] for u in users]
+    rows = (
+        await Membership.select(
+            Membership.user,
+            Membership.organisation.id,
+            Membership.organisation.name,
+            Membership.role,
+        ).where(Membership.user.is_in(ids))
+        if ids
+        else []
+    )
+    by_user: dict[int, list[schemas.Membership]] = {}
+    for r in rows:
+        by_user.setdefault(r["user"], []).append(
+            schemas.Membership(r["organisation.id"], r["organisation.name"], r["role"])
+        )
+    return [schemas.User(u["id"], u["email"], u["active"], by_user.get(u["id"], [])) for u in users]
+
+
+class MeController(Controller):
+    path = "/api/v1/me"
+    tags = ["comptes"]
+    opt = ALL_ROLES
+
+    @get("/", summary="L'utilisateur authentifié et ses rattachements")
+    async def me(self, request: Request) -> schemas.Me:
+        actor: Actor = request.user
+        return schemas.Me(
+            id=actor.user_id,
+            email=actor.email,
+            name=actor.display_name,
+            memberships=[
+                schemas.Membership(m.organisation_id, m.organisation_name, m.role.value)
+                for m in actor.memberships
+            ],
+        )
+
+
+class OrganisationApiController(Controller):
+    path = "/api/v1/organisations"
+    tags = ["organisations"]
+    opt = ALL_ROLES
+
+    @get("/", summary="Organisations visibles (toutes pour le Département, sinon les siennes)")
+    async def list_organisations(
+        self, request: Request, role: FromQuery[str | None] = None
+    ) -> list[schemas.Organisation]:
+        actor: Actor = request.user
+        query = Organisation.objects().order_by(Organisation.name)
+        if role in orgs.ORG_ROLES:
+            query = query.where(getattr(Organisation, f"is_{role}").eq(True))
+        if not actor.is_staff:
+            own = [m.organisation_id for m in actor.memberships]
+            query = query.where(Organisation.id.is_in(own))
+        return [to_schema(o) for o in await query]
+
+    @get("/{organisation_id:int}", summary="Une organisation")
+    async def get_organisation(
+        self, request: Request, organisation_id: FromPath[int]
+    ) -> schemas.Organisation:
+        actor: Actor = request.user
+        if not actor.is_staff and organisation_id not in {
+            m.organisation_id for m in actor.memberships
+        }:
+            raise DomainError("not_found", "Organisation introuvable.", 404)
+        return to_schema(await orgs.get_organisation(organisation_id))
+
+    @post("/", opt=roles(Role.staff), summary="Créer une organisation (Département)")
+    async def create(self, data: JSONBody[schemas.OrganisationIn]) -> schemas.Organisation:
+        org = await orgs.create_organisation(orgs.OrganisationInput(**_struct_dict(data)))
+        return to_schema(org)
+
+
+def _struct_dict(struct: msgspec.Struct) -> dict:
+    return msgspec.structs.asdict(struct)
+
+
+class UserApiController(Controller):
+    path = "/api/v1/users"
+    tags = ["comptes"]
+    opt = roles(Role.staff)
+
+    @get("/", summary="Tous les comptes (Département)")
+    async def list_users(self) -> list[schemas.User]:
+        return await _users_with_memberships()
+
+    @post("/", summary="Créer un compte rattaché à une organisation")
+    async def create(self, data: JSONBody[schemas.UserIn]) -> schemas.User:
+        if data.role not in {r.value for r in Role}:
+            raise DomainError("invalid", "Rôle inconnu.", 422, field="role")
+        user = await orgs.create_user(**_struct_dict(data))
+        return (await _users_with_memberships(BaseUser.id == user.id))[0]
+
+    @post("/{user_id:int}/deactivate", status_code=200, summary="Désactiver un compte")
+    async def deactivate(self, user_id: FromPath[int]) -> schemas.User:
+        await orgs.set_user_active(user_id, False)
+        return (await _users_with_memberships(BaseUser.id == user_id))[0]
+
+    @post("/{user_id:int}/activate", status_code=200, summary="Réactiver un compte")
+    async def activate(self, user_id: FromPath[int]) -> schemas.User:
+        await orgs.set_user_active(user_id, True)
+        return (await _users_with_memberships(BaseUser.id == user_id))[0]
+
+
+ORG_FIELDS = (
+    "name",
+    "kind",
+    "siret",
+    "address",
+    "commune",
+    "insee_code",
+    "postcode",
+    "phone",
+    "email",
+)
+
+
+class StaffOrganisationPages(Controller):
+    path = "/staff/organisations"
+    opt = roles(Role.staff)
+    include_in_schema = False
+
+    @get("/")
+    async def index(self, role: FromQuery[str | None] = None, q: FromQuery[str] = "") -> Template:
+        query = Organisation.objects().order_by(Organisation.name)
+        if role in orgs.ORG_ROLES:
+            query = query.where(getattr(Organisation, f"is_{role}").eq(True))
+        if q.strip():
+            query = query.where(Organisation.name.ilike(f"%{q.strip()}%"))
+        organisations = await query.limit(500)
+        return Template(
+            "passnum/organisations.html",
+            context={"organisations": [to_schema(o) for o in organisations], "role": role, "q": q},
+        )
+
+    @post("/")
+    async def create(self, request: Request) -> Template | Redirect:
+        form = await request.form()
+        values = {f: str(form.get(f, "")) for f in ORG_FIELDS}
+        data = orgs.OrganisationInput(**values, roles=list(form.getall("roles", [])))
+        try:
+            org = await orgs.create_organisation(data)
+        except DomainError as error:
+            organisations = await Organisation.objects().order_by(Organisation.name).limit(500)
+            return Template(
+                "passnum/organisations.html",
+                context={
+                    "organisations": [to_schema(o) for o in organisations],
+                    "error": error.message,
+                    "form": values,
+                },
+                status_code=error.status_code,
+            )
+        return Redirect(f"/staff/organisations/{org.id}")
+
+    @get("/{organisation_id:int}")
+    async def detail(self, organisation_id: FromPath[int]) -> Template:
+        return await _detail_page(organisation_id)
+
+    @post("/{organisation_id:int}/users")
+    async def add_user(
+        self, request: Request, organisation_id: FromPath[int]
+    ) -> Template | Redirect:
+        form = await request.form()
+        try:
+            await orgs.create_user(
+                email=str(form.get("email", "")),
+                password=str(form.get("password", "")),
+                organisation_id=organisation_id,
+                role=_role_from_form(str(form.get("role", ""))),
+                first_name=str(form.get("first_name", "")),
+                last_name=str(form.get("last_name", "")),
+            )
+        except DomainError as error:
+            return await _detail_page(
+                organisation_id, error=error.message, status=error.status_code
+            )
+        return Redirect(f"/staff/organisations/{organisation_id}")
+
+    @post("/{organisation_id:int}/users/{user_id:int}/active")
+    async def toggle_user(
+        self, request: Request, organisation_id: FromPath[int], user_id: FromPath[int]
+    ) -> Redirect:
+        form = await request.form()
+        await orgs.set_user_active(user_id, form.get("active") == "1")
+        return Redirect(f"/staff/organisations/{organisation_id}")
+
+
+def _role_from_form(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError as exc:
+        raise DomainError("invalid", "Choisissez un rôle dans la liste.", 422) from exc
+
+
+async def _detail_page(organisation_id: int, error: str = "", status: int = 200) -> Template:
+    org = await orgs.get_organisation(organisation_id)
+    member_ids = await Membership.select(Membership.user).where(
+        Membership.organisation == organisation_id
+    )
+    users = (
+        await _users_with_memberships(BaseUser.id.is_in([m["user"] for m in member_ids]))
+        if member_ids
+        else []
+    )
+    return Template(
+        "passnum/organisation_detail.html",
+        context={"org": to_schema(org), "users": users, "error": error, "roles": list(Role)},
+        status_code=status,
+    )

@@ -1,0 +1,19 @@
+"""Every route handler of every app, in one list the app factory mounts."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+import equipment.controllers
+import vouchers.controllers
+from passnum.auth.controllers import LoginController
+from passnum.web import ROUTE_HANDLERS as CORE_HANDLERS
+
+
+def route_handlers() -> list[ControllerRouterHandler]:
+    return [
+        LoginController,
+        *CORE_HANDLERS,
+        *vouchers.controllers.ROUTE_HANDLERS,
+        *equipment.controllers.ROUTE_HANDLERS,
+    ]

@@ -1,0 +1,61 @@
+"""Every setting comes from the environment, read in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-only-secret-change-me-in-production"  # noqa: S105 - refused in production
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    public_url: str
+    secret_key: str
+    production: bool
+    operator_name: str
+    operator_phone: str
+    session_hours: int
+    db_pool_size: int
+    smtp_host: str
+    smtp_port: int
+    smtp_sender: str
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "passnum.sqlite"
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def https(self) -> bool:
+        return self.public_url.startswith("https://")
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"PASSNUM_{name}", default).strip() or default
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings(
+        database_url=_env("DATABASE_URL", ""),
+        data_dir=Path(_env("DATA_DIR", str(PROJECT_ROOT / "var"))),
+        public_url=_env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        secret_key=_env("SECRET_KEY", DEFAULT_SECRET_KEY),
+        production=_env("ENV", "development") == "production",
+        operator_name=_env("OPERATOR_NAME", "Département de la Manche"),
+        operator_phone=_env("OPERATOR_PHONE", "02 33 05 55 50"),
+        session_hours=int(_env("SESSION_HOURS", "12")),
+        db_pool_size=int(_env("DB_POOL_SIZE", "10")),
+        smtp_host=_env("SMTP_HOST", ""),
+        smtp_port=int(_env("SMTP_PORT", "25")),
+        smtp_sender=_env("SMTP_SENDER", "passnum@localhost"),
+    )

@@ -1,0 +1,58 @@
+"""Core pages and API: home per role, health, organisations and users."""
+
+from __future__ import annotations
+
+from litestar import Request, get
+from litestar.response import Response, Template
+
+from passnum.auth import PUBLIC, Actor
+from passnum.organisations_controllers import (
+    MeController,
+    OrganisationApiController,
+    StaffOrganisationPages,
+    UserApiController,
+)
+from passnum.settings import get_settings
+from passnum.tables import Organisation, Role
+
+HOME_TEMPLATES = {
+    Role.staff: "passnum/home_staff.html",
+    Role.funder: "passnum/home_funder.html",
+    Role.prescriber: "passnum/home_prescriber.html",
+    Role.site_agent: "passnum/home_site_agent.html",
+}
+
+
+@get("/", opt=PUBLIC, include_in_schema=False)
+async def home(request: Request) -> Template:
+    """Anonymous visitors get the public welcome; each role gets its own home page."""
+    actor: Actor | None = request.user
+    settings = get_settings()
+    context = {"operator_phone": settings.operator_phone, "operator_name": settings.operator_name}
+    if actor is None or not actor.memberships:
+        return Template("passnum/home_public.html", context=context)
+    role = actor.memberships[0].role
+    if actor.is_staff:
+        role = Role.staff
+    return Template(
+        HOME_TEMPLATES[role], context={**context, "membership": actor.organisation_for(role)}
+    )
+
+
+@get("/health", opt=PUBLIC, tags=["système"], summary="État du service et de la base")
+async def health() -> Response[dict[str, str]]:
+    try:
+        await Organisation.raw("SELECT 1")
+    except Exception:
+        return Response({"status": "unavailable", "database": "injoignable"}, status_code=503)
+    return Response({"status": "ok"})
+
+
+ROUTE_HANDLERS = [
+    home,
+    health,
+    MeController,
+    OrganisationApiController,
+    UserApiController,
+    StaffOrganisationPages,
+]

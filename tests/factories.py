@@ -1,0 +1,147 @@
+"""Small factories and helpers shared by the tests of every app."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from litestar.testing import AsyncTestClient
+from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.conf.apps import Finder
+from piccolo.engine import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.table import sort_table_classes
+
+from passnum.auth.tokens import create_token
+from passnum.organisations import OrganisationInput, create_organisation, create_user
+from passnum.tables import Role
+
+PASSWORD = "mot-de-passe-test"
+
+
+async def reset_database() -> None:
+    engine = engine_finder()
+    if isinstance(engine, PostgresEngine):
+        await engine._run_in_new_connection("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    else:
+        engine.remove_db_file()
+    result = await run_forwards("all")
+    assert result.success, result.message
+
+
+async def truncate_all() -> None:
+    tables = sort_table_classes(Finder().get_table_classes())
+    engine = engine_finder()
+    if isinstance(engine, PostgresEngine):
+        names = ", ".join(f'"{t._meta.tablename}"' for t in tables)
+        await engine._run_in_new_connection(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        return
+    for table in reversed(tables):
+        await table.delete(force=True)
+
+
+@dataclass
+class Person:
+    email: str
+    user_id: int
+    organisation_id: int
+    role: Role
+    password: str = PASSWORD
+
+    async def token(self) -> str:
+        return await create_token(self.email, "tests")
+
+    async def bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {await self.token()}"}
+
+
+async def make_organisation(name: str, *roles: str, **extra: str) -> int:
+    org = await create_organisation(OrganisationInput(name=name, roles=list(roles), **extra))
+    return org.id
+
+
+async def make_person(email: str, organisation_id: int, role: Role | str) -> Person:
+    user = await create_user(email, PASSWORD, organisation_id, role)
+    return Person(email, user.id, organisation_id, Role(role))
+
+
+@dataclass
+class World:
+    """Who's who in most stories: ids of organisations and one person per role."""
+
+    operator_id: int = 0
+    funder_id: int = 0
+    prescriber_org_id: int = 0
+    other_prescriber_org_id: int = 0
+    site_id: int = 0
+    other_site_id: int = 0
+    borrower_id: int = 0
+    staff: Person = field(init=False)
+    funder: Person = field(init=False)
+    prescriber: Person = field(init=False)
+    other_prescriber: Person = field(init=False)
+    site_agent: Person = field(init=False)
+    other_site_agent: Person = field(init=False)
+
+    @classmethod
+    async def build(cls) -> World:
+        w = cls()
+        w.operator_id = await make_organisation("Département de la Manche", "operator", "funder")
+        w.funder_id = await make_organisation("CAF de la Manche", "funder", "prescriber")
+        w.prescriber_org_id = await make_organisation(
+            "Centre médico-social de Coutances", "prescriber", insee_code="50147"
+        )
+        w.other_prescriber_org_id = await make_organisation("CCAS de Saint-Lô", "prescriber")
+        w.site_id = await make_organisation(
+            "Mairie de Terre-et-Marais", "site", insee_code="50564", commune="Terre-et-Marais"
+        )
+        w.other_site_id = await make_organisation(
+            "Bibliothèque de Périers", "site", insee_code="50394", commune="Périers"
+        )
+        w.borrower_id = await make_organisation("Mairie de Tessy-Bocage", "borrower")
+        w.staff = await make_person("agent@manche.test", w.operator_id, Role.staff)
+        w.funder = await make_person("financeur@caf.test", w.funder_id, Role.funder)
+        w.prescriber = await make_person(
+            "as@cms-coutances.test", w.prescriber_org_id, Role.prescriber
+        )
+        w.other_prescriber = await make_person(
+            "as@ccas-saint-lo.test", w.other_prescriber_org_id, Role.prescriber
+        )
+        w.site_agent = await make_person("accueil@terre-et-marais.test", w.site_id, Role.site_agent)
+        w.other_site_agent = await make_person(
+            "accueil@periers.test", w.other_site_id, Role.site_agent
+        )
+        return w
+
+
+CSRF_COOKIE = "passnum_csrf"
+
+
+async def login(client: AsyncTestClient, person: Person) -> None:
+    """Log in through the real login form (CSRF token included)."""
+    await client.get("/login")
+    response = await client.post(
+        "/login",
+        data={"email": person.email, "password": person.password, "next": "/"},
+        headers=csrf_header(client),
+        follow_redirects=False,
+    )
+    assert response.status_code in (302, 303), response.text
+
+
+def csrf_header(client: AsyncTestClient) -> dict[str, str]:
+    token = client.cookies.get(CSRF_COOKIE)
+    assert token, "GET a page first: the CSRF cookie is set on safe requests"
+    return {"x-csrftoken": token}
+
+
+async def post_form(client: AsyncTestClient, url: str, data: dict, **kwargs):
+    """Submit a page form as a browser would: fetch the CSRF cookie, then post."""
+    if not client.cookies.get(CSRF_COOKIE):
+        await client.get("/login")
+    return await client.post(url, data=data, headers=csrf_header(client), **kwargs)
+
+
+def text_of(html: str) -> str:
+    """Visible text of a page, whitespace collapsed, for assertions on French messages."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

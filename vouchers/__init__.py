@@ -1,0 +1,1 @@
+"""Pass numériques: print runs, booklets, cheques and their redemption."""
