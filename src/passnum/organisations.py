@@ -11,6 +11,8 @@ from piccolo_api.session_auth.tables import SessionsBase
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as siret_number
 
+from passnum import audit
+from passnum.auth.actor import Actor
 from passnum.errors import DomainError
 from passnum.tables import Membership, Organisation, Role
 
@@ -74,12 +76,14 @@ def clean_organisation(data: OrganisationInput) -> dict[str, Any]:
     return values
 
 
-async def create_organisation(data: OrganisationInput) -> Organisation:
+async def create_organisation(data: OrganisationInput, actor: Actor | None = None) -> Organisation:
     values = clean_organisation(data)
     if values["siret"] and await Organisation.exists().where(Organisation.siret == values["siret"]):
         raise DomainError("duplicate_siret", "Une organisation avec ce SIRET existe déjà.", 409)
     organisation = Organisation(**values)
-    await organisation.save()
+    async with Organisation._meta.db.transaction():
+        await organisation.save()
+        await audit.record(actor, "create", "organisation", organisation.id, values)
     return organisation
 
 
@@ -109,6 +113,7 @@ async def create_user(
     role: Role | str,
     first_name: str = "",
     last_name: str = "",
+    actor: Actor | None = None,
 ) -> BaseUser:
     """A new active user who belongs to one organisation with one role."""
     email = email.strip().lower()
@@ -134,10 +139,17 @@ async def create_user(
     except ValueError as exc:
         raise _invalid("password", "Le mot de passe doit compter de 6 à 128 caractères.") from exc
     await Membership(user=user.id, organisation=organisation_id, role=role.value).save()
+    await audit.record(
+        actor,
+        "create",
+        "user",
+        user.id,
+        {"email": email, "organisation": organisation_id, "role": role.value},
+    )
     return user
 
 
-async def set_user_active(user_id: int, active: bool) -> None:
+async def set_user_active(user_id: int, active: bool, actor: Actor | None = None) -> None:
     """Deactivating a user also ends their sessions; their tokens stop working at once."""
     updated = (
         await BaseUser.update({BaseUser.active: active})
@@ -148,6 +160,7 @@ async def set_user_active(user_id: int, active: bool) -> None:
         raise DomainError("not_found", "Utilisateur introuvable.", 404)
     if not active:
         await SessionsBase.delete().where(SessionsBase.user_id == user_id)
+    await audit.record(actor, "activate" if active else "deactivate", "user", user_id)
 
 
 async def deactivate_by_email(email: str) -> None:

@@ -105,8 +105,12 @@ class OrganisationApiController(Controller):
         return to_schema(await orgs.get_organisation(organisation_id))
 
     @post("/", opt=roles(Role.staff), summary="Créer une organisation (Département)")
-    async def create(self, data: JSONBody[schemas.OrganisationIn]) -> schemas.Organisation:
-        org = await orgs.create_organisation(orgs.OrganisationInput(**_struct_dict(data)))
+    async def create(
+        self, request: Request, data: JSONBody[schemas.OrganisationIn]
+    ) -> schemas.Organisation:
+        org = await orgs.create_organisation(
+            orgs.OrganisationInput(**_struct_dict(data)), actor=request.user
+        )
         return to_schema(org)
 
 
@@ -124,20 +128,20 @@ class UserApiController(Controller):
         return await _users_with_memberships()
 
     @post("/", summary="Créer un compte rattaché à une organisation")
-    async def create(self, data: JSONBody[schemas.UserIn]) -> schemas.User:
+    async def create(self, request: Request, data: JSONBody[schemas.UserIn]) -> schemas.User:
         if data.role not in {r.value for r in Role}:
             raise DomainError("invalid", "Rôle inconnu.", 422, field="role")
-        user = await orgs.create_user(**_struct_dict(data))
+        user = await orgs.create_user(**_struct_dict(data), actor=request.user)
         return (await _users_with_memberships(BaseUser.id == user.id))[0]
 
     @post("/{user_id:int}/deactivate", status_code=200, summary="Désactiver un compte")
-    async def deactivate(self, user_id: FromPath[int]) -> schemas.User:
-        await orgs.set_user_active(user_id, False)
+    async def deactivate(self, request: Request, user_id: FromPath[int]) -> schemas.User:
+        await orgs.set_user_active(user_id, False, actor=request.user)
         return (await _users_with_memberships(BaseUser.id == user_id))[0]
 
     @post("/{user_id:int}/activate", status_code=200, summary="Réactiver un compte")
-    async def activate(self, user_id: FromPath[int]) -> schemas.User:
-        await orgs.set_user_active(user_id, True)
+    async def activate(self, request: Request, user_id: FromPath[int]) -> schemas.User:
+        await orgs.set_user_active(user_id, True, actor=request.user)
         return (await _users_with_memberships(BaseUser.id == user_id))[0]
 
 
@@ -178,7 +182,7 @@ class StaffOrganisationPages(Controller):
         values = {f: str(form.get(f, "")) for f in ORG_FIELDS}
         data = orgs.OrganisationInput(**values, roles=list(form.getall("roles", [])))
         try:
-            org = await orgs.create_organisation(data)
+            org = await orgs.create_organisation(data, actor=request.user)
         except DomainError as error:
             organisations = await Organisation.objects().order_by(Organisation.name).limit(500)
             return Template(
@@ -209,6 +213,7 @@ class StaffOrganisationPages(Controller):
                 role=_role_from_form(str(form.get("role", ""))),
                 first_name=str(form.get("first_name", "")),
                 last_name=str(form.get("last_name", "")),
+                actor=request.user,
             )
         except DomainError as error:
             return await _detail_page(
@@ -221,7 +226,7 @@ class StaffOrganisationPages(Controller):
         self, request: Request, organisation_id: FromPath[int], user_id: FromPath[int]
     ) -> Redirect:
         form = await request.form()
-        await orgs.set_user_active(user_id, form.get("active") == "1")
+        await orgs.set_user_active(user_id, form.get("active") == "1", actor=request.user)
         return Redirect(f"/staff/organisations/{organisation_id}")
 
 

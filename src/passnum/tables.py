@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import Boolean, ForeignKey, Text, Timestamp, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamp, Varchar
 from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.table import Table
 
@@ -64,3 +64,18 @@ class ApiToken(Table):
     label = Varchar(length=100, default="")
     created_at = Timestamp(default=TimestampNow())
     revoked_at = Timestamp(null=True, default=None)
+
+
+class AuditEntry(Table):
+    """Append-only history of state changes: who did what to which record, and when.
+
+    The application only ever inserts here (see passnum.audit); nothing updates or deletes rows.
+    """
+
+    at = Timestamp(default=TimestampNow(), index=True)
+    user_id = Integer(null=True, default=None)
+    user_email = Varchar(length=255, default="")
+    action = Varchar(length=60)
+    entity = Varchar(length=60)
+    entity_id = Varchar(length=60, index=True)
+    changes = JSON(default="{}")
