@@ -11,6 +11,8 @@ import os
 
 os.environ["PICCOLO_CONF"] = "piccolo_conf_test"
 os.environ.setdefault("PASSNUM_PUBLIC_URL", "https://passnum.test")
+# The test client runs the app in another event loop: no connection pool (see passnum.db).
+os.environ["PASSNUM_DB_POOL_SIZE"] = "0"
 
 from collections.abc import AsyncIterator
 

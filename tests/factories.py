@@ -22,7 +22,8 @@ PASSWORD = "mot-de-passe-test"
 async def reset_database() -> None:
     engine = engine_finder()
     if isinstance(engine, PostgresEngine):
-        await engine._run_in_new_connection("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await engine._run_in_new_connection("DROP SCHEMA public CASCADE")
+        await engine._run_in_new_connection("CREATE SCHEMA public")
     else:
         engine.remove_db_file()
     result = await run_forwards("all")

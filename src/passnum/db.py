@@ -21,8 +21,12 @@ def make_engine(database_url: str, sqlite_path: Path) -> Engine:
 
 
 async def open_pool(engine: Engine, max_size: int) -> None:
-    """Start PostgreSQL's connection pool (without it every query opens a connection)."""
-    if isinstance(engine, PostgresEngine):
+    """Start PostgreSQL's connection pool (without it every query opens a connection).
+
+    A size of 0 disables the pool: the tests use that, because Litestar's test client runs the
+    app's lifespan in another event loop than the test's own, and a pool belongs to one loop.
+    """
+    if isinstance(engine, PostgresEngine) and max_size > 0:
         await engine.start_connection_pool(max_size=max_size)
     elif isinstance(engine, SQLiteEngine):
         # WAL lets readers and one writer work at once across worker processes.
