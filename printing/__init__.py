@@ -1,0 +1,46 @@
+"""Printed documents of passnum: plain data in, PDF bytes or a PDF stream out.
+
+No database, web framework or application import here, so the package can be called from a
+request handler, a CLI command or a worker process alike. Everything printed is in French.
+"""
+
+from printing.booklets import BookletData, ChequeData, render_booklet, render_booklets
+from printing.fonts import register_fonts
+from printing.formatting import format_date, format_euros
+from printing.labels import SHEET_FORMATS, LabelData, SheetFormat, render_label_sheet
+from printing.loans import (
+    DEFAULT_TERMS,
+    LoanItemLine,
+    LoanSlipData,
+    render_loan_slip,
+    render_return_slip,
+)
+from printing.statements import (
+    StatementData,
+    StatementFunderTotal,
+    StatementLine,
+    render_statement,
+)
+
+__all__ = [
+    "DEFAULT_TERMS",
+    "SHEET_FORMATS",
+    "BookletData",
+    "ChequeData",
+    "LabelData",
+    "LoanItemLine",
+    "LoanSlipData",
+    "SheetFormat",
+    "StatementData",
+    "StatementFunderTotal",
+    "StatementLine",
+    "format_date",
+    "format_euros",
+    "register_fonts",
+    "render_booklet",
+    "render_booklets",
+    "render_label_sheet",
+    "render_loan_slip",
+    "render_return_slip",
+    "render_statement",
+]

@@ -1,0 +1,177 @@
+"""Loan slip (bon de prêt) and return slip (bon de retour) for the pooled equipment fleet.
+
+Signed on paper at hand-over and at return: the list of items with their declared value (for
+insurance), the checklist, the borrower's duties and both signatures.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus.flowables import ListFlowable
+
+from printing.documents import QrFlowable, build_pdf, footer, styles, table_style
+from printing.fonts import REGULAR
+from printing.formatting import format_date, format_euros
+
+DEFAULT_TERMS = [
+    "L'emprunteur est responsable du matériel prêté jusqu'à sa restitution.",
+    "Tout dommage, perte ou vol est signalé au Département dans un délai de 5 jours.",
+    "Les données personnelles sont effacées du matériel lors de sa restitution.",
+    "Le matériel perdu ou détérioré est remplacé à sa valeur d'achat.",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class LoanItemLine:
+    item_type: str
+    brand_model: str
+    serial: str
+    asset_tag: str
+    accessories: list[str] = field(default_factory=list)
+    declared_value_cents: int = 0
+    checklist: list[tuple[str, bool]] = field(default_factory=list)
+    condition_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LoanSlipData:
+    loan_number: str
+    qr_payload: str
+    borrower_name: str
+    borrower_address: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    start_date: date
+    due_date: date
+    purpose: str
+    items: list[LoanItemLine]
+    terms: list[str] = field(default_factory=lambda: list(DEFAULT_TERMS))
+    lender_name: str = "Département"
+    returned_on: date | None = None
+
+
+def _p(text: str, style: str = "cell") -> Paragraph:
+    return Paragraph(escape(text), styles()[style])
+
+
+def _header(loan: LoanSlipData, title: str) -> Table:
+    lines = [
+        Paragraph(title, styles()["title"]),
+        Spacer(0, 3 * mm),
+        _p(f"Prêt n° {loan.loan_number}", "heading"),
+        _p(f"Prêteur : {loan.lender_name}", "body"),
+        _p(f"Emprunteur : {loan.borrower_name}", "body"),
+        _p(loan.borrower_address, "body"),
+        _p(f"Contact : {loan.contact_name} — {loan.contact_phone} — {loan.contact_email}", "body"),
+    ]
+    table = Table([[lines, QrFlowable(loan.qr_payload, 32 * mm)]], colWidths=[146 * mm, 34 * mm])
+    table.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])
+    return table
+
+
+def _items_table(loan: LoanSlipData) -> Table:
+    rows: list[list[object]] = [
+        ["Matériel", "N° de série", "N° d'inventaire", "Accessoires", "Valeur déclarée"]
+    ]
+    for item in loan.items:
+        rows.append(
+            [
+                _p(f"{item.item_type} — {item.brand_model}"),
+                _p(item.serial),
+                _p(item.asset_tag),
+                _p(", ".join(item.accessories) or "—"),
+                format_euros(item.declared_value_cents),
+            ]
+        )
+    total = sum(item.declared_value_cents for item in loan.items)
+    rows.append(["Valeur totale déclarée", "", "", "", format_euros(total)])
+    table = Table(rows, colWidths=[50 * mm, 30 * mm, 28 * mm, 44 * mm, 28 * mm], repeatRows=1)
+    style = table_style(total_row=True)
+    style.add("ALIGN", (4, 0), (4, -1), "RIGHT")
+    style.add("SPAN", (0, -1), (3, -1))
+    table.setStyle(style)
+    return table
+
+
+def _checklist_table(loan: LoanSlipData) -> Table:
+    rows: list[list[object]] = [
+        ["N° d'inventaire", "Point de contrôle", "Conforme", "Observations"]
+    ]
+    for item in loan.items:
+        checks = item.checklist or [("État général", True)]
+        for index, (label, ok) in enumerate(checks):
+            note = item.condition_note if index == 0 else ""
+            rows.append([item.asset_tag, _p(label), "Oui" if ok else "Non", _p(note)])
+    table = Table(rows, colWidths=[30 * mm, 62 * mm, 20 * mm, 68 * mm], repeatRows=1)
+    table.setStyle(table_style())
+    return table
+
+
+def _signatures(loan: LoanSlipData) -> Table:
+    def box(role: str) -> list[Flowable]:
+        return [
+            _p(role, "heading"),
+            _p("Nom : ...........................................", "body"),
+            _p("Date : ......./......./..........", "body"),
+            _p("Signature :", "body"),
+            Spacer(0, 20 * mm),
+        ]
+
+    table = Table(
+        [[box(f"Pour le prêteur ({loan.lender_name})"), box("Pour l'emprunteur")]],
+        colWidths=[90 * mm, 90 * mm],
+    )
+    table.setStyle([("BOX", (0, 0), (0, 0), 0.6, "black"), ("BOX", (1, 0), (1, 0), 0.6, "black")])
+    return table
+
+
+def _render(loan: LoanSlipData, *, returning: bool) -> bytes:
+    title = "Bon de retour" if returning else "Bon de prêt"
+    period = f"Prêt du {format_date(loan.start_date)} au {format_date(loan.due_date)}"
+    if returning:
+        if loan.returned_on is None:
+            raise ValueError("Bon de retour : la date de restitution manque.")
+        period += f" — matériel restitué le {format_date(loan.returned_on)}"
+    story: list[Flowable] = [
+        _header(loan, title),
+        _p(period, "body"),
+        _p(f"Objet du prêt : {loan.purpose}", "body"),
+        _p("Matériel prêté", "heading"),
+        _items_table(loan),
+        _p(
+            "État du matériel au retour" if returning else "État du matériel à la remise", "heading"
+        ),
+        _checklist_table(loan),
+        # The terms stay on the page where they are signed.
+        KeepTogether(
+            [
+                _p("Conditions du prêt", "heading"),
+                ListFlowable(
+                    [_p(term, "body") for term in loan.terms],
+                    bulletType="bullet",
+                    bulletFontName=REGULAR,
+                ),
+                Spacer(0, 5 * mm),
+                _signatures(loan),
+            ]
+        ),
+    ]
+    return build_pdf(
+        story,
+        title=f"{title} n° {loan.loan_number}",
+        on_page=footer(f"{title} n° {loan.loan_number}"),
+    )
+
+
+def render_loan_slip(loan: LoanSlipData) -> bytes:
+    """The "bon de prêt" signed at hand-over."""
+    return _render(loan, returning=False)
+
+
+def render_return_slip(loan: LoanSlipData) -> bytes:
+    """The "bon de retour" signed when the items come back; needs ``returned_on``."""
+    return _render(loan, returning=True)
