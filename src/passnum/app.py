@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
@@ -65,7 +66,12 @@ def create_app() -> Litestar:
             version="1",
             description="Pass numériques et parc de matériel mutualisé. "
             "Authentification : `Authorization: Bearer <jeton>` (voir `passnum token create`).",
-            path="/schema",
+            # JSON (and YAML) only: the browsable UIs load scripts from CDNs.
+            openapi_router=Router(path="/schema", route_handlers=[], opt=PUBLIC),
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
+            ),
+            security=[{"bearer": []}],
         ),
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[_open_database],

@@ -34,5 +34,5 @@ async def open_pool(engine: Engine, max_size: int) -> None:
 
 
 async def close_pool(engine: Engine) -> None:
-    if isinstance(engine, PostgresEngine):
+    if isinstance(engine, PostgresEngine) and engine.pool is not None:
         await engine.close_connection_pool()
