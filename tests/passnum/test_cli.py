@@ -1,0 +1,74 @@
+"""The `passnum` command as an IT person runs it: real processes on a fresh SQLite data folder."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PASSNUM = Path(sys.executable).with_name("passnum")
+
+
+def run(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PICCOLO_CONF", "PASSNUM_DATABASE_URL")
+    }
+    env["PASSNUM_DATA_DIR"] = str(data_dir)
+    result = subprocess.run(
+        [str(PASSNUM), *args], env=env, capture_output=True, text=True, timeout=300
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("passnum-data")
+    run(data_dir, "migrate")
+    run(data_dir, "demo")
+    return data_dir
+
+
+def test_migrate_creates_the_sqlite_database_and_is_safe_to_rerun(demo_dir):
+    assert (demo_dir / "passnum.sqlite").exists()
+    assert "à jour" in run(demo_dir, "migrate").stdout
+
+
+def test_demo_prints_one_login_per_role_and_can_be_loaded_twice(demo_dir):
+    out = run(demo_dir, "demo").stdout
+    for role in ("staff", "funder", "prescriber", "site_agent"):
+        assert role in out
+    assert "mot de passe" in out
+
+
+def test_token_create_prints_a_token_and_revoke_refuses_an_unknown_one(demo_dir):
+    token = run(demo_dir, "token", "create", "agent@demo.passnum.fr").stdout.strip()
+    assert token.startswith("pn_") and len(token) > 30
+    assert "révoqué" in run(demo_dir, "token", "revoke", token).stdout
+    again = run(demo_dir, "token", "revoke", token, check=False)
+    assert again.returncode == 1 and "inconnu" in again.stderr
+
+
+def test_token_for_an_unknown_email_fails_with_a_clear_message(demo_dir):
+    result = run(demo_dir, "token", "create", "personne@nulle.part", check=False)
+    assert result.returncode == 1
+    assert "Aucun utilisateur" in result.stderr
+
+
+def test_user_create_refuses_a_short_password_and_never_echoes_it(demo_dir):
+    result = run(
+        demo_dir, "user", "create", "nouveau@demo.fr", "--organisation-id", "1",
+        "--role", "staff", "--password", "abc", check=False,
+    )
+    assert result.returncode == 1
+    assert "mot de passe" in result.stderr.lower()
+    assert " abc" not in result.stdout + result.stderr
+
+
+def test_serve_refuses_production_mode_with_the_default_secret(demo_dir, monkeypatch):
+    monkeypatch.setenv("PASSNUM_ENV", "production")
+    result = run(demo_dir, "serve", "--port", "8765", check=False)
+    assert result.returncode == 2
+    assert "PASSNUM_SECRET_KEY" in result.stderr
