@@ -13,6 +13,8 @@ os.environ["PICCOLO_CONF"] = "piccolo_conf_test"
 os.environ.setdefault("PASSNUM_PUBLIC_URL", "https://passnum.test")
 # The test client runs the app in another event loop: no connection pool (see passnum.db).
 os.environ["PASSNUM_DB_POOL_SIZE"] = "0"
+# Each test gets a fresh app, hence fresh rate-limit counters.
+os.environ["PASSNUM_RATE_LIMIT_STORE"] = "memory"
 
 from collections.abc import AsyncIterator
 

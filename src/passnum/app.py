@@ -19,6 +19,7 @@ from passnum.auth.middleware import PassnumAuthenticationMiddleware
 from passnum.db import close_pool, open_pool
 from passnum.errors import EXCEPTION_HANDLERS
 from passnum.routes import route_handlers
+from passnum.security import add_security_headers, rate_limit_middleware, rate_limit_store
 from passnum.settings import get_settings
 
 PACKAGE_DIR = Path(__file__).parent
@@ -49,8 +50,11 @@ def create_app() -> Litestar:
         ],
         guards=[access_guard],
         middleware=[
-            DefineMiddleware(PassnumAuthenticationMiddleware, exclude=["^/static/", "^/schema"])
+            DefineMiddleware(PassnumAuthenticationMiddleware, exclude=["^/static/", "^/schema"]),
+            *rate_limit_middleware(settings),
         ],
+        stores={"rate_limit": rate_limit_store(settings)},
+        before_send=[add_security_headers],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="passnum_csrf",

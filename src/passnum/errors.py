@@ -92,7 +92,10 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
         code, message = "csrf_failed", CSRF_MESSAGE
     elif status == 400 and exc.detail and "json" in str(exc.detail).lower():
         code, message = "malformed_json", "Le corps de la requête n'est pas un JSON valide."
-    return _respond(request, status, code, message, extra, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if status == 429 and "RateLimit-Reset" in headers:
+        headers["Retry-After"] = str(headers["RateLimit-Reset"])
+    return _respond(request, status, code, message, extra, headers=headers)
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:

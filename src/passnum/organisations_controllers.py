@@ -8,6 +8,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 from piccolo.apps.user.tables import BaseUser
 
+from passnum import audit
 from passnum import organisations as orgs
 from passnum import schemas
 from passnum.auth import Actor, roles
@@ -249,6 +250,12 @@ async def _detail_page(organisation_id: int, error: str = "", status: int = 200)
     )
     return Template(
         "passnum/organisation_detail.html",
-        context={"org": to_schema(org), "users": users, "error": error, "roles": list(Role)},
+        context={
+            "org": to_schema(org),
+            "users": users,
+            "error": error,
+            "roles": list(Role),
+            "history": await audit.history("organisation", organisation_id),
+        },
         status_code=status,
     )

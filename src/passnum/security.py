@@ -1,12 +1,104 @@
-"""Production safety checks run before serving."""
+"""HTTP hardening: security headers, rate limits shared by all workers, production checks."""
 
 from __future__ import annotations
 
+import hashlib
 import sys
+from typing import Any
 
 import click
+from litestar import Request
+from litestar.datastructures import MutableScopeHeaders
+from litestar.middleware.base import DefineMiddleware
+from litestar.middleware.rate_limit import RateLimitConfig, RateLimitMiddleware, get_remote_address
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from litestar.stores.memory import MemoryStore
+from litestar.types import Message, Scope
 
-from passnum.settings import DEFAULT_SECRET_KEY, get_settings
+from passnum.settings import DEFAULT_SECRET_KEY, Settings, get_settings
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "referrer-policy": "same-origin",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "permissions-policy": "camera=(self), microphone=(), geolocation=()",
+}
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """Litestar ``before_send`` hook: every response, errors and static files included."""
+    if message["type"] == "http.response.start":
+        headers = MutableScopeHeaders.from_message(message)
+        for name, value in SECURITY_HEADERS.items():
+            headers.setdefault(name, value)
+        if get_settings().https:
+            headers.setdefault("strict-transport-security", "max-age=31536000")
+
+
+# Rate limits. A route opts in with opt={"rate_limit": "login"} or {"rate_limit": "scan"}.
+def _account_or_address(request: Request) -> str:
+    """The caller's token or session when there is one (per account), else the address."""
+    credential = request.headers.get("authorization") or request.cookies.get("passnum_session")
+    if credential:
+        return hashlib.sha256(credential.encode()).hexdigest()
+    return get_remote_address(request)
+
+
+def _limits(kind: str) -> Any:
+    async def applies(request: Request) -> bool:
+        handler = request.scope.get("route_handler")
+        return handler is not None and handler.opt.get("rate_limit") == kind
+
+    return applies
+
+
+class LoginAddressLimit(RateLimitMiddleware):
+    """Login attempts per IP address (per-account attempts lock the account, see passwords)."""
+
+
+class ScanAddressLimit(RateLimitMiddleware):
+    """Cheque look-ups and redemptions per IP address."""
+
+
+class ScanAccountLimit(RateLimitMiddleware):
+    """Cheque look-ups and redemptions per account."""
+
+
+def rate_limit_middleware(settings: Settings) -> list[DefineMiddleware]:
+    def config(
+        cls: type[RateLimitMiddleware], per_minute: int, kind: str, by_account: bool
+    ) -> DefineMiddleware:
+        return RateLimitConfig(
+            rate_limit=("minute", per_minute),
+            check_throttle_handler=_limits(kind),
+            identifier_for_request=_account_or_address if by_account else get_remote_address,
+            middleware_class=cls,
+            store="rate_limit",
+        ).middleware
+
+    return [
+        config(LoginAddressLimit, settings.rate_login_per_minute, "login", by_account=False),
+        config(ScanAddressLimit, settings.rate_scan_per_minute * 4, "scan", by_account=False),
+        config(ScanAccountLimit, settings.rate_scan_per_minute, "scan", by_account=True),
+    ]
+
+
+def rate_limit_store(settings: Settings) -> Store:
+    """Shared by every worker: Redis if configured, else files in the data folder."""
+    if settings.rate_limit_store.startswith(("redis://", "rediss://")):
+        from litestar.stores.redis import RedisStore
+
+        return RedisStore.with_client(url=settings.rate_limit_store)
+    if settings.rate_limit_store == "memory":
+        return MemoryStore()
+    return FileStore(settings.data_dir / "rate-limits", create_directories=True)
 
 
 def refuse_unsafe_production() -> None:

@@ -25,6 +25,11 @@ class Settings:
     smtp_host: str
     smtp_port: int
     smtp_sender: str
+    rate_login_per_minute: int
+    rate_scan_per_minute: int
+    rate_limit_store: str
+    lockout_attempts: int
+    lockout_minutes: int
 
     @property
     def sqlite_path(self) -> Path:
@@ -58,4 +63,9 @@ def get_settings() -> Settings:
         smtp_host=_env("SMTP_HOST", ""),
         smtp_port=int(_env("SMTP_PORT", "25")),
         smtp_sender=_env("SMTP_SENDER", "passnum@localhost"),
+        rate_login_per_minute=int(_env("RATE_LOGIN_PER_MINUTE", "10")),
+        rate_scan_per_minute=int(_env("RATE_SCAN_PER_MINUTE", "120")),
+        rate_limit_store=_env("RATE_LIMIT_STORE", "file"),
+        lockout_attempts=int(_env("LOCKOUT_ATTEMPTS", "5")),
+        lockout_minutes=int(_env("LOCKOUT_MINUTES", "15")),
     )

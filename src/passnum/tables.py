@@ -79,3 +79,12 @@ class AuditEntry(Table):
     entity = Varchar(length=60)
     entity_id = Varchar(length=60, index=True)
     changes = JSON(default="{}")
+
+
+class LoginThrottle(Table):
+    """Failed logins per e-mail: repeated failures lock the account for a while (staff see it)."""
+
+    email = Varchar(length=255, unique=True)
+    failures = Integer(default=0)
+    last_failure_at = Timestamp(null=True, default=None)
+    locked_until = Timestamp(null=True, default=None)

@@ -13,6 +13,7 @@ from passnum.organisations_controllers import (
     UserApiController,
 )
 from passnum.settings import get_settings
+from passnum.staff_security import StaffSecurityPages
 from passnum.tables import Organisation, Role
 
 HOME_TEMPLATES = {
@@ -55,4 +56,5 @@ ROUTE_HANDLERS = [
     OrganisationApiController,
     UserApiController,
     StaffOrganisationPages,
+    StaffSecurityPages,
 ]

@@ -11,9 +11,7 @@ PASSNUM = Path(sys.executable).with_name("passnum")
 
 
 def run(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("PICCOLO_CONF", "PASSNUM_DATABASE_URL")
-    }
+    env = {k: v for k, v in os.environ.items() if k not in ("PICCOLO_CONF", "PASSNUM_DATABASE_URL")}
     env["PASSNUM_DATA_DIR"] = str(data_dir)
     result = subprocess.run(
         [str(PASSNUM), *args], env=env, capture_output=True, text=True, timeout=300
@@ -59,8 +57,17 @@ def test_token_for_an_unknown_email_fails_with_a_clear_message(demo_dir):
 
 def test_user_create_refuses_a_short_password_and_never_echoes_it(demo_dir):
     result = run(
-        demo_dir, "user", "create", "nouveau@demo.fr", "--organisation-id", "1",
-        "--role", "staff", "--password", "abc", check=False,
+        demo_dir,
+        "user",
+        "create",
+        "nouveau@demo.fr",
+        "--organisation-id",
+        "1",
+        "--role",
+        "staff",
+        "--password",
+        "abc",
+        check=False,
     )
     assert result.returncode == 1
     assert "mot de passe" in result.stderr.lower()

@@ -39,7 +39,7 @@ class LoginController(Controller):
     async def login_page(self, next: FromQuery[str] = "/") -> Template:
         return Template("passnum/login.html", context={"next": _safe_next(next), "email": ""})
 
-    @post("/login")
+    @post("/login", opt={"rate_limit": "login"})
     async def login(
         self, data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
     ) -> Template | Redirect:
