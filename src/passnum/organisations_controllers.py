@@ -8,9 +8,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 from piccolo.apps.user.tables import BaseUser
 
-from passnum import audit
+from passnum import audit, schemas
 from passnum import organisations as orgs
-from passnum import schemas
 from passnum.auth import Actor, roles
 from passnum.errors import DomainError
 from passnum.tables import Membership, Organisation, Role
