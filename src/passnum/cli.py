@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
 
 from passnum.errors import DomainError
+from passnum.settings import get_settings
 
 T = TypeVar("T")
 
@@ -72,6 +74,48 @@ def demo() -> None:
     click.echo("Données de démonstration chargées. Comptes :")
     for role, email, password in accounts:
         click.echo(f"  {role:<12} {email:<36} mot de passe : {password}")
+
+
+@main.command()
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def backup(out: Path) -> None:
+    """Copy the SQLite database to OUT while the service runs (PostgreSQL: use pg_dump)."""
+    from passnum.backup import backup_sqlite
+
+    settings = get_settings()
+    if settings.uses_postgres:
+        click.echo(POSTGRES_BACKUP_HINT, err=True)
+        sys.exit(1)
+    run_sync(lambda: backup_sqlite(settings.sqlite_path, out))
+    click.echo(f"Sauvegarde écrite : {out}")
+
+
+@main.command()
+@click.argument("backup_file", type=click.Path(dir_okay=False, path_type=Path))
+def restore(backup_file: Path) -> None:
+    """Replace the SQLite database with BACKUP_FILE (stop the service first)."""
+    from passnum.backup import restore_sqlite
+
+    settings = get_settings()
+    if settings.uses_postgres:
+        click.echo(POSTGRES_BACKUP_HINT, err=True)
+        sys.exit(1)
+    run_sync(lambda: restore_sqlite(backup_file, settings.sqlite_path))
+    click.echo(f"Base restaurée depuis {backup_file}.")
+
+
+POSTGRES_BACKUP_HINT = (
+    "Avec PostgreSQL, sauvegardez avec pg_dump -Fc et restaurez avec pg_restore "
+    "(voir le README, section Sauvegardes)."
+)
+
+
+def run_sync(action: Callable[[], None]) -> None:
+    try:
+        action()
+    except DomainError as error:
+        click.echo(f"Erreur : {error.message}", err=True)
+        sys.exit(1)
 
 
 @main.group()
