@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from piccolo.apps.user.tables import BaseUser
 from stdnum import luhn
 
 from passnum.organisations import OrganisationInput, create_organisation, create_user
-from passnum.tables import Organisation, Role
+from passnum.tables import OpeningSlot, Organisation, Role
 
 # (commune, INSEE code, postcode); Terre-et-Marais is the 50th permanence (Sainteny).
 COMMUNES = [
@@ -43,7 +44,9 @@ COMMUNES = [
     ("Condé-sur-Vire", "50139", "50890"),
     ("Terre-et-Marais", "50564", "50500"),
 ]
-SLOTS = ["lundi matin", "mardi après-midi", "mercredi matin", "jeudi après-midi", "vendredi matin"]
+MORNING, AFTERNOON = (dt.time(9), dt.time(12)), (dt.time(14), dt.time(17))
+# (weekday, hours): lundi matin, mardi après-midi, mercredi matin, jeudi après-midi, vendredi matin
+SLOTS = [(0, MORNING), (1, AFTERNOON), (2, MORNING), (3, AFTERNOON), (4, MORNING)]
 DEMO_PASSWORD = "demo-passnum"  # noqa: S105 - printed by `passnum demo`; refused in production
 
 
@@ -126,7 +129,7 @@ async def load_territory() -> DemoTerritory:
             kinds.append(("bibliothèque", f"Bibliothèque de {commune[0]}"))
         for kind, name in kinds:
             n += 1
-            slot = "mercredi matin" if commune[0] == "Terre-et-Marais" else SLOTS[n % len(SLOTS)]
+            slot = SLOTS[2] if commune[0] == "Terre-et-Marais" else SLOTS[n % len(SLOTS)]
             data = OrganisationInput(
                 name=name,
                 kind=kind,
@@ -140,9 +143,11 @@ async def load_territory() -> DemoTerritory:
                 site_status="qualified",
             )
             org_id = await _organisation(data)
-            await Organisation.update({Organisation.opening_slots: slot}).where(
-                (Organisation.id == org_id) & (Organisation.opening_slots == "")
-            )
+            if not await OpeningSlot.exists().where(OpeningSlot.organisation == org_id):
+                weekday, (opens, closes) = slot
+                await OpeningSlot(
+                    organisation=org_id, weekday=weekday, opens=opens, closes=closes
+                ).save()
             t.site_ids.append(org_id)
     for commune in COMMUNES[26:29]:
         mairie = f"Mairie de {commune[0]}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamp, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Time, Timestamp, Varchar
 from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.table import Table
 
@@ -43,9 +43,18 @@ class Organisation(Table):
     is_site = Boolean(default=False)
     is_borrower = Boolean(default=False)
     site_status = Varchar(length=20, default=SiteStatus.none.value)
-    opening_slots = Text(default="")
     services = Text(default="")
     created_at = Timestamp(default=TimestampNow())
+
+
+class OpeningSlot(Table):
+    """A regular permanence of a site, e.g. Wednesday 9:00–12:00 ("mercredi matin")."""
+
+    organisation = ForeignKey(references=Organisation, index=True)
+    weekday = Integer()  # 0 = Monday … 6 = Sunday
+    opens = Time()
+    closes = Time()
+    note = Varchar(length=200, default="")
 
 
 class Membership(Table):
