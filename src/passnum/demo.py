@@ -47,6 +47,7 @@ COMMUNES = [
 MORNING, AFTERNOON = (dt.time(9), dt.time(12)), (dt.time(14), dt.time(17))
 # (weekday, hours): lundi matin, mardi après-midi, mercredi matin, jeudi après-midi, vendredi matin
 SLOTS = [(0, MORNING), (1, AFTERNOON), (2, MORNING), (3, AFTERNOON), (4, MORNING)]
+DEMO_EMAIL_DOMAIN = "demo.passnum.fr"
 DEMO_PASSWORD = "demo-passnum"  # noqa: S105 - printed by `passnum demo`; refused in production
 
 

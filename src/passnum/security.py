@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import sys
 from typing import Any
@@ -102,10 +103,31 @@ def rate_limit_store(settings: Settings) -> Store:
 
 
 def refuse_unsafe_production() -> None:
-    """In production mode, refuse to start with the default secret key."""
+    """In production mode, refuse to start with the default secret key or demo accounts."""
     settings = get_settings()
-    if settings.production and settings.secret_key == DEFAULT_SECRET_KEY:
+    if not settings.production:
+        return
+    if settings.secret_key == DEFAULT_SECRET_KEY:
         click.echo(
             "Refus de démarrer : PASSNUM_SECRET_KEY doit être défini en production.", err=True
         )
         sys.exit(2)
+    demo_accounts = asyncio.run(_active_demo_accounts())
+    if demo_accounts:
+        click.echo(
+            "Refus de démarrer : des comptes de démonstration sont actifs en production "
+            f"({', '.join(demo_accounts)}). Désactivez-les avec `passnum user deactivate EMAIL`.",
+            err=True,
+        )
+        sys.exit(2)
+
+
+async def _active_demo_accounts() -> list[str]:
+    from piccolo.apps.user.tables import BaseUser
+
+    from passnum.demo import DEMO_EMAIL_DOMAIN
+
+    rows = await BaseUser.select(BaseUser.email).where(
+        BaseUser.email.like(f"%@{DEMO_EMAIL_DOMAIN}") & BaseUser.active.eq(True)
+    )
+    return [r["email"] for r in rows]

@@ -79,3 +79,11 @@ def test_serve_refuses_production_mode_with_the_default_secret(demo_dir, monkeyp
     result = run(demo_dir, "serve", "--port", "8765", check=False)
     assert result.returncode == 2
     assert "PASSNUM_SECRET_KEY" in result.stderr
+
+
+def test_serve_refuses_production_mode_while_demo_accounts_are_active(demo_dir, monkeypatch):
+    monkeypatch.setenv("PASSNUM_ENV", "production")
+    monkeypatch.setenv("PASSNUM_SECRET_KEY", "a-real-secret-for-this-test-only")
+    result = run(demo_dir, "serve", "--port", "8765", check=False)
+    assert result.returncode == 2
+    assert "comptes de démonstration" in result.stderr
