@@ -1,1 +1,124 @@
-"""Tables of the vouchers app."""
+"""Tables of the vouchers app: print runs, booklets, cheques, beneficiaries, scan ledger.
+
+Statuses store facts (handed out, used, cancelled); expiry is always computed from the dates at
+request time (see :mod:`vouchers.rules`), so no nightly job is needed for correctness.
+"""
+
+from __future__ import annotations
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamp,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamp import TimestampNow
+from piccolo.table import Table
+
+from passnum.tables import Organisation
+
+
+class Batch(Table):
+    """A print run paid by one funder; its booklets can be handed out once it is active.
+
+    The perimeter is optional: when ``allowed_site_ids`` or ``allowed_insee_codes`` is non-empty,
+    a site is accepted if its id is listed or its commune (INSEE code) is listed.
+    """
+
+    funder = ForeignKey(references=Organisation, index=True)
+    label = Varchar(length=200)
+    booklet_count = Integer()
+    first_serial = Integer(default=0)
+    face_value_cents = Integer(default=1000)
+    valid_from = Date()
+    valid_until = Date()
+    grace_days = Integer(default=31)
+    allowed_site_ids = JSON(default="[]")
+    allowed_insee_codes = JSON(default="[]")
+    status = Varchar(length=20, default="draft")
+    paid_at = Timestamp(null=True, default=None)
+    created_at = Timestamp(default=TimestampNow())
+
+
+class Beneficiary(Table):
+    """The minimum a prescriber records at hand-over; no name. ``reference`` is visible only to
+    the prescriber's organisation and is erased by anonymisation with the free text."""
+
+    prescriber = ForeignKey(references=Organisation, index=True)
+    reference = Varchar(length=100, default="")
+    insee_code = Varchar(length=5, default="")
+    age_band = Varchar(length=20, default="unknown")
+    social_status = Varchar(length=20, default="unknown")
+    needs = JSON(default="[]")
+    consent = Boolean(default=False)
+    created_at = Timestamp(default=TimestampNow())
+    anonymised_at = Timestamp(null=True, default=None)
+
+
+class Booklet(Table):
+    """Five cheques under one printed number; ``holder`` is the organisation holding or having
+    handed it out; ``used_count`` is kept by redemptions (row-locked increment)."""
+
+    number = Varchar(length=8, unique=True)
+    serial = Integer(unique=True)
+    batch = ForeignKey(references=Batch, index=True)
+    status = Varchar(length=20, default="in_stock", index=True)
+    holder = ForeignKey(references=Organisation, null=True, default=None, index=True)
+    allocated_at = Timestamp(null=True, default=None)
+    issued_at = Timestamp(null=True, default=None)
+    issued_by = ForeignKey(references=BaseUser, null=True, default=None)
+    beneficiary = ForeignKey(references=Beneficiary, null=True, default=None, index=True)
+    replaces = Integer(null=True, default=None)
+    used_count = Integer(default=0)
+    exhausted_at = Timestamp(null=True, default=None)
+    cancelled_at = Timestamp(null=True, default=None)
+    cancelled_by = ForeignKey(references=BaseUser, null=True, default=None)
+    cancel_reason = Varchar(length=20, default="")
+    cancel_note = Text(default="")
+
+
+class Cheque(Table):
+    """One session of help; redeemed at most once (a conditional UPDATE decides)."""
+
+    booklet = ForeignKey(references=Booklet, index=True)
+    position = Integer()
+    code = Varchar(length=16, unique=True)
+    status = Varchar(length=20, default="valid")
+    redeemed_at = Timestamp(null=True, default=None, index=True)
+    site = ForeignKey(references=Organisation, null=True, default=None, index=True)
+    redeemed_by = ForeignKey(references=BaseUser, null=True, default=None)
+    activity = Varchar(length=20, default="")
+    place = Varchar(length=20, default="")
+    themes = JSON(default="[]")
+    duration_minutes = Integer(null=True, default=None)
+    cancelled_at = Timestamp(null=True, default=None)
+
+
+class ScanAttempt(Table):
+    """Append-only ledger of every scan, accepted or refused. The application only inserts.
+
+    For codes matching no cheque, only a keyed hash (HMAC-SHA256) of the normalised text is kept.
+    """
+
+    at = Timestamp(default=TimestampNow(), index=True)
+    user = ForeignKey(references=BaseUser, null=True, default=None)
+    site = ForeignKey(references=Organisation, null=True, default=None, index=True)
+    result = Varchar(length=30)
+    cheque = ForeignKey(references=Cheque, null=True, default=None, index=True)
+    text_hash = Varchar(length=64, default="")
+
+
+class IdempotencyRecord(Table):
+    """A request made with an ``Idempotency-Key``: ``scope`` is "user id:key"; while
+    ``status_code`` is null the first request is still in flight."""
+
+    scope = Varchar(length=300, unique=True)
+    fingerprint = Varchar(length=64)
+    status_code = Integer(null=True, default=None)
+    body = JSON(default="{}")
+    created_at = Timestamp(default=TimestampNow(), index=True)

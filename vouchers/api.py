@@ -1,0 +1,127 @@
+"""The vouchers JSON API (``/api/v1/…``): thin handlers over :mod:`vouchers.services`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+
+from passnum.auth import PUBLIC, roles
+from passnum.tables import Role
+from vouchers import schemas
+from vouchers import services as svc
+
+
+class BatchApi(Controller):
+    path = "/api/v1/batches"
+    tags = ["pass numériques"]
+    opt = roles(Role.staff)
+
+    @post("/", summary="Créer un tirage (brouillon) avec ses carnets et chèques")
+    async def create(self, request: Request, data: JSONBody[schemas.BatchIn]) -> schemas.Batch:
+        return await svc.create_batch(request.user, data)
+
+    @get("/", opt=roles(Role.staff, Role.funder), summary="Tirages (financeur : les siens)")
+    async def index(self, request: Request) -> list[schemas.Batch]:
+        return await svc.list_batches(request.user)
+
+    @get("/{batch_id:int}", opt=roles(Role.staff, Role.funder), summary="Un tirage")
+    async def detail(self, request: Request, batch_id: FromPath[int]) -> schemas.Batch:
+        return await svc.get_batch(request.user, batch_id)
+
+    @post("/{batch_id:int}/activate", status_code=200, summary="Activer un tirage payé")
+    async def activate(
+        self,
+        request: Request,
+        batch_id: FromPath[int],
+        data: JSONBody[schemas.ActivateIn | None] = None,
+    ) -> schemas.Batch:
+        return await svc.activate_batch(request.user, batch_id, data.paid_on if data else None)
+
+
+class StockApi(Controller):
+    path = "/api/v1"
+    tags = ["pass numériques"]
+
+    @post("/allocations", opt=roles(Role.staff), summary="Attribuer ou déplacer des carnets")
+    async def move(
+        self, request: Request, data: JSONBody[schemas.StockMoveIn]
+    ) -> schemas.StockMove:
+        return await svc.move_booklets(request.user, data)
+
+    @get("/stock", opt=roles(Role.staff, Role.prescriber), summary="Stock de carnets")
+    async def stock(
+        self, request: Request, organisation_id: FromQuery[int | None] = None
+    ) -> list[schemas.StockLine]:
+        return await svc.stock(request.user, organisation_id)
+
+
+class BookletApi(Controller):
+    path = "/api/v1"
+    tags = ["pass numériques"]
+    opt = roles(Role.prescriber)
+
+    @post("/handouts", summary="Remettre un carnet à une personne")
+    async def hand_out(
+        self, request: Request, data: JSONBody[schemas.HandOutIn]
+    ) -> schemas.HandOut:
+        return await svc.hand_out_booklet(request.user, data)
+
+    @get("/handouts", summary="Carnets remis par ma structure, et leur utilisation")
+    async def feedback(self, request: Request) -> list[schemas.FeedbackBooklet]:
+        return await svc.prescriber_feedback(request.user)
+
+    @post(
+        "/booklets/{number:str}/cancel",
+        status_code=200,
+        opt=roles(Role.staff, Role.prescriber),
+        summary="Annuler un carnet perdu ou volé",
+    )
+    async def cancel(
+        self, request: Request, number: FromPath[str], data: JSONBody[schemas.CancelIn]
+    ) -> schemas.CancelledBooklet:
+        return await svc.cancel_booklet(request.user, number, data.reason, data.note)
+
+    @get("/search", opt=roles(Role.staff), summary="Recherche : numéro de carnet ou code")
+    async def search(self, request: Request, q: FromQuery[str] = "") -> schemas.BookletHistory:
+        return await svc.search(request.user, q)
+
+    @get("/voucher-statistics", opt=roles(Role.staff, Role.funder), summary="Statistiques")
+    async def statistics(self, request: Request) -> schemas.Statistics:
+        return await svc.statistics(request.user)
+
+
+class RedemptionApi(Controller):
+    path = "/api/v1"
+    tags = ["pass numériques"]
+
+    @post("/redemptions", opt=roles(Role.site_agent), summary="Encaisser un chèque (scan)")
+    async def redeem(
+        self,
+        request: Request,
+        data: JSONBody[schemas.RedemptionIn],
+        idempotency_key: Annotated[str | None, Parameter(header="Idempotency-Key")] = None,
+    ) -> Response:
+        answer = await svc.run_idempotent(
+            request.user.user_id,
+            idempotency_key,
+            msgspec.json.encode(data),
+            lambda: svc.redeem_cheque(request.user, data),
+        )
+        return Response(answer.body, status_code=answer.status_code, headers=answer.headers)
+
+    @get("/redemptions", opt=roles(Role.site_agent), summary="Chèques encaissés dans mon lieu")
+    async def today(
+        self, request: Request, day: FromQuery[date | None] = None
+    ) -> list[schemas.SiteRedemption]:
+        return await svc.site_redemptions(request.user, day)
+
+    @get("/cheques/{code:str}", opt=PUBLIC, summary="État public d'un chèque")
+    async def cheque(self, code: FromPath[str]) -> schemas.ChequePublic:
+        return await svc.cheque_status(code)
+
+
+API_HANDLERS = [BatchApi, StockApi, BookletApi, RedemptionApi]

@@ -1,0 +1,89 @@
+"""Fixed vocabularies of the vouchers app (codes stored, French labels shown).
+
+Needs and themes follow national digital-mediation practice; age bands and social statuses are
+those of the national mediation tool, so statistics can be compared.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class BatchStatus(StrEnum):
+    draft = "draft"
+    active = "active"
+
+
+class BookletStatus(StrEnum):
+    """Stored facts; ``expired`` is never stored, it is computed from the dates."""
+
+    in_stock = "in_stock"
+    allocated = "allocated"
+    issued = "issued"
+    exhausted = "exhausted"
+    expired = "expired"
+    cancelled = "cancelled"
+
+
+class ChequeStatus(StrEnum):
+    valid = "valid"
+    redeemed = "redeemed"
+    cancelled = "cancelled"
+    expired = "expired"  # computed
+    not_issued = "not_issued"  # computed, public view only
+    not_yet_valid = "not_yet_valid"  # computed, public view only
+
+
+NEEDS: dict[str, str] = {
+    "rights": "Accès aux droits",
+    "admin": "Démarches administratives",
+    "employment": "Emploi / formation",
+    "email": "Messagerie",
+    "health": "Santé",
+    "schooling": "Scolarité",
+    "banking": "Banque / achats",
+    "security": "Sécurité",
+    "device": "Prise en main du matériel",
+    "other": "Autre",
+}
+AGE_BANDS: dict[str, str] = {
+    "under_18": "Moins de 18 ans",
+    "18_24": "18 à 24 ans",
+    "25_39": "25 à 39 ans",
+    "40_59": "40 à 59 ans",
+    "60_69": "60 à 69 ans",
+    "70_plus": "70 ans et plus",
+    "unknown": "Non communiqué",
+}
+SOCIAL_STATUSES: dict[str, str] = {
+    "student": "Scolarisé(e) ou étudiant(e)",
+    "job_seeker": "Sans emploi",
+    "employed": "En emploi",
+    "retired": "Retraité(e)",
+    "unknown": "Non communiqué",
+}
+ACTIVITIES: dict[str, str] = {"individual": "Accompagnement individuel", "workshop": "Atelier"}
+PLACES: dict[str, str] = {"site": "Sur place", "home": "À domicile", "remote": "À distance"}
+CANCEL_REASONS: dict[str, str] = {
+    "lost": "Perdu",
+    "stolen": "Volé",
+    "damaged": "Abîmé",
+    "error": "Erreur de remise",
+    "other": "Autre",
+}
+BOOKLET_STATUS_LABELS: dict[str, str] = {
+    "in_stock": "en stock au Département",
+    "allocated": "en stock dans une structure",
+    "issued": "remis à une personne",
+    "exhausted": "entièrement utilisé",
+    "expired": "expiré",
+    "cancelled": "annulé",
+}
+CHEQUE_STATUS_LABELS: dict[str, str] = {
+    "valid": "Valable",
+    "redeemed": "Déjà utilisé",
+    "cancelled": "Annulé",
+    "expired": "Expiré",
+    "not_issued": "Pas encore remis",
+    "not_yet_valid": "Pas encore valable",
+}

@@ -1,0 +1,133 @@
+"""The fixed set of refusals of the vouchers app: stable code, HTTP status, French message.
+
+Messages say what went wrong and what to do, for a site agent at a counter or a prescriber.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from passnum.errors import DomainError
+from passnum.settings import get_settings
+
+REFUSALS: dict[str, tuple[int, str]] = {
+    # Scanning a cheque (result codes of a redemption)
+    "malformed": (
+        422,
+        "Code mal saisi : vérifiez les 16 caractères imprimés sous le QR code "
+        "(ou scannez-le à nouveau), puis réessayez.",
+    ),
+    "unknown": (
+        404,
+        "Ce code ne correspond à aucun chèque. Vérifiez la saisie ; si elle est exacte, "
+        "n'acceptez pas ce chèque et appelez le Département au {phone}.",
+    ),
+    "already_redeemed": (
+        409,
+        "Ce chèque a déjà été utilisé le {when} ({site}). Ne l'acceptez pas : "
+        "la personne peut utiliser un autre chèque de son carnet.",
+    ),
+    "cancelled": (
+        409,
+        "Ce chèque a été annulé (carnet déclaré perdu ou volé). Ne l'acceptez pas et "
+        "orientez la personne vers la structure qui lui a remis le carnet.",
+    ),
+    "expired": (
+        409,
+        "Ce chèque n'est plus valable depuis le {date}. Ne l'acceptez pas : la personne "
+        "peut demander un nouveau carnet à la structure qui le lui a remis.",
+    ),
+    "not_yet_valid": (
+        409,
+        "Ce chèque ne sera valable qu'à partir du {date}. Ne l'acceptez pas avant cette date.",
+    ),
+    "not_issued": (
+        409,
+        "Ce chèque n'a pas encore été remis à un bénéficiaire : il ne peut pas être utilisé. "
+        "Ne l'acceptez pas et appelez le Département au {phone}.",
+    ),
+    "not_accepted_here": (
+        409,
+        "Ce chèque n'est pas accepté dans votre lieu : son financeur l'a réservé à d'autres "
+        "lieux. Indiquez à la personne qu'elle peut consulter les lieux acceptés en scannant "
+        "le QR code avec son téléphone.",
+    ),
+    "site_not_qualified": (
+        403,
+        "Votre lieu n'est pas (ou plus) habilité à accepter les pass numériques. "
+        "N'acceptez pas de chèque et appelez le Département au {phone}.",
+    ),
+    "not_site_agent": (
+        403,
+        "Seul un agent d'un lieu habilité peut encaisser un chèque.",
+    ),
+    # Requests and idempotency
+    "in_progress": (
+        409,
+        "Cette demande est déjà en cours de traitement. Patientez une seconde puis réessayez.",
+    ),
+    "idempotency_key_reused": (
+        422,
+        "Cette clé d'idempotence a déjà servi pour une autre demande. Utilisez une clé neuve.",
+    ),
+    # Booklets, batches, stock
+    "malformed_number": (
+        422,
+        "Numéro de carnet mal saisi : vérifiez les 8 chiffres imprimés sous le code-barres "
+        "du carnet, puis réessayez.",
+    ),
+    "booklet_not_found": (404, "Aucun carnet ne porte ce numéro. Vérifiez la saisie."),
+    "batch_not_found": (404, "Ce tirage n'existe pas."),
+    "not_in_your_stock": (
+        409,
+        "Ce carnet n'est pas dans le stock de votre structure. Vérifiez le numéro ; "
+        "si le carnet est bien entre vos mains, contactez le Département au {phone}.",
+    ),
+    "already_handed_out": (
+        409,
+        "Ce carnet a déjà été remis à une personne. Prenez un autre carnet de votre stock.",
+    ),
+    "batch_not_active": (
+        409,
+        "Ce carnet appartient à un tirage pas encore activé (financement non confirmé). "
+        "Prenez un carnet d'un autre tirage ou contactez le Département au {phone}.",
+    ),
+    "booklet_expired": (
+        409,
+        "Ce carnet n'est plus valable (fin de validité le {date}). Prenez un autre carnet.",
+    ),
+    "consent_required": (
+        422,
+        "Cochez la case de consentement : la personne doit accepter l'enregistrement de ces "
+        "informations avant la remise du carnet.",
+    ),
+    "not_cancellable": (
+        409,
+        "Ce carnet ne peut pas être annulé : il est {status}.",
+    ),
+    "not_enough_stock": (
+        409,
+        "Stock insuffisant : {available} carnet(s) disponible(s) pour {wanted} demandé(s).",
+    ),
+    "batch_already_active": (409, "Ce tirage est déjà activé."),
+    "forbidden": (403, "Vous n'avez pas accès à ce carnet ou à cette action."),
+    "not_found": (404, "Aucun carnet ni chèque ne correspond à cette recherche."),
+    "invalid": (422, "{detail}"),
+}
+
+
+def refuse(code: str, **extra: Any) -> DomainError:
+    """The DomainError for ``code``; ``extra`` fills the message and is returned in the body.
+
+    Keys starting with ``_`` only fill the message (they are not sent back).
+    """
+    status, template = REFUSALS[code]
+    values = {"phone": get_settings().operator_phone, **extra}
+    message = template.format(**{k.lstrip("_"): v for k, v in values.items()})
+    body = {k: v for k, v in extra.items() if not k.startswith("_")}
+    return DomainError(code, message, status, **body)
+
+
+def invalid(field: str, detail: str) -> DomainError:
+    """Bad input in one named field (422 ``invalid``, like the core app)."""
+    return refuse("invalid", _detail=detail, field=field)

@@ -1,0 +1,283 @@
+"""JSON shapes of the vouchers API; services return these Structs, pages read them too."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+
+
+class BatchIn(msgspec.Struct, forbid_unknown_fields=True):
+    funder_id: int
+    label: str
+    booklet_count: int
+    valid_from: date
+    valid_until: date
+    face_value_cents: int = 1000
+    grace_days: int = 31
+    allowed_site_ids: list[int] = msgspec.field(default_factory=list)
+    allowed_insee_codes: list[str] = msgspec.field(default_factory=list)
+
+
+class Batch(msgspec.Struct):
+    id: int
+    funder_id: int
+    funder_name: str
+    label: str
+    booklet_count: int
+    first_number: str
+    last_number: str
+    face_value_cents: int
+    valid_from: date
+    valid_until: date
+    grace_days: int
+    accepted_until: date
+    allowed_site_ids: list[int]
+    allowed_insee_codes: list[str]
+    status: str
+    paid_at: datetime | None
+    created_at: datetime
+    booklets_by_status: dict[str, int] = msgspec.field(default_factory=dict)
+    cheques_redeemed: int = 0
+
+
+class ActivateIn(msgspec.Struct, forbid_unknown_fields=True):
+    paid_on: date | None = None
+
+
+class StockMoveIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Either ``count`` booklets (lowest numbers first) or the range first..last number.
+
+    ``from_organisation_id`` absent: from the Département's stock (an allocation)."""
+
+    to_organisation_id: int
+    batch_id: int | None = None
+    from_organisation_id: int | None = None
+    count: int | None = None
+    first_number: str | None = None
+    last_number: str | None = None
+
+
+class StockMove(msgspec.Struct):
+    to_organisation_id: int
+    from_organisation_id: int | None
+    count: int
+    first_number: str
+    last_number: str
+
+
+class StockLine(msgspec.Struct):
+    organisation_id: int
+    organisation_name: str
+    batch_id: int
+    batch_label: str
+    batch_status: str
+    funder_name: str
+    valid_until: date
+    available: int
+    first_number: str
+    last_number: str
+
+
+class BeneficiaryIn(msgspec.Struct, forbid_unknown_fields=True):
+    consent: bool = False
+    insee_code: str = ""
+    age_band: str = "unknown"
+    social_status: str = "unknown"
+    needs: list[str] = msgspec.field(default_factory=list)
+    reference: str = ""
+
+
+class HandOutIn(msgspec.Struct, forbid_unknown_fields=True):
+    booklet_number: str
+    beneficiary: BeneficiaryIn | None = None
+    replaces: str | None = None
+
+
+class SiteInfo(msgspec.Struct):
+    id: int
+    name: str
+    commune: str
+    address: str
+    phone: str
+    opening_slots: str
+
+
+class HandOut(msgspec.Struct):
+    """What the hand-over receipt shows the person: where to go and until when."""
+
+    booklet_number: str
+    issued_at: datetime
+    prescriber_name: str
+    funder_name: str
+    face_value_cents: int
+    cheque_count: int
+    valid_from: date
+    accepted_until: date
+    accepted_everywhere: bool
+    accepted_sites: list[SiteInfo]
+    operator_phone: str
+    replaces: str | None = None
+
+
+class CancelIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str
+    note: str = ""
+
+
+class CancelledBooklet(msgspec.Struct):
+    booklet_number: str
+    status: str
+    cancelled_cheques: int
+    reason: str
+
+
+class RedemptionIn(msgspec.Struct, forbid_unknown_fields=True):
+    code: str
+    activity: str
+    place: str = "site"
+    themes: list[str] = msgspec.field(default_factory=list)
+    duration_minutes: int | None = None
+    site_id: int | None = None
+
+
+class Redemption(msgspec.Struct):
+    result: str
+    code: str
+    code_display: str
+    booklet_number: str
+    position: int
+    face_value_cents: int
+    funder: str
+    site: str
+    site_id: int
+    redeemed_at: datetime
+    activity: str
+    place: str
+
+
+class ChequePublic(msgspec.Struct):
+    """The public view of a cheque: never beneficiary data, never other cheques."""
+
+    code: str
+    code_display: str
+    status: str
+    status_label: str
+    face_value_cents: int
+    funder: str
+    valid_from: date
+    valid_until: date
+    accepted_until: date
+    accepted_everywhere: bool
+    accepted_sites: list[SiteInfo]
+
+
+class ChequeUse(msgspec.Struct):
+    position: int
+    status: str
+    redeemed_at: datetime | None = None
+    site: str | None = None
+    activity: str | None = None
+
+
+class FeedbackBooklet(msgspec.Struct):
+    """A booklet the prescriber's organisation handed out, and what became of it."""
+
+    booklet_number: str
+    status: str
+    issued_at: datetime | None
+    reference: str
+    commune: str
+    needs: list[str]
+    accepted_until: date
+    used_count: int
+    cheques: list[ChequeUse]
+
+
+class BeneficiaryView(msgspec.Struct):
+    """A beneficiary record as staff see it: the internal reference stays with the prescriber."""
+
+    prescriber: str
+    insee_code: str
+    age_band: str
+    social_status: str
+    needs: list[str]
+    consent: bool
+    created_at: datetime
+    anonymised_at: datetime | None
+
+
+class ChequeDetail(msgspec.Struct):
+    id: int
+    position: int
+    code: str
+    code_display: str
+    status: str
+    redeemed_at: datetime | None
+    site: str | None
+    redeemed_by: str | None
+    activity: str
+    place: str
+    themes: list[str]
+    duration_minutes: int | None
+
+
+class ScanEntry(msgspec.Struct):
+    at: datetime
+    user: str | None
+    site: str | None
+    result: str
+    cheque_code: str | None
+
+
+class AuditView(msgspec.Struct):
+    at: datetime
+    user: str
+    action: str
+    entity: str
+    entity_id: str
+    changes: dict
+
+
+class BookletHistory(msgspec.Struct):
+    booklet_number: str
+    status: str
+    batch_id: int
+    batch_label: str
+    funder: str
+    holder: str | None
+    allocated_at: datetime | None
+    issued_at: datetime | None
+    issued_by: str | None
+    accepted_until: date
+    cancelled_at: datetime | None
+    cancel_reason: str
+    cancel_note: str
+    replaces: str | None
+    beneficiary: BeneficiaryView | None
+    cheques: list[ChequeDetail]
+    scans: list[ScanEntry]
+    audit: list[AuditView]
+    matched_code: str | None = None
+
+
+class SiteRedemption(msgspec.Struct):
+    code_display: str
+    booklet_number: str
+    position: int
+    redeemed_at: datetime
+    activity: str
+    place: str
+    agent: str | None
+
+
+class Statistics(msgspec.Struct):
+    booklets_issued: int
+    cheques_redeemed: int
+    face_value_redeemed_cents: int
+    by_need: dict[str, int]
+    by_age_band: dict[str, int]
+    by_social_status: dict[str, int]
+    by_commune: dict[str, int]
+    by_activity: dict[str, int]
+    by_place: dict[str, int]

@@ -1,0 +1,58 @@
+"""The vouchers services: every rule of the pass numérique cycle, one verb per function.
+
+Each takes the acting ``Actor`` explicitly (except the public cheque status), raises
+``DomainError`` with a stable code from :mod:`vouchers.errors`, and returns the Structs of
+:mod:`vouchers.schemas`.
+"""
+
+from vouchers.services.anonymise import anonymise_beneficiaries, statistics
+from vouchers.services.batches import activate_batch, create_batch, get_batch, list_batches
+from vouchers.services.handout import (
+    cancel_booklet,
+    clean_beneficiary,
+    find_booklet,
+    hand_out_booklet,
+    handover_receipt,
+)
+from vouchers.services.idempotency import StoredResponse, run_idempotent
+from vouchers.services.lookup import (
+    cheque_status,
+    prescriber_feedback,
+    public_status,
+    search,
+    site_redemptions,
+)
+from vouchers.services.printdata import (
+    batch_booklet_count,
+    batch_print_chunks,
+    booklet_print_data,
+)
+from vouchers.services.redemption import redeem_cheque
+from vouchers.services.stock import move_booklets, stock
+
+__all__ = [
+    "StoredResponse",
+    "activate_batch",
+    "anonymise_beneficiaries",
+    "batch_booklet_count",
+    "batch_print_chunks",
+    "booklet_print_data",
+    "cancel_booklet",
+    "cheque_status",
+    "clean_beneficiary",
+    "create_batch",
+    "find_booklet",
+    "get_batch",
+    "hand_out_booklet",
+    "handover_receipt",
+    "list_batches",
+    "move_booklets",
+    "prescriber_feedback",
+    "public_status",
+    "redeem_cheque",
+    "run_idempotent",
+    "search",
+    "site_redemptions",
+    "statistics",
+    "stock",
+]

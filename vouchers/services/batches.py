@@ -1,0 +1,194 @@
+"""Print runs: bulk creation in one transaction, activation once paid, listings."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+
+from piccolo.query.functions.aggregate import Count, Max
+
+from passnum import audit
+from passnum.auth.actor import Actor
+from passnum.tables import Organisation, Role
+from vouchers import schemas
+from vouchers.choices import BatchStatus
+from vouchers.codes import FIRST_BOOKLET_SERIAL, booklet_number, new_code
+from vouchers.errors import invalid, refuse
+from vouchers.rules import accepted_until
+from vouchers.services.common import now, require_staff, transaction
+from vouchers.tables import Batch, Booklet, Cheque
+
+CHEQUES_PER_BOOKLET = 5
+MAX_BOOKLETS = 100_000
+CHUNK = 1_000  # rows per INSERT: well under SQLite's and asyncpg's bound-parameter limits
+INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+async def _validate(data: schemas.BatchIn) -> None:
+    if not data.label.strip():
+        raise invalid("label", "Donnez un nom au tirage (ex. « Département 2026 »).")
+    if not 1 <= data.booklet_count <= MAX_BOOKLETS:
+        raise invalid("booklet_count", f"Le nombre de carnets doit aller de 1 à {MAX_BOOKLETS}.")
+    if not 1 <= data.face_value_cents <= 100_000:
+        raise invalid("face_value_cents", "La valeur d'un chèque doit aller de 0,01 € à 1000 €.")
+    if data.valid_until < data.valid_from:
+        raise invalid("valid_until", "La fin de validité doit suivre le début de validité.")
+    if not 0 <= data.grace_days <= 366:
+        raise invalid("grace_days", "Le délai de grâce doit aller de 0 à 366 jours.")
+    funder = await Organisation.select(Organisation.is_funder).where(
+        Organisation.id == data.funder_id
+    )
+    if not funder or not funder[0]["is_funder"]:
+        raise invalid("funder_id", "Choisissez un financeur parmi les organisations financeuses.")
+    if data.allowed_site_ids:
+        sites = await Organisation.count().where(
+            Organisation.id.is_in(data.allowed_site_ids) & Organisation.is_site.eq(True)
+        )
+        if sites != len(set(data.allowed_site_ids)):
+            raise invalid("allowed_site_ids", "Un des lieux choisis n'est pas un lieu habilité.")
+    for code in data.allowed_insee_codes:
+        if not INSEE_RE.match(code):
+            raise invalid("allowed_insee_codes", f"Le code INSEE « {code} » n'est pas valide.")
+
+
+async def create_batch(actor: Actor, data: schemas.BatchIn) -> schemas.Batch:
+    """A draft print run with its booklets and cheques, numbered after the last existing one.
+
+    Everything is inserted in one transaction, in chunks, so 10,000 booklets take seconds.
+    """
+    require_staff(actor)
+    await _validate(data)
+    async with transaction():
+        last = await Booklet.select(Max(Booklet.serial, alias="last")).first()
+        first_serial = ((last or {}).get("last") or FIRST_BOOKLET_SERIAL - 1) + 1
+        batch = Batch(
+            funder=data.funder_id,
+            label=data.label.strip(),
+            booklet_count=data.booklet_count,
+            first_serial=first_serial,
+            face_value_cents=data.face_value_cents,
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
+            grace_days=data.grace_days,
+            allowed_site_ids=sorted(set(data.allowed_site_ids)),
+            allowed_insee_codes=sorted(set(data.allowed_insee_codes)),
+            status=BatchStatus.draft.value,
+        )
+        await batch.save()
+        serials = range(first_serial, first_serial + data.booklet_count)
+        for start in range(0, len(serials), CHUNK):
+            chunk = serials[start : start + CHUNK]
+            rows = await Booklet.insert(
+                *(Booklet(number=booklet_number(s), serial=s, batch=batch.id) for s in chunk)
+            ).returning(Booklet.id)
+            await Cheque.insert(
+                *(
+                    Cheque(booklet=row["id"], position=position, code=new_code())
+                    for row in rows
+                    for position in range(1, CHEQUES_PER_BOOKLET + 1)
+                )
+            )
+        await audit.record(
+            actor,
+            "create",
+            "batch",
+            batch.id,
+            {"label": batch.label, "booklets": data.booklet_count, "funder": data.funder_id},
+        )
+    return await get_batch(actor, batch.id)
+
+
+async def activate_batch(actor: Actor, batch_id: int, paid_on: date | None = None) -> schemas.Batch:
+    """Staff record the funder's payment (today unless ``paid_on``): its booklets can now be
+    handed out."""
+    require_staff(actor)
+    paid_at = datetime.combine(paid_on, time()) if paid_on else now()
+    async with transaction():
+        updated = (
+            await Batch.update({Batch.status: BatchStatus.active.value, Batch.paid_at: paid_at})
+            .where((Batch.id == batch_id) & (Batch.status == BatchStatus.draft.value))
+            .returning(Batch.id)
+        )
+        if not updated:
+            if await Batch.exists().where(Batch.id == batch_id):
+                raise refuse("batch_already_active")
+            raise refuse("batch_not_found")
+        await audit.record(actor, "activate", "batch", batch_id, {"paid_at": paid_at.isoformat()})
+    return await get_batch(actor, batch_id)
+
+
+def _visible(actor: Actor) -> object | None:
+    """None for staff (every batch); a condition on the funder for funder users."""
+    if actor.is_staff:
+        return None
+    funders = actor.organisation_ids(Role.funder)
+    if not funders:
+        raise refuse("forbidden")
+    return Batch.funder.is_in(list(funders))
+
+
+async def _counts(batch_ids: list[int]) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    if not batch_ids:
+        return {}, {}
+    by_status: dict[int, dict[str, int]] = {}
+    for row in (
+        await Booklet.select(Booklet.batch, Booklet.status, Count(alias="n"))
+        .where(Booklet.batch.is_in(batch_ids))
+        .group_by(Booklet.batch, Booklet.status)
+    ):
+        by_status.setdefault(row["batch"], {})[row["status"]] = row["n"]
+    redeemed = {
+        row["booklet.batch"]: row["n"]
+        for row in await Cheque.select(Cheque.booklet.batch, Count(alias="n"))
+        .where(Cheque.booklet.batch.is_in(batch_ids) & (Cheque.status == "redeemed"))
+        .group_by(Cheque.booklet.batch)
+    }
+    return by_status, redeemed
+
+
+BATCH_COLUMNS = (Batch.all_columns(), Batch.funder.name.as_alias("funder_name"))
+
+
+def _to_schema(row: dict, by_status: dict[str, int], redeemed: int) -> schemas.Batch:
+    return schemas.Batch(
+        id=row["id"],
+        funder_id=row["funder"],
+        funder_name=row["funder_name"],
+        label=row["label"],
+        booklet_count=row["booklet_count"],
+        first_number=booklet_number(row["first_serial"]),
+        last_number=booklet_number(row["first_serial"] + row["booklet_count"] - 1),
+        face_value_cents=row["face_value_cents"],
+        valid_from=row["valid_from"],
+        valid_until=row["valid_until"],
+        grace_days=row["grace_days"],
+        accepted_until=accepted_until(row["valid_until"], row["grace_days"]),
+        allowed_site_ids=list(row["allowed_site_ids"]),
+        allowed_insee_codes=list(row["allowed_insee_codes"]),
+        status=row["status"],
+        paid_at=row["paid_at"],
+        created_at=row["created_at"],
+        booklets_by_status=by_status,
+        cheques_redeemed=redeemed,
+    )
+
+
+async def list_batches(actor: Actor) -> list[schemas.Batch]:
+    """Every batch for staff; a funder's own batches for its users. Newest first."""
+    condition = _visible(actor)
+    query = Batch.select(*BATCH_COLUMNS).order_by(Batch.id, ascending=False)
+    rows = await (query.where(condition) if condition is not None else query).output(load_json=True)
+    by_status, redeemed = await _counts([r["id"] for r in rows])
+    return [_to_schema(r, by_status.get(r["id"], {}), redeemed.get(r["id"], 0)) for r in rows]
+
+
+async def get_batch(actor: Actor, batch_id: int) -> schemas.Batch:
+    condition = _visible(actor)
+    query = Batch.select(*BATCH_COLUMNS).where(Batch.id == batch_id)
+    if condition is not None:
+        query = query.where(condition)
+    row = await query.output(load_json=True).first()
+    if row is None:
+        raise refuse("batch_not_found")
+    by_status, redeemed = await _counts([batch_id])
+    return _to_schema(row, by_status.get(batch_id, {}), redeemed.get(batch_id, 0))

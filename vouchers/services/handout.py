@@ -1,0 +1,240 @@
+"""Handing a booklet to a person (with a minimal beneficiary record) and cancelling one."""
+
+from __future__ import annotations
+
+import re
+
+from passnum import audit
+from passnum.auth.actor import Actor
+from passnum.settings import get_settings
+from passnum.tables import Role
+from vouchers import schemas
+from vouchers.choices import (
+    AGE_BANDS,
+    BOOKLET_STATUS_LABELS,
+    CANCEL_REASONS,
+    NEEDS,
+    SOCIAL_STATUSES,
+    BatchStatus,
+    BookletStatus,
+    ChequeStatus,
+)
+from vouchers.codes import parse_booklet_number
+from vouchers.errors import invalid, refuse
+from vouchers.rules import accepted_until, booklet_status
+from vouchers.services.common import accepted_sites, now, prescriber_org, today, transaction
+from vouchers.tables import Beneficiary, Booklet, Cheque
+
+INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+BOOKLET_COLUMNS = (
+    Booklet.all_columns(),
+    Booklet.batch.status.as_alias("batch_status"),
+    Booklet.batch.valid_from.as_alias("valid_from"),
+    Booklet.batch.valid_until.as_alias("valid_until"),
+    Booklet.batch.grace_days.as_alias("grace_days"),
+    Booklet.batch.face_value_cents.as_alias("face_value_cents"),
+    Booklet.batch.allowed_site_ids.as_alias("allowed_site_ids"),
+    Booklet.batch.allowed_insee_codes.as_alias("allowed_insee_codes"),
+    Booklet.batch.funder.name.as_alias("funder_name"),
+    Booklet.batch.label.as_alias("batch_label"),
+    Booklet.holder.name.as_alias("holder_name"),
+    Booklet.issued_by.email.as_alias("issued_by_email"),
+)
+
+
+async def find_booklet(text: str) -> dict:
+    """A booklet row (with its batch's dates and perimeter) from a typed or scanned number."""
+    number = parse_booklet_number(text)
+    row = (
+        await Booklet.select(*BOOKLET_COLUMNS)
+        .where(Booklet.number == number)
+        .output(load_json=True)
+        .first()
+    )
+    if row is None:
+        raise refuse("booklet_not_found")
+    return row
+
+
+def clean_beneficiary(data: schemas.BeneficiaryIn) -> dict:
+    """Validated beneficiary values, or the refusal naming what to fix. Consent comes first."""
+    if not data.consent:
+        raise refuse("consent_required")
+    insee = data.insee_code.strip().upper()
+    if insee and not INSEE_RE.match(insee):
+        raise invalid("insee_code", "Le code INSEE de la commune compte 5 caractères (ex. 50502).")
+    if data.age_band not in AGE_BANDS:
+        raise invalid("age_band", "Choisissez une tranche d'âge dans la liste.")
+    if data.social_status not in SOCIAL_STATUSES:
+        raise invalid("social_status", "Choisissez une situation dans la liste.")
+    unknown = [n for n in data.needs if n not in NEEDS]
+    if unknown:
+        raise invalid("needs", "Choisissez les besoins dans la liste proposée.")
+    reference = data.reference.strip()
+    if len(reference) > 100:
+        raise invalid("reference", "La référence interne ne doit pas dépasser 100 caractères.")
+    return {
+        "insee_code": insee,
+        "age_band": data.age_band,
+        "social_status": data.social_status,
+        "needs": sorted(set(data.needs), key=list(NEEDS).index),
+        "reference": reference,
+        "consent": True,
+    }
+
+
+async def _replaced(text: str, organisation_id: int) -> dict:
+    """The cancelled booklet being replaced: it must be one this organisation handed out."""
+    old = await find_booklet(text)
+    if old["holder"] != organisation_id or old["status"] != BookletStatus.cancelled:
+        raise invalid(
+            "replaces", "Le carnet remplacé doit être un carnet annulé remis par votre structure."
+        )
+    if old["beneficiary"] is None:
+        raise invalid("replaces", "Le carnet remplacé n'avait pas été remis à une personne.")
+    return old
+
+
+async def hand_out_booklet(
+    actor: Actor, data: schemas.HandOutIn, organisation_id: int | None = None
+) -> schemas.HandOut:
+    """Hand a booklet of the actor's organisation stock to a person.
+
+    A beneficiary record with consent is required, unless ``replaces`` names a cancelled
+    booklet this organisation had handed out: the replacement keeps that person's record.
+    """
+    org = prescriber_org(actor, organisation_id)
+    booklet = await find_booklet(data.booklet_number)
+    if booklet["holder"] == org and booklet["status"] in (
+        BookletStatus.issued,
+        BookletStatus.exhausted,
+    ):
+        raise refuse("already_handed_out")
+    if booklet["holder"] != org or booklet["status"] != BookletStatus.allocated:
+        raise refuse("not_in_your_stock")
+    if booklet["batch_status"] != BatchStatus.active:
+        raise refuse("batch_not_active")
+    if today() > booklet["valid_until"]:
+        raise refuse("booklet_expired", _date=booklet["valid_until"].strftime("%d/%m/%Y"))
+    replaced = await _replaced(data.replaces, org) if data.replaces else None
+    values = None if replaced else clean_beneficiary(data.beneficiary or schemas.BeneficiaryIn())
+    async with transaction():
+        if replaced:
+            beneficiary_id = replaced["beneficiary"]
+        else:
+            beneficiary = Beneficiary(prescriber=org, **values)
+            await beneficiary.save()
+            beneficiary_id = beneficiary.id
+        issued = (
+            await Booklet.update(
+                {
+                    Booklet.status: BookletStatus.issued.value,
+                    Booklet.issued_at: now(),
+                    Booklet.issued_by: actor.user_id,
+                    Booklet.beneficiary: beneficiary_id,
+                    Booklet.replaces: replaced["id"] if replaced else None,
+                }
+            )
+            .where(
+                (Booklet.id == booklet["id"])
+                & (Booklet.status == BookletStatus.allocated.value)
+                & (Booklet.holder == org)
+            )
+            .returning(Booklet.id)
+        )
+        if not issued:
+            raise refuse("already_handed_out")
+        changes = {"organisation": org, "beneficiary": beneficiary_id}
+        if replaced:
+            changes["replaces"] = replaced["number"]
+        await audit.record(actor, "hand_out", "booklet", booklet["number"], changes)
+    return await handover_receipt(actor, booklet["number"])
+
+
+async def handover_receipt(actor: Actor, number: str) -> schemas.HandOut:
+    """What the printable receipt tells the person: where to go, until when, whom to call."""
+    booklet = await find_booklet(number)
+    if not actor.is_staff and booklet["holder"] not in actor.organisation_ids(Role.prescriber):
+        raise refuse("forbidden")
+    if booklet["issued_at"] is None:
+        raise refuse("not_in_your_stock")
+    everywhere, sites = await accepted_sites(
+        booklet["allowed_site_ids"], booklet["allowed_insee_codes"]
+    )
+    replaces = None
+    if booklet["replaces"]:
+        old = await Booklet.select(Booklet.number).where(Booklet.id == booklet["replaces"]).first()
+        replaces = old["number"] if old else None
+    return schemas.HandOut(
+        booklet_number=booklet["number"],
+        issued_at=booklet["issued_at"],
+        prescriber_name=booklet["holder_name"],
+        funder_name=booklet["funder_name"],
+        face_value_cents=booklet["face_value_cents"],
+        cheque_count=5,
+        valid_from=booklet["valid_from"],
+        accepted_until=accepted_until(booklet["valid_until"], booklet["grace_days"]),
+        accepted_everywhere=everywhere,
+        accepted_sites=sites,
+        operator_phone=get_settings().operator_phone,
+        replaces=replaces,
+    )
+
+
+CANCELLABLE = (BookletStatus.in_stock, BookletStatus.allocated, BookletStatus.issued)
+
+
+async def cancel_booklet(
+    actor: Actor, number: str, reason: str, note: str = ""
+) -> schemas.CancelledBooklet:
+    """Cancel a lost or stolen booklet: its unused cheques become ``cancelled`` at once.
+
+    Staff may cancel any booklet not yet used up; a prescriber, those of their organisation.
+    Cheques are updated before the booklet, in the same order as a redemption locks rows.
+    """
+    if reason not in CANCEL_REASONS:
+        raise invalid("reason", "Choisissez un motif : perdu, volé, abîmé, erreur ou autre.")
+    booklet = await find_booklet(number)
+    if not actor.is_staff and booklet["holder"] not in actor.organisation_ids(Role.prescriber):
+        raise refuse("forbidden")
+    shown = booklet_status(
+        booklet["status"], booklet["valid_until"], booklet["grace_days"], today()
+    )
+    if booklet["status"] not in CANCELLABLE:
+        raise refuse("not_cancellable", _status=BOOKLET_STATUS_LABELS[shown])
+    async with transaction():
+        cheques = (
+            await Cheque.update(
+                {Cheque.status: ChequeStatus.cancelled.value, Cheque.cancelled_at: now()}
+            )
+            .where((Cheque.booklet == booklet["id"]) & (Cheque.status == ChequeStatus.valid.value))
+            .returning(Cheque.id)
+        )
+        done = (
+            await Booklet.update(
+                {
+                    Booklet.status: BookletStatus.cancelled.value,
+                    Booklet.cancelled_at: now(),
+                    Booklet.cancelled_by: actor.user_id,
+                    Booklet.cancel_reason: reason,
+                    Booklet.cancel_note: note.strip()[:1000],
+                }
+            )
+            .where((Booklet.id == booklet["id"]) & Booklet.status.is_in(list(CANCELLABLE)))
+            .returning(Booklet.id)
+        )
+        if not done:
+            raise refuse("not_cancellable", _status="déjà entièrement utilisé ou annulé")
+        await audit.record(
+            actor,
+            "cancel",
+            "booklet",
+            booklet["number"],
+            {"reason": reason, "cheques_cancelled": len(cheques), "previous": booklet["status"]},
+        )
+    return schemas.CancelledBooklet(
+        booklet_number=booklet["number"],
+        status=BookletStatus.cancelled.value,
+        cancelled_cheques=len(cheques),
+        reason=reason,
+    )

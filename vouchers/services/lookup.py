@@ -1,0 +1,298 @@
+"""Read-only views: the public cheque status, staff search with full history, prescriber feedback
+and a site's redemptions. Each view shows only what its reader may see."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from passnum import audit
+from passnum.auth.actor import Actor
+from passnum.errors import DomainError
+from passnum.tables import Role
+from vouchers import schemas
+from vouchers.choices import CHEQUE_STATUS_LABELS, BatchStatus, BookletStatus, ChequeStatus
+from vouchers.codes import format_code, parse_code
+from vouchers.errors import refuse
+from vouchers.rules import accepted_until, booklet_status
+from vouchers.services.common import accepted_sites, prescriber_org, require_staff, today
+from vouchers.services.handout import find_booklet
+from vouchers.services.redemption import cheque_row
+from vouchers.tables import Beneficiary, Booklet, Cheque, ScanAttempt
+
+
+def public_status(row: dict, day: date) -> str:
+    """valid, redeemed, cancelled, expired, not_issued or not_yet_valid, computed today."""
+    if row["status"] == ChequeStatus.redeemed:
+        return ChequeStatus.redeemed
+    if row["status"] == ChequeStatus.cancelled or row["booklet_status"] == BookletStatus.cancelled:
+        return ChequeStatus.cancelled
+    issued = row["booklet_status"] in (BookletStatus.issued, BookletStatus.exhausted)
+    last_day = (
+        accepted_until(row["valid_until"], row["grace_days"]) if issued else row["valid_until"]
+    )
+    if day > last_day:
+        return ChequeStatus.expired
+    if row["batch_status"] != BatchStatus.active or not issued:
+        return ChequeStatus.not_issued
+    if day < row["valid_from"]:
+        return ChequeStatus.not_yet_valid
+    return ChequeStatus.valid
+
+
+async def cheque_status(text: str) -> schemas.ChequePublic:
+    """What anyone holding the cheque may know: can it still be used, until when, and where."""
+    row = await cheque_row(parse_code(text))
+    if row is None:
+        raise refuse("unknown")
+    status = public_status(row, today())
+    everywhere, sites = await accepted_sites(row["allowed_site_ids"], row["allowed_insee_codes"])
+    return schemas.ChequePublic(
+        code=row["code"],
+        code_display=format_code(row["code"]),
+        status=status,
+        status_label=CHEQUE_STATUS_LABELS[status],
+        face_value_cents=row["face_value_cents"],
+        funder=row["funder"],
+        valid_from=row["valid_from"],
+        valid_until=row["valid_until"],
+        accepted_until=accepted_until(row["valid_until"], row["grace_days"]),
+        accepted_everywhere=everywhere,
+        accepted_sites=sites,
+    )
+
+
+CHEQUE_DETAIL = (
+    Cheque.all_columns(),
+    Cheque.site.name.as_alias("site_name"),
+    Cheque.redeemed_by.email.as_alias("agent"),
+)
+
+
+def _cheque_detail(r: dict) -> schemas.ChequeDetail:
+    return schemas.ChequeDetail(
+        id=r["id"],
+        position=r["position"],
+        code=r["code"],
+        code_display=format_code(r["code"]),
+        status=r["status"],
+        redeemed_at=r["redeemed_at"],
+        site=r["site_name"],
+        redeemed_by=r["agent"],
+        activity=r["activity"],
+        place=r["place"],
+        themes=list(r["themes"]),
+        duration_minutes=r["duration_minutes"],
+    )
+
+
+async def _beneficiary(beneficiary_id: int | None) -> schemas.BeneficiaryView | None:
+    if beneficiary_id is None:
+        return None
+    b = (
+        await Beneficiary.select(
+            Beneficiary.all_columns(), Beneficiary.prescriber.name.as_alias("prescriber_name")
+        )
+        .where(Beneficiary.id == beneficiary_id)
+        .output(load_json=True)
+        .first()
+    )
+    return schemas.BeneficiaryView(
+        prescriber=b["prescriber_name"],
+        insee_code=b["insee_code"],
+        age_band=b["age_band"],
+        social_status=b["social_status"],
+        needs=list(b["needs"]),
+        consent=b["consent"],
+        created_at=b["created_at"],
+        anonymised_at=b["anonymised_at"],
+    )
+
+
+async def search(actor: Actor, text: str) -> schemas.BookletHistory:
+    """Staff: a booklet number or a cheque code (or its URL) → the booklet's whole history."""
+    require_staff(actor)
+    matched = None
+    try:
+        booklet = await find_booklet(text)
+    except DomainError:
+        try:
+            matched = parse_code(text)
+        except DomainError as error:
+            raise refuse("not_found") from error
+        row = await Cheque.select(Cheque.booklet.number).where(Cheque.code == matched).first()
+        if row is None:
+            raise refuse("not_found") from None
+        booklet = await find_booklet(row["booklet.number"])
+    cheques = (
+        await Cheque.select(*CHEQUE_DETAIL)
+        .where(Cheque.booklet == booklet["id"])
+        .order_by(Cheque.position)
+        .output(load_json=True)
+    )
+    by_id = {c["id"]: c["code"] for c in cheques}
+    scans = await (
+        ScanAttempt.select(
+            ScanAttempt.all_columns(),
+            ScanAttempt.user.email.as_alias("user_email"),
+            ScanAttempt.site.name.as_alias("site_name"),
+        )
+        .where(ScanAttempt.cheque.is_in(list(by_id)))
+        .order_by(ScanAttempt.id)
+    )
+    history = await audit.history("booklet", booklet["number"])
+    for code in by_id.values():
+        history += await audit.history("cheque", code)
+    history.sort(key=lambda h: h["id"])
+    replaces = None
+    if booklet["replaces"]:
+        old = await Booklet.select(Booklet.number).where(Booklet.id == booklet["replaces"]).first()
+        replaces = old["number"] if old else None
+    return schemas.BookletHistory(
+        booklet_number=booklet["number"],
+        status=booklet_status(
+            booklet["status"], booklet["valid_until"], booklet["grace_days"], today()
+        ),
+        batch_id=booklet["batch"],
+        batch_label=booklet["batch_label"],
+        funder=booklet["funder_name"],
+        holder=booklet["holder_name"],
+        allocated_at=booklet["allocated_at"],
+        issued_at=booklet["issued_at"],
+        issued_by=booklet["issued_by_email"],
+        accepted_until=accepted_until(booklet["valid_until"], booklet["grace_days"]),
+        cancelled_at=booklet["cancelled_at"],
+        cancel_reason=booklet["cancel_reason"],
+        cancel_note=booklet["cancel_note"],
+        replaces=replaces,
+        beneficiary=await _beneficiary(booklet["beneficiary"]),
+        cheques=[_cheque_detail(c) for c in cheques],
+        scans=[
+            schemas.ScanEntry(
+                at=s["at"],
+                user=s["user_email"],
+                site=s["site_name"],
+                result=s["result"],
+                cheque_code=by_id.get(s["cheque"]),
+            )
+            for s in scans
+        ],
+        audit=[
+            schemas.AuditView(
+                at=h["at"],
+                user=h["user_email"],
+                action=h["action"],
+                entity=h["entity"],
+                entity_id=h["entity_id"],
+                changes=h["changes"] if isinstance(h["changes"], dict) else {},
+            )
+            for h in history
+        ],
+        matched_code=matched,
+    )
+
+
+async def prescriber_feedback(
+    actor: Actor, organisation_id: int | None = None, limit: int = 500
+) -> list[schemas.FeedbackBooklet]:
+    """The booklets the actor's organisation handed out, newest first: cheques used, where, when.
+
+    Only that organisation sees the internal reference it recorded.
+    """
+    org = prescriber_org(actor, organisation_id)
+    booklets = (
+        await Booklet.select(
+            Booklet.id,
+            Booklet.number,
+            Booklet.status,
+            Booklet.issued_at,
+            Booklet.used_count,
+            Booklet.batch.valid_until.as_alias("valid_until"),
+            Booklet.batch.grace_days.as_alias("grace_days"),
+            Booklet.beneficiary.reference.as_alias("reference"),
+            Booklet.beneficiary.insee_code.as_alias("commune"),
+            Booklet.beneficiary.needs.as_alias("needs"),
+        )
+        .where((Booklet.holder == org) & Booklet.issued_at.is_not_null())
+        .order_by(Booklet.issued_at, ascending=False)
+        .limit(limit)
+        .output(load_json=True)
+    )
+    cheques: dict[int, list[schemas.ChequeUse]] = {}
+    if booklets:
+        for c in (
+            await Cheque.select(
+                Cheque.booklet,
+                Cheque.position,
+                Cheque.status,
+                Cheque.redeemed_at,
+                Cheque.activity,
+                Cheque.site.name.as_alias("site_name"),
+            )
+            .where(Cheque.booklet.is_in([b["id"] for b in booklets]))
+            .order_by(Cheque.position)
+        ):
+            cheques.setdefault(c["booklet"], []).append(
+                schemas.ChequeUse(
+                    position=c["position"],
+                    status=c["status"],
+                    redeemed_at=c["redeemed_at"],
+                    site=c["site_name"],
+                    activity=c["activity"] or None,
+                )
+            )
+    day = today()
+    return [
+        schemas.FeedbackBooklet(
+            booklet_number=b["number"],
+            status=booklet_status(b["status"], b["valid_until"], b["grace_days"], day),
+            issued_at=b["issued_at"],
+            reference=b["reference"] or "",
+            commune=b["commune"] or "",
+            needs=list(b["needs"] or []),
+            accepted_until=accepted_until(b["valid_until"], b["grace_days"]),
+            used_count=b["used_count"],
+            cheques=cheques.get(b["id"], []),
+        )
+        for b in booklets
+    ]
+
+
+async def site_redemptions(
+    actor: Actor, day: date | None = None, site_id: int | None = None
+) -> list[schemas.SiteRedemption]:
+    """The cheques redeemed at the agent's site on ``day`` (today by default), newest first."""
+    own = actor.organisation_ids(Role.site_agent)
+    if site_id is None and own:
+        site_id = actor.organisation_for(Role.site_agent).organisation_id
+    if site_id is None or (site_id not in own and not actor.is_staff):
+        raise refuse("not_site_agent")
+    start = datetime.combine(day or today(), time())
+    rows = (
+        await Cheque.select(
+            Cheque.code,
+            Cheque.position,
+            Cheque.redeemed_at,
+            Cheque.activity,
+            Cheque.place,
+            Cheque.booklet.number.as_alias("booklet_number"),
+            Cheque.redeemed_by.email.as_alias("agent"),
+        )
+        .where(
+            (Cheque.site == site_id)
+            & (Cheque.redeemed_at >= start)
+            & (Cheque.redeemed_at < start + timedelta(days=1))
+        )
+        .order_by(Cheque.redeemed_at, ascending=False)
+    )
+    return [
+        schemas.SiteRedemption(
+            code_display=format_code(r["code"]),
+            booklet_number=r["booklet_number"],
+            position=r["position"],
+            redeemed_at=r["redeemed_at"],
+            activity=r["activity"],
+            place=r["place"],
+            agent=r["agent"],
+        )
+        for r in rows
+    ]

@@ -1,0 +1,88 @@
+"""What the printer needs: ``printing.BookletData`` built from the database, one booklet or a
+whole batch read in ordered chunks (never all in memory)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from passnum.settings import get_settings
+from printing import BookletData, ChequeData
+from vouchers.codes import parse_booklet_number, qr_payload
+from vouchers.errors import refuse
+from vouchers.tables import Batch, Booklet, Cheque
+
+PRINT_CHUNK = 200
+
+
+async def _batch_facts(batch_id: int) -> dict:
+    row = (
+        await Batch.select(Batch.all_columns(), Batch.funder.name.as_alias("funder_name"))
+        .where(Batch.id == batch_id)
+        .first()
+    )
+    if row is None:
+        raise refuse("batch_not_found")
+    return row
+
+
+async def _build(batch: dict, booklets: list[dict]) -> list[BookletData]:
+    settings = get_settings()
+    cheques: dict[int, list[ChequeData]] = {b["id"]: [] for b in booklets}
+    rows = (
+        await Cheque.select(Cheque.booklet, Cheque.code, Cheque.position)
+        .where(Cheque.booklet.is_in(list(cheques)))
+        .order_by(Cheque.booklet)
+        .order_by(Cheque.position)
+    )
+    for c in rows:
+        cheques[c["booklet"]].append(
+            ChequeData(c["code"], qr_payload(c["code"], settings.public_url), c["position"])
+        )
+    return [
+        BookletData(
+            number=b["number"],
+            funder_name=batch["funder_name"],
+            face_value_cents=batch["face_value_cents"],
+            valid_from=batch["valid_from"],
+            valid_until=batch["valid_until"],
+            cheques=cheques[b["id"]],
+            operator_phone=settings.operator_phone,
+            batch_label=batch["label"],
+        )
+        for b in booklets
+    ]
+
+
+async def booklet_print_data(number: str) -> BookletData:
+    """One booklet ready for ``printing.render_booklet`` (e.g. to reprint a damaged one)."""
+    booklet = (
+        await Booklet.select(Booklet.id, Booklet.number, Booklet.batch)
+        .where(Booklet.number == parse_booklet_number(number))
+        .first()
+    )
+    if booklet is None:
+        raise refuse("booklet_not_found")
+    return (await _build(await _batch_facts(booklet["batch"]), [booklet]))[0]
+
+
+async def batch_print_chunks(
+    batch_id: int, chunk_size: int = PRINT_CHUNK
+) -> AsyncIterator[list[BookletData]]:
+    """A batch's booklets in number order, ``chunk_size`` at a time (keyset pagination)."""
+    batch = await _batch_facts(batch_id)
+    after = -1
+    while True:
+        booklets = (
+            await Booklet.select(Booklet.id, Booklet.number, Booklet.serial)
+            .where((Booklet.batch == batch_id) & (Booklet.serial > after))
+            .order_by(Booklet.serial)
+            .limit(chunk_size)
+        )
+        if not booklets:
+            return
+        after = booklets[-1]["serial"]
+        yield await _build(batch, booklets)
+
+
+async def batch_booklet_count(batch_id: int) -> int:
+    return await Booklet.count().where(Booklet.batch == batch_id)
