@@ -2,4 +2,6 @@
 
 from litestar.types import ControllerRouterHandler
 
-ROUTE_HANDLERS: list[ControllerRouterHandler] = []
+from equipment.api import API_HANDLERS
+
+ROUTE_HANDLERS: list[ControllerRouterHandler] = [*API_HANDLERS]

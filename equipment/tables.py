@@ -1,1 +1,151 @@
-"""Tables of the equipment app."""
+"""Tables of the equipment app: inventory, kits, maintenance, loans and the booking ledger.
+
+Every date range that takes an item out of the pool (a loan line or a planned maintenance) is one
+row of :class:`Booking`. On PostgreSQL an exclusion constraint on that table (second migration)
+makes the database itself refuse two active bookings of one item on overlapping days.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamp,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamp import TimestampNow
+from piccolo.table import Table
+
+from passnum.tables import Organisation
+
+
+class ItemType(StrEnum):
+    laptop = "laptop"
+    tablet = "tablet"
+    smartphone = "smartphone"
+    hotspot = "hotspot"
+    projector = "projector"
+    other = "other"
+
+
+class ItemStatus(StrEnum):
+    available = "available"
+    on_loan = "on_loan"
+    maintenance = "maintenance"
+    retired = "retired"
+    lost = "lost"
+
+
+class LoanStatus(StrEnum):
+    reserved = "reserved"
+    checked_out = "checked_out"
+    partially_returned = "partially_returned"
+    returned = "returned"
+    cancelled = "cancelled"
+
+
+class FleetRules(Table):
+    """The one row of fleet settings staff can change (id 1), and the asset-tag counter."""
+
+    min_notice_days = Integer(default=0)
+    max_duration_days = Integer(default=90)
+    max_items_per_borrower = Integer(default=30)
+    due_soon_days = Integer(default=2)
+    asset_tag_prefix = Varchar(length=10, default="MAN")
+    last_asset_number = Integer(default=0)
+
+
+class Item(Table):
+    item_type = Varchar(length=20, choices=ItemType, index=True)
+    brand = Varchar(length=80, default="")
+    model = Varchar(length=120, default="")
+    serial = Varchar(length=80, unique=True)
+    asset_tag = Varchar(length=20, unique=True)
+    declared_value_cents = Integer(default=0)
+    accessories = JSON(default="[]")
+    purchase_date = Date(null=True, default=None)
+    status = Varchar(length=20, choices=ItemStatus, default=ItemStatus.available.value, index=True)
+    notes = Text(default="")
+    created_at = Timestamp(default=TimestampNow())
+
+
+class Kit(Table):
+    """Items lent together, e.g. "Valise 8 tablettes"."""
+
+    name = Varchar(length=120, unique=True)
+    notes = Text(default="")
+
+
+class KitItem(Table):
+    """An item belongs to at most one kit."""
+
+    kit = ForeignKey(references=Kit, index=True)
+    item = ForeignKey(references=Item, unique=True)
+
+
+class MaintenanceRecord(Table):
+    """A repair or check. ``end_date`` None means open: the item is blocked from ``start_date``."""
+
+    item = ForeignKey(references=Item, index=True)
+    start_date = Date()
+    end_date = Date(null=True, default=None)
+    description = Text(default="")
+    cost_cents = Integer(default=0)
+    created_at = Timestamp(default=TimestampNow())
+
+
+class Loan(Table):
+    number = Varchar(length=20, unique=True, null=True, default=None)
+    borrower = ForeignKey(references=Organisation, index=True)
+    contact_name = Varchar(length=120)
+    contact_phone = Varchar(length=30, default="")
+    contact_email = Varchar(length=200, default="")
+    start_date = Date()
+    due_date = Date()
+    purpose = Text(default="")
+    status = Varchar(length=20, choices=LoanStatus, default=LoanStatus.reserved.value, index=True)
+    checked_out_at = Timestamp(null=True, default=None)
+    closed_at = Timestamp(null=True, default=None)
+    created_at = Timestamp(default=TimestampNow())
+
+
+class LoanItem(Table):
+    """One item of a loan: hand-over checklist, then what came back (or that it was lost)."""
+
+    loan = ForeignKey(references=Loan, index=True)
+    item = ForeignKey(references=Item, index=True)
+    checkout_checklist = JSON(default="{}")
+    checkout_note = Text(default="")
+    returned_at = Timestamp(null=True, default=None)
+    return_note = Text(default="")
+    missing_accessories = JSON(default="[]")
+    data_wiped = Boolean(null=True, default=None)
+    damaged = Boolean(default=False)
+    lost = Boolean(default=False)
+
+
+class Booking(Table):
+    """Days an item is taken: by a loan line or by maintenance; inclusive ``start``..``end``."""
+
+    item = ForeignKey(references=Item, index=True)
+    start_date = Date()
+    end_date = Date()
+    active = Boolean(default=True)
+    loan_item = ForeignKey(references=LoanItem, null=True, default=None)
+    maintenance = ForeignKey(references=MaintenanceRecord, null=True, default=None)
+
+
+class ReminderSent(Table):
+    """One row per reminder e-mail: the unique key is what keeps cron from sending it twice."""
+
+    key = Varchar(length=80, unique=True)
+    loan = ForeignKey(references=Loan, index=True)
+    kind = Varchar(length=20)
+    recipient = Varchar(length=200, default="")
+    sent_at = Timestamp(default=TimestampNow())

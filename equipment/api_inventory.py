@@ -1,0 +1,173 @@
+"""JSON API of the inventory: items, kits, maintenance, availability, rules, CSV and labels."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from equipment import availability, csvio, documents, inventory, maintenance, schemas
+from equipment.followup import item_history
+from passnum.auth import PUBLIC, roles
+from passnum.tables import Role
+
+STAFF = roles(Role.staff)
+
+
+def pdf(content: bytes, filename: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+class ItemApi(Controller):
+    path = "/api/v1/items"
+    tags = ["parc de matériel"]
+    opt = STAFF
+
+    @get("/", summary="Inventaire, avec filtres")
+    async def list_items(
+        self,
+        item_type: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        q: FromQuery[str] = "",
+        kit_id: FromQuery[int | None] = None,
+    ) -> list[schemas.ItemView]:
+        return await inventory.list_items(item_type, status, q, kit_id)
+
+    @post("/", summary="Ajouter un appareil (numéro d'inventaire généré s'il manque)")
+    async def create(self, request: Request, data: JSONBody[schemas.ItemIn]) -> schemas.ItemView:
+        return await inventory.create_item(request.user, data)
+
+    @get("/{tag:str}", summary="Un appareil, par numéro d'inventaire")
+    async def get_item(self, tag: FromPath[str]) -> schemas.ItemView:
+        return await inventory.get_item(tag)
+
+    @post("/{tag:str}/status", status_code=200, summary="Changer le statut d'un appareil")
+    async def set_status(
+        self, request: Request, tag: FromPath[str], data: JSONBody[schemas.ItemStatusIn]
+    ) -> schemas.ItemView:
+        return await inventory.set_item_status(request.user, tag, data.status, data.note)
+
+    @get("/{tag:str}/history", summary="Prêts et maintenances d'un appareil")
+    async def history(self, tag: FromPath[str]) -> schemas.ItemHistory:
+        return await item_history(tag)
+
+
+class InventoryFilesApi(Controller):
+    path = "/api/v1/inventory"
+    tags = ["parc de matériel"]
+    opt = STAFF
+
+    @get("/export.csv", summary="Export CSV (Excel français)")
+    async def export(self) -> Response[bytes]:
+        return Response(
+            await csvio.export_items(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="inventaire.csv"'},
+        )
+
+    @post("/import", status_code=200, summary="Import CSV : aperçu (preview=true) ou import")
+    async def import_csv(
+        self, request: Request, preview: FromQuery[bool] = False
+    ) -> schemas.ImportReport:
+        body = await request.body()
+        if preview:
+            return await csvio.preview_import(body)
+        return await csvio.import_items(request.user, body)
+
+    @get("/labels.pdf", summary="Planche d'étiquettes (tous les appareils ou tags=…)")
+    async def labels(self, tags: FromQuery[str] = "", start: FromQuery[int] = 1) -> Response[bytes]:
+        wanted = [t for t in tags.split(",") if t.strip()]
+        return pdf(await documents.label_sheet_pdf(wanted, start), "etiquettes.pdf")
+
+
+class KitApi(Controller):
+    path = "/api/v1/kits"
+    tags = ["parc de matériel"]
+    opt = STAFF
+
+    @get("/", summary="Kits")
+    async def list_kits(self) -> list[schemas.KitView]:
+        return await inventory.list_kits()
+
+    @post("/", summary="Créer un kit (appareils prêtés ensemble)")
+    async def create(self, request: Request, data: JSONBody[schemas.KitIn]) -> schemas.KitView:
+        return await inventory.create_kit(request.user, data)
+
+    @get("/{kit_id:int}", summary="Un kit")
+    async def get_kit(self, kit_id: FromPath[int]) -> schemas.KitView:
+        return await inventory.get_kit(kit_id)
+
+
+class MaintenanceApi(Controller):
+    path = "/api/v1/maintenance"
+    tags = ["parc de matériel"]
+    opt = STAFF
+
+    @get("/", summary="Fiches de maintenance")
+    async def list_records(
+        self, item: FromQuery[str | None] = None, open_only: FromQuery[bool] = False
+    ) -> list[schemas.MaintenanceView]:
+        return await maintenance.list_maintenance(item, open_only)
+
+    @post("/", summary="Planifier ou ouvrir une maintenance")
+    async def create(
+        self, request: Request, data: JSONBody[schemas.MaintenanceIn]
+    ) -> schemas.MaintenanceView:
+        return await maintenance.schedule_maintenance(request.user, data)
+
+    @post("/{record_id:int}/close", status_code=200, summary="Clore une maintenance")
+    async def close(
+        self, request: Request, record_id: FromPath[int], data: JSONBody[schemas.MaintenanceClose]
+    ) -> schemas.MaintenanceView:
+        return await maintenance.close_maintenance(request.user, record_id, data)
+
+
+class AvailabilityApi(Controller):
+    path = "/api/v1/availability"
+    tags = ["parc de matériel"]
+    opt = STAFF
+
+    @get("/", summary="Appareils libres chaque jour entre deux dates (incluses)")
+    async def search(
+        self, start: FromQuery[date], end: FromQuery[date], item_type: FromQuery[str | None] = None
+    ) -> schemas.Availability:
+        return await availability.find_available(start, end, item_type)
+
+    @get("/calendar", summary="Calendrier des réservations par type, sur plusieurs semaines")
+    async def calendar(
+        self,
+        start: FromQuery[date],
+        item_type: FromQuery[str | None] = None,
+        weeks: FromQuery[int] = 4,
+    ) -> schemas.Calendar:
+        return await availability.calendar(item_type, start, weeks)
+
+
+class FleetApi(Controller):
+    path = "/api/v1/fleet"
+    tags = ["parc de matériel"]
+    opt = STAFF
+
+    @get("/rules", summary="Règles de réservation")
+    async def rules(self) -> schemas.Rules:
+        return inventory.rules_view(await inventory.get_rules())
+
+    @put("/rules", summary="Changer les règles de réservation")
+    async def update_rules(self, request: Request, data: JSONBody[schemas.Rules]) -> schemas.Rules:
+        return await inventory.update_rules(request.user, data)
+
+    @get("/ical-url", summary="Adresse secrète de l'agenda des prêts (iCal) de l'utilisateur")
+    async def ical_url(self, request: Request) -> schemas.IcalLink:
+        return schemas.IcalLink(url=availability.ical_url(request.user.user_id))
+
+
+@get("/equipment/ical/{key:str}", opt=PUBLIC, include_in_schema=False)
+async def ical_feed(key: FromPath[str]) -> Response[str]:
+    """The secret URL is the credential: calendar applications cannot send a bearer token."""
+    await availability.check_ical_key(key.removesuffix(".ics"))
+    return Response(await availability.ical_feed(), media_type="text/calendar; charset=utf-8")

@@ -1,0 +1,82 @@
+"""JSON API of loans: reserve, extend, hand over, take back, cancel, declare loss, slips."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from equipment import documents, followup, handover, loans, schemas
+from equipment.api_inventory import STAFF, pdf
+from equipment.tables import Loan
+
+
+class LoanApi(Controller):
+    path = "/api/v1/loans"
+    tags = ["prêts de matériel"]
+    opt = STAFF
+
+    @get("/", summary="Prêts (filtres : statut, emprunteur)")
+    async def list_loans(
+        self, status: FromQuery[str | None] = None, borrower_id: FromQuery[int | None] = None
+    ) -> list[schemas.LoanView]:
+        where = None
+        if status:
+            where = Loan.status == status
+        if borrower_id is not None:
+            by_borrower = Loan.borrower == borrower_id
+            where = by_borrower if where is None else where & by_borrower
+        return await loans.list_loans(where, with_items=True)
+
+    @get("/overdue", summary="Prêts en retard")
+    async def overdue(self) -> list[schemas.LoanView]:
+        return await followup.overdue_loans()
+
+    @get("/due-soon", summary="Prêts à rendre bientôt")
+    async def due_soon(self) -> list[schemas.LoanView]:
+        return await followup.due_soon_loans()
+
+    @post("/", summary="Réserver : refusé (409 unavailable) si un jour est déjà pris")
+    async def create(
+        self, request: Request, data: JSONBody[schemas.LoanCreate]
+    ) -> schemas.LoanView:
+        return await loans.create_loan(request.user, data)
+
+    @get("/{number:str}", summary="Un prêt")
+    async def get_loan(self, number: FromPath[str]) -> schemas.LoanView:
+        return await loans.get_loan(number)
+
+    @post("/{number:str}/extend", status_code=200, summary="Prolonger")
+    async def extend(
+        self, request: Request, number: FromPath[str], data: JSONBody[schemas.LoanExtend]
+    ) -> schemas.LoanView:
+        return await loans.extend_loan(request.user, number, data.due_date)
+
+    @post("/{number:str}/checkout", status_code=200, summary="Remise du matériel (check-out)")
+    async def checkout(
+        self, request: Request, number: FromPath[str], data: JSONBody[schemas.Checkout]
+    ) -> schemas.LoanView:
+        return await handover.check_out_loan(request.user, number, data.lines)
+
+    @post("/{number:str}/checkin", status_code=200, summary="Retour, total ou partiel")
+    async def checkin(
+        self, request: Request, number: FromPath[str], data: JSONBody[schemas.Checkin]
+    ) -> schemas.LoanView:
+        return await handover.check_in_loan(request.user, number, data.lines)
+
+    @post("/{number:str}/cancel", status_code=200, summary="Annuler une réservation")
+    async def cancel(self, request: Request, number: FromPath[str]) -> schemas.LoanView:
+        return await loans.cancel_loan(request.user, number)
+
+    @post("/{number:str}/loss", status_code=200, summary="Déclarer des appareils perdus")
+    async def loss(
+        self, request: Request, number: FromPath[str], data: JSONBody[schemas.LossIn]
+    ) -> schemas.LoanView:
+        return await handover.declare_loss(request.user, number, data.items, data.note)
+
+    @get("/{number:str}/slip.pdf", summary="Bon de prêt (PDF)")
+    async def slip(self, number: FromPath[str]) -> Response[bytes]:
+        return pdf(await documents.loan_slip_pdf(number), f"bon-de-pret-{number}.pdf")
+
+    @get("/{number:str}/return-slip.pdf", summary="Bon de retour (PDF)")
+    async def return_slip(self, number: FromPath[str]) -> Response[bytes]:
+        return pdf(await documents.return_slip_pdf(number), f"bon-de-retour-{number}.pdf")

@@ -1,0 +1,194 @@
+"""CSV import and export of the inventory, in the shape French Excel reads and writes.
+
+Columns (header row required, in any order; ``;`` or ``,`` separated; UTF-8 or Windows-1252):
+``type;marque;modele;numero_serie;numero_inventaire;valeur_declaree;accessoires;date_achat;
+statut;notes``. Only ``type`` and ``numero_serie`` are required. The import is all or nothing:
+if any row is rejected, nothing is written and the report lists every rejected row with why.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from datetime import date, datetime
+
+from equipment import schemas
+from equipment.booking import booking_transaction
+from equipment.inventory import clean_item, insert_item, list_items
+from equipment.labels import STATUS_LABELS, TYPE_LABELS
+from equipment.tables import ItemStatus
+from passnum.auth.actor import Actor
+from passnum.errors import DomainError
+
+COLUMNS = [
+    "type",
+    "marque",
+    "modele",
+    "numero_serie",
+    "numero_inventaire",
+    "valeur_declaree",
+    "accessoires",
+    "date_achat",
+    "statut",
+    "notes",
+]
+IMPORTABLE_STATUSES = {ItemStatus.available, ItemStatus.maintenance, ItemStatus.retired}
+MAX_ROWS = 5000
+
+
+def _key(text: str) -> str:
+    """Lower-case, no accents, no punctuation: "Ordinateur portable" → "ordinateurportable"."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
+
+
+TYPES = {_key(k): k for k in TYPE_LABELS} | {_key(v): k for k, v in TYPE_LABELS.items()}
+TYPES |= {"ordinateur": "laptop", "pc": "laptop", "borne4g": "hotspot", "telephone": "smartphone"}
+STATUSES = {_key(k): k for k in STATUS_LABELS} | {_key(v): k for k, v in STATUS_LABELS.items()}
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 — what Excel saves by default in France."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def parse_euros(text: str) -> int:
+    """ "1 299,90" / "1299.90" / "349 €" → cents."""
+    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text)
+    if not cleaned:
+        return 0
+    if not re.fullmatch(r"\d+([.,]\d{1,2})?", cleaned):
+        raise ValueError(f"valeur déclarée illisible « {text} » (ex. 349,00)")
+    euros, _, cents = cleaned.replace(",", ".").partition(".")
+    return int(euros) * 100 + int((cents + "00")[:2])
+
+
+def parse_date(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"date d'achat illisible « {text} » (format jj/mm/aaaa)")
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    header = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if header.count(";") >= header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    fields = [_key(f or "") for f in reader.fieldnames or []]
+    if "type" not in fields or "numeroserie" not in fields:
+        raise DomainError(
+            "invalid_csv",
+            "La première ligne doit nommer les colonnes, dont au moins « type » et "
+            f"« numero_serie ». Colonnes attendues : {';'.join(COLUMNS)}.",
+            422,
+        )
+    rows = [{_key(k or ""): (v or "").strip() for k, v in row.items()} for row in reader]
+    if len(rows) > MAX_ROWS:
+        raise DomainError("invalid_csv", f"Au plus {MAX_ROWS} lignes par import.", 422)
+    return rows
+
+
+def _to_item(row: dict[str, str]) -> schemas.ItemIn:
+    item_type = TYPES.get(_key(row.get("type", "")))
+    if item_type is None:
+        raise ValueError(f"type inconnu « {row.get('type', '')} »")
+    status = STATUSES.get(_key(row.get("statut", "")), "") if row.get("statut") else "available"
+    if status not in IMPORTABLE_STATUSES:
+        raise ValueError(f"statut « {row.get('statut')} » impossible à l'import")
+    accessories = [a.strip() for a in re.split(r"[,|]", row.get("accessoires", "")) if a.strip()]
+    return schemas.ItemIn(
+        item_type=item_type,
+        serial=row.get("numeroserie", ""),
+        brand=row.get("marque", ""),
+        model=row.get("modele", ""),
+        declared_value_cents=parse_euros(row.get("valeurdeclaree", "")),
+        accessories=accessories,
+        purchase_date=parse_date(row.get("dateachat", "")),
+        notes=row.get("notes", ""),
+        asset_tag=row.get("numeroinventaire", "") or None,
+        status=status,
+    )
+
+
+async def preview_import(data: bytes) -> schemas.ImportReport:
+    """Check every row without writing; line numbers count the header as line 1."""
+    valid: list[schemas.ItemIn] = []
+    rejected: list[schemas.ImportRejection] = []
+    serials: dict[str, int] = {}
+    tags: dict[str, int] = {}
+    for line, row in enumerate(_rows(decode(data)), start=2):
+        try:
+            item = _to_item(row)
+            await clean_item(item)
+        except ValueError as error:
+            rejected.append(schemas.ImportRejection(line=line, reason=str(error)))
+            continue
+        except DomainError as error:
+            rejected.append(schemas.ImportRejection(line=line, reason=error.message))
+            continue
+        tag = (item.asset_tag or "").upper()
+        if item.serial in serials or (tag and tag in tags):
+            first = serials.get(item.serial) or tags.get(tag)
+            reason = f"doublon de la ligne {first} (même numéro de série ou d'inventaire)"
+            rejected.append(schemas.ImportRejection(line=line, reason=reason))
+            continue
+        serials[item.serial] = line
+        if tag:
+            tags[tag] = line
+        valid.append(item)
+    return schemas.ImportReport(valid=valid, rejected=rejected)
+
+
+async def import_items(actor: Actor, data: bytes) -> schemas.ImportReport:
+    """Import every row in one transaction, or none if any row is rejected."""
+    async with booking_transaction():
+        report = await preview_import(data)
+        if report.rejected:
+            raise DomainError(
+                "import_rejected",
+                f"{len(report.rejected)} ligne(s) refusée(s) : rien n'a été importé. "
+                "Corrigez le fichier puis recommencez.",
+                422,
+                rejected=[{"line": r.line, "reason": r.reason} for r in report.rejected],
+            )
+        for item in report.valid:
+            await insert_item(actor, await clean_item(item))
+    report.imported = len(report.valid)
+    return report
+
+
+def _euros(cents: int) -> str:
+    return f"{cents // 100},{cents % 100:02d}"
+
+
+async def export_items() -> bytes:
+    """The whole inventory for French Excel: UTF-8 with BOM, ``;``, decimal comma, jj/mm/aaaa."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for item in await list_items():
+        writer.writerow(
+            [
+                item.type_label,
+                item.brand,
+                item.model,
+                item.serial,
+                item.asset_tag,
+                _euros(item.declared_value_cents),
+                ", ".join(item.accessories),
+                item.purchase_date.strftime("%d/%m/%Y") if item.purchase_date else "",
+                item.status_label,
+                item.notes,
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

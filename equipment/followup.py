@@ -1,0 +1,146 @@
+"""Follow-up: loans due soon or overdue, histories, and reminder e-mails safe to run from cron.
+
+Reminders are sent with the standard library's ``smtplib`` in a worker thread (no extra
+dependency). Each reminder is first claimed by inserting a ``ReminderSent`` row with a unique key
+(loan, kind, due date) and committed; a second run — or two cron runs at once — cannot claim it
+again, so no one gets the same e-mail twice. If sending fails the claim is removed and the next
+run retries. An extension changes the due date, hence the key: a new due-soon reminder is allowed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from email.message import EmailMessage
+
+from equipment import schemas
+from equipment.inventory import get_item, get_rules, item_by_tag
+from equipment.loans import OPEN_STATUSES, list_loans
+from equipment.maintenance import list_maintenance
+from equipment.tables import Loan, LoanItem, ReminderSent
+from passnum.settings import get_settings
+from passnum.tables import Organisation
+from printing import format_date
+
+
+async def due_soon_loans(days: int | None = None) -> list[schemas.LoanView]:
+    """Loans out and due back within ``days`` (the fleet rule by default), soonest first."""
+    days = (await get_rules()).due_soon_days if days is None else days
+    today = date.today()
+    loans = await list_loans(
+        Loan.status.is_in(OPEN_STATUSES)
+        & (Loan.due_date >= today)
+        & (Loan.due_date <= today + timedelta(days=days)),
+        with_items=True,
+    )
+    return sorted(loans, key=lambda loan: loan.due_date)
+
+
+async def overdue_loans() -> list[schemas.LoanView]:
+    """Loans whose due date has passed with items still out, most late first."""
+    loans = await list_loans(
+        Loan.status.is_in(OPEN_STATUSES) & (Loan.due_date < date.today()), with_items=True
+    )
+    return sorted(loans, key=lambda loan: loan.due_date)
+
+
+async def item_history(tag: str) -> schemas.ItemHistory:
+    """Every loan and maintenance of one item, newest first."""
+    item = await item_by_tag(tag)
+    loan_ids = await LoanItem.select(LoanItem.loan).where(LoanItem.item == item.id)
+    loans = await list_loans(Loan.id.is_in([r["loan"] for r in loan_ids] or [0]), with_items=True)
+    return schemas.ItemHistory(
+        item=await get_item(item.asset_tag),
+        loans=loans,
+        maintenance=await list_maintenance(item.asset_tag),
+    )
+
+
+async def borrower_history(borrower_id: int) -> list[schemas.LoanView]:
+    """Every loan of one borrower, newest first."""
+    return await list_loans(Loan.borrower == borrower_id, with_items=True)
+
+
+@dataclass
+class ReminderReport:
+    sent: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def _message(loan: schemas.LoanView, kind: str, recipient: str) -> EmailMessage:
+    settings = get_settings()
+    items = "\n".join(
+        f"  - {i.item} ({i.brand} {i.model})" for i in loan.items if not (i.returned_at or i.lost)
+    )
+    due = format_date(loan.due_date)
+    if kind == "overdue":
+        subject = f"Prêt {loan.number} : matériel à rendre depuis le {due}"
+        opening = f"le matériel du prêt {loan.number} devait être rendu le {due}."
+        ask = "Merci de le rapporter au plus vite ou de nous appeler pour convenir d'une date."
+    else:
+        subject = f"Prêt {loan.number} : retour prévu le {due}"
+        opening = f"le matériel du prêt {loan.number} est à rendre le {due}."
+        ask = "Pensez à effacer vos données personnelles et à rassembler les accessoires."
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = settings.smtp_sender
+    message["To"] = recipient
+    message.set_content(
+        f"Bonjour {loan.contact_name},\n\n{opening}\n\nMatériel concerné :\n{items}\n\n{ask}\n"
+        f"Besoin de plus de temps ? Contactez-nous au {settings.operator_phone}.\n\n"
+        f"{settings.operator_name}\n"
+    )
+    return message
+
+
+def _send(message: EmailMessage) -> None:
+    settings = get_settings()
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
+        smtp.send_message(message)
+
+
+async def _recipient(loan: schemas.LoanView) -> str:
+    if loan.contact_email:
+        return loan.contact_email
+    row = (
+        await Organisation.select(Organisation.email)
+        .where(Organisation.id == loan.borrower_id)
+        .first()
+    )
+    return row["email"] if row else ""
+
+
+async def send_reminders() -> ReminderReport:
+    """E-mail each due-soon and overdue loan once. Without SMTP settings, sends nothing."""
+    report = ReminderReport()
+    if not get_settings().smtp_host:
+        return report
+    batches = [("due_soon", await due_soon_loans()), ("overdue", await overdue_loans())]
+    for kind, loans in batches:
+        for loan in loans:
+            key = f"{loan.id}:{kind}:{loan.due_date.isoformat()}"
+            recipient = await _recipient(loan)
+            if not recipient:
+                report.failed.append(f"{loan.number} (aucune adresse e-mail)")
+                continue
+            claimed = (
+                await ReminderSent.insert(
+                    ReminderSent(key=key, loan=loan.id, kind=kind, recipient=recipient)
+                )
+                .on_conflict(action="DO NOTHING")
+                .returning(ReminderSent.id)
+            )
+            if not claimed:
+                report.skipped.append(loan.number)
+                continue
+            try:
+                await asyncio.to_thread(_send, _message(loan, kind, recipient))
+            except (OSError, smtplib.SMTPException) as error:
+                await ReminderSent.delete().where(ReminderSent.key == key)
+                report.failed.append(f"{loan.number} ({error})")
+                continue
+            report.sent.append(f"{loan.number} ({kind} → {recipient})")
+    return report

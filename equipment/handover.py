@@ -1,0 +1,215 @@
+"""Hand-over (check-out), return (check-in) and loss: what physically happens to a loan's items.
+
+Each state change is a conditional update (``… WHERE status = 'reserved'``, ``… WHERE returned_at
+IS NULL``) inside one transaction, so two agents scanning the same loan at once cannot both
+hand it over or both return the same item.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from equipment import schemas
+from equipment.booking import booking_transaction
+from equipment.loans import OPEN_STATUSES, _loan_row, get_loan
+from equipment.tables import (
+    Booking,
+    Item,
+    ItemStatus,
+    Loan,
+    LoanItem,
+    LoanStatus,
+    MaintenanceRecord,
+)
+from passnum import audit
+from passnum.auth.actor import Actor
+from passnum.errors import DomainError
+from printing import format_date
+
+
+async def _lines(loan_id: int) -> dict[str, dict]:
+    rows = await LoanItem.select(
+        LoanItem.all_columns(), LoanItem.item.asset_tag, LoanItem.item.status
+    ).where(LoanItem.loan == loan_id)
+    return {r["item.asset_tag"]: r for r in rows}
+
+
+def _unknown(tags: set[str], number: str) -> DomainError:
+    listed = ", ".join(sorted(tags))
+    return DomainError(
+        "not_in_loan",
+        f"Ces appareils ne font pas partie du prêt {number} : {listed}.",
+        422,
+        items=sorted(tags),
+    )
+
+
+async def check_out_loan(
+    actor: Actor, number: str, lines: list[schemas.CheckoutLine]
+) -> schemas.LoanView:
+    """Hand a reserved loan over, with a checklist line per item (present, working, accessories)."""
+    loan = await _loan_row(number)
+    today = date.today()
+    if loan.status != LoanStatus.reserved:
+        raise DomainError("not_reserved", f"Le prêt {loan.number} a déjà été remis ou clos.", 409)
+    if today < loan.start_date:
+        raise DomainError(
+            "too_early",
+            f"Le prêt {loan.number} commence le {format_date(loan.start_date)} : remise possible "
+            "à partir de ce jour.",
+            409,
+        )
+    if today > loan.due_date:
+        raise DomainError(
+            "expired",
+            f"La date de retour du prêt {loan.number} est passée : prolongez-le ou annulez-le.",
+            409,
+        )
+    by_tag = await _lines(loan.id)
+    given = {line.item.strip().upper(): line for line in lines}
+    if set(given) - set(by_tag):
+        raise _unknown(set(given) - set(by_tag), loan.number)
+    if set(by_tag) - set(given):
+        missing = ", ".join(sorted(set(by_tag) - set(given)))
+        raise DomainError(
+            "checklist_incomplete",
+            f"Remplissez la liste de contrôle de chaque appareil ; il manque : {missing}.",
+            422,
+        )
+    not_ready = sorted(t for t, r in by_tag.items() if r["item.status"] != ItemStatus.available)
+    if not_ready:
+        raise DomainError(
+            "not_ready",
+            f"Ces appareils ne sont pas disponibles au parc (encore en prêt, en maintenance, "
+            f"perdus ou réformés) : {', '.join(not_ready)}.",
+            409,
+            items=not_ready,
+        )
+    async with booking_transaction():
+        updated = (
+            await Loan.update(
+                {Loan.status: LoanStatus.checked_out.value, Loan.checked_out_at: datetime.now()}
+            )
+            .where((Loan.id == loan.id) & (Loan.status == LoanStatus.reserved.value))
+            .returning(Loan.id)
+        )
+        if not updated:
+            raise DomainError("not_reserved", f"Le prêt {loan.number} vient d'être remis.", 409)
+        for tag, line in given.items():
+            checklist = {
+                "present": line.present,
+                "working": line.working,
+                "accessories_ok": line.accessories_ok,
+            }
+            await LoanItem.update(
+                {LoanItem.checkout_checklist: checklist, LoanItem.checkout_note: line.note.strip()}
+            ).where(LoanItem.id == by_tag[tag]["id"])
+        await Item.update({Item.status: ItemStatus.on_loan.value}).where(
+            Item.id.is_in([r["item"] for r in by_tag.values()])
+        )
+        await audit.record(actor, "check_out", "loan", loan.number, {"items": sorted(given)})
+    return await get_loan(loan.number)
+
+
+async def _close_if_done(loan: Loan, actor: Actor) -> None:
+    pending = await LoanItem.count().where(
+        (LoanItem.loan == loan.id) & LoanItem.returned_at.is_null() & LoanItem.lost.eq(False)
+    )
+    status = LoanStatus.partially_returned if pending else LoanStatus.returned
+    values = {Loan.status: status.value}
+    if not pending:
+        values[Loan.closed_at] = datetime.now()
+    await Loan.update(values).where(Loan.id == loan.id)
+    await audit.record(actor, "set_status", "loan", loan.number, {"status": status.value})
+
+
+async def _take_back(loan: Loan, tags: list[str]) -> dict[str, dict]:
+    """The lines of ``tags``, which must be out on this loan (not yet returned nor lost)."""
+    if loan.status not in OPEN_STATUSES:
+        raise DomainError("not_out", f"Le prêt {loan.number} n'est pas en cours.", 409)
+    by_tag = await _lines(loan.id)
+    wanted = {t.strip().upper() for t in tags}
+    if not wanted:
+        raise DomainError("invalid", "Indiquez au moins un appareil.", 422, field="items")
+    if wanted - set(by_tag):
+        raise _unknown(wanted - set(by_tag), loan.number)
+    done = sorted(t for t in wanted if by_tag[t]["returned_at"] or by_tag[t]["lost"])
+    if done:
+        raise DomainError(
+            "already_returned", f"Déjà rendus ou déclarés perdus : {', '.join(done)}.", 409
+        )
+    return {t: by_tag[t] for t in wanted}
+
+
+async def check_in_loan(
+    actor: Actor, number: str, lines: list[schemas.ReturnLine]
+) -> schemas.LoanView:
+    """Take items back (all or some). Not wiped or damaged → maintenance, else available again."""
+    loan = await _loan_row(number)
+    today = date.today()
+    async with booking_transaction():
+        taken = await _take_back(loan, [line.item for line in lines])
+        for line in lines:
+            row = taken[line.item.strip().upper()]
+            updated = (
+                await LoanItem.update(
+                    {
+                        LoanItem.returned_at: datetime.now(),
+                        LoanItem.return_note: line.note.strip(),
+                        LoanItem.missing_accessories: [m for m in line.missing_accessories if m],
+                        LoanItem.data_wiped: line.data_wiped,
+                        LoanItem.damaged: line.damaged,
+                    }
+                )
+                .where((LoanItem.id == row["id"]) & LoanItem.returned_at.is_null())
+                .returning(LoanItem.id)
+            )
+            if not updated:
+                raise DomainError("already_returned", f"{line.item} vient d'être rendu.", 409)
+            # The return day stays booked (checks, wiping); the days after are free again.
+            await Booking.update({Booking.end_date: today}).where(
+                (Booking.loan_item == row["id"]) & (Booking.end_date > today)
+            )
+            needs_care = line.damaged or not line.data_wiped
+            status = ItemStatus.maintenance if needs_care else ItemStatus.available
+            await Item.update({Item.status: status.value}).where(Item.id == row["item"])
+            if needs_care:
+                reasons = ["endommagé"] if line.damaged else []
+                reasons += [] if line.data_wiped else ["données personnelles non effacées"]
+                await MaintenanceRecord.insert(
+                    MaintenanceRecord(
+                        item=row["item"],
+                        start_date=today,
+                        description=f"Retour du prêt {loan.number} : {', '.join(reasons)}. "
+                        f"{line.note.strip()}".strip(),
+                    )
+                )
+            await audit.record(
+                actor,
+                "check_in",
+                "item",
+                row["item"],
+                {"loan": loan.number, "wiped": line.data_wiped, "damaged": line.damaged},
+            )
+        await _close_if_done(loan, actor)
+    return await get_loan(loan.number)
+
+
+async def declare_loss(
+    actor: Actor, number: str, tags: list[str], note: str = ""
+) -> schemas.LoanView:
+    """Items that will not come back: marked lost, bookings released, the loan closed if done."""
+    loan = await _loan_row(number)
+    async with booking_transaction():
+        taken = await _take_back(loan, tags)
+        ids = [row["id"] for row in taken.values()]
+        await LoanItem.update({LoanItem.lost: True, LoanItem.return_note: note.strip()}).where(
+            LoanItem.id.is_in(ids)
+        )
+        await Booking.update({Booking.active: False}).where(Booking.loan_item.is_in(ids))
+        await Item.update({Item.status: ItemStatus.lost.value}).where(
+            Item.id.is_in([row["item"] for row in taken.values()])
+        )
+        await audit.record(actor, "declare_loss", "loan", loan.number, {"items": sorted(taken)})
+        await _close_if_done(loan, actor)
+    return await get_loan(loan.number)

@@ -1,0 +1,256 @@
+"""Inventory: items with generated asset tags, kits, fleet rules and item status changes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import msgspec
+
+from equipment import schemas
+from equipment.labels import STATUS_LABELS, TYPE_LABELS, item_url
+from equipment.tables import FleetRules, Item, ItemStatus, ItemType, Kit, KitItem
+from passnum import audit
+from passnum.auth.actor import Actor
+from passnum.errors import DomainError
+
+MANUAL_STATUSES = {ItemStatus.available, ItemStatus.maintenance, ItemStatus.retired}
+
+
+def invalid(field: str, message: str) -> DomainError:
+    return DomainError("invalid", message, 422, field=field)
+
+
+async def get_rules() -> FleetRules:
+    """The fleet rules row, created with defaults on first use."""
+    rules = await FleetRules.objects().get(FleetRules.id == 1)
+    if rules is None:
+        await FleetRules.insert(FleetRules(id=1)).on_conflict(action="DO NOTHING")
+        rules = await FleetRules.objects().get(FleetRules.id == 1)
+    return rules
+
+
+def rules_view(rules: FleetRules) -> schemas.Rules:
+    return schemas.Rules(
+        min_notice_days=rules.min_notice_days,
+        max_duration_days=rules.max_duration_days,
+        max_items_per_borrower=rules.max_items_per_borrower,
+        due_soon_days=rules.due_soon_days,
+        asset_tag_prefix=rules.asset_tag_prefix,
+    )
+
+
+async def update_rules(actor: Actor, data: schemas.Rules) -> schemas.Rules:
+    values = msgspec.structs.asdict(data)
+    for name in ("min_notice_days", "max_duration_days", "max_items_per_borrower", "due_soon_days"):
+        if not 0 <= values[name] <= 3650:
+            raise invalid(name, "Indiquez un nombre entre 0 et 3650.")
+    if values["max_duration_days"] < 1 or values["max_items_per_borrower"] < 1:
+        raise invalid("max_duration_days", "Durée et nombre d'appareils : au moins 1.")
+    prefix = data.asset_tag_prefix.strip().upper()
+    if not (prefix.isalnum() and 1 <= len(prefix) <= 6):
+        raise invalid("asset_tag_prefix", "Le préfixe compte 1 à 6 lettres ou chiffres (ex. MAN).")
+    values["asset_tag_prefix"] = prefix
+    await get_rules()
+    async with FleetRules._meta.db.transaction():
+        await FleetRules.update({getattr(FleetRules, k): v for k, v in values.items()}).where(
+            FleetRules.id == 1
+        )
+        await audit.record(actor, "update", "fleet_rules", 1, values)
+    return rules_view(await get_rules())
+
+
+async def next_asset_tag() -> str:
+    """Prefix + the next number, from an atomic counter (two creations never get the same tag)."""
+    await get_rules()
+    row = (
+        await FleetRules.update({FleetRules.last_asset_number: FleetRules.last_asset_number + 1})
+        .where(FleetRules.id == 1)
+        .returning(FleetRules.last_asset_number, FleetRules.asset_tag_prefix)
+    )[0]
+    return f"{row['asset_tag_prefix']}-{row['last_asset_number']:05d}"
+
+
+def item_view(item: Item | dict[str, Any], kit: str | None = None) -> schemas.ItemView:
+    get = item.get if isinstance(item, dict) else lambda k: getattr(item, k)
+    accessories = get("accessories")
+    if isinstance(accessories, str):
+        accessories = json.loads(accessories or "[]")
+    return schemas.ItemView(
+        id=get("id"),
+        asset_tag=get("asset_tag"),
+        item_type=get("item_type"),
+        type_label=TYPE_LABELS.get(get("item_type"), get("item_type")),
+        brand=get("brand"),
+        model=get("model"),
+        serial=get("serial"),
+        declared_value_cents=get("declared_value_cents"),
+        accessories=list(accessories or []),
+        purchase_date=get("purchase_date"),
+        status=get("status"),
+        status_label=STATUS_LABELS.get(get("status"), get("status")),
+        notes=get("notes"),
+        kit=kit,
+        qr_url=item_url(get("asset_tag")),
+    )
+
+
+async def clean_item(data: schemas.ItemIn) -> dict[str, Any]:
+    """Validated column values, or DomainError naming the faulty field (shared with CSV import)."""
+    if data.item_type not in ItemType.__members__:
+        raise invalid("item_type", f"Type de matériel inconnu : « {data.item_type} ».")
+    if data.status not in MANUAL_STATUSES:
+        raise invalid("status", "Statut à la création : available, maintenance ou retired.")
+    serial = data.serial.strip()
+    if not serial:
+        raise invalid("serial", "Le numéro de série est obligatoire.")
+    if data.declared_value_cents < 0:
+        raise invalid("declared_value_cents", "La valeur déclarée ne peut pas être négative.")
+    if data.purchase_date and data.purchase_date > date.today():
+        raise invalid("purchase_date", "La date d'achat est dans le futur.")
+    if await Item.exists().where(Item.serial == serial):
+        raise DomainError("duplicate_serial", f"Le numéro de série {serial} existe déjà.", 409)
+    tag = (data.asset_tag or "").strip().upper()
+    if tag and await Item.exists().where(Item.asset_tag == tag):
+        raise DomainError("duplicate_asset_tag", f"Le numéro d'inventaire {tag} existe déjà.", 409)
+    return {
+        "item_type": data.item_type,
+        "brand": data.brand.strip(),
+        "model": data.model.strip(),
+        "serial": serial,
+        "asset_tag": tag,
+        "declared_value_cents": data.declared_value_cents,
+        "accessories": [a.strip() for a in data.accessories if a.strip()],
+        "purchase_date": data.purchase_date,
+        "notes": data.notes.strip(),
+        "status": data.status,
+    }
+
+
+async def insert_item(actor: Actor | None, values: dict[str, Any]) -> Item:
+    """Insert validated values (inside the caller's transaction), generating the tag if needed."""
+    values = {**values, "asset_tag": values["asset_tag"] or await next_asset_tag()}
+    item = Item(**values)
+    await item.save()
+    changes = {**values, "purchase_date": str(values["purchase_date"] or "")}
+    await audit.record(actor, "create", "item", item.id, changes)
+    return item
+
+
+async def create_item(actor: Actor, data: schemas.ItemIn) -> schemas.ItemView:
+    values = await clean_item(data)
+    async with Item._meta.db.transaction():
+        item = await insert_item(actor, values)
+    return item_view(item)
+
+
+async def item_by_tag(tag: str) -> Item:
+    item = await Item.objects().get(Item.asset_tag == tag.strip().upper())
+    if item is None:
+        raise DomainError(
+            "not_found", f"Aucun appareil avec le numéro d'inventaire « {tag} ».", 404
+        )
+    return item
+
+
+async def kit_names(item_ids: list[int]) -> dict[int, str]:
+    if not item_ids:
+        return {}
+    rows = await KitItem.select(KitItem.item, KitItem.kit.name).where(KitItem.item.is_in(item_ids))
+    return {r["item"]: r["kit.name"] for r in rows}
+
+
+async def get_item(tag: str) -> schemas.ItemView:
+    """One item by asset tag (what the label QR opens)."""
+    item = await item_by_tag(tag)
+    return item_view(item, (await kit_names([item.id])).get(item.id))
+
+
+async def list_items(
+    item_type: str | None = None, status: str | None = None, q: str = "", kit_id: int | None = None
+) -> list[schemas.ItemView]:
+    """Inventory with filters; ``q`` searches tag, serial, brand and model."""
+    query = Item.select().order_by(Item.asset_tag)
+    if item_type:
+        query = query.where(Item.item_type == item_type)
+    if status:
+        query = query.where(Item.status == status)
+    if q.strip():
+        like = f"%{q.strip()}%"
+        query = query.where(
+            Item.asset_tag.ilike(like)
+            | Item.serial.ilike(like)
+            | Item.brand.ilike(like)
+            | Item.model.ilike(like)
+        )
+    if kit_id is not None:
+        members = await KitItem.select(KitItem.item).where(KitItem.kit == kit_id)
+        query = query.where(Item.id.is_in([m["item"] for m in members] or [0]))
+    rows = await query.output(load_json=True)
+    kits = await kit_names([r["id"] for r in rows])
+    return [item_view(r, kits.get(r["id"])) for r in rows]
+
+
+async def set_item_status(actor: Actor, tag: str, status: str, note: str = "") -> schemas.ItemView:
+    """Staff put an item in or out of service; loans move it to and from ``on_loan`` themselves."""
+    if status not in ItemStatus.__members__ or ItemStatus(status) not in MANUAL_STATUSES | {
+        ItemStatus.lost
+    }:
+        raise invalid("status", "Statut possible : available, maintenance, retired ou lost.")
+    item = await item_by_tag(tag)
+    if item.status == ItemStatus.on_loan:
+        raise DomainError(
+            "on_loan",
+            f"{item.asset_tag} est en prêt : enregistrez d'abord son retour ou sa perte.",
+            409,
+        )
+    async with Item._meta.db.transaction():
+        await Item.update({Item.status: status}).where(Item.id == item.id)
+        await audit.record(
+            actor, "set_status", "item", item.id, {"from": item.status, "to": status, "note": note}
+        )
+    return await get_item(item.asset_tag)
+
+
+async def create_kit(actor: Actor, data: schemas.KitIn) -> schemas.KitView:
+    name = data.name.strip()
+    if not name:
+        raise invalid("name", "Le nom du kit est obligatoire.")
+    if await Kit.exists().where(Kit.name == name):
+        raise DomainError("duplicate_kit", f"Un kit « {name} » existe déjà.", 409)
+    items = [await item_by_tag(tag) for tag in data.items]
+    taken = await kit_names([i.id for i in items])
+    if taken:
+        tags = ", ".join(i.asset_tag for i in items if i.id in taken)
+        raise DomainError("already_in_kit", f"Déjà dans un autre kit : {tags}.", 409)
+    async with Kit._meta.db.transaction():
+        kit = Kit(name=name, notes=data.notes.strip())
+        await kit.save()
+        if items:
+            await KitItem.insert(*[KitItem(kit=kit.id, item=i.id) for i in items])
+        await audit.record(actor, "create", "kit", kit.id, {"name": name, "items": data.items})
+    return await get_kit(kit.id)
+
+
+async def get_kit(kit_id: int) -> schemas.KitView:
+    kit = await Kit.objects().get(Kit.id == kit_id)
+    if kit is None:
+        raise DomainError("not_found", "Kit introuvable.", 404)
+    rows = await KitItem.select(KitItem.item.asset_tag).where(KitItem.kit == kit_id)
+    tags = sorted(r["item.asset_tag"] for r in rows)
+    return schemas.KitView(id=kit.id, name=kit.name, notes=kit.notes, items=tags)
+
+
+async def list_kits() -> list[schemas.KitView]:
+    kits = await Kit.select(Kit.id).order_by(Kit.name)
+    return [await get_kit(k["id"]) for k in kits]
+
+
+async def kit_item_ids(kit_ids: list[int]) -> list[int]:
+    found = await Kit.select(Kit.id).where(Kit.id.is_in(kit_ids or [0]))
+    missing = set(kit_ids) - {k["id"] for k in found}
+    if missing:
+        raise DomainError("not_found", f"Kit introuvable : {sorted(missing)}.", 404)
+    rows = await KitItem.select(KitItem.item).where(KitItem.kit.is_in(kit_ids or [0]))
+    return [r["item"] for r in rows]

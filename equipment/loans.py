@@ -1,0 +1,283 @@
+"""Reservations and loans: create, extend and cancel, always through the booking guard.
+
+A loan books each of its items from ``start_date`` to ``due_date`` inclusive (see
+``equipment.booking`` for why that can never double-book). Cancelling frees every day; returning
+an item frees the days after its return; an extension books the extra days.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from equipment import schemas
+from equipment.booking import ACTIVE_LOAN_STATUSES, book, booking_transaction
+from equipment.inventory import get_rules as fleet_rules
+from equipment.inventory import invalid, item_by_tag, kit_item_ids
+from equipment.labels import LOAN_STATUS_LABELS
+from equipment.tables import Booking, Item, ItemStatus, Loan, LoanItem, LoanStatus
+from passnum import audit
+from passnum.auth.actor import Actor
+from passnum.errors import DomainError
+from passnum.organisations import EMAIL_RE
+from passnum.tables import Organisation
+from printing import format_date
+
+OPEN_STATUSES = (LoanStatus.checked_out.value, LoanStatus.partially_returned.value)
+
+
+def _loads(value: Any, default: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else (value or default)
+
+
+async def get_loan(number: str) -> schemas.LoanView:
+    """A loan with its items, by number ("PR-00012")."""
+    loans = await list_loans(where=Loan.number == number.strip().upper(), with_items=True)
+    if not loans:
+        raise DomainError("not_found", f"Aucun prêt n° « {number} ».", 404)
+    return loans[0]
+
+
+async def list_loans(
+    where: Any = None, with_items: bool = False, limit: int = 500
+) -> list[schemas.LoanView]:
+    """Loans (newest start first) for any Piccolo ``where`` on :class:`Loan`."""
+    query = Loan.select(Loan.all_columns(), Loan.borrower.name).order_by(
+        Loan.start_date, ascending=False
+    )
+    if where is not None:
+        query = query.where(where)
+    rows = await query.limit(limit)
+    items: dict[int, list[schemas.LoanItemView]] = {}
+    if with_items and rows:
+        lines = await LoanItem.select(
+            LoanItem.all_columns(),
+            LoanItem.item.asset_tag,
+            LoanItem.item.item_type,
+            LoanItem.item.brand,
+            LoanItem.item.model,
+            LoanItem.item.serial,
+            LoanItem.item.status,
+        ).where(LoanItem.loan.is_in([r["id"] for r in rows]))
+        for line in sorted(lines, key=lambda r: r["item.asset_tag"]):
+            items.setdefault(line["loan"], []).append(_line_view(line))
+    today = date.today()
+    return [
+        schemas.LoanView(
+            id=r["id"],
+            number=r["number"],
+            borrower_id=r["borrower"],
+            borrower_name=r["borrower.name"],
+            contact_name=r["contact_name"],
+            contact_phone=r["contact_phone"],
+            contact_email=r["contact_email"],
+            start_date=r["start_date"],
+            due_date=r["due_date"],
+            purpose=r["purpose"],
+            status=r["status"],
+            status_label=LOAN_STATUS_LABELS[r["status"]],
+            overdue=r["status"] in OPEN_STATUSES and r["due_date"] < today,
+            checked_out_at=r["checked_out_at"],
+            closed_at=r["closed_at"],
+            items=items.get(r["id"], []),
+        )
+        for r in rows
+    ]
+
+
+def _line_view(line: dict[str, Any]) -> schemas.LoanItemView:
+    return schemas.LoanItemView(
+        item=line["item.asset_tag"],
+        item_id=line["item"],
+        item_type=line["item.item_type"],
+        brand=line["item.brand"],
+        model=line["item.model"],
+        serial=line["item.serial"],
+        item_status=line["item.status"],
+        checkout_checklist=_loads(line["checkout_checklist"], {}),
+        checkout_note=line["checkout_note"],
+        returned_at=line["returned_at"],
+        return_note=line["return_note"],
+        missing_accessories=_loads(line["missing_accessories"], []),
+        data_wiped=line["data_wiped"],
+        damaged=line["damaged"],
+        lost=line["lost"],
+    )
+
+
+async def _check_dates(start: date, due: date, *, new_loan: bool) -> None:
+    rules = await fleet_rules()
+    if due < start:
+        raise invalid("due_date", "La date de retour doit être postérieure à la date de début.")
+    earliest = date.today() + timedelta(days=rules.min_notice_days)
+    if new_loan and start < earliest:
+        raise DomainError(
+            "notice_too_short",
+            f"Les réservations se font au moins {rules.min_notice_days} jour(s) à l'avance : "
+            f"début possible à partir du {format_date(earliest)}.",
+            422,
+        )
+    if (due - start).days + 1 > rules.max_duration_days:
+        raise DomainError(
+            "too_long",
+            f"Un prêt dure au plus {rules.max_duration_days} jours (prolongations comprises).",
+            422,
+        )
+
+
+async def _check_borrower_cap(borrower_id: int, start: date, due: date, adding: int) -> None:
+    """Items the borrower would hold at once over these dates, this loan included."""
+    rules = await fleet_rules()
+    held = await LoanItem.count().where(
+        (LoanItem.loan.borrower == borrower_id)
+        & LoanItem.loan.status.is_in(ACTIVE_LOAN_STATUSES)
+        & (LoanItem.loan.start_date <= due)
+        & (LoanItem.loan.due_date >= start)
+        & LoanItem.returned_at.is_null()
+        & LoanItem.lost.eq(False)
+    )
+    if held + adding > rules.max_items_per_borrower:
+        raise DomainError(
+            "too_many_items",
+            f"Un emprunteur peut avoir au plus {rules.max_items_per_borrower} appareils en même "
+            f"temps ; il en a déjà {held} sur ces dates.",
+            422,
+        )
+
+
+async def _resolve_items(tags: list[str], kit_ids: list[int]) -> list[Item]:
+    ids = [(await item_by_tag(tag)).id for tag in tags] + await kit_item_ids(kit_ids)
+    items = await Item.objects().where(Item.id.is_in(sorted(set(ids)) or [0])).order_by(Item.id)
+    if not items:
+        raise invalid("items", "Choisissez au moins un appareil ou un kit.")
+    gone = [i.asset_tag for i in items if i.status in (ItemStatus.retired, ItemStatus.lost)]
+    if gone:
+        raise DomainError(
+            "not_lendable",
+            f"Ces appareils sont réformés ou perdus et ne peuvent plus être prêtés : "
+            f"{', '.join(gone)}.",
+            409,
+            items=gone,
+        )
+    return items
+
+
+async def create_loan(actor: Actor, data: schemas.LoanCreate) -> schemas.LoanView:
+    """Reserve items and kits for a borrower; refused with the conflicts if any day is taken."""
+    contact = data.contact_name.strip()
+    if not contact:
+        raise invalid("contact_name", "Indiquez la personne à contacter pour ce prêt.")
+    email = data.contact_email.strip().lower()
+    if email and not EMAIL_RE.match(email):
+        raise invalid("contact_email", "L'adresse e-mail du contact n'est pas valide.")
+    borrower = await Organisation.objects().get(Organisation.id == data.borrower_id)
+    if borrower is None or not borrower.is_borrower:
+        raise invalid("borrower_id", "Cette organisation n'est pas enregistrée comme emprunteuse.")
+    await _check_dates(data.start_date, data.due_date, new_loan=True)
+    items = await _resolve_items(data.items, data.kits)
+
+    async def insert() -> Loan:
+        await _check_borrower_cap(borrower.id, data.start_date, data.due_date, len(items))
+        loan = Loan(
+            borrower=borrower.id,
+            contact_name=contact,
+            contact_phone=data.contact_phone.strip(),
+            contact_email=email,
+            start_date=data.start_date,
+            due_date=data.due_date,
+            purpose=data.purpose.strip(),
+        )
+        await loan.save()
+        loan.number = f"PR-{loan.id:05d}"
+        await Loan.update({Loan.number: loan.number}).where(Loan.id == loan.id)
+        for item in items:
+            line = LoanItem(loan=loan.id, item=item.id)
+            await line.save()
+            await Booking.insert(
+                Booking(
+                    item=item.id,
+                    start_date=data.start_date,
+                    end_date=data.due_date,
+                    loan_item=line.id,
+                )
+            )
+        await audit.record(
+            actor,
+            "create",
+            "loan",
+            loan.number,
+            {
+                "borrower": borrower.id,
+                "start": data.start_date.isoformat(),
+                "due": data.due_date.isoformat(),
+                "items": [i.asset_tag for i in items],
+            },
+        )
+        return loan
+
+    loan = await book(
+        [i.id for i in items], data.start_date, data.due_date, insert, borrower_id=borrower.id
+    )
+    return await get_loan(loan.number)
+
+
+async def _loan_row(number: str) -> Loan:
+    loan = await Loan.objects().get(Loan.number == number.strip().upper())
+    if loan is None:
+        raise DomainError("not_found", f"Aucun prêt n° « {number} ».", 404)
+    return loan
+
+
+async def extend_loan(actor: Actor, number: str, due_date: date) -> schemas.LoanView:
+    """Move the due date later for the items still out; the extra days must be free."""
+    loan = await _loan_row(number)
+    if loan.status not in ACTIVE_LOAN_STATUSES:
+        raise DomainError("loan_closed", f"Le prêt {loan.number} est clos ou annulé.", 409)
+    if due_date <= loan.due_date:
+        raise invalid("due_date", "La nouvelle date de retour doit suivre l'actuelle.")
+    await _check_dates(loan.start_date, due_date, new_loan=False)
+    lines = await LoanItem.select(LoanItem.id, LoanItem.item).where(
+        (LoanItem.loan == loan.id) & LoanItem.returned_at.is_null() & LoanItem.lost.eq(False)
+    )
+
+    async def extend() -> None:
+        await Booking.update({Booking.end_date: due_date}).where(
+            Booking.loan_item.is_in([line["id"] for line in lines] or [0]) & Booking.active.eq(True)
+        )
+        await Loan.update({Loan.due_date: due_date}).where(Loan.id == loan.id)
+        await audit.record(
+            actor,
+            "extend",
+            "loan",
+            loan.number,
+            {"from": loan.due_date.isoformat(), "to": due_date.isoformat()},
+        )
+
+    first_new_day = loan.due_date + timedelta(days=1)
+    await book([line["item"] for line in lines], first_new_day, due_date, extend)
+    return await get_loan(loan.number)
+
+
+async def cancel_loan(actor: Actor, number: str, reason: str = "") -> schemas.LoanView:
+    """A reservation not yet handed over is cancelled; its days are free again at once."""
+    loan = await _loan_row(number)
+    async with booking_transaction():
+        updated = (
+            await Loan.update({Loan.status: LoanStatus.cancelled.value})
+            .where((Loan.id == loan.id) & (Loan.status == LoanStatus.reserved.value))
+            .returning(Loan.id)
+        )
+        if not updated:
+            raise DomainError(
+                "not_cancellable",
+                f"Le prêt {loan.number} a déjà été remis, clos ou annulé : "
+                "seule une réservation peut être annulée.",
+                409,
+            )
+        lines = await LoanItem.select(LoanItem.id).where(LoanItem.loan == loan.id)
+        await Booking.update({Booking.active: False}).where(
+            Booking.loan_item.is_in([line["id"] for line in lines] or [0])
+        )
+        await audit.record(actor, "cancel", "loan", loan.number, {"reason": reason})
+    return await get_loan(loan.number)

@@ -1,0 +1,155 @@
+"""Maintenance records: planned periods book the item's days like a loan; open ones block it.
+
+A planned maintenance (start and end dates) goes through the same booking guard as loans, so it
+is refused over a reservation and later reservations are refused over it. An open maintenance
+(no end date yet: a broken item, a return without wiping) blocks the item from its start until
+staff close it with the end date, cost and what was done.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from equipment import schemas
+from equipment.booking import book, booking_transaction
+from equipment.inventory import invalid, item_by_tag
+from equipment.tables import Booking, Item, ItemStatus, MaintenanceRecord
+from passnum import audit
+from passnum.auth.actor import Actor
+from passnum.errors import DomainError
+
+
+def maintenance_view(row: dict) -> schemas.MaintenanceView:
+    return schemas.MaintenanceView(
+        id=row["id"],
+        item=row["item.asset_tag"],
+        start_date=row["start_date"],
+        end_date=row["end_date"],
+        description=row["description"],
+        cost_cents=row["cost_cents"],
+    )
+
+
+async def list_maintenance(
+    tag: str | None = None, open_only: bool = False
+) -> list[schemas.MaintenanceView]:
+    query = MaintenanceRecord.select(
+        MaintenanceRecord.all_columns(), MaintenanceRecord.item.asset_tag
+    ).order_by(MaintenanceRecord.start_date, ascending=False)
+    if tag:
+        query = query.where(MaintenanceRecord.item == (await item_by_tag(tag)).id)
+    if open_only:
+        query = query.where(MaintenanceRecord.end_date.is_null())
+    return [maintenance_view(r) for r in await query]
+
+
+async def get_maintenance(record_id: int) -> schemas.MaintenanceView:
+    row = (
+        await MaintenanceRecord.select(
+            MaintenanceRecord.all_columns(), MaintenanceRecord.item.asset_tag
+        )
+        .where(MaintenanceRecord.id == record_id)
+        .first()
+    )
+    if row is None:
+        raise DomainError("not_found", "Fiche de maintenance introuvable.", 404)
+    return maintenance_view(row)
+
+
+async def _set_status_today(item_id: int) -> None:
+    """The item's status follows today's maintenance: in one → maintenance, none → available."""
+    today = date.today()
+    item = await Item.objects().get(Item.id == item_id)
+    current = await MaintenanceRecord.exists().where(
+        (MaintenanceRecord.item == item_id)
+        & (MaintenanceRecord.start_date <= today)
+        & (MaintenanceRecord.end_date.is_null() | (MaintenanceRecord.end_date >= today))
+    )
+    if current and item.status == ItemStatus.available:
+        await Item.update({Item.status: ItemStatus.maintenance.value}).where(Item.id == item_id)
+    elif not current and item.status == ItemStatus.maintenance:
+        await Item.update({Item.status: ItemStatus.available.value}).where(Item.id == item_id)
+
+
+async def schedule_maintenance(
+    actor: Actor, data: schemas.MaintenanceIn
+) -> schemas.MaintenanceView:
+    """Record a maintenance: with an end date it books those days; without, it is open."""
+    item = await item_by_tag(data.item)
+    if data.end_date is not None and data.end_date < data.start_date:
+        raise invalid("end_date", "La fin de la maintenance précède son début.")
+    if data.cost_cents < 0:
+        raise invalid("cost_cents", "Le coût ne peut pas être négatif.")
+    record = MaintenanceRecord(
+        item=item.id,
+        start_date=data.start_date,
+        end_date=data.end_date,
+        description=data.description.strip(),
+        cost_cents=data.cost_cents,
+    )
+
+    async def insert() -> None:
+        await record.save()
+        if record.end_date is not None:
+            await Booking.insert(
+                Booking(
+                    item=item.id,
+                    start_date=record.start_date,
+                    end_date=record.end_date,
+                    maintenance=record.id,
+                )
+            )
+        await _set_status_today(item.id)
+        await audit.record(
+            actor,
+            "create",
+            "maintenance",
+            record.id,
+            {
+                "item": item.asset_tag,
+                "start": str(record.start_date),
+                "end": str(record.end_date or ""),
+            },
+        )
+
+    if data.end_date is None:
+        async with booking_transaction():
+            await insert()
+    else:
+        await book([item.id], data.start_date, data.end_date, insert)
+    return await get_maintenance(record.id)
+
+
+async def close_maintenance(
+    actor: Actor, record_id: int, data: schemas.MaintenanceClose
+) -> schemas.MaintenanceView:
+    """Set the end date (and what was done, the cost); the item is available again if nothing else
+    keeps it in maintenance."""
+    record = await MaintenanceRecord.objects().get(MaintenanceRecord.id == record_id)
+    if record is None:
+        raise DomainError("not_found", "Fiche de maintenance introuvable.", 404)
+    if data.end_date < record.start_date:
+        raise invalid("end_date", "La fin de la maintenance précède son début.")
+    values = {MaintenanceRecord.end_date: data.end_date}
+    if data.description is not None:
+        values[MaintenanceRecord.description] = data.description.strip()
+    if data.cost_cents is not None:
+        if data.cost_cents < 0:
+            raise invalid("cost_cents", "Le coût ne peut pas être négatif.")
+        values[MaintenanceRecord.cost_cents] = data.cost_cents
+
+    async def update() -> None:
+        await MaintenanceRecord.update(values).where(MaintenanceRecord.id == record_id)
+        await Booking.update({Booking.end_date: data.end_date}).where(
+            Booking.maintenance == record_id
+        )
+        await _set_status_today(record.item)
+        await audit.record(actor, "close", "maintenance", record_id, {"end": str(data.end_date)})
+
+    if record.end_date is not None and data.end_date > record.end_date:
+        start = record.end_date + timedelta(days=1)
+        await book([record.item], start, data.end_date, update)
+    else:
+        async with booking_transaction():
+            await update()
+    return await get_maintenance(record_id)
