@@ -21,9 +21,16 @@ run: install
 	$(BIN)/passnum demo
 	$(BIN)/passnum serve --host $(HOST) --port $(PORT)
 
-# Tools the tests call outside Python (pdftoppm); installed with apt-get when missing.
+# Tools the tests call outside Python: pdftoppm (poppler-utils) to rasterise PDFs, and Debian's
+# Chromium for the browser tests (Playwright drives it; no browser download). Installed when missing.
 system-deps:
-	@command -v pdftoppm >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null)
+	@missing=""; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing with apt-get:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 test: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
