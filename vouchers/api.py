@@ -7,12 +7,15 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 
 from passnum.auth import PUBLIC, roles
 from passnum.tables import Role
 from vouchers import schemas
 from vouchers import services as svc
+
+SCAN_AGENTS = {**roles(Role.site_agent), "rate_limit": "scan"}
+SCAN_PUBLIC = {**PUBLIC, "rate_limit": "scan"}
 
 
 class BatchApi(Controller):
@@ -98,12 +101,12 @@ class RedemptionApi(Controller):
     path = "/api/v1"
     tags = ["pass numériques"]
 
-    @post("/redemptions", opt=roles(Role.site_agent), summary="Encaisser un chèque (scan)")
+    @post("/redemptions", opt=SCAN_AGENTS, summary="Encaisser un chèque (scan)")
     async def redeem(
         self,
         request: Request,
         data: JSONBody[schemas.RedemptionIn],
-        idempotency_key: Annotated[str | None, Parameter(header="Idempotency-Key")] = None,
+        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
     ) -> Response:
         answer = await svc.run_idempotent(
             request.user.user_id,
@@ -119,7 +122,7 @@ class RedemptionApi(Controller):
     ) -> list[schemas.SiteRedemption]:
         return await svc.site_redemptions(request.user, day)
 
-    @get("/cheques/{code:str}", opt=PUBLIC, summary="État public d'un chèque")
+    @get("/cheques/{code:str}", opt=SCAN_PUBLIC, summary="État public d'un chèque")
     async def cheque(self, code: FromPath[str]) -> schemas.ChequePublic:
         return await svc.cheque_status(code)
 

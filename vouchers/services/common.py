@@ -8,7 +8,7 @@ from typing import Any
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from passnum.auth.actor import Actor
-from passnum.tables import Organisation, Role, SiteStatus
+from passnum.tables import OpeningSlot, Organisation, Role, SiteStatus
 from vouchers import schemas
 from vouchers.errors import refuse
 from vouchers.tables import Booklet
@@ -49,15 +49,28 @@ def prescriber_org(actor: Actor, organisation_id: int | None = None) -> int:
     return membership.organisation_id
 
 
-def _site(row: dict) -> schemas.SiteInfo:
-    return schemas.SiteInfo(
-        id=row["id"],
-        name=row["name"],
-        commune=row["commune"],
-        address=row["address"],
-        phone=row["phone"],
-        opening_slots=row["opening_slots"],
+WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def _slot(row: dict) -> str:
+    hours = f"{row['opens']:%H:%M}–{row['closes']:%H:%M}".replace(":", " h ").replace(" h 00", " h")
+    return f"{WEEKDAYS[row['weekday']]} {hours}" + (f" ({row['note']})" if row["note"] else "")
+
+
+async def opening_slots(site_ids: list[int]) -> dict[int, str]:
+    """Each site's permanences in words, e.g. "mercredi 9 h–12 h"."""
+    if not site_ids:
+        return {}
+    rows = (
+        await OpeningSlot.select()
+        .where(OpeningSlot.organisation.is_in(site_ids))
+        .order_by(OpeningSlot.weekday)
+        .order_by(OpeningSlot.opens)
     )
+    slots: dict[int, list[str]] = {}
+    for row in rows:
+        slots.setdefault(row["organisation"], []).append(_slot(row))
+    return {site: ", ".join(texts) for site, texts in slots.items()}
 
 
 async def accepted_sites(
@@ -70,7 +83,6 @@ async def accepted_sites(
         Organisation.commune,
         Organisation.address,
         Organisation.phone,
-        Organisation.opening_slots,
         Organisation.insee_code,
     ).where(
         Organisation.is_site.eq(True) & (Organisation.site_status == SiteStatus.qualified.value)
@@ -83,4 +95,15 @@ async def accepted_sites(
         rows = [
             r for r in rows if r["id"] in ids or (r["insee_code"] and r["insee_code"] in communes)
         ]
-    return everywhere, [_site(r) for r in rows]
+    slots = await opening_slots([r["id"] for r in rows])
+    return everywhere, [
+        schemas.SiteInfo(
+            id=r["id"],
+            name=r["name"],
+            commune=r["commune"],
+            address=r["address"],
+            phone=r["phone"],
+            opening_slots=slots.get(r["id"], ""),
+        )
+        for r in rows
+    ]

@@ -1,0 +1,139 @@
+"""Demo pass numériques: an active Département batch allocated to the demo prescribers, some
+booklets handed out and partly used at demo sites, plus a draft batch for a funder. Idempotent."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from passnum.auth.actor import Actor, MembershipInfo, load_actor
+from passnum.demo import DemoTerritory
+from passnum.tables import Membership, Organisation, Role
+from vouchers import schemas
+from vouchers import services as svc
+from vouchers.services.common import now
+from vouchers.tables import Batch, Booklet, Cheque
+
+DEMO_LABEL = "Pass numériques Département — démonstration"
+PER_PRESCRIBER = 10
+HANDED_OUT = 4
+NEEDS = ["admin", "email", "rights", "health", "employment", "banking", "device", "security"]
+AGE_BANDS = ["18_24", "25_39", "40_59", "60_69", "70_plus", "70_plus"]
+STATUSES = ["job_seeker", "retired", "employed", "retired", "unknown"]
+COMMUNES = ["50502", "50147", "50564", "50394", "50129", "50025"]
+
+
+async def _staff() -> Actor:
+    row = (
+        await Membership.select(Membership.user).where(Membership.role == Role.staff.value).first()
+    )
+    actor = await load_actor(row["user"]) if row else None
+    if actor is None:
+        raise RuntimeError("Le territoire de démonstration n'a pas de compte du Département.")
+    return actor
+
+
+async def _acting(organisation_id: int, role: Role, fallback: Actor) -> Actor:
+    """A real account of that organisation with that role, or the staff user acting for it."""
+    row = (
+        await Membership.select(Membership.user)
+        .where((Membership.organisation == organisation_id) & (Membership.role == role.value))
+        .first()
+    )
+    if row and (actor := await load_actor(row["user"])):
+        return actor
+    name = await Organisation.select(Organisation.name).where(Organisation.id == organisation_id)
+    membership = MembershipInfo(organisation_id, name[0]["name"], role)
+    return Actor(fallback.user_id, fallback.email, fallback.display_name, (membership,))
+
+
+async def load_demo(territory: DemoTerritory) -> None:
+    """Add the demo batches, stock, hand-outs and redemptions once (safe to run again)."""
+    if await Batch.exists().where(Batch.label == DEMO_LABEL):
+        return
+    staff = await _staff()
+    rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security
+    year = date.today().year
+    batch = await svc.create_batch(
+        staff,
+        schemas.BatchIn(
+            funder_id=territory.operator_id,
+            label=DEMO_LABEL,
+            booklet_count=PER_PRESCRIBER * len(territory.prescriber_ids) + 20,
+            valid_from=date(year, 1, 1),
+            valid_until=date(year, 12, 31),
+        ),
+    )
+    await svc.activate_batch(staff, batch.id)
+    for org_id in territory.prescriber_ids:
+        await svc.move_booklets(
+            staff,
+            schemas.StockMoveIn(to_organisation_id=org_id, batch_id=batch.id, count=PER_PRESCRIBER),
+        )
+    for org_id in territory.prescriber_ids:
+        prescriber = await _acting(org_id, Role.prescriber, staff)
+        numbers = (
+            await Booklet.select(Booklet.number)
+            .where((Booklet.holder == org_id) & (Booklet.batch == batch.id))
+            .order_by(Booklet.serial)
+            .limit(HANDED_OUT)
+        )
+        for i, row in enumerate(numbers):
+            beneficiary = schemas.BeneficiaryIn(
+                consent=True,
+                insee_code=rng.choice(COMMUNES),
+                age_band=rng.choice(AGE_BANDS),
+                social_status=rng.choice(STATUSES),
+                needs=rng.sample(NEEDS, k=rng.randint(1, 3)),
+                reference=f"Démo {org_id}-{i + 1}",
+            )
+            await svc.hand_out_booklet(
+                prescriber, schemas.HandOutIn(booklet_number=row["number"], beneficiary=beneficiary)
+            )
+            await Booklet.update(
+                {Booklet.issued_at: now() - timedelta(days=rng.randint(61, 90))}
+            ).where(Booklet.number == row["number"])
+            await _use(row["number"], i, territory, staff, rng)
+    if len(territory.funder_ids) > 1:
+        await svc.create_batch(
+            staff,
+            schemas.BatchIn(
+                funder_id=territory.funder_ids[1],
+                label="CAF — ateliers numériques (en attente de paiement)",
+                booklet_count=20,
+                valid_from=date(year + 1, 1, 1),
+                valid_until=date(year + 1, 12, 31),
+            ),
+        )
+
+
+async def _use(number: str, i: int, t: DemoTerritory, staff: Actor, rng: random.Random) -> None:
+    """Redeem the first ``i`` cheques (0 to 3, and all 5 for some) at demo sites, spread in time."""
+    used = 5 if i == 3 and rng.random() < 0.5 else i
+    codes = (
+        await Cheque.select(Cheque.code)
+        .where(Cheque.booklet.number == number)
+        .order_by(Cheque.position)
+    )
+    favourites = (
+        t.site_ids[-1:] + t.site_ids[:10]
+    )  # Terre-et-Marais first: a demo agent works there
+    for position, row in enumerate(codes[:used]):
+        site = rng.choice(favourites)
+        agent = await _acting(site, Role.site_agent, staff)
+        await svc.redeem_cheque(
+            agent,
+            schemas.RedemptionIn(
+                code=row["code"],
+                activity=rng.choice(["individual", "individual", "workshop"]),
+                place=rng.choice(["site", "site", "site", "home"]),
+                themes=rng.sample(NEEDS, k=1),
+                duration_minutes=rng.choice([45, 60, 90, 120]),
+                site_id=site,
+            ),
+        )
+        if position < used - 1 or site != t.site_ids[-1]:
+            days_ago = rng.randint(2, 60)
+            await Cheque.update({Cheque.redeemed_at: now() - timedelta(days=days_ago)}).where(
+                Cheque.code == row["code"]
+            )
