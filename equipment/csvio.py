@@ -149,7 +149,7 @@ async def preview_import(data: bytes) -> schemas.ImportReport:
     return schemas.ImportReport(valid=valid, rejected=rejected)
 
 
-async def import_items(actor: Actor, data: bytes) -> schemas.ImportReport:
+async def import_items(actor: Actor | None, data: bytes) -> schemas.ImportReport:
     """Import every row in one transaction, or none if any row is rejected."""
     async with booking_transaction():
         report = await preview_import(data)

@@ -45,7 +45,7 @@ def _unknown(tags: set[str], number: str) -> DomainError:
 
 
 async def check_out_loan(
-    actor: Actor, number: str, lines: list[schemas.CheckoutLine]
+    actor: Actor | None, number: str, lines: list[schemas.CheckoutLine]
 ) -> schemas.LoanView:
     """Hand a reserved loan over, with a checklist line per item (present, working, accessories)."""
     loan = await _loan_row(number)
@@ -142,7 +142,7 @@ async def _take_back(loan: Loan, tags: list[str]) -> dict[str, dict]:
 
 
 async def check_in_loan(
-    actor: Actor, number: str, lines: list[schemas.ReturnLine]
+    actor: Actor | None, number: str, lines: list[schemas.ReturnLine]
 ) -> schemas.LoanView:
     """Take items back (all or some). Not wiped or damaged → maintenance, else available again."""
     loan = await _loan_row(number)
@@ -196,7 +196,7 @@ async def check_in_loan(
 
 
 async def declare_loss(
-    actor: Actor, number: str, tags: list[str], note: str = ""
+    actor: Actor | None, number: str, tags: list[str], note: str = ""
 ) -> schemas.LoanView:
     """Items that will not come back: marked lost, bookings released, the loan closed if done."""
     loan = await _loan_row(number)

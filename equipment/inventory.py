@@ -41,7 +41,7 @@ def rules_view(rules: FleetRules) -> schemas.Rules:
     )
 
 
-async def update_rules(actor: Actor, data: schemas.Rules) -> schemas.Rules:
+async def update_rules(actor: Actor | None, data: schemas.Rules) -> schemas.Rules:
     values = msgspec.structs.asdict(data)
     for name in ("min_notice_days", "max_duration_days", "max_items_per_borrower", "due_soon_days"):
         if not 0 <= values[name] <= 3650:
@@ -138,7 +138,7 @@ async def insert_item(actor: Actor | None, values: dict[str, Any]) -> Item:
     return item
 
 
-async def create_item(actor: Actor, data: schemas.ItemIn) -> schemas.ItemView:
+async def create_item(actor: Actor | None, data: schemas.ItemIn) -> schemas.ItemView:
     values = await clean_item(data)
     async with Item._meta.db.transaction():
         item = await insert_item(actor, values)
@@ -192,7 +192,9 @@ async def list_items(
     return [item_view(r, kits.get(r["id"])) for r in rows]
 
 
-async def set_item_status(actor: Actor, tag: str, status: str, note: str = "") -> schemas.ItemView:
+async def set_item_status(
+    actor: Actor | None, tag: str, status: str, note: str = ""
+) -> schemas.ItemView:
     """Staff put an item in or out of service; loans move it to and from ``on_loan`` themselves."""
     if status not in ItemStatus.__members__ or ItemStatus(status) not in MANUAL_STATUSES | {
         ItemStatus.lost
@@ -213,7 +215,7 @@ async def set_item_status(actor: Actor, tag: str, status: str, note: str = "") -
     return await get_item(item.asset_tag)
 
 
-async def create_kit(actor: Actor, data: schemas.KitIn) -> schemas.KitView:
+async def create_kit(actor: Actor | None, data: schemas.KitIn) -> schemas.KitView:
     name = data.name.strip()
     if not name:
         raise invalid("name", "Le nom du kit est obligatoire.")

@@ -163,7 +163,7 @@ async def _resolve_items(tags: list[str], kit_ids: list[int]) -> list[Item]:
     return items
 
 
-async def create_loan(actor: Actor, data: schemas.LoanCreate) -> schemas.LoanView:
+async def create_loan(actor: Actor | None, data: schemas.LoanCreate) -> schemas.LoanView:
     """Reserve items and kits for a borrower; refused with the conflicts if any day is taken."""
     contact = data.contact_name.strip()
     if not contact:
@@ -229,7 +229,7 @@ async def _loan_row(number: str) -> Loan:
     return loan
 
 
-async def extend_loan(actor: Actor, number: str, due_date: date) -> schemas.LoanView:
+async def extend_loan(actor: Actor | None, number: str, due_date: date) -> schemas.LoanView:
     """Move the due date later for the items still out; the extra days must be free."""
     loan = await _loan_row(number)
     if loan.status not in ACTIVE_LOAN_STATUSES:
@@ -259,7 +259,7 @@ async def extend_loan(actor: Actor, number: str, due_date: date) -> schemas.Loan
     return await get_loan(loan.number)
 
 
-async def cancel_loan(actor: Actor, number: str, reason: str = "") -> schemas.LoanView:
+async def cancel_loan(actor: Actor | None, number: str, reason: str = "") -> schemas.LoanView:
     """A reservation not yet handed over is cancelled; its days are free again at once."""
     loan = await _loan_row(number)
     async with booking_transaction():

@@ -72,7 +72,7 @@ async def _set_status_today(item_id: int) -> None:
 
 
 async def schedule_maintenance(
-    actor: Actor, data: schemas.MaintenanceIn
+    actor: Actor | None, data: schemas.MaintenanceIn
 ) -> schemas.MaintenanceView:
     """Record a maintenance: with an end date it books those days; without, it is open."""
     item = await item_by_tag(data.item)
@@ -121,7 +121,7 @@ async def schedule_maintenance(
 
 
 async def close_maintenance(
-    actor: Actor, record_id: int, data: schemas.MaintenanceClose
+    actor: Actor | None, record_id: int, data: schemas.MaintenanceClose
 ) -> schemas.MaintenanceView:
     """Set the end date (and what was done, the cost); the item is available again if nothing else
     keeps it in maintenance."""

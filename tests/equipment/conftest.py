@@ -52,8 +52,12 @@ async def fleet(world: World) -> Fleet:
     other = await make_organisation("Bibliothèque de Lessay", "borrower", email="bib@lessay.test")
     f = Fleet(world, staff, world.borrower_id, other)
     for n, (kind, model) in enumerate(
-        [("laptop", "ThinkPad E14"), ("tablet", "Galaxy Tab A8"), ("tablet", "Galaxy Tab A8"),
-         ("hotspot", "Huawei E5783")]
+        [
+            ("laptop", "ThinkPad E14"),
+            ("tablet", "Galaxy Tab A8"),
+            ("tablet", "Galaxy Tab A8"),
+            ("hotspot", "Huawei E5783"),
+        ]
     ):
         item = await create_item(
             staff,

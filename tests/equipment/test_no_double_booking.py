@@ -27,8 +27,13 @@ async def test_a_one_day_loan_blocks_exactly_that_day(fleet: Fleet) -> None:
     error = await refused(fleet.reserve([tag], day(5), day(5)))
     assert error.code == "unavailable"
     assert error.extra["conflicts"] == [
-        {"item": tag, "from": day(5).isoformat(), "to": day(5).isoformat(), "reason": "loan",
-         "loan": first.number}
+        {
+            "item": tag,
+            "from": day(5).isoformat(),
+            "to": day(5).isoformat(),
+            "reason": "loan",
+            "loan": first.number,
+        }
     ]
     await fleet.reserve([tag], day(4), day(4))
     await fleet.reserve([tag], day(6), day(6))
@@ -87,7 +92,11 @@ async def test_open_maintenance_blocks_the_item_until_it_is_closed(fleet: Fleet)
     )
     error = await refused(fleet.reserve([tag], day(30), day(31)))
     assert error.extra["conflicts"][0] == {
-        "item": tag, "from": TODAY.isoformat(), "to": None, "reason": "maintenance", "loan": None
+        "item": tag,
+        "from": TODAY.isoformat(),
+        "to": None,
+        "reason": "maintenance",
+        "loan": None,
     }
     closed = await close_maintenance(
         fleet.staff, record.id, schemas.MaintenanceClose(end_date=TODAY, cost_cents=4_500)

@@ -1,0 +1,58 @@
+"""Fleet commands, registered on ``passnum`` by the lead: ``remind`` (cron) and ``import-items``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from passnum.cli import run
+
+
+@click.command("remind")
+def remind() -> None:
+    """E-mail due-soon and overdue borrowers (each reminder once; safe to run from cron)."""
+    from equipment.followup import send_reminders
+    from passnum.settings import get_settings
+
+    if not get_settings().smtp_host:
+        click.echo("PASSNUM_SMTP_HOST n'est pas configuré : aucun rappel envoyé.")
+        return
+    report = run(send_reminders())
+    for line in report.sent:
+        click.echo(f"Envoyé : {line}")
+    click.echo(f"{len(report.sent)} rappel(s) envoyé(s), {len(report.skipped)} déjà envoyé(s).")
+    for line in report.failed:
+        click.echo(f"Échec : {line}", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
+@click.command("import-items")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Vérifier le fichier sans rien importer.")
+def import_items(file: Path, dry_run: bool) -> None:
+    """Import an inventory CSV (all rows, or none if one is rejected)."""
+    from equipment.csvio import import_items as do_import
+    from equipment.csvio import preview_import
+    from passnum.errors import DomainError
+
+    data = file.read_bytes()
+    if dry_run:
+        report = run(preview_import(data))
+    else:
+        try:
+            report = run(do_import(None, data))
+        except DomainError as error:  # pragma: no cover - run() handles it; kept for details
+            raise click.ClickException(error.message) from error
+    for rejection in report.rejected:
+        click.echo(f"Ligne {rejection.line} refusée : {rejection.reason}", err=True)
+    if report.rejected:
+        click.echo("Rien n'a été importé.", err=True)
+        sys.exit(1)
+    verb = "à importer" if dry_run else "importé(s)"
+    click.echo(f"{len(report.valid)} appareil(s) {verb}.")
+
+
+COMMANDS: list[click.Command] = [remind, import_items]

@@ -1,0 +1,78 @@
+"""Rules staff set: minimum notice, maximum duration, maximum items per borrower at once."""
+
+from __future__ import annotations
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from equipment.loans import extend_loan
+from passnum.errors import DomainError
+from tests.equipment.conftest import TODAY, Fleet, day
+
+RULES = {
+    "min_notice_days": 3,
+    "max_duration_days": 10,
+    "max_items_per_borrower": 2,
+    "due_soon_days": 2,
+    "asset_tag_prefix": "MAN",
+}
+
+
+async def _set_rules(client: AsyncTestClient, fleet: Fleet, **changes) -> dict:
+    response = await client.put(
+        "/api/v1/fleet/rules", json={**RULES, **changes}, headers=await fleet.world.staff.bearer()
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_a_reservation_needs_the_minimum_notice(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    await _set_rules(client, fleet)
+    with pytest.raises(DomainError) as caught:
+        await fleet.reserve([fleet.tags[0]], day(2), day(4))
+    assert caught.value.code == "notice_too_short"
+    assert "3 jour(s)" in caught.value.message
+    await fleet.reserve([fleet.tags[0]], day(3), day(4))
+
+
+async def test_a_loan_cannot_exceed_the_maximum_duration_even_when_extended(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    await _set_rules(client, fleet, min_notice_days=0)
+    with pytest.raises(DomainError) as caught:
+        await fleet.reserve([fleet.tags[0]], TODAY, day(10))
+    assert caught.value.code == "too_long"
+    loan = await fleet.reserve([fleet.tags[0]], TODAY, day(9))
+    with pytest.raises(DomainError) as caught:
+        await extend_loan(fleet.staff, loan.number, day(10))
+    assert caught.value.code == "too_long"
+
+
+async def test_a_borrower_holds_at_most_the_maximum_number_of_items_at_once(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    await _set_rules(client, fleet, min_notice_days=0)
+    await fleet.reserve(fleet.tags[:2], day(1), day(5))
+    with pytest.raises(DomainError) as caught:
+        await fleet.reserve([fleet.tags[2]], day(5), day(6))
+    assert caught.value.code == "too_many_items"
+    await fleet.reserve([fleet.tags[2]], day(6), day(7))
+    await fleet.reserve([fleet.tags[3]], day(1), day(5), borrower_id=fleet.other_borrower_id)
+
+
+async def test_rules_refuse_nonsense(client: AsyncTestClient, fleet: Fleet) -> None:
+    response = await client.put(
+        "/api/v1/fleet/rules",
+        json={**RULES, "max_duration_days": 0},
+        headers=await fleet.world.staff.bearer(),
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "max_duration_days"
+
+
+async def test_an_organisation_that_is_not_a_borrower_cannot_borrow(fleet: Fleet) -> None:
+    with pytest.raises(DomainError) as caught:
+        await fleet.reserve([fleet.tags[0]], day(1), day(2), borrower_id=fleet.world.site_id)
+    assert caught.value.extra["field"] == "borrower_id"
