@@ -18,6 +18,7 @@ from passnum.auth import PUBLIC, access_guard
 from passnum.auth.middleware import PassnumAuthenticationMiddleware
 from passnum.db import close_pool, open_pool
 from passnum.errors import EXCEPTION_HANDLERS
+from passnum.openapi import document_errors
 from passnum.routes import route_handlers
 from passnum.security import add_security_headers, rate_limit_middleware, rate_limit_store
 from passnum.settings import get_settings
@@ -41,7 +42,7 @@ async def _close_database() -> None:
 
 def create_app() -> Litestar:
     settings = get_settings()
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *route_handlers(),
             create_static_files_router(
@@ -71,7 +72,9 @@ def create_app() -> Litestar:
             description="Pass numériques et parc de matériel mutualisé. "
             "Authentification : `Authorization: Bearer <jeton>` (voir `passnum token create`).",
             # JSON (and YAML) only: the browsable UIs load scripts from CDNs.
-            openapi_router=Router(path="/schema", route_handlers=[], opt=PUBLIC),
+            openapi_router=Router(
+                path="/schema", route_handlers=[], opt=PUBLIC, include_in_schema=False
+            ),
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
             ),
@@ -82,3 +85,5 @@ def create_app() -> Litestar:
         on_shutdown=[_close_database],
         request_max_body_size=10 * 1024 * 1024,
     )
+    document_errors(app.openapi_schema)
+    return app
