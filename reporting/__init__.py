@@ -1,0 +1,1 @@
+"""Statistics, signals and exports for staff and funders (no tables of its own)."""
