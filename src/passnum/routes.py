@@ -7,6 +7,7 @@ from litestar.types import ControllerRouterHandler
 import equipment.controllers
 import vouchers.controllers
 from passnum.auth.controllers import LoginController
+from passnum.directory import ROUTE_HANDLERS as DIRECTORY_HANDLERS
 from passnum.web import ROUTE_HANDLERS as CORE_HANDLERS
 
 
@@ -16,4 +17,5 @@ def route_handlers() -> list[ControllerRouterHandler]:
         *CORE_HANDLERS,
         *vouchers.controllers.ROUTE_HANDLERS,
         *equipment.controllers.ROUTE_HANDLERS,
+        *DIRECTORY_HANDLERS,
     ]
