@@ -182,3 +182,15 @@ def token_revoke(token_or_email: str) -> None:
     else:
         click.echo("Erreur : jeton inconnu ou déjà révoqué.", err=True)
         sys.exit(1)
+
+
+def _register_app_commands() -> None:
+    """Each domain app brings its own commands (print, anonymise, remind, statements…)."""
+    import equipment.cli
+    import vouchers.cli
+
+    for command in (*vouchers.cli.COMMANDS, *equipment.cli.COMMANDS):
+        main.add_command(command)
+
+
+_register_app_commands()

@@ -106,7 +106,6 @@ async def load_territory() -> DemoTerritory:
         ("CPAM de la Manche", "CPAM", ["prescriber", "funder"]),
         ("MSA Côtes Normandes", "MSA", ["prescriber"]),
         ("CCAS de Saint-Lô", "CCAS", ["prescriber"]),
-        ("Centre médico-social de Coutances", "CMS", ["prescriber"]),
     ]:
         org_id = await _organisation(
             OrganisationInput(
@@ -140,7 +139,8 @@ async def load_territory() -> DemoTerritory:
                 insee_code=commune[1],
                 postcode=commune[2],
                 phone="02 33 00 00 00",
-                roles=["site"],
+                # Medico-social centres both prescribe booklets and host permanences.
+                roles=["site", "prescriber"] if kind == "CMS" else ["site"],
                 site_status="qualified",
             )
             org_id = await _organisation(data)
@@ -150,6 +150,7 @@ async def load_territory() -> DemoTerritory:
                     organisation=org_id, weekday=weekday, opens=opens, closes=closes
                 ).save()
             t.site_ids.append(org_id)
+    t.prescriber_ids.append(await _site_id("Centre médico-social de Coutances"))
     for commune in COMMUNES[26:29]:
         mairie = f"Mairie de {commune[0]}"
         await Organisation.update({Organisation.is_borrower: True}).where(
@@ -183,5 +184,10 @@ async def _site_id(name: str) -> int:
 
 async def load_demo() -> list[tuple[str, str, str]]:
     """Load everything the demo shows; returns (role, e-mail, password) of the demo accounts."""
+    import equipment.demo
+    import vouchers.demo
+
     territory = await load_territory()
+    await vouchers.demo.load_demo(territory)
+    await equipment.demo.load_demo(territory)
     return territory.accounts
