@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from passnum.cli import run
+from passnum.errors import DomainError
+
+T = TypeVar("T")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run one service call; a refusal becomes its French message and exit code 1.
+
+    (Not passnum.cli.run: passnum.cli imports this module to register the commands.)
+    """
+    try:
+        return asyncio.run(coro)
+    except DomainError as error:
+        click.echo(f"Erreur : {error.message}", err=True)
+        for rejected in error.extra.get("rejected", []):
+            click.echo(f"  ligne {rejected['line']} : {rejected['reason']}", err=True)
+        sys.exit(1)
 
 
 @click.command("remind")
@@ -36,16 +55,9 @@ def import_items(file: Path, dry_run: bool) -> None:
     """Import an inventory CSV (all rows, or none if one is rejected)."""
     from equipment.csvio import import_items as do_import
     from equipment.csvio import preview_import
-    from passnum.errors import DomainError
 
     data = file.read_bytes()
-    if dry_run:
-        report = run(preview_import(data))
-    else:
-        try:
-            report = run(do_import(None, data))
-        except DomainError as error:  # pragma: no cover - run() handles it; kept for details
-            raise click.ClickException(error.message) from error
+    report = run(preview_import(data) if dry_run else do_import(None, data))
     for rejection in report.rejected:
         click.echo(f"Ligne {rejection.line} refusée : {rejection.reason}", err=True)
     if report.rejected:
