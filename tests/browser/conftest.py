@@ -19,8 +19,10 @@ SHOTS = Path(__file__).parents[2] / "test-output" / "browser"
 DEMO_PASSWORD = "demo-passnum"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One browser per module: Playwright's sync API runs an event loop of its own while open,
+    which must be closed before the async tests of other folders run theirs."""
     assert CHROMIUM.exists(), "Chromium is missing: `make system-deps` installs it with apt-get"
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
