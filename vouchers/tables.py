@@ -2,6 +2,7 @@
 
 Statuses store facts (handed out, used, cancelled); expiry is always computed from the dates at
 request time (see :mod:`vouchers.rules`), so no nightly job is needed for correctness.
+Foreign keys restrict deletion: deleting an organisation or user never erases cheques or ledger.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from piccolo.columns import (
     Timestamp,
     Varchar,
 )
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.table import Table
 
@@ -30,7 +32,7 @@ class Batch(Table):
     a site is accepted if its id is listed or its commune (INSEE code) is listed.
     """
 
-    funder = ForeignKey(references=Organisation, index=True)
+    funder = ForeignKey(on_delete=OnDelete.restrict, references=Organisation, index=True)
     label = Varchar(length=200)
     booklet_count = Integer()
     first_serial = Integer(default=0)
@@ -49,7 +51,7 @@ class Beneficiary(Table):
     """The minimum a prescriber records at hand-over; no name. ``reference`` is visible only to
     the prescriber's organisation and is erased by anonymisation with the free text."""
 
-    prescriber = ForeignKey(references=Organisation, index=True)
+    prescriber = ForeignKey(on_delete=OnDelete.restrict, references=Organisation, index=True)
     reference = Varchar(length=100, default="")
     insee_code = Varchar(length=5, default="")
     age_band = Varchar(length=20, default="unknown")
@@ -66,18 +68,26 @@ class Booklet(Table):
 
     number = Varchar(length=8, unique=True)
     serial = Integer(unique=True)
-    batch = ForeignKey(references=Batch, index=True)
+    batch = ForeignKey(on_delete=OnDelete.restrict, references=Batch, index=True)
     status = Varchar(length=20, default="in_stock", index=True)
-    holder = ForeignKey(references=Organisation, null=True, default=None, index=True)
+    holder = ForeignKey(
+        on_delete=OnDelete.restrict, references=Organisation, null=True, default=None, index=True
+    )
     allocated_at = Timestamp(null=True, default=None)
     issued_at = Timestamp(null=True, default=None)
-    issued_by = ForeignKey(references=BaseUser, null=True, default=None)
-    beneficiary = ForeignKey(references=Beneficiary, null=True, default=None, index=True)
+    issued_by = ForeignKey(
+        on_delete=OnDelete.restrict, references=BaseUser, null=True, default=None
+    )
+    beneficiary = ForeignKey(
+        on_delete=OnDelete.restrict, references=Beneficiary, null=True, default=None, index=True
+    )
     replaces = Integer(null=True, default=None)
     used_count = Integer(default=0)
     exhausted_at = Timestamp(null=True, default=None)
     cancelled_at = Timestamp(null=True, default=None)
-    cancelled_by = ForeignKey(references=BaseUser, null=True, default=None)
+    cancelled_by = ForeignKey(
+        on_delete=OnDelete.restrict, references=BaseUser, null=True, default=None
+    )
     cancel_reason = Varchar(length=20, default="")
     cancel_note = Text(default="")
 
@@ -85,13 +95,17 @@ class Booklet(Table):
 class Cheque(Table):
     """One session of help; redeemed at most once (a conditional UPDATE decides)."""
 
-    booklet = ForeignKey(references=Booklet, index=True)
+    booklet = ForeignKey(on_delete=OnDelete.restrict, references=Booklet, index=True)
     position = Integer()
     code = Varchar(length=16, unique=True)
     status = Varchar(length=20, default="valid")
     redeemed_at = Timestamp(null=True, default=None, index=True)
-    site = ForeignKey(references=Organisation, null=True, default=None, index=True)
-    redeemed_by = ForeignKey(references=BaseUser, null=True, default=None)
+    site = ForeignKey(
+        on_delete=OnDelete.restrict, references=Organisation, null=True, default=None, index=True
+    )
+    redeemed_by = ForeignKey(
+        on_delete=OnDelete.restrict, references=BaseUser, null=True, default=None
+    )
     activity = Varchar(length=20, default="")
     place = Varchar(length=20, default="")
     themes = JSON(default="[]")
@@ -106,10 +120,14 @@ class ScanAttempt(Table):
     """
 
     at = Timestamp(default=TimestampNow(), index=True)
-    user = ForeignKey(references=BaseUser, null=True, default=None)
-    site = ForeignKey(references=Organisation, null=True, default=None, index=True)
+    user = ForeignKey(on_delete=OnDelete.restrict, references=BaseUser, null=True, default=None)
+    site = ForeignKey(
+        on_delete=OnDelete.restrict, references=Organisation, null=True, default=None, index=True
+    )
     result = Varchar(length=30)
-    cheque = ForeignKey(references=Cheque, null=True, default=None, index=True)
+    cheque = ForeignKey(
+        on_delete=OnDelete.restrict, references=Cheque, null=True, default=None, index=True
+    )
     text_hash = Varchar(length=64, default="")
 
 

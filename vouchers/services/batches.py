@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, time
 
 from piccolo.query.functions.aggregate import Count, Max
+from piccolo.table import Table
 
 from passnum import audit
 from passnum.auth.actor import Actor
@@ -77,16 +78,21 @@ async def create_batch(actor: Actor, data: schemas.BatchIn) -> schemas.Batch:
         await batch.save()
         serials = range(first_serial, first_serial + data.booklet_count)
         for start in range(0, len(serials), CHUNK):
-            chunk = serials[start : start + CHUNK]
-            rows = await Booklet.insert(
-                *(Booklet(number=booklet_number(s), serial=s, batch=batch.id) for s in chunk)
-            ).returning(Booklet.id)
-            await Cheque.insert(
-                *(
-                    Cheque(booklet=row["id"], position=position, code=new_code())
-                    for row in rows
+            await _insert_rows(
+                Booklet,
+                ("number", "serial", "batch"),
+                [(booklet_number(s), s, batch.id) for s in serials[start : start + CHUNK]],
+            )
+        ids = await Booklet.select(Booklet.id).where(Booklet.batch == batch.id).output(as_list=True)
+        for start in range(0, len(ids), CHUNK):
+            await _insert_rows(
+                Cheque,
+                ("booklet", "position", "code"),
+                [
+                    (booklet_id, position, new_code())
+                    for booklet_id in ids[start : start + CHUNK]
                     for position in range(1, CHEQUES_PER_BOOKLET + 1)
-                )
+                ],
             )
         await audit.record(
             actor,
@@ -96,6 +102,18 @@ async def create_batch(actor: Actor, data: schemas.BatchIn) -> schemas.Batch:
             {"label": batch.label, "booklets": data.booklet_count, "funder": data.funder_id},
         )
     return await get_batch(actor, batch.id)
+
+
+async def _insert_rows(table: type[Table], columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """One multi-row INSERT (other columns take their database defaults): building a Piccolo
+    object per row would cost more than the database itself."""
+    placeholders = "(" + ", ".join("{}" for _ in columns) + ")"
+    names = ", ".join(f'"{c}"' for c in columns)
+    # Table and column names are constants of this module; every value is a bound parameter.
+    sql = f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ' + ", ".join(  # noqa: S608
+        placeholders for _ in rows
+    )
+    await table.raw(sql, *(value for row in rows for value in row))
 
 
 async def activate_batch(actor: Actor, batch_id: int, paid_on: date | None = None) -> schemas.Batch:
