@@ -3,5 +3,6 @@
 from litestar.types import ControllerRouterHandler
 
 from equipment.api import API_HANDLERS
+from equipment.pages import PAGE_HANDLERS
 
-ROUTE_HANDLERS: list[ControllerRouterHandler] = [*API_HANDLERS]
+ROUTE_HANDLERS: list[ControllerRouterHandler] = [*API_HANDLERS, *PAGE_HANDLERS]

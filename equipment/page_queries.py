@@ -1,0 +1,115 @@
+"""What the staff pages need beyond the JSON API's services: pick-lists, item edits, home counts.
+
+Kept apart from the services so the pages never re-implement a booking or loan rule: everything
+here either reads, or edits an item's descriptive fields (no dates, no status).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from equipment import schemas
+from equipment.followup import due_soon_loans, overdue_loans
+from equipment.inventory import MANUAL_STATUSES, get_item, invalid, item_by_tag, list_kits
+from equipment.tables import Item, ItemType
+from passnum import audit
+from passnum.auth.actor import Actor
+from passnum.errors import DomainError
+from passnum.tables import Organisation
+
+EDITABLE = ("item_type", "brand", "model", "serial", "declared_value_cents", "accessories")
+
+
+async def borrowers() -> list[dict[str, Any]]:
+    """Organisations that may borrow, for the loan form and the borrower pages."""
+    return (
+        await Organisation.select(Organisation.id, Organisation.name, Organisation.commune)
+        .where(Organisation.is_borrower.eq(True))
+        .order_by(Organisation.name)
+    )
+
+
+async def borrower(borrower_id: int) -> dict[str, Any]:
+    row = (
+        await Organisation.select(Organisation.id, Organisation.name, Organisation.commune)
+        .where((Organisation.id == borrower_id) & Organisation.is_borrower.eq(True))
+        .first()
+    )
+    if row is None:
+        raise DomainError("not_found", "Cet emprunteur n'existe pas.", 404)
+    return row
+
+
+async def accessories_by_tag(tags: list[str]) -> dict[str, list[str]]:
+    """Each item's accessory list, for the hand-over and return checklists."""
+    rows = await Item.select(Item.asset_tag, Item.accessories).where(
+        Item.asset_tag.is_in(tags or [""])
+    )
+    return {
+        r["asset_tag"]: json.loads(r["accessories"])
+        if isinstance(r["accessories"], str)
+        else list(r["accessories"] or [])
+        for r in rows
+    }
+
+
+async def free_kits(free_tags: set[str]) -> list[schemas.KitView]:
+    """Kits whose every item is free (from an availability answer)."""
+    return [k for k in await list_kits() if k.items and set(k.items) <= free_tags]
+
+
+async def update_item(
+    actor: Actor | None, tag: str, values: dict[str, Any], notes: str, purchase_date: date | None
+) -> schemas.ItemView:
+    """Correct an item's description; status and bookings stay with their own services."""
+    item = await item_by_tag(tag)
+    if values["item_type"] not in ItemType.__members__:
+        raise invalid("item_type", "Choisissez un type de matériel dans la liste.")
+    serial = values["serial"].strip()
+    if not serial:
+        raise invalid("serial", "Le numéro de série est obligatoire.")
+    if await Item.exists().where((Item.serial == serial) & (Item.id != item.id)):
+        raise DomainError("duplicate_serial", f"Le numéro de série {serial} existe déjà.", 409)
+    if values["declared_value_cents"] < 0:
+        raise invalid("declared_value_cents", "La valeur déclarée ne peut pas être négative.")
+    if purchase_date and purchase_date > date.today():
+        raise invalid("purchase_date", "La date d'achat est dans le futur.")
+    changes = {
+        "item_type": values["item_type"],
+        "brand": values["brand"].strip(),
+        "model": values["model"].strip(),
+        "serial": serial,
+        "declared_value_cents": values["declared_value_cents"],
+        "accessories": [a.strip() for a in values["accessories"] if a.strip()],
+        "notes": notes.strip(),
+        "purchase_date": purchase_date,
+    }
+    async with Item._meta.db.transaction():
+        await Item.update({getattr(Item, k): v for k, v in changes.items()}).where(
+            Item.id == item.id
+        )
+        await audit.record(
+            actor, "update", "item", item.id, {**changes, "purchase_date": str(purchase_date or "")}
+        )
+    return await get_item(item.asset_tag)
+
+
+@dataclass
+class FollowUp:
+    overdue: list[schemas.LoanView]
+    due_soon: list[schemas.LoanView]
+
+
+async def follow_up() -> FollowUp:
+    return FollowUp(overdue=await overdue_loans(), due_soon=await due_soon_loans())
+
+
+async def staff_home_context() -> dict[str, Any]:
+    """What ``equipment/_home_staff.html`` shows on the staff home: late and due-soon loans."""
+    return {"fleet_follow_up": await follow_up()}
+
+
+MANUAL_STATUS_VALUES = sorted(s.value for s in MANUAL_STATUSES)

@@ -1,0 +1,6 @@
+"""Every staff page of the fleet, for ``equipment.controllers``."""
+
+from equipment.pages_handover import LoanRecordPages
+from equipment.pages_loans import LoanPages
+
+PAGE_HANDLERS = [LoanPages, LoanRecordPages]

@@ -1,0 +1,112 @@
+"""Reading staff forms into service inputs, and the helpers every fleet template receives.
+
+Bad input never reaches a service as a crash: dates and amounts that do not parse become a
+``DomainError`` with a French message naming the field, shown on the same form.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from litestar.datastructures import FormMultiDict
+from litestar.response import Template
+
+from equipment.booking import describe
+from equipment.csvio import parse_euros
+from equipment.inventory import invalid
+from equipment.labels import LOAN_STATUS_LABELS, STATUS_LABELS, TYPE_LABELS
+from passnum.errors import DomainError
+from printing import format_date, format_euros
+
+FIELD_NAMES = {
+    "start_date": "date de début",
+    "due_date": "date de retour",
+    "end_date": "date de fin",
+    "purchase_date": "date d'achat",
+}
+
+
+def text(form: FormMultiDict, name: str) -> str:
+    value = form.get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def checked(form: FormMultiDict, name: str) -> bool:
+    return form.get(name) in ("1", "on", "oui")
+
+
+def parse_day(value: str, name: str, *, required: bool = True) -> date | None:
+    """An ISO date from ``<input type=date>`` (or jj/mm/aaaa typed by hand)."""
+    value = value.strip()
+    if not value:
+        if required:
+            raise invalid(name, f"Indiquez la {FIELD_NAMES.get(name, name)}.")
+        return None
+    for parse in (date.fromisoformat, _french_date):
+        try:
+            return parse(value)
+        except ValueError:
+            continue
+    raise invalid(
+        name, f"La {FIELD_NAMES.get(name, name)} « {value} » n'est pas une date (jj/mm/aaaa)."
+    )
+
+
+def _french_date(value: str) -> date:
+    day, month, year = value.split("/")
+    return date(int(year), int(month), int(day))
+
+
+def parse_cents(value: str, name: str) -> int:
+    """ "349,90" or "349" euros → cents."""
+    try:
+        return parse_euros(value)
+    except ValueError:
+        raise invalid(
+            name, f"Montant illisible « {value} » : écrivez par exemple 349,90."
+        ) from None
+
+
+def parse_int(value: str, name: str, label: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise invalid(name, f"{label} : indiquez un nombre entier.") from None
+
+
+def split_list(value: str) -> list[str]:
+    """ "chargeur, souris" (or one per line) → ["chargeur", "souris"]."""
+    return [p.strip() for p in value.replace("\n", ",").split(",") if p.strip()]
+
+
+def euros_input(cents: int) -> str:
+    return f"{cents // 100},{cents % 100:02d}"
+
+
+def error_context(error: DomainError) -> dict[str, Any]:
+    """The message, and each conflict in a sentence, for the alert at the top of a form."""
+    conflicts = error.extra.get("conflicts") or []
+    return {
+        "error": error.message,
+        "error_field": error.extra.get("field"),
+        "conflicts": [describe(c) for c in conflicts],
+    }
+
+
+HELPERS: dict[str, Any] = {
+    "date_fr": lambda d: format_date(d) if d else "",
+    "euros": format_euros,
+    "euros_input": euros_input,
+    "TYPE_LABELS": TYPE_LABELS,
+    "STATUS_LABELS": STATUS_LABELS,
+    "LOAN_STATUS_LABELS": LOAN_STATUS_LABELS,
+}
+"""Passed to every fleet template (Jinja filters are app-wide; these stay ours)."""
+
+
+def render(template: str, status_code: int = 200, **context: Any) -> Template:
+    """A fleet page: ``equipment/<template>`` with the shared helpers."""
+    return Template(
+        f"equipment/{template}", context={**HELPERS, **context}, status_code=status_code
+    )

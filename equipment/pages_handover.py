@@ -1,0 +1,167 @@
+"""One loan's pages: what its slip's QR opens (``/loans/{number}``), hand-over and return screens.
+
+Screens are built for a tablet at the counter: one fieldset per item, big checkboxes. The return
+screen asks, for every item, an explicit choice — not returned today, returned with personal data
+wiped, or returned NOT wiped — so the wipe is never confirmed by default (the service then sends
+an unwiped or damaged item to maintenance).
+"""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from equipment import documents, handover, loans, schemas
+from equipment.api_inventory import pdf
+from equipment.page_queries import accessories_by_tag
+from equipment.pages_forms import error_context, parse_day, render, text
+from equipment.pages_loans import STAFF
+from passnum import audit
+from passnum.errors import DomainError
+
+RETURN_CHOICES = {"wiped": True, "not_wiped": False}
+
+
+async def loan_page(number: str, status_code: int = 200, **context: object) -> Template:
+    loan = await loans.get_loan(number)
+    return render(
+        "loan.html",
+        status_code,
+        loan=loan,
+        history=await audit.history("loan", loan.number),
+        **context,
+    )
+
+
+async def screen(
+    template: str, number: str, error: DomainError | None = None, **context: object
+) -> Template:
+    """The hand-over or return screen, with the loan's items and their accessories."""
+    loan = await loans.get_loan(number)
+    accessories = await accessories_by_tag([i.item for i in loan.items])
+    extra = error_context(error) if error else {}
+    return render(
+        template,
+        error.status_code if error else 200,
+        loan=loan,
+        accessories=accessories,
+        outstanding=[i for i in loan.items if not (i.returned_at or i.lost)],
+        **extra,
+        **context,
+    )
+
+
+def checkout_lines(form, tags: list[str]) -> list[schemas.CheckoutLine]:
+    return [
+        schemas.CheckoutLine(
+            item=tag,
+            present=form.get(f"present:{tag}") == "1",
+            working=form.get(f"working:{tag}") == "1",
+            accessories_ok=form.get(f"accessories_ok:{tag}") == "1",
+            note=text(form, f"note:{tag}"),
+        )
+        for tag in tags
+    ]
+
+
+def return_lines(form, tags: list[str]) -> list[schemas.ReturnLine]:
+    """Lines for the items marked returned; an item left "not returned" is skipped."""
+    lines = []
+    for tag in tags:
+        choice = text(form, f"state:{tag}")
+        if choice not in RETURN_CHOICES:
+            continue
+        lines.append(
+            schemas.ReturnLine(
+                item=tag,
+                data_wiped=RETURN_CHOICES[choice],
+                damaged=form.get(f"damaged:{tag}") == "1",
+                missing_accessories=[str(m) for m in form.getall(f"missing:{tag}", [])],
+                note=text(form, f"note:{tag}"),
+            )
+        )
+    if not lines:
+        raise DomainError(
+            "invalid",
+            "Pour chaque appareil rendu, choisissez « rendu, données effacées » ou "
+            "« rendu, données non effacées ».",
+            422,
+            field="state",
+        )
+    return lines
+
+
+class LoanRecordPages(Controller):
+    path = "/loans"
+    opt = STAFF
+    include_in_schema = False
+
+    @get("/{number:str}")
+    async def detail(self, number: FromPath[str], done: FromQuery[str] = "") -> Template:
+        return await loan_page(number, done=done)
+
+    @get("/{number:str}/remise")
+    async def handover_form(self, number: FromPath[str]) -> Template:
+        return await screen("loan_handover.html", number)
+
+    @post("/{number:str}/remise")
+    async def handover(self, request: Request, number: FromPath[str]) -> Template | Redirect:
+        form = await request.form()
+        tags = [str(t) for t in form.getall("items", [])]
+        try:
+            loan = await handover.check_out_loan(request.user, number, checkout_lines(form, tags))
+        except DomainError as error:
+            return await screen("loan_handover.html", number, error)
+        return Redirect(f"/loans/{loan.number}?done=remise")
+
+    @get("/{number:str}/retour")
+    async def return_form(self, number: FromPath[str]) -> Template:
+        return await screen("loan_return.html", number)
+
+    @post("/{number:str}/retour")
+    async def take_back(self, request: Request, number: FromPath[str]) -> Template | Redirect:
+        form = await request.form()
+        tags = [str(t) for t in form.getall("items", [])]
+        try:
+            loan = await handover.check_in_loan(request.user, number, return_lines(form, tags))
+        except DomainError as error:
+            return await screen("loan_return.html", number, error)
+        return Redirect(f"/loans/{loan.number}?done=retour")
+
+    @post("/{number:str}/perte")
+    async def loss(self, request: Request, number: FromPath[str]) -> Template | Redirect:
+        form = await request.form()
+        tags = [str(t) for t in form.getall("lost", [])]
+        try:
+            loan = await handover.declare_loss(request.user, number, tags, text(form, "note"))
+        except DomainError as error:
+            return await screen("loan_return.html", number, error)
+        return Redirect(f"/loans/{loan.number}?done=perte")
+
+    @post("/{number:str}/annuler")
+    async def cancel(self, request: Request, number: FromPath[str]) -> Template | Redirect:
+        form = await request.form()
+        try:
+            loan = await loans.cancel_loan(request.user, number, text(form, "reason"))
+        except DomainError as error:
+            return await loan_page(number, error.status_code, **error_context(error))
+        return Redirect(f"/loans/{loan.number}?done=annule")
+
+    @post("/{number:str}/prolonger")
+    async def extend(self, request: Request, number: FromPath[str]) -> Template | Redirect:
+        form = await request.form()
+        try:
+            due = parse_day(text(form, "due_date"), "due_date")
+            loan = await loans.extend_loan(request.user, number, due)
+        except DomainError as error:
+            return await loan_page(number, error.status_code, **error_context(error))
+        return Redirect(f"/loans/{loan.number}?done=prolonge")
+
+    @get("/{number:str}/bon-de-pret.pdf")
+    async def slip(self, number: FromPath[str]) -> Response[bytes]:
+        return pdf(await documents.loan_slip_pdf(number), f"bon-de-pret-{number}.pdf")
+
+    @get("/{number:str}/bon-de-retour.pdf")
+    async def return_slip(self, number: FromPath[str]) -> Response[bytes]:
+        return pdf(await documents.return_slip_pdf(number), f"bon-de-retour-{number}.pdf")
