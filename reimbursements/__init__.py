@@ -1,0 +1,1 @@
+"""Reimbursement of sites (monthly statements) and credit notes for funders at end of validity."""

@@ -1,0 +1,250 @@
+"""Statements and credit notes: pages for sites, staff and funders, and the JSON API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Redirect, Response, Template
+
+from passnum.auth import roles
+from passnum.errors import DomainError
+from passnum.tables import Role
+from reimbursements import documents, schemas
+from reimbursements import statements as svc
+from reimbursements.credit_notes import credit_note_for, credit_notes
+from reimbursements.periods import month_label, parse_month, previous_month
+from reimbursements.tables import Statement
+from reporting.csvexport import CSV_MEDIA_TYPE, attachment
+from reporting.sql import as_datetime
+
+PDF = "application/pdf"
+
+
+def to_schema(s: Statement, totals: list[dict] | None = None) -> schemas.Statement:
+    return schemas.Statement(
+        id=s.id,
+        site_id=s.site.id,
+        site=s.site.name,
+        period_start=s.period_start,
+        period_end=s.period_end,
+        status=s.status,
+        cheque_count=s.cheque_count,
+        late_count=s.late_count,
+        total_cents=s.total_cents,
+        submitted_at=s.submitted_at,
+        paid_on=s.paid_on,
+        payment_reference=s.payment_reference,
+        funder_totals=None
+        if totals is None
+        else [
+            schemas.FunderTotal(
+                t["funder_name"], t["face_value_cents"], int(t["count"]), int(t["total_cents"])
+            )
+            for t in totals
+        ],
+    )
+
+
+def _month_or_none(month: str) -> date | None:
+    return parse_month(month) if month else None
+
+
+async def _statement_out(actor, statement_id: int) -> schemas.Statement:
+    s = await svc.get_statement(actor, statement_id)
+    return to_schema(s, await svc.funder_totals(s.id))
+
+
+class StatementPages(Controller):
+    path = "/releves"
+    opt = roles(Role.staff, Role.site_agent)
+    include_in_schema = False
+
+    @get("/")
+    async def index(
+        self,
+        request: Request,
+        month: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+    ) -> Template:
+        rows = await svc.list_statements(request.user, _month_or_none(month), status)
+        context = {
+            "statements": rows,
+            "month": month,
+            "status": status,
+            "labels": svc.STATUS_LABELS,
+            "month_label": month_label,
+            "default_month": f"{previous_month(date.today()):%Y-%m}",
+        }
+        return Template("reimbursements/statements.html", context=context)
+
+    @post("/construire", opt=roles(Role.staff))
+    async def build(self, request: Request) -> Redirect:
+        month = parse_month(str((await request.form()).get("month", "")))
+        await svc.build_statements(month, request.user)
+        return Redirect(f"/releves?month={month:%Y-%m}")
+
+    @get("/{statement_id:int}")
+    async def detail(self, request: Request, statement_id: FromPath[int]) -> Template:
+        s = await svc.get_statement(request.user, statement_id)
+        context = {
+            "s": s,
+            "totals": await svc.funder_totals(s.id),
+            "labels": svc.STATUS_LABELS,
+            "lines": await svc.statement_lines(s.id),
+            "month_label": month_label,
+            "masked": documents.masked,
+            "activity": documents.activity_label,
+            "today": date.today(),
+            "when": lambda v: as_datetime(v).strftime("%d/%m/%Y %H:%M"),
+        }
+        return Template("reimbursements/statement.html", context=context)
+
+    @get("/{statement_id:int}/pdf")
+    async def pdf(self, request: Request, statement_id: FromPath[int]) -> Response[bytes]:
+        s = await svc.get_statement(request.user, statement_id)
+        return Response(
+            await documents.statement_pdf(s),
+            media_type=PDF,
+            headers=attachment(documents.statement_filename(s, "pdf")),
+        )
+
+    @get("/{statement_id:int}/csv")
+    async def csv(self, request: Request, statement_id: FromPath[int]) -> Response[bytes]:
+        s = await svc.get_statement(request.user, statement_id)
+        return Response(
+            await documents.statement_csv(s),
+            media_type=CSV_MEDIA_TYPE,
+            headers=attachment(documents.statement_filename(s, "csv")),
+        )
+
+    @post("/{statement_id:int}/transmettre", opt=roles(Role.staff))
+    async def submit(self, request: Request, statement_id: FromPath[int]) -> Redirect:
+        await svc.submit_statement(request.user, statement_id)
+        return Redirect(f"/releves/{statement_id}")
+
+    @post("/{statement_id:int}/paiement", opt=roles(Role.staff))
+    async def pay(self, request: Request, statement_id: FromPath[int]) -> Redirect:
+        form = await request.form()
+        try:
+            paid_on = date.fromisoformat(str(form.get("paid_on", "")))
+        except ValueError as exc:
+            raise DomainError("invalid", "Indiquez la date du paiement (jj/mm/aaaa).", 422) from exc
+        await svc.record_payment(
+            request.user, statement_id, paid_on, str(form.get("reference", ""))
+        )
+        return Redirect(f"/releves/{statement_id}")
+
+
+class CreditNotePages(Controller):
+    path = "/avoirs"
+    opt = roles(Role.staff, Role.funder)
+    include_in_schema = False
+
+    @get("/")
+    async def index(self, request: Request) -> Template:
+        return Template(
+            "reimbursements/credit_notes.html", context={"notes": await credit_notes(request.user)}
+        )
+
+    @get("/{funder_id:int}/pdf")
+    async def pdf(self, request: Request, funder_id: FromPath[int]) -> Response[bytes]:
+        note = await credit_note_for(request.user, funder_id)
+        return Response(
+            documents.credit_note_pdf(note),
+            media_type=PDF,
+            headers=attachment(f"avoir-{funder_id}.pdf"),
+        )
+
+    @get("/{funder_id:int}/csv")
+    async def csv(self, request: Request, funder_id: FromPath[int]) -> Response[bytes]:
+        note = await credit_note_for(request.user, funder_id)
+        return Response(
+            documents.credit_note_csv(note),
+            media_type=CSV_MEDIA_TYPE,
+            headers=attachment(f"avoir-{funder_id}.csv"),
+        )
+
+
+class StatementApi(Controller):
+    path = "/api/v1/statements"
+    tags = ["remboursements"]
+    opt = roles(Role.staff, Role.site_agent)
+
+    @get("/", summary="Relevés visibles (tous pour le Département, sinon ceux de son lieu)")
+    async def list_statements(
+        self, request: Request, month: FromQuery[str] = "", status: FromQuery[str] = ""
+    ) -> list[schemas.Statement]:
+        rows = await svc.list_statements(request.user, _month_or_none(month), status)
+        return [to_schema(s) for s in rows]
+
+    @get("/{statement_id:int}", summary="Un relevé avec ses totaux par financeur")
+    async def get_statement(
+        self, request: Request, statement_id: FromPath[int]
+    ) -> schemas.Statement:
+        return await _statement_out(request.user, statement_id)
+
+    @post(
+        "/build",
+        opt=roles(Role.staff),
+        status_code=200,
+        summary="Construire les brouillons d'un mois",
+    )
+    async def build(self, request: Request, data: JSONBody[schemas.BuildIn]) -> schemas.BuildOut:
+        result = await svc.build_statements(parse_month(data.month), request.user)
+        return schemas.BuildOut(f"{result.month:%Y-%m}", result.statements, result.cheques_added)
+
+    @post(
+        "/{statement_id:int}/submit",
+        opt=roles(Role.staff),
+        status_code=200,
+        summary="Transmettre (fige le relevé)",
+    )
+    async def submit(self, request: Request, statement_id: FromPath[int]) -> schemas.Statement:
+        await svc.submit_statement(request.user, statement_id)
+        return await _statement_out(request.user, statement_id)
+
+    @post(
+        "/{statement_id:int}/payment",
+        opt=roles(Role.staff),
+        status_code=200,
+        summary="Enregistrer le paiement",
+    )
+    async def pay(
+        self, request: Request, statement_id: FromPath[int], data: JSONBody[schemas.PaymentIn]
+    ) -> schemas.Statement:
+        await svc.record_payment(request.user, statement_id, data.paid_on, data.reference)
+        return await _statement_out(request.user, statement_id)
+
+
+class CreditNoteApi(Controller):
+    path = "/api/v1/credit-notes"
+    tags = ["remboursements"]
+    opt = roles(Role.staff, Role.funder)
+
+    @get("/", summary="Avoirs : chèques non utilisés des tirages échus, par financeur")
+    async def list_credit_notes(self, request: Request) -> list[schemas.CreditNote]:
+        return [
+            schemas.CreditNote(
+                n.funder_id,
+                n.funder_name,
+                n.total_unused,
+                n.total_cents,
+                [
+                    schemas.CreditLine(
+                        line.batch_label,
+                        line.accepted_until,
+                        line.cheques,
+                        line.unused,
+                        line.face_value_cents,
+                        line.amount_cents,
+                    )
+                    for line in n.lines
+                ],
+            )
+            for n in await credit_notes(request.user)
+        ]
+
+
+ROUTE_HANDLERS = [StatementPages, CreditNotePages, StatementApi, CreditNoteApi]

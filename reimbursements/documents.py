@@ -1,0 +1,121 @@
+"""A statement or a credit note as PDF (through ``printing``) and as French Excel CSV."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from passnum.settings import get_settings
+from printing import StatementData, StatementFunderTotal, StatementLine, render_statement
+from printing.credit_notes import render_credit_note
+from reimbursements.credit_notes import FunderCredit
+from reimbursements.periods import month_label
+from reimbursements.statements import STATUS_LABELS, funder_totals, statement_lines
+from reimbursements.tables import Statement
+from reporting.csvexport import csv_bytes, euros
+from reporting.sql import as_datetime
+from vouchers.choices import ACTIVITIES, PLACES
+
+STATEMENT_CSV_HEADER = [
+    "date",
+    "cheque",
+    "activite",
+    "lieu_activite",
+    "financeur",
+    "valeur_euros",
+    "en_retard",
+]
+CREDIT_CSV_HEADER = [
+    "financeur",
+    "tirage",
+    "accepte_jusqu_au",
+    "cheques",
+    "non_utilises",
+    "valeur_euros",
+    "montant_euros",
+]
+
+
+def masked(code: str) -> str:
+    """Enough to recognise a cheque on paper, not enough to redeem it: ABCD-••••-••••-PQRS."""
+    return f"{code[:4]}-••••-••••-{code[-4:]}"
+
+
+def activity_label(row: dict) -> str:
+    label = ACTIVITIES.get(row["activity"], row["activity"])
+    place = PLACES.get(row["place"], "")
+    text = f"{label} ({place.lower()})" if place else label
+    return text + (" — encaissé en retard" if row["late"] else "")
+
+
+async def statement_pdf(statement: Statement) -> bytes:
+    totals = [
+        StatementFunderTotal(
+            t["funder_name"], int(t["count"]), t["face_value_cents"], int(t["total_cents"])
+        )
+        for t in await funder_totals(statement.id)
+    ]
+    lines = [
+        StatementLine(
+            masked(r["code"]),
+            as_datetime(r["redeemed_at"]),
+            activity_label(r),
+            r["funder_name"],
+            r["face_value_cents"],
+        )
+        for r in await statement_lines(statement.id)
+    ]
+    data = StatementData(
+        site_name=statement.site.name,
+        site_siret=statement.site.siret or "non renseigné",
+        period_label=month_label(statement.period_start),
+        period_start=statement.period_start,
+        period_end=statement.period_end,
+        status_label=STATUS_LABELS[statement.status],
+        funder_totals=totals,
+        lines=lines,
+        total_cents=statement.total_cents,
+        generated_on=date.today(),
+        payment_date=statement.paid_on,
+        payment_reference=statement.payment_reference,
+    )
+    return render_statement(data)
+
+
+async def statement_csv(statement: Statement) -> bytes:
+    rows = [
+        [
+            as_datetime(r["redeemed_at"]),
+            masked(r["code"]),
+            ACTIVITIES.get(r["activity"], ""),
+            PLACES.get(r["place"], ""),
+            r["funder_name"],
+            euros(r["face_value_cents"]),
+            bool(r["late"]),
+        ]
+        for r in await statement_lines(statement.id)
+    ]
+    return csv_bytes(STATEMENT_CSV_HEADER, rows)
+
+
+def credit_note_pdf(note: FunderCredit) -> bytes:
+    return render_credit_note(note.document(get_settings().operator_name, date.today()))
+
+
+def credit_note_csv(note: FunderCredit) -> bytes:
+    rows = [
+        [
+            note.funder_name,
+            line.batch_label,
+            line.accepted_until,
+            line.cheques,
+            line.unused,
+            euros(line.face_value_cents),
+            euros(line.amount_cents),
+        ]
+        for line in note.lines
+    ]
+    return csv_bytes(CREDIT_CSV_HEADER, rows)
+
+
+def statement_filename(statement: Statement, extension: str) -> str:
+    return f"releve-{statement.site.id}-{statement.period_start:%Y-%m}.{extension}"

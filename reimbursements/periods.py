@@ -1,0 +1,52 @@
+"""Calendar months as statement periods."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from passnum.errors import DomainError
+
+MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def parse_month(text: str) -> date:
+    """'2026-11' → 1 Nov 2026; anything else is refused with what to type."""
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise DomainError(
+            "invalid",
+            "Indiquez le mois sous la forme AAAA-MM, par exemple 2026-11.",
+            422,
+            field="month",
+        )
+    return date(int(match[1]), int(match[2]), 1)
+
+
+def next_month(start: date) -> date:
+    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+
+
+def month_end(start: date) -> date:
+    return next_month(start) - timedelta(days=1)
+
+
+def previous_month(today: date) -> date:
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def month_label(start: date) -> str:
+    return f"{MONTHS_FR[start.month - 1]} {start.year}"

@@ -1,0 +1,219 @@
+"""Building, submitting and paying statements; who may see which.
+
+A build is set-based SQL in one transaction: create missing drafts (``ON CONFLICT DO NOTHING`` on
+the unique (site, period_start)), attach every redeemed cheque that is on no statement yet
+(``ON CONFLICT (cheque) DO NOTHING``), then recompute the drafts' totals from their lines.
+Submitted and paid statements are never touched again: a cheque redeemed late lands in the next
+draft with ``late = true``. On PostgreSQL builds also queue on an advisory lock, so two builds at
+once cannot compute totals from each other's half-written lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from passnum import audit
+from passnum.auth.actor import Actor
+from passnum.errors import DomainError
+from passnum.tables import Role
+from reimbursements.periods import month_end, next_month
+from reimbursements.tables import Statement, StatementLine, StatementStatus
+from reporting.sql import is_postgres, typed, write_transaction
+
+BUILD_LOCK = 7_362_501  # arbitrary advisory-lock key for statement builds
+
+STATUS_LABELS = {"draft": "Brouillon", "submitted": "Transmis", "paid": "Payé"}
+
+_NEW_CHEQUES = """
+    FROM cheque c
+    WHERE c.status = 'redeemed' AND c.site IS NOT NULL AND c.redeemed_at < {}
+      AND NOT EXISTS (SELECT 1 FROM statement_line l WHERE l.cheque = c.id)
+"""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    month: date
+    statements: int
+    cheques_added: int
+
+
+def _refuse(code: str, message: str, status: int = 409) -> DomainError:
+    return DomainError(code, message, status)
+
+
+def require_staff(actor: Actor | None) -> None:
+    if actor is not None and not actor.is_staff:
+        raise _refuse("forbidden", "Seul le Département peut faire cette action.", 403)
+
+
+async def build_statements(month: date, actor: Actor | None = None) -> BuildResult:
+    """Draft statements of ``month`` for every site with cheques not yet on a statement.
+
+    Safe to run again (and at the same time): it only adds what is missing to drafts.
+    """
+    require_staff(actor)
+    start, stop = month.replace(day=1), next_month(month.replace(day=1))
+    until = datetime.combine(stop, datetime.min.time())
+    async with write_transaction():
+        if is_postgres():
+            await Statement.raw("SELECT pg_advisory_xact_lock({})", BUILD_LOCK)
+        await Statement.raw(
+            "INSERT INTO statement (site, period_start, period_end, status, cheque_count, "
+            "total_cents, late_count, created_at, payment_reference) "
+            f"SELECT DISTINCT c.site, {typed('date')}, {typed('date')}, 'draft', 0, 0, 0, "
+            f"{typed('timestamp')}, '' "
+            + _NEW_CHEQUES
+            + " ON CONFLICT (site, period_start) DO NOTHING",
+            start,
+            month_end(start),
+            datetime.now(),
+            until,
+        )
+        added = await Statement.raw(
+            "INSERT INTO statement_line (statement, cheque, funder, batch, face_value_cents, "
+            "redeemed_at, late) "
+            "SELECT s.id, c.id, b.funder, b.id, b.face_value_cents, c.redeemed_at, "
+            "c.redeemed_at < {} "
+            "FROM cheque c JOIN booklet k ON k.id = c.booklet JOIN batch b ON b.id = k.batch "
+            "JOIN statement s ON s.site = c.site AND s.period_start = {} AND s.status = 'draft' "
+            "WHERE c.status = 'redeemed' AND c.redeemed_at < {} "
+            "AND NOT EXISTS (SELECT 1 FROM statement_line l WHERE l.cheque = c.id) "
+            "ON CONFLICT (cheque) DO NOTHING RETURNING id",
+            datetime.combine(start, datetime.min.time()),
+            start,
+            until,
+        )
+        # A redemption cancelled while its statement is still a draft leaves the draft.
+        await Statement.raw(
+            "DELETE FROM statement_line WHERE statement IN (SELECT id FROM statement WHERE "
+            "period_start = {} AND status = 'draft') AND cheque IN (SELECT id FROM cheque "
+            "WHERE status <> 'redeemed')",
+            start,
+        )
+        await Statement.raw(
+            "UPDATE statement SET "
+            "cheque_count = (SELECT count(*) FROM statement_line l "
+            "WHERE l.statement = statement.id), "
+            "total_cents = (SELECT coalesce(sum(l.face_value_cents), 0) FROM statement_line l "
+            "WHERE l.statement = statement.id), "
+            "late_count = (SELECT count(*) FROM statement_line l WHERE l.statement = statement.id "
+            "AND l.late) "
+            "WHERE period_start = {} AND status = 'draft'",
+            start,
+        )
+        drafts = await Statement.count().where(
+            (Statement.period_start == start) & (Statement.status == StatementStatus.draft.value)
+        )
+        await audit.record(
+            actor,
+            "build_statements",
+            "statement_month",
+            start.isoformat()[:7],
+            {"statements": drafts, "cheques_added": len(added)},
+        )
+    return BuildResult(start, drafts, len(added))
+
+
+def visible_sites(actor: Actor) -> frozenset[int] | None:
+    """None for staff (every site), else the sites the actor works for."""
+    return None if actor.is_staff else actor.organisation_ids(Role.site_agent)
+
+
+async def get_statement(actor: Actor, statement_id: int) -> Statement:
+    statement = await Statement.objects(Statement.site).where(Statement.id == statement_id).first()
+    sites = visible_sites(actor)
+    if statement is None or (sites is not None and statement.site.id not in sites):
+        raise _refuse("not_found", "Ce relevé n'existe pas ou ne concerne pas votre lieu.", 404)
+    return statement
+
+
+async def list_statements(
+    actor: Actor, month: date | None = None, status: str = "", site_id: int | None = None
+) -> list[Statement]:
+    query = Statement.objects(Statement.site).order_by(Statement.period_start, ascending=False)
+    sites = visible_sites(actor)
+    if sites is not None:
+        query = query.where(Statement.site.is_in(list(sites) or [0]))
+    if month:
+        query = query.where(Statement.period_start == month)
+    if status in STATUS_LABELS:
+        query = query.where(Statement.status == status)
+    if site_id:
+        query = query.where(Statement.site == site_id)
+    return await query.order_by(Statement.site.name).limit(1000)
+
+
+async def submit_statement(actor: Actor, statement_id: int) -> None:
+    """Freeze a draft: from now on its lines and totals never change."""
+    require_staff(actor)
+    async with write_transaction():
+        done = (
+            await Statement.update(
+                {
+                    Statement.status: StatementStatus.submitted.value,
+                    Statement.submitted_at: datetime.now(),
+                }
+            )
+            .where((Statement.id == statement_id) & (Statement.status == "draft"))
+            .returning(Statement.id, Statement.total_cents)
+        )
+        if not done:
+            raise _refuse("not_draft", "Ce relevé a déjà été transmis : il ne change plus.")
+        await audit.record(
+            actor, "submit", "statement", statement_id, {"total_cents": done[0]["total_cents"]}
+        )
+
+
+async def record_payment(actor: Actor, statement_id: int, paid_on: date, reference: str) -> None:
+    """Staff record that the site was paid (date and accounting reference)."""
+    require_staff(actor)
+    reference = reference.strip()
+    if not reference:
+        raise _refuse("invalid", "Indiquez la référence du paiement (mandat, virement…).", 422)
+    if paid_on > date.today():
+        raise _refuse("invalid", "La date de paiement ne peut pas être dans le futur.", 422)
+    async with write_transaction():
+        done = (
+            await Statement.update(
+                {
+                    Statement.status: StatementStatus.paid.value,
+                    Statement.paid_on: paid_on,
+                    Statement.payment_reference: reference[:100],
+                }
+            )
+            .where((Statement.id == statement_id) & (Statement.status == "submitted"))
+            .returning(Statement.id)
+        )
+        if not done:
+            raise _refuse("not_submitted", "Seul un relevé transmis et non payé peut être payé.")
+        await audit.record(
+            actor,
+            "pay",
+            "statement",
+            statement_id,
+            {"paid_on": paid_on.isoformat(), "reference": reference},
+        )
+
+
+async def funder_totals(statement_id: int) -> list[dict]:
+    """Per funder and face value: count and total, from the statement's lines."""
+    return await StatementLine.raw(
+        "SELECT o.name AS funder_name, l.face_value_cents AS face_value_cents, "
+        "count(*) AS count, sum(l.face_value_cents) AS total_cents "
+        "FROM statement_line l JOIN organisation o ON o.id = l.funder "
+        "WHERE l.statement = {} GROUP BY o.name, l.face_value_cents ORDER BY o.name",
+        statement_id,
+    )
+
+
+async def statement_lines(statement_id: int) -> list[dict]:
+    return await StatementLine.raw(
+        "SELECT c.code AS code, l.redeemed_at AS redeemed_at, c.activity AS activity, "
+        "c.place AS place, o.name AS funder_name, l.face_value_cents AS face_value_cents, "
+        "l.late AS late FROM statement_line l JOIN cheque c ON c.id = l.cheque "
+        "JOIN organisation o ON o.id = l.funder WHERE l.statement = {} "
+        "ORDER BY l.redeemed_at, c.code",
+        statement_id,
+    )

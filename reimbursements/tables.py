@@ -1,0 +1,51 @@
+"""Statements (relevés): what each site is owed for one period, cheque by cheque.
+
+The database keeps the two promises: ``StatementLine.cheque`` is UNIQUE, so a cheque is on exactly
+one statement, and (site, period_start) is UNIQUE (index created in the migration), so building
+the same month twice, even at the same time, never makes two statements for one site.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Timestamp, Varchar
+from piccolo.columns.defaults.timestamp import TimestampNow
+from piccolo.table import Table
+
+from passnum.tables import Organisation
+from vouchers.tables import Batch, Cheque
+
+
+class StatementStatus(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    paid = "paid"
+
+
+class Statement(Table):
+    """Totals are stored when the draft is (re)built and frozen once submitted."""
+
+    site = ForeignKey(references=Organisation, index=True)
+    period_start = Date(index=True)
+    period_end = Date()
+    status = Varchar(length=20, default=StatementStatus.draft.value, index=True)
+    cheque_count = Integer(default=0)
+    total_cents = Integer(default=0)
+    late_count = Integer(default=0)
+    created_at = Timestamp(default=TimestampNow())
+    submitted_at = Timestamp(null=True, default=None)
+    paid_on = Date(null=True, default=None)
+    payment_reference = Varchar(length=100, default="")
+
+
+class StatementLine(Table):
+    """One redeemed cheque on one statement; ``late`` when redeemed before the period."""
+
+    statement = ForeignKey(references=Statement, index=True)
+    cheque = ForeignKey(references=Cheque, unique=True)
+    funder = ForeignKey(references=Organisation, index=True)
+    batch = ForeignKey(references=Batch, index=True)
+    face_value_cents = Integer()
+    redeemed_at = Timestamp()
+    late = Boolean(default=False)

@@ -1,0 +1,196 @@
+"""Monthly statements: each redeemed cheque paid once, totals that never move once submitted."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections import Counter
+from datetime import date, datetime
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from passnum.auth.actor import load_actor
+from reimbursements.cli import statements as statements_command
+from reimbursements.statements import build_statements, record_payment, submit_statement
+from reimbursements.tables import Statement, StatementLine
+from reporting.csvexport import FrenchExcel
+from tests.factories import login, post_form, text_of
+from tests.reporting.dataset import Dataset, generate, make_batch, make_booklet, redeem
+
+MARCH = date(2026, 3, 1)
+
+
+def _expected(data: Dataset, before: datetime) -> dict[int, tuple[int, int]]:
+    """Per site: (cheques, total cents) of every cheque redeemed before ``before``."""
+    totals: dict[int, list[int]] = {}
+    for booklet in data.booklets:
+        for c in booklet.cheques:
+            if c.redeemed_at and c.redeemed_at < before:
+                t = totals.setdefault(c.site_id, [0, 0])
+                t[0] += 1
+                t[1] += booklet.face_value_cents
+    return {site: (n, cents) for site, (n, cents) in totals.items()}
+
+
+async def test_statements_total_each_sites_cheques_by_funder_as_recomputed_here(world):
+    data = await generate(world, booklets=40)
+    staff = await load_actor(world.staff.user_id)
+    result = await build_statements(MARCH, staff)
+    expected = _expected(data, datetime(2026, 4, 1))
+    rows = await Statement.select().where(Statement.period_start == MARCH)
+    assert {r["site"]: (r["cheque_count"], r["total_cents"]) for r in rows} == expected
+    assert result.cheques_added == sum(n for n, _ in expected.values())
+    late = sum(1 for c in data.cheques if c.redeemed_at and c.redeemed_at < datetime(2026, 3, 1))
+    assert sum(r["late_count"] for r in rows) == late
+    per_funder = Counter(
+        (c.site_id, b.funder_id)
+        for b in data.booklets
+        for c in b.cheques
+        if c.redeemed_at and c.redeemed_at < datetime(2026, 4, 1)
+    )
+    lines = await StatementLine.select(StatementLine.statement.site, StatementLine.funder)
+    assert Counter((r["statement.site"], r["funder"]) for r in lines) == per_funder
+
+
+async def test_building_a_month_twice_keeps_one_statement_per_site_and_each_cheque_once(world):
+    await generate(world, booklets=20)
+    first = await build_statements(MARCH)
+    again = await build_statements(MARCH)
+    assert again.cheques_added == 0 and again.statements == first.statements
+    assert await StatementLine.count() == first.cheques_added
+
+
+async def test_a_submitted_statement_never_changes_and_late_cheques_go_to_the_next_one(world):
+    staff = await load_actor(world.staff.user_id)
+    batch = await make_batch(world.operator_id)
+    data = Dataset()
+    booklet = await make_booklet(
+        data, batch, world.operator_id, 1000, world.prescriber_org_id, datetime(2026, 3, 1, 9)
+    )
+    await redeem(booklet.cheques[0], world.site_id, datetime(2026, 3, 4, 10))
+    await build_statements(MARCH, staff)
+    march = await Statement.objects().first()
+    await submit_statement(staff, march.id)
+    # Redeemed in March but recorded after the March statement was submitted.
+    await redeem(booklet.cheques[1], world.site_id, datetime(2026, 3, 30, 10))
+    await build_statements(MARCH, staff)
+    await build_statements(date(2026, 4, 1), staff)
+    frozen = await Statement.objects().where(Statement.id == march.id).first()
+    assert (frozen.cheque_count, frozen.total_cents, frozen.status) == (1, 1000, "submitted")
+    april = await Statement.objects().where(Statement.period_start == date(2026, 4, 1)).first()
+    assert (april.cheque_count, april.late_count, april.total_cents) == (1, 1, 1000)
+    with pytest.raises(Exception) as refused:
+        await submit_statement(staff, march.id)
+    assert getattr(refused.value, "code", "") == "not_draft"
+
+
+async def test_the_database_refuses_a_cheque_on_two_statements(world):
+    batch = await make_batch(world.operator_id)
+    data = Dataset()
+    booklet = await make_booklet(data, batch, world.operator_id, 1000, None, datetime(2026, 3, 1))
+    await redeem(booklet.cheques[0], world.site_id, datetime(2026, 3, 2))
+    await build_statements(MARCH)
+    other = Statement(site=world.other_site_id, period_start=MARCH, period_end=date(2026, 3, 31))
+    await other.save()
+    with pytest.raises(Exception, match=r"(?i)unique"):
+        await StatementLine.insert(
+            StatementLine(
+                statement=other.id,
+                cheque=booklet.cheques[0].id,
+                funder=world.operator_id,
+                batch=batch,
+                face_value_cents=1000,
+                redeemed_at=datetime(2026, 3, 2),
+            )
+        )
+
+
+@pytest.mark.postgres_only
+async def test_two_builds_of_the_same_month_at_once_put_each_cheque_on_exactly_one_statement(
+    world,
+):
+    data = await generate(world, booklets=60, seed=11)
+    results = await asyncio.gather(*(build_statements(MARCH) for _ in range(4)))
+    redeemed = len(_expected_cheques(data))
+    assert sum(r.cheques_added for r in results) == redeemed
+    assert await StatementLine.count() == redeemed
+    rows = await Statement.select().where(Statement.period_start == MARCH)
+    assert len(rows) == len({c.site_id for c in _expected_cheques(data)})
+    assert sum(r["total_cents"] for r in rows) == sum(
+        b.face_value_cents for b in data.booklets for c in b.cheques if c in _expected_cheques(data)
+    )
+
+
+def _expected_cheques(data: Dataset) -> list:
+    return [c for c in data.cheques if c.redeemed_at and c.redeemed_at < datetime(2026, 4, 1)]
+
+
+async def test_site_sees_and_downloads_only_its_own_statements(client, world):
+    await generate(world, booklets=30)
+    await build_statements(MARCH)
+    own = await Statement.objects().where(Statement.site == world.site_id).first()
+    other = await Statement.objects().where(Statement.site == world.other_site_id).first()
+    await login(client, world.site_agent)
+    listing = text_of((await client.get("/releves")).text)
+    assert "Mairie de Terre-et-Marais" in listing and "Bibliothèque de Périers" not in listing
+    assert (await client.get(f"/releves/{other.id}")).status_code == 404
+    assert (await client.get(f"/releves/{other.id}/pdf")).status_code == 404
+    pdf = await client.get(f"/releves/{own.id}/pdf")
+    text = " ".join(PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
+    assert "Relevé de chèques — mars 2026" in text and "Mairie de Terre-et-Marais" in text
+    body = (await client.get(f"/releves/{own.id}/csv")).content
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), FrenchExcel))
+    assert len(rows) == own.cheque_count + 1
+    assert sum(int(r[5].replace(",", "")) for r in rows[1:]) == own.total_cents
+    assert all("," in r[5] for r in rows[1:])
+
+
+async def test_staff_submit_then_record_payment_with_date_and_reference(client, world):
+    await generate(world, booklets=10)
+    await login(client, world.staff)
+    await post_form(client, "/releves/construire", {"month": "2026-03"})
+    statement = await Statement.objects().first()
+    await post_form(client, f"/releves/{statement.id}/transmettre", {})
+    response = await post_form(
+        client,
+        f"/releves/{statement.id}/paiement",
+        {"paid_on": "2026-04-15", "reference": "MANDAT-2026-118"},
+    )
+    assert "payé le 15/04/2026, référence MANDAT-2026-118" in text_of(response.text)
+    paid = await Statement.objects().where(Statement.id == statement.id).first()
+    assert (paid.status, paid.paid_on, paid.total_cents) == (
+        "paid",
+        date(2026, 4, 15),
+        statement.total_cents,
+    )
+
+
+async def test_only_staff_build_and_pay_statements(client, world):
+    await login(client, world.site_agent)
+    response = await post_form(client, "/releves/construire", {"month": "2026-03"})
+    assert response.status_code == 403
+    staff = await load_actor(world.staff.user_id)
+    await generate(world, booklets=5)
+    await build_statements(MARCH, staff)
+    statement = await Statement.objects().first()
+    with pytest.raises(Exception) as refused:
+        await record_payment(staff, statement.id, date(2026, 4, 1), "X")
+    assert getattr(refused.value, "code", "") == "not_submitted"
+
+
+async def test_statements_command_builds_the_drafts_and_is_safe_to_run_twice(world):
+    await generate(world, booklets=10)
+    runner = CliRunner()
+    first = await asyncio.to_thread(runner.invoke, statements_command, ["--month", "2026-03"])
+    assert first.exit_code == 0, first.output
+    assert "Relevés de mars 2026" in first.output
+    count = await StatementLine.count()
+    second = await asyncio.to_thread(runner.invoke, statements_command, ["--month", "2026-03"])
+    assert "0 chèque(s) ajouté(s)" in second.output
+    assert await StatementLine.count() == count
+    bad = await asyncio.to_thread(runner.invoke, statements_command, ["--month", "mars"])
+    assert bad.exit_code == 1 and "AAAA-MM" in bad.output
