@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "passnum.piccolo_app",
         "vouchers.piccolo_app",
         "equipment.piccolo_app",
+        "reimbursements.piccolo_app",
     ]
 )

@@ -29,6 +29,8 @@ TEMPLATE_DIRS = [
     PACKAGE_DIR / "templates",
     ROOT_DIR / "vouchers" / "templates",
     ROOT_DIR / "equipment" / "templates",
+    ROOT_DIR / "reimbursements" / "templates",
+    ROOT_DIR / "reporting" / "templates",
 ]
 
 

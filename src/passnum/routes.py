@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 import equipment.controllers
+import reimbursements.controllers
 import vouchers.controllers
 from passnum.auth.controllers import LoginController
 from passnum.directory import ROUTE_HANDLERS as DIRECTORY_HANDLERS
@@ -18,4 +19,5 @@ def route_handlers() -> list[ControllerRouterHandler]:
         *vouchers.controllers.ROUTE_HANDLERS,
         *equipment.controllers.ROUTE_HANDLERS,
         *DIRECTORY_HANDLERS,
+        *reimbursements.controllers.ROUTE_HANDLERS,
     ]
