@@ -77,6 +77,10 @@ class BookletApi(Controller):
     async def feedback(self, request: Request) -> list[schemas.FeedbackBooklet]:
         return await svc.prescriber_feedback(request.user)
 
+    @get("/handouts/{number:str}", summary="Le reçu de remise d'un carnet (pour la personne)")
+    async def receipt(self, request: Request, number: FromPath[str]) -> schemas.HandOut:
+        return await svc.handover_receipt(request.user, number)
+
     @post(
         "/booklets/{number:str}/cancel",
         status_code=200,

@@ -1,4 +1,4 @@
-"""A small pass numérique scene on top of the World: one active batch, stock, a handed-out booklet."""
+"""A pass numérique scene on the World: an active batch, stock, one handed-out booklet."""
 
 from __future__ import annotations
 
@@ -70,7 +70,11 @@ async def codes_of(number: str) -> list[str]:
 
 
 async def numbers_of(batch: schemas.Batch) -> list[str]:
-    rows = await Booklet.select(Booklet.number).where(Booklet.batch == batch.id).order_by(Booklet.serial)
+    rows = (
+        await Booklet.select(Booklet.number)
+        .where(Booklet.batch == batch.id)
+        .order_by(Booklet.serial)
+    )
     return [r["number"] for r in rows]
 
 

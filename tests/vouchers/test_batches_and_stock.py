@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
+from passnum.errors import DomainError
 from tests.vouchers.conftest import actor_of, make_batch, numbers_of
 from vouchers import schemas
 from vouchers import services as svc
@@ -58,14 +59,18 @@ async def test_invalid_batches_are_refused_with_the_faulty_field(client, world):
         ({"allowed_insee_codes": ["123"]}, "allowed_insee_codes"),
         ({"allowed_site_ids": [world.prescriber_org_id]}, "allowed_site_ids"),
     ]:
-        response = await client.post("/api/v1/batches", json=batch_json(world, **extra), headers=headers)
+        response = await client.post(
+            "/api/v1/batches", json=batch_json(world, **extra), headers=headers
+        )
         assert response.status_code == 422, extra
         assert response.json()["field"] == field
 
 
 async def test_only_staff_create_batches_and_funders_see_only_their_own(client, world):
     assert (
-        await client.post("/api/v1/batches", json=batch_json(world), headers=await world.prescriber.bearer())
+        await client.post(
+            "/api/v1/batches", json=batch_json(world), headers=await world.prescriber.bearer()
+        )
     ).status_code == 403
     await make_batch(world, count=1)
     caf = await make_batch(world, count=1, funder_id=world.funder_id, label="CAF 2026")
@@ -85,7 +90,10 @@ async def test_staff_allocate_by_count_and_by_number_range_and_move_stock(client
         headers=headers,
     )
     assert by_count.status_code == 201, by_count.text
-    assert (by_count.json()["first_number"], by_count.json()["last_number"]) == (numbers[0], numbers[3])
+    assert (by_count.json()["first_number"], by_count.json()["last_number"]) == (
+        numbers[0],
+        numbers[3],
+    )
     by_range = await client.post(
         "/api/v1/allocations",
         json={
@@ -136,7 +144,7 @@ async def test_allocating_to_a_non_prescriber_is_refused(world):
         await svc.move_booklets(
             staff, schemas.StockMoveIn(to_organisation_id=world.site_id, batch_id=batch.id, count=1)
         )
-    except svc.redemption.DomainError as error:
+    except DomainError as error:
         assert error.extra["field"] == "to_organisation_id"
     else:
         raise AssertionError("allocation to a site accepted")

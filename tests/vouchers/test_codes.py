@@ -71,7 +71,7 @@ def test_every_adjacent_transposition_is_refused_as_malformed(code, position):
 
 
 def test_every_transposition_of_every_symbol_pair_is_caught():
-    """Exhaustive over all 32×32 pairs at every position of a fixed body (Luhn mod 32 misses 0/Z)."""
+    """All 32×32 symbol pairs at every position (Luhn mod 32 would miss 0Z/Z0)."""
     body = new_code()
     for position in range(CODE_LENGTH - 1):
         for a in ALPHABET:
@@ -82,11 +82,15 @@ def test_every_transposition_of_every_symbol_pair_is_caught():
                 code = raw[:-1] + check_symbol(raw[:-1]) if position < CODE_LENGTH - 2 else raw
                 if not is_valid_code(code):
                     continue
-                swapped = code[:position] + code[position + 1] + code[position] + code[position + 2 :]
+                swapped = (
+                    code[:position] + code[position + 1] + code[position] + code[position + 2 :]
+                )
                 assert not is_valid_code(swapped)
 
 
-@pytest.mark.parametrize("text", ["", "ABCD", "A" * 17, "ABCD-EFGH-JKMN-PQRU", "https://x/c/", "💥" * 16])
+@pytest.mark.parametrize(
+    "text", ["", "ABCD", "A" * 17, "ABCD-EFGH-JKMN-PQRU", "https://x/c/", "💥" * 16]
+)
 def test_garbage_is_malformed(text):
     with pytest.raises(DomainError) as refused:
         parse_code(text)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+from passnum.errors import DomainError
 from tests.factories import make_person
 from tests.vouchers.conftest import actor_of
 from vouchers import schemas
 from vouchers import services as svc
-from passnum.errors import DomainError
 from vouchers.tables import Booklet, Cheque, ScanAttempt
 
 
@@ -61,12 +61,11 @@ async def test_cancelling_while_scanning_never_leaves_both(scene):
             return error.code
         return "cancelled_booklet"
 
-    results = await asyncio.gather(
-        *(_attempt(agent, code) for code in scene.codes), cancel()
-    )
-    statuses = {r["status"] for r in await Cheque.select(Cheque.status).where(
-        Cheque.booklet.number == scene.issued
-    )}
+    results = await asyncio.gather(*(_attempt(agent, code) for code in scene.codes), cancel())
+    statuses = {
+        r["status"]
+        for r in await Cheque.select(Cheque.status).where(Cheque.booklet.number == scene.issued)
+    }
     redeemed = results[:5].count("redeemed")
     assert statuses <= {"redeemed", "cancelled"}
     assert await Cheque.count().where(Cheque.status == "redeemed") == redeemed
@@ -74,7 +73,8 @@ async def test_cancelling_while_scanning_never_leaves_both(scene):
 
 async def test_simultaneous_api_requests_redeem_once(client, scene):
     people = [
-        await make_person(f"api{i}@sites.test", scene.world.site_id, "site_agent") for i in range(10)
+        await make_person(f"api{i}@sites.test", scene.world.site_id, "site_agent")
+        for i in range(10)
     ]
     headers = [await p.bearer() for p in people]
     responses = await asyncio.gather(

@@ -3,6 +3,7 @@ receipt for the person, follow what happened to each booklet and cancel lost one
 
 from __future__ import annotations
 
+from passnum.errors import DomainError
 from tests.vouchers.conftest import actor_of, codes_of, make_batch, numbers_of
 from vouchers import schemas
 from vouchers import services as svc
@@ -79,7 +80,7 @@ async def test_booklets_of_a_batch_not_yet_paid_cannot_be_handed_out(world):
             await actor_of(world.prescriber),
             schemas.HandOutIn(number, schemas.BeneficiaryIn(**PERSON)),
         )
-    except svc.redemption.DomainError as error:
+    except DomainError as error:
         assert error.code == "batch_not_active"
     else:
         raise AssertionError("handed out from a draft batch")
@@ -112,9 +113,11 @@ async def test_prescriber_cancels_a_lost_booklet_and_hands_out_a_replacement(cli
     )
     assert replacement.status_code == 201, replacement.text
     assert replacement.json()["replaces"] == scene.issued
-    old, new = await Booklet.select(Booklet.beneficiary).where(
-        Booklet.number.is_in([scene.issued, scene.allocated])
-    ).order_by(Booklet.serial)
+    old, new = (
+        await Booklet.select(Booklet.beneficiary)
+        .where(Booklet.number.is_in([scene.issued, scene.allocated]))
+        .order_by(Booklet.serial)
+    )
     assert old["beneficiary"] == new["beneficiary"]
 
 

@@ -1,0 +1,101 @@
+"""What every vouchers page shares: the template context (French formatting, vocabularies,
+operator phone) and rendering a refusal inside the page that caused it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from litestar.response import Template
+
+from passnum.errors import DomainError
+from passnum.settings import get_settings
+from printing import format_euros
+from vouchers import choices
+from vouchers.codes import format_code
+
+RESULT_NEXT_STEP: dict[str, str] = {
+    "redeemed": "Réalisez l'accompagnement, puis gardez le chèque : il n'a plus de valeur.",
+    "already_redeemed": "Rendez le chèque à la personne et demandez-lui le chèque suivant.",
+    "cancelled": "Rendez le chèque et orientez la personne vers la structure qui l'a remis.",
+    "expired": "Rendez le chèque : la personne peut demander un nouveau carnet.",
+    "not_yet_valid": "Rendez le chèque et invitez la personne à revenir à partir de cette date.",
+    "not_issued": "N'acceptez pas ce chèque et appelez le Département.",
+    "not_accepted_here": "Orientez la personne vers un lieu où ce chèque est accepté.",
+    "site_not_qualified": "N'acceptez aucun chèque et appelez le Département.",
+    "unknown": "Vérifiez la saisie, puis réessayez ; sinon n'acceptez pas ce chèque.",
+    "malformed": "Scannez à nouveau le QR code ou retapez les 16 caractères.",
+}
+RESULT_TITLES: dict[str, str] = {
+    "redeemed": "Chèque accepté",
+    "already_redeemed": "Chèque déjà utilisé",
+    "cancelled": "Chèque annulé",
+    "expired": "Chèque expiré",
+    "not_yet_valid": "Chèque pas encore valable",
+    "not_issued": "Chèque non remis",
+    "not_accepted_here": "Chèque non accepté dans ce lieu",
+    "site_not_qualified": "Lieu non habilité",
+    "unknown": "Chèque inconnu",
+    "malformed": "Code mal saisi",
+}
+
+
+def euros(cents: int | None) -> str:
+    return format_euros(cents or 0)
+
+
+def day(value: date | datetime | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def moment(value: datetime | None) -> str:
+    return value.strftime("%d/%m/%Y à %H:%M") if value else ""
+
+
+def hour(value: datetime | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def base_context() -> dict[str, Any]:
+    settings = get_settings()
+    return {
+        "operator_phone": settings.operator_phone,
+        "operator_name": settings.operator_name,
+        "public_url": settings.public_url,
+        "euros": euros,
+        "day": day,
+        "moment": moment,
+        "hour": hour,
+        "format_code": format_code,
+        "NEEDS": choices.NEEDS,
+        "AGE_BANDS": choices.AGE_BANDS,
+        "SOCIAL_STATUSES": choices.SOCIAL_STATUSES,
+        "ACTIVITIES": choices.ACTIVITIES,
+        "PLACES": choices.PLACES,
+        "CANCEL_REASONS": choices.CANCEL_REASONS,
+        "BOOKLET_STATUS": choices.BOOKLET_STATUS_LABELS,
+        "CHEQUE_STATUS": choices.CHEQUE_STATUS_LABELS,
+    }
+
+
+def page(name: str, status_code: int = 200, **context: Any) -> Template:
+    """A vouchers template with the shared context."""
+    return Template(
+        f"vouchers/{name}", context={**base_context(), **context}, status_code=status_code
+    )
+
+
+def error_view(error: DomainError) -> dict[str, Any]:
+    """A refusal as the pages show it: code, French message, and the field to fix if any."""
+    return {"code": error.code, "message": error.message, "field": error.extra.get("field")}
+
+
+def form_dict(form: Any, *names: str) -> dict[str, str]:
+    """The named single-value fields of a submitted form, as trimmed strings."""
+    return {name: str(form.get(name) or "").strip() for name in names}
+
+
+def int_or_none(text: str) -> int | None:
+    """A form's number field: None when empty or not a number (the service then refuses)."""
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else None

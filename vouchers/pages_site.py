@@ -1,0 +1,152 @@
+"""Site agents' Scanner page and the public cheque page ``/c/{CODE}`` that a phone camera opens.
+
+The scan form posts to the redemption service (same result codes as the API) through the
+idempotency service, with a fresh key in each rendered form: a double click or a reloaded POST
+shows the first answer again instead of a misleading "déjà utilisé".
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from passnum.auth import Actor, roles
+from passnum.errors import DomainError
+from passnum.tables import Role
+from vouchers import schemas
+from vouchers import services as svc
+from vouchers.api import SCAN_AGENTS, SCAN_PUBLIC
+from vouchers.choices import ACTIVITIES, PLACES
+from vouchers.codes import normalise_code
+from vouchers.pages_common import (
+    RESULT_NEXT_STEP,
+    RESULT_TITLES,
+    error_view,
+    form_dict,
+    int_or_none,
+    page,
+)
+
+
+def _choice(value: str, allowed: dict[str, str], default: str) -> str:
+    return value if value in allowed else default
+
+
+def _sites(actor: Actor) -> list[dict[str, Any]]:
+    return [
+        {"id": m.organisation_id, "name": m.organisation_name}
+        for m in actor.memberships
+        if m.role == Role.site_agent
+    ]
+
+
+def _result(status_code: int, body: dict[str, Any]) -> dict[str, Any]:
+    """The big green or red box: a title, the reason in words and what to do next."""
+    code = body.get("result") or body.get("error") or "unknown"
+    return {
+        "ok": code == "redeemed",
+        "code": code,
+        "status_code": status_code,
+        "title": RESULT_TITLES.get(code, "Chèque refusé"),
+        "message": body.get("message", ""),
+        "next": RESULT_NEXT_STEP.get(code, "N'acceptez pas ce chèque."),
+        "details": body if code == "redeemed" else None,
+    }
+
+
+async def scan_page(
+    actor: Actor,
+    activity: str = "individual",
+    place: str = "site",
+    site_id: int | None = None,
+    result: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Template:
+    sites = _sites(actor)
+    chosen = site_id if site_id in {s["id"] for s in sites} else sites[0]["id"]
+    return page(
+        "scanner.html",
+        status_code=status_code,
+        result=result,
+        activity=_choice(activity, ACTIVITIES, "individual"),
+        place=_choice(place, PLACES, "site"),
+        sites=sites,
+        site_id=chosen,
+        today=await svc.site_redemptions(actor, site_id=chosen),
+        nonce=secrets.token_urlsafe(16),
+    )
+
+
+class ScanPages(Controller):
+    path = "/scanner"
+    include_in_schema = False
+
+    @get("/", opt=roles(Role.site_agent))
+    async def show(
+        self,
+        request: Request,
+        activite: FromQuery[str] = "individual",
+        lieu: FromQuery[str] = "site",
+        site: FromQuery[int | None] = None,
+    ) -> Template:
+        return await scan_page(request.user, activite, lieu, site)
+
+    @post("/", opt=SCAN_AGENTS)
+    async def scan(self, request: Request) -> Template:
+        form = await request.form()
+        values = form_dict(form, "code", "activity", "place", "site_id", "nonce")
+        data = schemas.RedemptionIn(
+            code=values["code"],
+            activity=values["activity"],
+            place=values["place"] or "site",
+            site_id=int_or_none(values["site_id"]),
+        )
+        answer = await svc.run_idempotent(
+            request.user.user_id,
+            values["nonce"] or None,
+            msgspec.json.encode(data),
+            lambda: svc.redeem_cheque(request.user, data),
+        )
+        status = 200 if answer.status_code == 201 else answer.status_code
+        return await scan_page(
+            request.user,
+            data.activity,
+            data.place,
+            data.site_id,
+            _result(answer.status_code, answer.body),
+            status,
+        )
+
+
+@get("/c", opt=SCAN_PUBLIC, include_in_schema=False)
+async def cheque_lookup(code: FromQuery[str] = "") -> Redirect:
+    """The "check a code" form: send the visitor to that cheque's page."""
+    return Redirect(path=f"/c/{normalise_code(code) or '-'}")
+
+
+@get("/c/{code:str}", opt=SCAN_PUBLIC, include_in_schema=False)
+async def cheque_page(request: Request, code: FromPath[str]) -> Template:
+    """What a phone camera opens: the public status; a logged-in site agent also gets the form."""
+    actor: Actor | None = request.user
+    is_agent = actor is not None and actor.has_role(Role.site_agent)
+    try:
+        cheque = await svc.cheque_status(code)
+    except DomainError as error:
+        return page("cheque.html", status_code=error.status_code, error=error_view(error))
+    return page(
+        "cheque.html",
+        cheque=cheque,
+        is_agent=is_agent,
+        sites=_sites(actor) if is_agent else [],
+        activity="individual",
+        place="site",
+        nonce=secrets.token_urlsafe(16),
+    )
+
+
+SITE_PAGE_HANDLERS = [ScanPages, cheque_lookup, cheque_page]
