@@ -1,6 +1,8 @@
 """Every staff page of the fleet, for ``equipment.controllers``."""
 
 from equipment.pages_handover import LoanRecordPages
+from equipment.pages_inventory import InventoryPages
+from equipment.pages_item import ItemPages
 from equipment.pages_loans import LoanPages
 
-PAGE_HANDLERS = [LoanPages, LoanRecordPages]
+PAGE_HANDLERS = [InventoryPages, ItemPages, LoanPages, LoanRecordPages]

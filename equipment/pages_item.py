@@ -1,0 +1,133 @@
+"""The item page, what an asset label's QR code opens: ``/i/{ASSET_TAG}``.
+
+Staff see everything: status, current and next bookings, maintenance (and can add or close one),
+history. Anyone else who scans a label is NOT sent to a login form: someone who found a device
+sees only whom it belongs to and whom to call — no loan, borrower or item detail, and the tag is
+not even looked up, so the page cannot be used to probe the inventory. A logged-in user without
+the staff role is refused (403) like on every other fleet page.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from equipment import inventory, maintenance, schemas
+from equipment.booking import ACTIVE_LOAN_STATUSES
+from equipment.followup import item_history
+from equipment.pages_forms import error_context, parse_cents, parse_day, render, text
+from equipment.pages_loans import STAFF
+from passnum import audit
+from passnum.auth import PUBLIC
+from passnum.errors import DomainError
+from passnum.settings import get_settings
+
+TAG_SHAPE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
+SETTABLE_STATUSES = ("available", "maintenance", "retired", "lost")
+
+
+async def item_screen(tag: str, error: DomainError | None = None, **context: object) -> Template:
+    history = await item_history(tag)
+    today = date.today()
+    upcoming = sorted(
+        (
+            loan
+            for loan in history.loans
+            if loan.status in ACTIVE_LOAN_STATUSES and loan.due_date >= today
+        ),
+        key=lambda loan: loan.start_date,
+    )
+    return render(
+        "item.html",
+        error.status_code if error else 200,
+        item=history.item,
+        upcoming=upcoming,
+        loans=history.loans,
+        records=history.maintenance,
+        history=await audit.history("item", history.item.id),
+        today=today,
+        statuses=SETTABLE_STATUSES,
+        **(error_context(error) if error else {}),
+        **context,
+    )
+
+
+def found_page(tag: str) -> Template:
+    settings = get_settings()
+    shown = tag.strip().upper()
+    return render(
+        "item_found.html",
+        tag=shown if TAG_SHAPE.match(shown) else "",
+        operator_name=settings.operator_name,
+        operator_phone=settings.operator_phone,
+    )
+
+
+class ItemPages(Controller):
+    path = "/i"
+    opt = STAFF
+    include_in_schema = False
+
+    @get("/{tag:str}", opt=PUBLIC)
+    async def show(
+        self, request: Request, tag: FromPath[str], done: FromQuery[str] = ""
+    ) -> Template:
+        if request.user is None:
+            return found_page(tag)
+        if not request.user.is_staff:
+            raise PermissionDeniedException("Accès refusé.")
+        return await item_screen(tag, done=done)
+
+    @post("/{tag:str}/maintenance")
+    async def add_maintenance(self, request: Request, tag: FromPath[str]) -> Template | Redirect:
+        form = await request.form()
+        try:
+            await maintenance.schedule_maintenance(
+                request.user,
+                schemas.MaintenanceIn(
+                    item=tag,
+                    start_date=parse_day(text(form, "start_date"), "start_date"),
+                    end_date=parse_day(text(form, "end_date"), "end_date", required=False),
+                    description=text(form, "description"),
+                    cost_cents=parse_cents(text(form, "cost"), "cost_cents"),
+                ),
+            )
+        except DomainError as error:
+            return await item_screen(tag, error)
+        return Redirect(f"/i/{tag}?done=maintenance")
+
+    @post("/{tag:str}/maintenance/{record_id:int}/close")
+    async def close_maintenance(
+        self, request: Request, tag: FromPath[str], record_id: FromPath[int]
+    ) -> Template | Redirect:
+        form = await request.form()
+        cost = text(form, "cost")
+        try:
+            await maintenance.close_maintenance(
+                request.user,
+                record_id,
+                schemas.MaintenanceClose(
+                    end_date=parse_day(text(form, "end_date"), "end_date"),
+                    description=text(form, "description") or None,
+                    cost_cents=parse_cents(cost, "cost_cents") if cost else None,
+                ),
+            )
+        except DomainError as error:
+            return await item_screen(tag, error)
+        return Redirect(f"/i/{tag}?done=maintenance-close")
+
+    @post("/{tag:str}/status")
+    async def set_status(self, request: Request, tag: FromPath[str]) -> Template | Redirect:
+        form = await request.form()
+        try:
+            await inventory.set_item_status(
+                request.user, tag, text(form, "status"), text(form, "note")
+            )
+        except DomainError as error:
+            return await item_screen(tag, error)
+        return Redirect(f"/i/{tag}?done=statut")
