@@ -135,6 +135,7 @@ async def create_user(
             first_name=first_name,
             last_name=last_name,
             active=True,
+            admin=role is Role.staff,  # staff may open the read-only back-office (/admin/)
         )
     except ValueError as exc:
         raise _invalid("password", "Le mot de passe doit compter de 6 à 128 caractères.") from exc

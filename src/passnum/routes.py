@@ -6,6 +6,7 @@ from litestar.types import ControllerRouterHandler
 
 import equipment.controllers
 import reimbursements.controllers
+import reporting.controllers
 import vouchers.controllers
 from passnum.auth.controllers import LoginController
 from passnum.directory import ROUTE_HANDLERS as DIRECTORY_HANDLERS
@@ -20,4 +21,5 @@ def route_handlers() -> list[ControllerRouterHandler]:
         *equipment.controllers.ROUTE_HANDLERS,
         *DIRECTORY_HANDLERS,
         *reimbursements.controllers.ROUTE_HANDLERS,
+        *reporting.controllers.ROUTE_HANDLERS,
     ]

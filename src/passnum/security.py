@@ -17,12 +17,17 @@ from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 from litestar.types import Message, Scope
 
+from passnum.auth.middleware import request_path
 from passnum.settings import DEFAULT_SECRET_KEY, Settings, get_settings
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
+)
+ADMIN_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; frame-ancestors 'none'"
 )
 SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
@@ -39,6 +44,9 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
         headers = MutableScopeHeaders.from_message(message)
         for name, value in SECURITY_HEADERS.items():
             headers.setdefault(name, value)
+        if request_path(scope).startswith("/admin"):
+            # piccolo-admin's single-page app needs inline styles; it still may not be framed.
+            headers["content-security-policy"] = ADMIN_CONTENT_SECURITY_POLICY
         if get_settings().https:
             headers.setdefault("strict-transport-security", "max-age=31536000")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Request, get
 from litestar.response import Response, Template
 
+from passnum.admin import admin
 from passnum.auth import PUBLIC, Actor
 from passnum.organisations_controllers import (
     MeController,
@@ -57,4 +58,5 @@ ROUTE_HANDLERS = [
     UserApiController,
     StaffOrganisationPages,
     StaffSecurityPages,
+    admin,
 ]

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from piccolo_api.session_auth.tables import SessionsBase
 
 from passnum.auth.guards import PUBLIC
-from passnum.auth.middleware import SESSION_COOKIE
+from passnum.auth.middleware import ADMIN_COOKIE, SESSION_COOKIE
 from passnum.auth.passwords import LoginRefused, authenticate
 from passnum.settings import get_settings
 
@@ -57,14 +57,16 @@ class LoginController(Controller):
             user_id, expiry_date=expiry, max_expiry_date=expiry
         )
         response = Redirect(path=_safe_next(data.next))
-        response.set_cookie(
-            SESSION_COOKIE,
-            session.token,
-            httponly=True,
-            samesite="lax",
-            secure=settings.https,
-            max_age=settings.session_hours * 3600,
-        )
+        for name, path in ((SESSION_COOKIE, "/"), (ADMIN_COOKIE, "/admin")):
+            response.set_cookie(
+                name,
+                session.token,
+                path=path,
+                httponly=True,
+                samesite="lax",
+                secure=settings.https,
+                max_age=settings.session_hours * 3600,
+            )
         return response
 
     @post("/logout")
@@ -74,4 +76,5 @@ class LoginController(Controller):
             await SessionsBase.remove_session(token)
         response = Redirect(path="/login")
         response.delete_cookie(SESSION_COOKIE)
+        response.delete_cookie(ADMIN_COOKIE, path="/admin")
         return response

@@ -7,6 +7,7 @@ tricked into calling it with the visitor's cookie.
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection
+from litestar.types import Scope
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from piccolo_api.session_auth.tables import SessionsBase
@@ -15,11 +16,18 @@ from passnum.auth.actor import load_actor
 from passnum.auth.tokens import user_id_for_token
 
 SESSION_COOKIE = "passnum_session"
+ADMIN_COOKIE = "id"  # piccolo-admin reads the same session token under this name
+
+
+def request_path(scope: Scope) -> str:
+    """The path as the client sent it (a mounted app, like /admin, sees its own path rewritten)."""
+    raw = scope.get("raw_path")
+    return raw.decode("latin-1") if raw else scope["path"]
 
 
 class PassnumAuthenticationMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
-        if connection.scope["path"].startswith("/api/"):
+        if request_path(connection.scope).startswith("/api/"):
             return await self._from_bearer(connection)
         token = connection.cookies.get(SESSION_COOKIE)
         if token:
