@@ -7,9 +7,9 @@ tricked into calling it with the visitor's cookie.
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection
-from litestar.types import Scope
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import Scope
 from piccolo_api.session_auth.tables import SessionsBase
 
 from passnum.auth.actor import load_actor
