@@ -1,0 +1,149 @@
+"""Statistics and signals pages, CSV exports, and the same data as JSON under /api/v1."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from litestar import Controller, Request, get
+from litestar.params import FromPath, FromQuery
+from litestar.response import Response, Stream, Template
+
+from passnum.auth import roles
+from passnum.tables import Organisation, Role
+from reporting import exports
+from reporting.csvexport import CSV_MEDIA_TYPE, attachment, cell, csv_chunks, euros
+from reporting.equipment_stats import equipment_stats
+from reporting.scope import read_filters
+from reporting.signals import signals
+from reporting.stats import statistics
+
+DIMENSIONS = {
+    "month": "Par mois de remise",
+    "prescriber": "Par structure prescriptrice",
+    "commune": "Par commune de la personne",
+    "age_band": "Par tranche d'âge",
+    "social_status": "Par situation",
+    "need": "Par besoin exprimé",
+}
+REDEMPTION_DIMENSIONS = {
+    "month": "Chèques encaissés par mois",
+    "site": "Par lieu",
+    "activity": "Par activité",
+    "place": "Par lieu d'activité",
+}
+
+
+def _json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+class StatisticsPages(Controller):
+    path = "/statistiques"
+    opt = roles(Role.staff, Role.funder)
+    include_in_schema = False
+
+    @get("/")
+    async def index(
+        self,
+        request: Request,
+        start: FromQuery[str] = "",
+        end: FromQuery[str] = "",
+        funder: FromQuery[str] = "",
+    ) -> Template:
+        f = read_filters(request.user, start, end, funder)
+        funders = (
+            await Organisation.select(Organisation.id, Organisation.name)
+            .where(Organisation.is_funder.eq(True))
+            .order_by(Organisation.name)
+        )
+        if f.funder_ids is not None and not request.user.is_staff:
+            funders = [x for x in funders if x["id"] in f.funder_ids]
+        context = {
+            "s": await statistics(f),
+            "f": f,
+            "funder": funder,
+            "funders": funders,
+            "dimensions": DIMENSIONS,
+            "redemption_dimensions": REDEMPTION_DIMENSIONS,
+            "equipment": await equipment_stats(f) if request.user.is_staff else None,
+        }
+        return Template("reporting/statistics.html", context=context)
+
+    @get("/signaux", opt=roles(Role.staff))
+    async def signals_page(self) -> Template:
+        since = date.today() - timedelta(days=92)
+        return Template(
+            "reporting/signals.html", context={"signals": await signals(since), "since": since}
+        )
+
+    @get("/exports/{name:str}.csv")
+    async def export_csv(self, request: Request, name: FromPath[str]) -> Stream:
+        export = exports.export_for(request.user, name)
+        f = read_filters(request.user)
+
+        def convert(row: dict) -> list[object]:
+            return [euros(row[c]) if c in export.money else cell(row[c]) for c in export.header]
+
+        return Stream(
+            csv_chunks(export.header, exports.pages(export, f, convert)),
+            media_type=CSV_MEDIA_TYPE,
+            headers=attachment(f"{name}.csv"),
+        )
+
+
+class ExportApi(Controller):
+    path = "/api/v1/exports"
+    tags = ["statistiques"]
+    opt = roles(Role.staff, Role.funder)
+
+    @get("/{name:str}", summary="Export paginé (redemptions, booklets, statements, loans, items)")
+    async def export(
+        self,
+        request: Request,
+        name: FromPath[str],
+        after_id: FromQuery[int] = 0,
+        limit: FromQuery[int] = 500,
+    ) -> Response[dict]:
+        export = exports.export_for(request.user, name)
+        rows = await exports.page(
+            export, read_filters(request.user), after_id, max(1, min(limit, exports.PAGE))
+        )
+        items = [{k: _json_value(v) for k, v in r.items()} for r in rows]
+        return Response({"items": items, "next_after_id": rows[-1]["id"] if rows else None})
+
+    @get("/statistics", summary="Statistiques (mêmes chiffres que la page)")
+    async def stats(
+        self,
+        request: Request,
+        start: FromQuery[str] = "",
+        end: FromQuery[str] = "",
+        funder: FromQuery[str] = "",
+    ) -> Response[dict]:
+        s = await statistics(read_filters(request.user, start, end, funder))
+
+        def rows(items):
+            return [
+                {
+                    "label": r.label,
+                    "booklets": r.booklets,
+                    "redeemed": r.redeemed,
+                    "rate": r.rate,
+                    "never_used_share": r.never_share,
+                }
+                for r in items
+            ]
+
+        return Response(
+            {
+                "total": rows([s.total])[0],
+                "redeemed_in_period": s.redeemed_in_period,
+                "median_days_to_first_use": s.median_days_to_first_use,
+                "cohort": {k: rows(v) for k, v in s.cohort.items()},
+                "redemptions": {
+                    k: [{"label": a, "count": n} for a, n in v] for k, v in s.redemptions.items()
+                },
+            }
+        )
+
+
+ROUTE_HANDLERS = [StatisticsPages, ExportApi]

@@ -1,0 +1,78 @@
+"""Equipment figures for staff: loans, days on loan, utilisation per item type, overdue loans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from equipment.labels import TYPE_LABELS
+from passnum.tables import Organisation
+from reporting.scope import Filters
+from reporting.sql import is_postgres
+
+
+@dataclass
+class TypeUse:
+    label: str
+    items: int
+    days_on_loan: int
+    rate: float
+
+
+@dataclass
+class EquipmentStats:
+    loans: int
+    overdue: int
+    days_on_loan: int
+    by_type: list[TypeUse]
+
+
+def _overlap_days() -> str:
+    """Days of a booking inside [start, end], inclusive, never negative."""
+    if is_postgres():
+        return "GREATEST(LEAST(k.end_date, {}) - GREATEST(k.start_date, {}) + 1, 0)"
+    return (
+        "MAX(CAST(julianday(MIN(k.end_date, {})) - julianday(MAX(k.start_date, {})) AS INTEGER)"
+        " + 1, 0)"
+    )
+
+
+async def equipment_stats(f: Filters, today: date | None = None) -> EquipmentStats:
+    today = today or date.today()
+    loans = await Organisation.raw(
+        "SELECT count(*) AS n FROM loan "
+        "WHERE status <> 'cancelled' AND start_date >= {} AND start_date <= {}",
+        f.start,
+        f.end,
+    )
+    overdue = await Organisation.raw(
+        "SELECT count(*) AS n FROM loan WHERE status IN ('checked_out', 'partially_returned') "
+        "AND due_date < {}",
+        today,
+    )
+    rows = await Organisation.raw(
+        "SELECT i.item_type AS type, count(DISTINCT i.id) AS items, "  # noqa: S608
+        f"coalesce(sum({_overlap_days()}), 0) AS days FROM item i "
+        "LEFT JOIN booking k ON k.item = i.id AND k.active AND k.loan_item IS NOT NULL "
+        "AND k.start_date <= {} AND k.end_date >= {} WHERE i.status <> 'retired' "
+        "GROUP BY i.item_type ORDER BY i.item_type",
+        f.end,
+        f.start,
+        f.end,
+        f.start,
+    )
+    by_type = [
+        TypeUse(
+            TYPE_LABELS.get(r["type"], r["type"]),
+            int(r["items"]),
+            int(r["days"]),
+            int(r["days"]) / (int(r["items"]) * f.days) if r["items"] else 0.0,
+        )
+        for r in rows
+    ]
+    return EquipmentStats(
+        loans=int(loans[0]["n"] or 0),
+        overdue=int(overdue[0]["n"] or 0),
+        days_on_loan=sum(t.days_on_loan for t in by_type),
+        by_type=by_type,
+    )

@@ -1,0 +1,154 @@
+"""Datasets exported as French Excel CSV (streamed) and as paginated JSON (keyset on ``id``).
+
+Each export is one SQL query with a scope (staff everything; funders their own print runs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from passnum.auth.actor import Actor
+from passnum.errors import DomainError
+from passnum.tables import Organisation
+from reporting.scope import Filters
+
+PAGE = 2000
+
+
+@dataclass(frozen=True)
+class Export:
+    sql: str  # selects "id" first; "{scope}" is replaced by the funder filter
+    header: list[str]
+    funder_column: str | None  # None: staff only
+    money: tuple[str, ...] = ()
+
+
+EXPORTS: dict[str, Export] = {
+    "redemptions": Export(
+        "SELECT c.id AS id, c.redeemed_at AS encaisse_le, c.code AS cheque, k.number AS carnet, "
+        "s.name AS lieu, f.name AS financeur, c.activity AS activite, c.place AS lieu_activite, "
+        "b.face_value_cents AS valeur_euros FROM cheque c JOIN booklet k ON k.id = c.booklet "
+        "JOIN batch b ON b.id = k.batch JOIN organisation f ON f.id = b.funder "
+        "JOIN organisation s ON s.id = c.site WHERE c.status = 'redeemed'",
+        [
+            "id",
+            "encaisse_le",
+            "cheque",
+            "carnet",
+            "lieu",
+            "financeur",
+            "activite",
+            "lieu_activite",
+            "valeur_euros",
+        ],
+        "b.funder",
+        ("valeur_euros",),
+    ),
+    "booklets": Export(
+        "SELECT k.id AS id, k.number AS carnet, b.label AS tirage, f.name AS financeur, "
+        "k.status AS statut, p.name AS structure, k.issued_at AS remis_le, "
+        "k.used_count AS cheques_utilises, be.age_band AS tranche_age, "
+        "be.social_status AS situation FROM booklet k JOIN batch b ON b.id = k.batch "
+        "JOIN organisation f ON f.id = b.funder LEFT JOIN organisation p ON p.id = k.holder "
+        "LEFT JOIN beneficiary be ON be.id = k.beneficiary WHERE 1 = 1",
+        [
+            "id",
+            "carnet",
+            "tirage",
+            "financeur",
+            "statut",
+            "structure",
+            "remis_le",
+            "cheques_utilises",
+            "tranche_age",
+            "situation",
+        ],
+        "b.funder",
+    ),
+    "statements": Export(
+        "SELECT st.id AS id, o.name AS lieu, st.period_start AS debut, st.period_end AS fin, "
+        "st.status AS statut, st.cheque_count AS cheques, st.late_count AS en_retard, "
+        "st.total_cents AS total_euros, st.paid_on AS paye_le, st.payment_reference AS reference "
+        "FROM statement st JOIN organisation o ON o.id = st.site WHERE 1 = 1",
+        [
+            "id",
+            "lieu",
+            "debut",
+            "fin",
+            "statut",
+            "cheques",
+            "en_retard",
+            "total_euros",
+            "paye_le",
+            "reference",
+        ],
+        None,
+        ("total_euros",),
+    ),
+    "loans": Export(
+        "SELECT l.id AS id, l.number AS numero, o.name AS emprunteur, l.start_date AS debut, "
+        "l.due_date AS retour_prevu, l.status AS statut, l.closed_at AS cloture_le, "
+        "(SELECT count(*) FROM loan_item li WHERE li.loan = l.id) AS materiels "
+        "FROM loan l JOIN organisation o ON o.id = l.borrower WHERE 1 = 1",
+        [
+            "id",
+            "numero",
+            "emprunteur",
+            "debut",
+            "retour_prevu",
+            "statut",
+            "cloture_le",
+            "materiels",
+        ],
+        None,
+    ),
+    "items": Export(
+        "SELECT i.id AS id, i.asset_tag AS numero_inventaire, i.item_type AS type, "
+        "i.brand AS marque, i.model AS modele, i.serial AS numero_serie, i.status AS statut, "
+        "i.declared_value_cents AS valeur_euros, i.purchase_date AS date_achat FROM item i "
+        "WHERE 1 = 1",
+        [
+            "id",
+            "numero_inventaire",
+            "type",
+            "marque",
+            "modele",
+            "numero_serie",
+            "statut",
+            "valeur_euros",
+            "date_achat",
+        ],
+        None,
+        ("valeur_euros",),
+    ),
+}
+
+
+def export_for(actor: Actor, name: str) -> Export:
+    export = EXPORTS.get(name)
+    if export is None:
+        raise DomainError("not_found", "Cet export n'existe pas.", 404)
+    if not actor.is_staff and export.funder_column is None:
+        raise DomainError("forbidden", "Cet export est réservé au Département.", 403)
+    return export
+
+
+async def page(export: Export, f: Filters, after_id: int = 0, limit: int = PAGE) -> list[dict]:
+    """Up to ``limit`` rows with ``id`` greater than ``after_id``, in id order."""
+    scope, ids = f.funder_sql(export.funder_column) if export.funder_column else ("", [])
+    alias = export.sql.rsplit("FROM ", 1)[1].split()[1]  # the main table comes last
+    sql = f"{export.sql}{scope} AND {alias}.id > {{}} ORDER BY {alias}.id LIMIT {int(limit)}"
+    return await Organisation.raw(sql, *ids, after_id)
+
+
+async def pages(
+    export: Export, f: Filters, convert: Callable[[dict], list[Any]]
+) -> AsyncIterator[list[list[Any]]]:
+    after = 0
+    while rows := await page(export, f, after):
+        after = rows[-1]["id"]
+        yield [convert(r) for r in rows]
+        if len(rows) < PAGE:
+            return

@@ -1,0 +1,100 @@
+"""What deserves a look by staff, each signal with its evidence; every query is one GROUP BY."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from passnum.tables import Organisation
+from reporting.sql import day_of, hour_of, time_of, weekday_of
+
+LIMIT = 50
+
+
+@dataclass
+class Signal:
+    title: str
+    explanation: str
+    columns: list[str]
+    rows: list[list[object]]
+
+
+async def _raw(sql: str, *args: object) -> list[dict]:
+    return await Organisation.raw(sql, *args)
+
+
+async def signals(since: date, today: date | None = None) -> list[Signal]:
+    today = today or date.today()
+    start = datetime.combine(since, datetime.min.time())
+    same_day = await _raw(
+        f"SELECT k.number AS booklet, o.name AS site, {day_of('c.redeemed_at')} AS day, "  # noqa: S608
+        "count(*) AS n FROM cheque c JOIN booklet k ON k.id = c.booklet "
+        "JOIN organisation o ON o.id = c.site WHERE c.status = 'redeemed' AND c.redeemed_at >= {} "
+        f"GROUP BY k.number, o.name, {day_of('c.redeemed_at')} HAVING count(*) > 1 "
+        f"ORDER BY 3 DESC LIMIT {LIMIT}",
+        start,
+    )
+    outside = await _raw(
+        "SELECT o.name AS site, c.redeemed_at AS at, k.number AS booklet FROM cheque c "  # noqa: S608
+        "JOIN organisation o ON o.id = c.site JOIN booklet k ON k.id = c.booklet "
+        "WHERE c.status = 'redeemed' AND c.place = 'site' AND c.redeemed_at >= {} "
+        "AND EXISTS (SELECT 1 FROM opening_slot s WHERE s.organisation = c.site) "
+        "AND NOT EXISTS (SELECT 1 FROM opening_slot s WHERE s.organisation = c.site "
+        f"AND s.weekday = {weekday_of('c.redeemed_at')} AND s.opens <= {time_of('c.redeemed_at')} "
+        f"AND s.closes >= {time_of('c.redeemed_at')}) ORDER BY c.redeemed_at DESC LIMIT {LIMIT}",
+        start,
+    )
+    bursts = await _raw(
+        f"SELECT u.email AS account, {hour_of('a.at')} AS hour, count(*) AS n "  # noqa: S608
+        "FROM scan_attempt a JOIN piccolo_user u ON u.id = a.user "
+        "WHERE a.result <> 'redeemed' AND a.at >= {} "
+        f"GROUP BY u.email, {hour_of('a.at')} HAVING count(*) >= 5 ORDER BY 3 DESC LIMIT {LIMIT}",
+        start,
+    )
+    quiet = await _raw(
+        "SELECT o.name AS site, max(c.redeemed_at) AS last FROM organisation o "
+        "LEFT JOIN cheque c ON c.site = o.id AND c.status = 'redeemed' "
+        "WHERE o.is_site AND o.site_status = 'qualified' GROUP BY o.id, o.name "
+        "HAVING max(c.redeemed_at) IS NULL OR max(c.redeemed_at) < {} ORDER BY o.name",
+        datetime.combine(today - timedelta(days=91), datetime.min.time()),
+    )
+    rarely = await _raw(
+        "SELECT o.name AS prescriber, count(*) AS booklets, "
+        "sum(CASE WHEN k.used_count = 0 THEN 1 ELSE 0 END) AS never FROM booklet k "
+        "JOIN organisation o ON o.id = k.holder WHERE k.issued_at IS NOT NULL "
+        "AND k.issued_at < {} GROUP BY o.name HAVING count(*) >= 5 "
+        "AND 2 * sum(CASE WHEN k.used_count = 0 THEN 1 ELSE 0 END) >= count(*) ORDER BY o.name",
+        datetime.combine(today - timedelta(days=60), datetime.min.time()),
+    )
+    return [
+        Signal(
+            "Plusieurs chèques d'un carnet le même jour au même lieu",
+            "Possible mais inhabituel : vérifiez qu'il s'agit bien de plusieurs séances.",
+            ["Carnet", "Lieu", "Jour", "Chèques"],
+            [[r["booklet"], r["site"], r["day"], r["n"]] for r in same_day],
+        ),
+        Signal(
+            "Chèques encaissés sur place hors des permanences",
+            "Le lieu a déclaré des horaires ; ces encaissements tombent en dehors.",
+            ["Lieu", "Date et heure", "Carnet"],
+            [[r["site"], r["at"], r["booklet"]] for r in outside],
+        ),
+        Signal(
+            "Rafales de codes refusés ou inconnus",
+            "Cinq refus ou plus en une heure depuis un même compte.",
+            ["Compte", "Heure", "Refus"],
+            [[r["account"], r["hour"], r["n"]] for r in bursts],
+        ),
+        Signal(
+            "Lieux sans encaissement depuis trois mois",
+            "Le lieu est-il toujours ouvert et connu des prescripteurs ?",
+            ["Lieu", "Dernier encaissement"],
+            [[r["site"], r["last"] or "jamais"] for r in quiet],
+        ),
+        Signal(
+            "Prescripteurs dont les carnets sont peu utilisés",
+            "Au moins la moitié des carnets remis il y a plus de 60 jours n'a jamais servi.",
+            ["Prescripteur", "Carnets remis", "Jamais utilisés"],
+            [[r["prescriber"], r["booklets"], r["never"]] for r in rarely],
+        ),
+    ]

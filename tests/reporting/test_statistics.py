@@ -1,0 +1,72 @@
+"""Every total and rate of the statistics, recomputed here from the generated facts."""
+
+from __future__ import annotations
+
+import statistics as pystats
+from collections import defaultdict
+from datetime import date
+
+from passnum.auth.actor import load_actor
+from reporting.scope import read_filters
+from reporting.stats import statistics
+from tests.factories import login, text_of
+from tests.reporting.dataset import generate
+
+
+async def test_statistics_match_an_independent_count_of_the_generated_dataset(world):
+    data = await generate(world, booklets=60)
+    staff = await load_actor(world.staff.user_id)
+    f = read_filters(staff, "2026-01-01", "2026-12-31")
+    stats = await statistics(f)
+    handed = [b for b in data.booklets if b.issued_at]
+    used = sum(1 for b in handed for c in b.cheques if c.redeemed_at)
+    assert stats.total.booklets == len(handed)
+    assert stats.total.redeemed == used
+    assert stats.total.rate == used / (5 * len(handed))
+    never = sum(1 for b in handed if not any(c.redeemed_at for c in b.cheques))
+    assert stats.total.never_share == never / len(handed)
+    by_age = defaultdict(int)
+    for b in handed:
+        by_age[b.age_band] += 1
+    assert sum(r.booklets for r in stats.cohort["age_band"]) == len(handed)
+    assert sorted(r.booklets for r in stats.cohort["age_band"]) == sorted(by_age.values())
+    by_need = defaultdict(int)
+    for b in handed:
+        for need in b.needs:
+            by_need[need] += 1
+    assert sorted(r.booklets for r in stats.cohort["need"]) == sorted(by_need.values())
+    by_site = defaultdict(int)
+    for c in data.cheques:
+        if c.redeemed_at:
+            by_site[c.site_id] += 1
+    assert sorted(n for _, n in stats.redemptions["site"]) == sorted(by_site.values())
+    assert stats.redeemed_in_period == used
+    firsts = [
+        (min(c.redeemed_at for c in b.cheques if c.redeemed_at).date() - b.issued_at.date()).days
+        for b in handed
+        if any(c.redeemed_at for c in b.cheques)
+    ]
+    assert stats.median_days_to_first_use == pystats.median(firsts)
+
+
+async def test_funder_sees_only_the_booklets_of_its_own_print_runs(world):
+    data = await generate(world, booklets=40)
+    funder = await load_actor(world.funder.user_id)
+    f = read_filters(funder, "2026-01-01", "2026-12-31", funder=str(world.operator_id))
+    assert f.funder_ids == (world.funder_id,)
+    stats = await statistics(f)
+    own = [b for b in data.booklets if b.issued_at and b.funder_id == world.funder_id]
+    assert stats.total.booklets == len(own)
+    assert stats.total.redeemed == sum(1 for b in own for c in b.cheques if c.redeemed_at)
+
+
+async def test_statistics_page_draws_charts_with_the_same_numbers_in_tables(client, world):
+    await generate(world, booklets=20)
+    await login(client, world.staff)
+    response = await client.get("/statistiques?start=2026-01-01&end=2026-12-31")
+    assert response.status_code == 200
+    assert "<svg" in response.text and "<script" not in response.text
+    assert "Taux d'utilisation" in text_of(response.text)
+    await login(client, world.prescriber)
+    assert (await client.get("/statistiques")).status_code == 403
+    assert date.today()
