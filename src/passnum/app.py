@@ -8,6 +8,7 @@ from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -73,7 +74,8 @@ def create_app() -> Litestar:
             version="1",
             description="Pass numériques et parc de matériel mutualisé. "
             "Authentification : `Authorization: Bearer <jeton>` (voir `passnum token create`).",
-            # JSON (and YAML) only: the browsable UIs load scripts from CDNs.
+            # JSON only: the browsable UIs load their scripts from CDNs.
+            render_plugins=[JsonRenderPlugin()],
             openapi_router=Router(
                 path="/schema", route_handlers=[], opt=PUBLIC, include_in_schema=False
             ),
