@@ -13,14 +13,12 @@ from typing import Any
 
 from equipment import schemas
 from equipment.followup import due_soon_loans, overdue_loans
-from equipment.inventory import MANUAL_STATUSES, get_item, invalid, item_by_tag, list_kits
+from equipment.inventory import get_item, invalid, item_by_tag, list_kits
 from equipment.tables import Item, ItemType
 from passnum import audit
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
 from passnum.tables import Organisation
-
-EDITABLE = ("item_type", "brand", "model", "serial", "declared_value_cents", "accessories")
 
 
 async def borrowers() -> list[dict[str, Any]]:
@@ -110,6 +108,3 @@ async def follow_up() -> FollowUp:
 async def staff_home_context() -> dict[str, Any]:
     """What ``equipment/_home_staff.html`` shows on the staff home: late and due-soon loans."""
     return {"fleet_follow_up": await follow_up()}
-
-
-MANUAL_STATUS_VALUES = sorted(s.value for s in MANUAL_STATUSES)

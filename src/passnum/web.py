@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Request, get
 from litestar.response import Response, Template
 
+from equipment.page_queries import staff_home_context as fleet_home_context
 from passnum.admin import admin
 from passnum.auth import PUBLIC, Actor
 from passnum.organisations_controllers import (
@@ -36,6 +37,7 @@ async def home(request: Request) -> Template:
     role = actor.memberships[0].role
     if actor.is_staff:
         role = Role.staff
+        context.update(await fleet_home_context())  # late and due-soon loans
     return Template(
         HOME_TEMPLATES[role], context={**context, "membership": actor.organisation_for(role)}
     )
