@@ -1,0 +1,59 @@
+"""Staff pages of background print jobs: start one, follow its progress, download the PDF."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import File, Redirect, Template
+
+from passnum.auth import roles
+from passnum.tables import Role
+from vouchers import jobs
+from vouchers.errors import refuse
+from vouchers.pages_common import page
+
+
+def _state(job: dict) -> dict:
+    percent = round(100 * job["done"] / job["total"]) if job["total"] else 0
+    return {
+        "id": job["id"],
+        "batch": job["batch"],
+        "status": job["status"],
+        "done": job["done"],
+        "total": job["total"],
+        "percent": percent,
+        "download": f"/staff/impressions/{job['id']}/fichier" if jobs.job_file(job) else "",
+    }
+
+
+class PrintJobPages(Controller):
+    path = "/staff"
+    opt = roles(Role.staff)
+    include_in_schema = False
+
+    @post("/tirages/{batch_id:int}/impression")
+    async def start(self, request: Request, batch_id: FromPath[int]) -> Redirect:
+        job_id = await jobs.start_job(request.user, batch_id)
+        jobs.spawn(job_id)
+        return Redirect(path=f"/staff/impressions/{job_id}")
+
+    @get("/impressions/{job_id:int}")
+    async def show(self, job_id: FromPath[int]) -> Template:
+        job = await jobs.get_job(job_id)
+        await jobs.resume_if_stalled(job)
+        return page("print_job.html", job=_state(job), error_text=job["error"])
+
+    @get("/impressions/{job_id:int}/etat")
+    async def state(self, job_id: FromPath[int]) -> dict:
+        """Progress as JSON for print-job.js (same session and access as the page)."""
+        return _state(await jobs.get_job(job_id))
+
+    @get("/impressions/{job_id:int}/fichier")
+    async def download(self, job_id: FromPath[int]) -> File:
+        path = jobs.job_file(await jobs.get_job(job_id))
+        if path is None:
+            raise refuse("not_found")
+        return File(path=path, filename=path.name, media_type="application/pdf")
+
+
+JOB_PAGE_HANDLERS = [PrintJobPages]
