@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from passnum.errors import DomainError
 from tests.factories import make_person
 from tests.vouchers.conftest import actor_of
@@ -89,3 +91,11 @@ async def test_simultaneous_api_requests_redeem_once(client, scene):
     )
     codes = sorted(r.status_code for r in responses)
     assert codes == [201] + [409] * 9
+
+
+async def test_the_ledger_cannot_be_rewritten(scene):
+    agent = await actor_of(scene.world.site_agent)
+    await _attempt(agent, scene.codes[0])
+    with pytest.raises(Exception, match="append-only"):
+        await ScanAttempt.update({ScanAttempt.result: "unknown"}).where(ScanAttempt.id > 0)
+    assert await ScanAttempt.count().where(ScanAttempt.result == "redeemed") == 1
