@@ -187,9 +187,10 @@ def token_revoke(token_or_email: str) -> None:
 def _register_app_commands() -> None:
     """Each domain app brings its own commands (print, anonymise, remind, statements…)."""
     import equipment.cli
+    import reimbursements.cli
     import vouchers.cli
 
-    for command in (*vouchers.cli.COMMANDS, *equipment.cli.COMMANDS):
+    for command in (*vouchers.cli.COMMANDS, *equipment.cli.COMMANDS, *reimbursements.cli.COMMANDS):
         main.add_command(command)
 
 
