@@ -1,0 +1,97 @@
+"""Journey (b): a site agent redeems a cheque by typing its code, another with a USB scanner
+(which types the whole QR URL then Enter), and sees a second attempt refused — keyboard only,
+at 320 px wide, axe-checked, with a screenshot of each step."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tests.browser.conftest import assert_accessible, log_in, shot
+
+AGENT = "mairie.sainteny@demo.passnum.fr"
+
+
+def valid_codes(live_server, count: int) -> list[str]:
+    """Unused cheques of handed-out demo booklets, read from the server's SQLite file."""
+    path = Path(live_server.env["PASSNUM_DATA_DIR"]) / "passnum.sqlite"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        rows = db.execute(
+            "SELECT c.code FROM cheque c JOIN booklet b ON c.booklet = b.id "
+            "WHERE b.status = 'issued' AND c.status = 'valid' ORDER BY c.id DESC LIMIT ?",
+            (count,),
+        ).fetchall()
+    assert len(rows) == count, "the demo has no unused cheque left"
+    return [r[0] for r in rows]
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_site_agent_redeems_by_typing_then_with_a_usb_scanner(page, live_server):
+    typed, scanned = valid_codes(live_server, 2)
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in(page, AGENT)
+    assert_accessible(page)
+    shot(page, "lieu-1-accueil")
+
+    page.get_by_role("link", name="Scanner un chèque pass numérique").click()
+    page.wait_for_load_state()
+    assert "Scanner un chèque" in page.text_content("h1")
+    assert no_horizontal_scroll(page)
+    assert_accessible(page)
+    shot(page, "lieu-2-scanner")
+
+    # Typing the code by hand, keyboard only: the field has the focus, Enter submits.
+    assert page.evaluate("document.activeElement.id") == "code"
+    page.keyboard.press("Tab")  # to the activity radios: arrow keys choose "Atelier"
+    page.keyboard.press("ArrowDown")
+    page.locator("#code").focus()
+    page.keyboard.type("-".join(typed[i : i + 4] for i in range(0, 16, 4)).lower())
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    result = page.locator("#resultat")
+    assert result.get_attribute("data-result") == "redeemed"
+    assert "Chèque accepté" in result.text_content()
+    assert page.locator("input[name=activity][value=workshop]").is_checked()
+    assert no_horizontal_scroll(page)
+    assert_accessible(page)
+    shot(page, "lieu-3-accepte-saisi")
+
+    # The USB scanner types the whole QR URL, then Enter, into the focused field.
+    assert page.evaluate("document.activeElement.id") == "code"
+    page.keyboard.type(f"{live_server.url}/c/{scanned}")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("#resultat").get_attribute("data-result") == "redeemed"
+    assert page.locator("input[name=activity][value=workshop]").is_checked()
+    assert scanned[:4] in page.text_content("table")
+    assert_accessible(page)
+    shot(page, "lieu-4-accepte-douchette")
+
+    # Scanning the same cheque again is refused, in red, with the reason and what to do.
+    page.keyboard.type(f"{live_server.url}/c/{scanned}")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    refused = page.locator("#resultat")
+    assert refused.get_attribute("data-result") == "already_redeemed"
+    assert "déjà été utilisé" in refused.text_content()
+    assert "À faire" in refused.text_content()
+    assert no_horizontal_scroll(page)
+    assert_accessible(page)
+    shot(page, "lieu-5-refuse-deja-utilise")
+
+
+def test_a_phone_camera_opens_the_cheque_page(page, live_server):
+    (code,) = valid_codes(live_server, 1)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"/c/{code}")
+    assert "Valable" in page.text_content("main")
+    assert no_horizontal_scroll(page)
+    assert_accessible(page)
+    shot(page, "cheque-public")
+    page.goto("/c/ABCD-EFGH")
+    assert "Code mal saisi" in page.text_content("[role=alert]")
+    assert_accessible(page)
+    shot(page, "cheque-mal-saisi")
