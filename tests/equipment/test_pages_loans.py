@@ -190,3 +190,20 @@ async def test_cancelling_a_reservation_frees_its_dates(
     assert "Réservation annulée" in done.text
     again = await post_form(client, "/equipment/loans/new", loan_form(fleet, [fleet.tags[0]]))
     assert "Réservation enregistrée" in again.text
+
+
+async def test_extending_a_loan_into_another_booking_is_refused_in_french(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    await login(client, fleet.world.staff)
+    tag = fleet.tags[0]
+    first = await reserve_by_page(client, fleet, [tag])
+    later = await fleet.reserve([tag], day(10), day(12))
+    refused = await post_form(
+        client, f"/loans/{first}/prolonger", {"due_date": day(11).isoformat()}
+    )
+    assert refused.status_code == 409
+    assert f"{tag} (prêt {later.number} du" in text_of(refused.text)
+    done = await post_form(client, f"/loans/{first}/prolonger", {"due_date": day(9).isoformat()})
+    assert "Prêt prolongé" in done.text
+    assert (await get_loan(first)).due_date == day(9)
