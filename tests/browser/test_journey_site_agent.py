@@ -18,11 +18,17 @@ def valid_codes(live_server, count: int) -> list[str]:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         rows = db.execute(
             "SELECT c.code FROM cheque c JOIN booklet b ON c.booklet = b.id "
-            "WHERE b.status = 'issued' AND c.status = 'valid' ORDER BY c.id DESC LIMIT ?",
+            "WHERE b.status = 'issued' AND c.status = 'valid' ORDER BY random() LIMIT ?",
             (count,),
         ).fetchall()
     assert len(rows) == count, "the demo has no unused cheque left"
     return [r[0] for r in rows]
+
+
+def submit_with_enter(page) -> None:
+    """Enter in the code field submits the form; wait for the answer page itself."""
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def no_horizontal_scroll(page) -> bool:
@@ -49,8 +55,7 @@ def test_a_site_agent_redeems_by_typing_then_with_a_usb_scanner(page, live_serve
     page.keyboard.press("ArrowDown")
     page.locator("#code").focus()
     page.keyboard.type("-".join(typed[i : i + 4] for i in range(0, 16, 4)).lower())
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    submit_with_enter(page)
     result = page.locator("#resultat")
     assert result.get_attribute("data-result") == "redeemed"
     assert "Chèque accepté" in result.text_content()
@@ -62,8 +67,7 @@ def test_a_site_agent_redeems_by_typing_then_with_a_usb_scanner(page, live_serve
     # The USB scanner types the whole QR URL, then Enter, into the focused field.
     assert page.evaluate("document.activeElement.id") == "code"
     page.keyboard.type(f"{live_server.url}/c/{scanned}")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    submit_with_enter(page)
     assert page.locator("#resultat").get_attribute("data-result") == "redeemed"
     assert page.locator("input[name=activity][value=workshop]").is_checked()
     assert scanned[:4] in page.text_content("table")
@@ -72,8 +76,7 @@ def test_a_site_agent_redeems_by_typing_then_with_a_usb_scanner(page, live_serve
 
     # Scanning the same cheque again is refused, in red, with the reason and what to do.
     page.keyboard.type(f"{live_server.url}/c/{scanned}")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    submit_with_enter(page)
     refused = page.locator("#resultat")
     assert refused.get_attribute("data-result") == "already_redeemed"
     assert "déjà été utilisé" in refused.text_content()
