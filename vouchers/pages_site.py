@@ -7,6 +7,7 @@ shows the first answer again instead of a misleading "déjà utilisé".
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -126,7 +127,8 @@ class ScanPages(Controller):
 @get("/c", opt=SCAN_PUBLIC, include_in_schema=False)
 async def cheque_lookup(code: FromQuery[str] = "") -> Redirect:
     """The "check a code" form: send the visitor to that cheque's page."""
-    return Redirect(path=f"/c/{normalise_code(code) or '-'}")
+    cleaned = re.sub(r"[^0-9A-Z]", "", normalise_code(code))  # a code has nothing else
+    return Redirect(path=f"/c/{cleaned or '-'}")
 
 
 @get("/c/{code:str}", opt=SCAN_PUBLIC, include_in_schema=False)

@@ -104,3 +104,10 @@ async def test_only_the_prescriber_organisation_and_staff_see_a_beneficiary_reco
     for url in pages:
         response = await client.get(url)
         assert_no_beneficiary_data(seen(response))
+
+
+async def test_odd_text_in_the_check_form_stays_on_the_cheque_page(client, scene):
+    response = await client.get("/c", params={"code": "//exemple.org/?x=1"}, follow_redirects=False)
+    assert response.headers["location"].startswith("/c/")
+    followed = await client.get("/c", params={"code": "//exemple.org/?x=1"})
+    assert followed.status_code == 422 and "Code mal saisi" in seen(followed)
