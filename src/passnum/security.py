@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
-import os
 import sys
-from datetime import timedelta
 from typing import Any
 
 import click
@@ -15,7 +12,7 @@ from litestar import Request
 from litestar.datastructures import MutableScopeHeaders
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig, RateLimitMiddleware, get_remote_address
-from litestar.stores.base import StorageObject, Store
+from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 from litestar.types import Message, Scope
@@ -110,40 +107,7 @@ def rate_limit_store(settings: Settings) -> Store:
         return RedisStore.with_client(url=settings.rate_limit_store)
     if settings.rate_limit_store == "memory":
         return MemoryStore()
-    return LocalFileStore(settings.data_dir / "rate-limits", create_directories=True)
-
-
-class LocalFileStore(FileStore):
-    """Litestar's FileStore (atomic replace, shared by processes) minus its thread hand-offs.
-
-    A counter is a few bytes in a local file: reading or replacing it inline costs tens of
-    microseconds, while FileStore sends each mkdir, read and write to a worker thread (six
-    hand-offs per scan request, about a tenth of a redemption's CPU in the profile).
-    """
-
-    async def set(
-        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
-    ) -> None:
-        os.makedirs(self.path, exist_ok=True)
-        data = value.encode() if isinstance(value, str) else value
-        self._write_sync(
-            self._path_from_key(key), StorageObject.new(data=data, expires_in=expires_in)
-        )
-
-    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        path = os.fspath(self._path_from_key(key))
-        try:
-            with open(path, "rb") as file:  # noqa: ASYNC230 - a few bytes on local disk
-                stored = StorageObject.from_bytes(file.read())
-        except FileNotFoundError:
-            return None
-        if stored.expired:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
-            return None
-        if renew_for and stored.expires_at:
-            await self.set(key, stored.data, expires_in=renew_for)
-        return stored.data
+    return FileStore(settings.data_dir / "rate-limits", create_directories=True)
 
 
 def refuse_unsafe_production() -> None:
