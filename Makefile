@@ -46,3 +46,8 @@ format: install
 # Each benchmark once, tiny, to prove it still runs (timings are not checked here).
 bench-smoke: install
 	$(BIN)/python -m bench.printing --smoke
+	$(BIN)/python -m bench.redemption --smoke
+	$(BIN)/python -m bench.vouchers_load --scenario handout --smoke
+	$(BIN)/python -m bench.vouchers_load --scenario status --smoke
+	$(BIN)/python -m bench.statistics --smoke
+	$(BIN)/python -m bench.large_data --smoke
