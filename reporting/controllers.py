@@ -76,8 +76,10 @@ class StatisticsPages(Controller):
             "reporting/signals.html", context={"signals": await signals(since), "since": since}
         )
 
-    @get("/exports/{name:str}.csv")
-    async def export_csv(self, request: Request, name: FromPath[str]) -> Stream:
+    @get("/exports/{filename:str}")
+    async def export_csv(self, request: Request, filename: FromPath[str]) -> Stream:
+        # Litestar path parameters are whole segments: "redemptions.csv" arrives as one.
+        name = filename.removesuffix(".csv")
         export = exports.export_for(request.user, name)
         f = read_filters(request.user)
 

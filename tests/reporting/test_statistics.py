@@ -70,3 +70,12 @@ async def test_statistics_page_draws_charts_with_the_same_numbers_in_tables(clie
     await login(client, world.prescriber)
     assert (await client.get("/statistiques")).status_code == 403
     assert date.today()
+
+
+async def test_staff_download_the_redemptions_csv_from_the_statistics_page(client, world):
+    from tests.factories import login
+
+    await login(client, world.staff)
+    response = await client.get("/statistiques/exports/redemptions.csv")
+    assert response.status_code == 200
+    assert response.content.startswith("\ufeff".encode())
