@@ -1,0 +1,304 @@
+"""Every route, exercised as anonymous, prescriber, site agent, funder and staff.
+
+EXPECTED is the access table, written here and not read from the code ("public": everyone,
+otherwise the roles let in, "anonymous" meaning visitors who are not logged in): a new route
+without an entry fails ``test_every_route_has_an_entry``, and a route whose guard disagrees with its entry
+fails ``test_each_role_gets_exactly_the_access_the_table_grants``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+from litestar.testing import AsyncTestClient
+
+from tests.factories import CSRF_COOKIE, World, login
+
+ROLES = ("anonymous", "prescriber", "site_agent", "funder", "staff")
+ALL = "funder prescriber site_agent staff"
+
+EXPECTED: dict[str, str] = {
+    # core: login, home, health, accounts
+    "GET /": "public",
+    "GET /login": "public",
+    "POST /login": "public",
+    "POST /logout": "public",
+    "GET /health": "public",
+    "GET /static/{file_path}": "public",
+    "GET /schema": "public",
+    "GET /schema/openapi.json": "public",
+    "GET /schema/{path}": "public",
+    "GET /api/v1/me": ALL,
+    "GET /api/v1/organisations": ALL,
+    "GET /api/v1/organisations/{organisation_id}": ALL,
+    "POST /api/v1/organisations": "staff",
+    "GET /api/v1/users": "staff",
+    "POST /api/v1/users": "staff",
+    "POST /api/v1/users/{user_id}/activate": "staff",
+    "POST /api/v1/users/{user_id}/deactivate": "staff",
+    "GET /staff/organisations": "staff",
+    "POST /staff/organisations": "staff",
+    "GET /staff/organisations/{organisation_id}": "staff",
+    "POST /staff/organisations/{organisation_id}/users": "staff",
+    "POST /staff/organisations/{organisation_id}/users/{user_id}/active": "staff",
+    "GET /staff/security": "staff",
+    "POST /staff/security/unlock": "staff",
+    # pass numériques: batches, stock, hand-out, scans, cheque pages
+    "POST /api/v1/allocations": "staff",
+    "GET /api/v1/batches": "funder staff",
+    "POST /api/v1/batches": "staff",
+    "GET /api/v1/batches/{batch_id}": "funder staff",
+    "POST /api/v1/batches/{batch_id}/activate": "staff",
+    "POST /api/v1/booklets/{number}/cancel": "prescriber staff",
+    "GET /api/v1/cheques/{code}": "public",
+    "GET /api/v1/handouts": "prescriber",
+    "POST /api/v1/handouts": "prescriber",
+    "GET /api/v1/handouts/{number}": "prescriber",
+    "GET /api/v1/redemptions": "site_agent",
+    "POST /api/v1/redemptions": "site_agent",
+    "GET /api/v1/search": "staff",
+    "GET /api/v1/stock": "prescriber staff",
+    "GET /api/v1/voucher-statistics": "funder staff",
+    "GET /c": "public",
+    "GET /c/{code}": "public",
+    "GET /carnets": "prescriber",
+    "GET /carnets/remettre": "prescriber",
+    "POST /carnets/remettre": "prescriber",
+    "GET /carnets/remis": "prescriber",
+    "GET /carnets/{number}/annuler": "prescriber staff",
+    "POST /carnets/{number}/annuler": "prescriber staff",
+    "GET /carnets/{number}/recu": "prescriber staff",
+    "GET /financeur/tirages": "funder",
+    "GET /scanner": "site_agent",
+    "POST /scanner": "site_agent",
+    "GET /staff/carnets/{number}/pdf": "staff",
+    "GET /staff/impressions/{job_id}": "staff",
+    "GET /staff/impressions/{job_id}/etat": "staff",
+    "GET /staff/impressions/{job_id}/fichier": "staff",
+    "GET /staff/recherche": "staff",
+    "GET /staff/stock": "staff",
+    "POST /staff/stock": "staff",
+    "GET /staff/tirages": "staff",
+    "POST /staff/tirages": "staff",
+    "GET /staff/tirages/{batch_id}": "staff",
+    "POST /staff/tirages/{batch_id}/activer": "staff",
+    "POST /staff/tirages/{batch_id}/attribuer": "staff",
+    "GET /staff/tirages/{batch_id}/carnets.pdf": "staff",
+    "POST /staff/tirages/{batch_id}/impression": "staff",
+    # equipment fleet
+    "GET /api/v1/availability": "staff",
+    "GET /api/v1/availability/calendar": "staff",
+    "GET /api/v1/fleet/ical-url": "staff",
+    "GET /api/v1/fleet/rules": "staff",
+    "PUT /api/v1/fleet/rules": "staff",
+    "GET /api/v1/inventory/export.csv": "staff",
+    "POST /api/v1/inventory/import": "staff",
+    "GET /api/v1/inventory/labels.pdf": "staff",
+    "GET /api/v1/items": "staff",
+    "POST /api/v1/items": "staff",
+    "GET /api/v1/items/{tag}": "staff",
+    "GET /api/v1/items/{tag}/history": "staff",
+    "POST /api/v1/items/{tag}/status": "staff",
+    "GET /api/v1/kits": "staff",
+    "POST /api/v1/kits": "staff",
+    "GET /api/v1/kits/{kit_id}": "staff",
+    "GET /api/v1/loans": "staff",
+    "POST /api/v1/loans": "staff",
+    "GET /api/v1/loans/due-soon": "staff",
+    "GET /api/v1/loans/overdue": "staff",
+    "GET /api/v1/loans/{number}": "staff",
+    "POST /api/v1/loans/{number}/cancel": "staff",
+    "POST /api/v1/loans/{number}/checkin": "staff",
+    "POST /api/v1/loans/{number}/checkout": "staff",
+    "POST /api/v1/loans/{number}/extend": "staff",
+    "POST /api/v1/loans/{number}/loss": "staff",
+    "GET /api/v1/loans/{number}/return-slip.pdf": "staff",
+    "GET /api/v1/loans/{number}/slip.pdf": "staff",
+    "GET /api/v1/maintenance": "staff",
+    "POST /api/v1/maintenance": "staff",
+    "POST /api/v1/maintenance/{record_id}/close": "staff",
+    "GET /equipment": "staff",
+    "GET /equipment/borrowers": "staff",
+    "GET /equipment/borrowers/{borrower_id}": "staff",
+    "GET /equipment/calendar": "staff",
+    "GET /equipment/follow-up": "staff",
+    "GET /equipment/ical/{key}": "public",
+    "GET /equipment/import": "staff",
+    "POST /equipment/import": "staff",
+    "POST /equipment/import/confirm": "staff",
+    "GET /equipment/inventaire.csv": "staff",
+    "GET /equipment/items/new": "staff",
+    "POST /equipment/items/new": "staff",
+    "GET /equipment/items/{tag}/edit": "staff",
+    "POST /equipment/items/{tag}/edit": "staff",
+    "GET /equipment/labels": "staff",
+    "GET /equipment/labels.pdf": "staff",
+    "GET /equipment/loans": "staff",
+    "GET /equipment/loans/new": "staff",
+    "POST /equipment/loans/new": "staff",
+    "GET /equipment/rules": "staff",
+    "POST /equipment/rules": "staff",
+    "GET /i/{tag}": "anonymous staff",  # a found-device page for visitors; full page for staff
+    "POST /i/{tag}/maintenance": "staff",
+    "POST /i/{tag}/maintenance/{record_id}/close": "staff",
+    "POST /i/{tag}/status": "staff",
+    "GET /loans/{number}": "staff",
+    "POST /loans/{number}/annuler": "staff",
+    "GET /loans/{number}/bon-de-pret.pdf": "staff",
+    "GET /loans/{number}/bon-de-retour.pdf": "staff",
+    "POST /loans/{number}/perte": "staff",
+    "POST /loans/{number}/prolonger": "staff",
+    "GET /loans/{number}/remise": "staff",
+    "POST /loans/{number}/remise": "staff",
+    "GET /loans/{number}/retour": "staff",
+    "POST /loans/{number}/retour": "staff",
+    # statements, credit notes, statistics, exports, public directory
+    "GET /api/v1/credit-notes": "funder staff",
+    "GET /api/v1/exports/statistics": "funder staff",
+    "GET /api/v1/exports/{name}": "funder staff",
+    "GET /api/v1/statements": "site_agent staff",
+    "POST /api/v1/statements/build": "staff",
+    "GET /api/v1/statements/{statement_id}": "site_agent staff",
+    "POST /api/v1/statements/{statement_id}/payment": "staff",
+    "POST /api/v1/statements/{statement_id}/submit": "staff",
+    "GET /avoirs": "funder staff",
+    "GET /avoirs/{funder_id}/csv": "funder staff",
+    "GET /avoirs/{funder_id}/pdf": "funder staff",
+    "GET /lieux": "public",
+    "GET /lieux/donnees.csv": "public",
+    "GET /lieux/donnees.json": "public",
+    "GET /lieux/{organisation_id}/horaires": "site_agent staff",
+    "POST /lieux/{organisation_id}/horaires": "site_agent staff",
+    "POST /lieux/{organisation_id}/horaires/{slot_id}/supprimer": "site_agent staff",
+    "GET /releves": "site_agent staff",
+    "POST /releves/construire": "staff",
+    "GET /releves/{statement_id}": "site_agent staff",
+    "GET /releves/{statement_id}/csv": "site_agent staff",
+    "POST /releves/{statement_id}/paiement": "staff",
+    "GET /releves/{statement_id}/pdf": "site_agent staff",
+    "POST /releves/{statement_id}/transmettre": "staff",
+    "GET /statistiques": "funder staff",
+    "GET /statistiques/exports/{filename}": "funder staff",
+    "GET /statistiques/signaux": "staff",
+}
+
+
+def route_keys(app: Litestar) -> dict[str, str]:
+    """``"METHOD /path/{param}"`` → a concrete path to request, for every HTTP route."""
+    keys = {}
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        template = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
+        for handler in route.route_handlers:
+            for method in handler.http_methods - {"HEAD", "OPTIONS"}:
+                keys[f"{method} {template}"] = _concrete(template)
+    return keys
+
+
+def _concrete(template: str) -> str:
+    return re.sub(
+        r"\{(\w+)\}", lambda m: "999999" if m.group(1).endswith("id") else "INCONNU", template
+    )
+
+
+@pytest.fixture
+async def app() -> Litestar:
+    from passnum.app import create_app
+
+    return create_app()
+
+
+def test_every_route_has_an_entry_in_the_access_table(app):
+    routes = set(route_keys(app))
+    missing = sorted(routes - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - routes)
+    assert not missing, "routes without an access entry:\n" + "\n".join(missing)
+    assert not stale, "entries for routes that no longer exist:\n" + "\n".join(stale)
+
+
+def _outcome(response, is_api: bool) -> str:
+    """'anonymous-denied', 'role-denied' or 'allowed' as the guard decided."""
+    if is_api and response.status_code == 401:
+        return "anonymous-denied"
+    if not is_api and response.status_code in (302, 303):
+        if response.headers.get("location", "").startswith("/login"):
+            return "anonymous-denied"
+    if response.status_code == 403:
+        forbidden = (
+            response.json().get("error") == "forbidden"
+            if is_api
+            else "<code>forbidden</code>" in response.text
+        )
+        if forbidden:
+            return "role-denied"
+    return "allowed"
+
+
+async def test_each_role_gets_exactly_the_access_the_table_grants(app, world: World):
+    mismatches = await find_mismatches(app, world, EXPECTED, route_keys(app))
+    assert not mismatches, "\n".join(mismatches)
+
+
+async def test_the_matrix_catches_a_route_open_to_the_wrong_people(app, world: World):
+    """A test of the test: a table that wrongly opens staff pages to everyone must fail."""
+    broken = {**EXPECTED, "GET /staff/security": "public", "POST /api/v1/users": ALL}
+    keys = {
+        k: v
+        for k, v in route_keys(app).items()
+        if k in ("GET /staff/security", "POST /api/v1/users")
+    }
+    mismatches = await find_mismatches(app, world, broken, keys)
+    assert any("GET /staff/security" in m for m in mismatches)
+    assert any("POST /api/v1/users" in m for m in mismatches)
+
+
+async def find_mismatches(
+    app: Litestar, world: World, expected_table: dict[str, str], keys: dict[str, str]
+) -> list[str]:
+    people = {
+        "prescriber": world.prescriber,
+        "site_agent": world.site_agent,
+        "funder": world.funder,
+        "staff": world.staff,
+    }
+    mismatches = []
+    async with AsyncTestClient(app=app, base_url="https://testserver.local") as client:
+        for role in ROLES:
+            client.cookies.clear()
+            await client.get("/login")
+            bearer = {}
+            if role != "anonymous":
+                await login(client, people[role])
+                bearer = await people[role].bearer()
+            csrf = {"x-csrftoken": client.cookies.get(CSRF_COOKIE, "")}
+            for key, path in sorted(keys.items()):
+                method = key.split()[0]
+                if key == "POST /logout":
+                    continue  # would end this role's session mid-run
+                is_api = path.startswith("/api/")
+                headers = bearer if is_api else csrf
+                kwargs = {"json": {}} if is_api and method != "GET" else {}
+                if not is_api and method != "GET":
+                    kwargs = {"data": {}}
+                response = await client.request(
+                    method, path, headers=headers, follow_redirects=False, **kwargs
+                )
+                assert response.status_code != 500, f"{role} {key}: 500\n{response.text[:500]}"
+                allowed = expected_table.get(key, "")
+                expected = (
+                    "allowed"
+                    if allowed == "public" or role in allowed.split()
+                    else "anonymous-denied"
+                    if role == "anonymous"
+                    else "role-denied"
+                )
+                got = _outcome(response, is_api)
+                if got != expected:
+                    mismatches.append(
+                        f"{role:<11} {key}: expected {expected}, got {got} ({response.status_code})"
+                    )
+    return mismatches
