@@ -2,8 +2,8 @@
 
 EXPECTED is the access table, written here and not read from the code ("public": everyone,
 otherwise the roles let in, "anonymous" meaning visitors who are not logged in): a new route
-without an entry fails ``test_every_route_has_an_entry``, and a route whose guard disagrees with its entry
-fails ``test_each_role_gets_exactly_the_access_the_table_grants``.
+without an entry fails ``test_every_route_has_an_entry``, and a route whose guard disagrees with
+its entry fails ``test_each_role_gets_exactly_the_access_the_table_grants``.
 """
 
 from __future__ import annotations
