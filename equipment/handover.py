@@ -12,6 +12,7 @@ from datetime import date, datetime
 from equipment import schemas
 from equipment.booking import booking_transaction
 from equipment.loans import OPEN_STATUSES, _loan_row, get_loan
+from equipment.maintenance import refresh_status_today
 from equipment.tables import (
     Booking,
     Item,
@@ -66,6 +67,10 @@ async def check_out_loan(
             409,
         )
     by_tag = await _lines(loan.id)
+    if any(r["item.status"] == ItemStatus.maintenance for r in by_tag.values()):
+        for row in by_tag.values():
+            await refresh_status_today(row["item"])
+        by_tag = await _lines(loan.id)
     given = {line.item.strip().upper(): line for line in lines}
     if set(given) - set(by_tag):
         raise _unknown(set(given) - set(by_tag), loan.number)

@@ -56,8 +56,12 @@ async def get_maintenance(record_id: int) -> schemas.MaintenanceView:
     return maintenance_view(row)
 
 
-async def _set_status_today(item_id: int) -> None:
-    """The item's status follows today's maintenance: in one → maintenance, none → available."""
+async def refresh_status_today(item_id: int) -> None:
+    """The item's status follows today's maintenance: in one → maintenance, none → available.
+
+    Called when a maintenance changes and again when the item is next needed, since a maintenance
+    that ended yesterday leaves no event behind to put the item back.
+    """
     today = date.today()
     item = await Item.objects().get(Item.id == item_id)
     current = await MaintenanceRecord.exists().where(
@@ -99,7 +103,7 @@ async def schedule_maintenance(
                     maintenance=record.id,
                 )
             )
-        await _set_status_today(item.id)
+        await refresh_status_today(item.id)
         await audit.record(
             actor,
             "create",
@@ -143,7 +147,7 @@ async def close_maintenance(
         await Booking.update({Booking.end_date: data.end_date}).where(
             Booking.maintenance == record_id
         )
-        await _set_status_today(record.item)
+        await refresh_status_today(record.item)
         await audit.record(actor, "close", "maintenance", record_id, {"end": str(data.end_date)})
 
     if record.end_date is not None and data.end_date > record.end_date:
