@@ -28,6 +28,16 @@ def month_of(column: str) -> str:
     return f"to_char({column}, 'YYYY-MM')" if is_postgres() else f"strftime('%Y-%m', {column})"
 
 
+def month_key(column: str) -> str:
+    """The month of a timestamp in the cheapest form per engine; :func:`month_label` reads it."""
+    return f"date_trunc('month', {column})" if is_postgres() else f"strftime('%Y-%m', {column})"
+
+
+def month_label(value: Any) -> str:
+    """'YYYY-MM' from :func:`month_key` (a timestamp on PostgreSQL, text on SQLite)."""
+    return str(value)[:7] if value is not None else ""
+
+
 def day_of(column: str) -> str:
     return f"CAST({column} AS date)" if is_postgres() else f"date({column})"
 

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL assembled from fixed fragments in this module; values are placeholders
 """Statistics of the pass numérique, aggregated in SQL (GROUP BY), folded into small tables.
 
 Cohort figures (booklets handed out in the period, what became of them) come from booklets:
@@ -7,12 +8,15 @@ a row lock. Redemption figures (where, how) come from cheques redeemed in the pe
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from passnum.tables import Organisation
 from reporting.scope import Filters
-from reporting.sql import days_between, json_items, month_of
+from reporting.sql import days_between, is_postgres, month_key, month_label
 from vouchers.choices import ACTIVITIES, AGE_BANDS, NEEDS, PLACES, SOCIAL_STATUSES
 
 CHEQUES_PER_BOOKLET = 5
@@ -53,74 +57,120 @@ async def _raw(sql: str, *args: object) -> list[dict]:
     return await Organisation.raw(sql, *args)
 
 
+def _booklet_scope(f: Filters, booklet: str) -> tuple[str, list[int]]:
+    """Restrict booklets to the funders' print runs; nothing (no join at all) for everyone."""
+    if f.funder_ids is None:
+        return "", []
+    funder_sql, ids = f.funder_sql("b.funder")
+    return f" AND {booklet}.batch IN (SELECT b.id FROM batch b WHERE 1 = 1{funder_sql})", ids
+
+
+COHORT_DIMENSIONS = ("month", "prescriber", "age_band", "social_status", "commune", "needs")
+
+
 async def _cohort(f: Filters) -> list[dict]:
-    funder_sql, ids = f.funder_sql("b.funder")
-    return await _raw(
-        f"SELECT {month_of('k.issued_at')} AS month, k.holder AS prescriber, "  # noqa: S608 (fixed SQL fragments, values as placeholders)
+    """Booklets handed out in the period, grouped by every dimension in one pass over them.
+
+    Each row is ``{"dim", "key", "booklets", "redeemed", "never"}``; ``needs`` keys are the JSON
+    list as stored (folded per need in Python). PostgreSQL groups with GROUPING SETS; SQLite
+    reads a materialised CTE once per dimension.
+    """
+    scope, ids = _booklet_scope(f, "k")
+    base = (
+        f"SELECT {month_key('k.issued_at')} AS month, k.holder AS prescriber, "
         "coalesce(be.age_band, 'unknown') AS age_band, "
-        "coalesce(be.social_status, 'unknown') AS social_status, count(*) AS booklets, "
-        "sum(k.used_count) AS redeemed, sum(CASE WHEN k.used_count = 0 THEN 1 ELSE 0 END) AS never "
-        "FROM booklet k JOIN batch b ON b.id = k.batch "
-        "LEFT JOIN beneficiary be ON be.id = k.beneficiary "
-        "WHERE k.issued_at >= {} AND k.issued_at < {}" + funder_sql + " GROUP BY 1, 2, 3, 4",
-        *bounds(f),
-        *ids,
+        "coalesce(be.social_status, 'unknown') AS social_status, "
+        "coalesce(be.insee_code, '') AS commune, CAST(be.needs AS text) AS needs, "
+        "k.used_count AS used FROM booklet k LEFT JOIN beneficiary be ON be.id = k.beneficiary "
+        "WHERE k.issued_at >= {} AND k.issued_at < {}" + scope
     )
-
-
-async def _cohort_by(f: Filters, key: str, join: str = "") -> list[dict]:
-    funder_sql, ids = f.funder_sql("b.funder")
-    return await _raw(
-        f"SELECT {key} AS key, count(*) AS booklets, sum(k.used_count) AS redeemed, "  # noqa: S608 (fixed SQL fragments, values as placeholders)
-        "sum(CASE WHEN k.used_count = 0 THEN 1 ELSE 0 END) AS never "
-        "FROM booklet k JOIN batch b ON b.id = k.batch "
-        f"JOIN beneficiary be ON be.id = k.beneficiary {join} "
-        "WHERE k.issued_at >= {} AND k.issued_at < {}" + funder_sql + f" GROUP BY {key}",
-        *bounds(f),
-        *ids,
+    measures = (
+        "count(*) AS booklets, sum(used) AS redeemed, count(*) FILTER (WHERE used = 0) AS never"
     )
+    if is_postgres():
+        columns = ", ".join(COHORT_DIMENSIONS)
+        sets = ", ".join(f"({d})" for d in COHORT_DIMENSIONS)
+        rows = await _raw(
+            f"SELECT GROUPING({columns}) AS g, {columns}, {measures} "
+            f"FROM ({base}) AS x GROUP BY GROUPING SETS ({sets})",
+            *bounds(f),
+            *ids,
+        )
+        n = len(COHORT_DIMENSIONS)
+        for r in rows:  # the dimension grouped in a row is the one whose GROUPING bit is 0
+            dim = next(d for i, d in enumerate(COHORT_DIMENSIONS) if not r["g"] >> (n - 1 - i) & 1)
+            r["dim"], r["key"] = dim, r[dim]
+        return rows
+    parts = " UNION ALL ".join(
+        f"SELECT '{d}' AS dim, {d} AS key, {measures} FROM x GROUP BY {d}"
+        for d in COHORT_DIMENSIONS
+    )
+    return await _raw(f"WITH x AS MATERIALIZED ({base}) {parts}", *bounds(f), *ids)
 
 
 async def _redemptions(f: Filters) -> list[dict]:
-    funder_sql, ids = f.funder_sql("b.funder")
+    """Cheques redeemed in the period by month, site, activity and place (covering index)."""
+    scope, ids = _booklet_scope(f, "k")
+    if scope:
+        scope = f" AND c.booklet IN (SELECT k.id FROM booklet k WHERE 1 = 1{scope})"
     return await _raw(
-        f"SELECT {month_of('c.redeemed_at')} AS month, c.site AS site, c.activity AS activity, "  # noqa: S608 (fixed SQL fragments, values as placeholders)
-        "c.place AS place, count(*) AS n FROM cheque c JOIN booklet k ON k.id = c.booklet "
-        "JOIN batch b ON b.id = k.batch WHERE c.status = 'redeemed' "
-        "AND c.redeemed_at >= {} AND c.redeemed_at < {}" + funder_sql + " GROUP BY 1, 2, 3, 4",
+        f"SELECT {month_key('c.redeemed_at')} AS month, c.site AS site, c.activity AS activity, "
+        "c.place AS place, count(*) AS n FROM cheque c WHERE c.status = 'redeemed' "
+        "AND c.redeemed_at >= {} AND c.redeemed_at < {}" + scope + " GROUP BY 1, 2, 3, 4",
         *bounds(f),
         *ids,
     )
 
 
 async def median_days_to_first_use(f: Filters) -> float | None:
-    """Median, over booklets handed out in the period and used, of days to the first cheque."""
-    funder_sql, ids = f.funder_sql("b.funder")
-    rows = await _raw(
-        "WITH firsts AS (SELECT "  # noqa: S608 (fixed SQL fragments, values as placeholders)
+    """Median, over booklets handed out in the period and used, of days to the first cheque.
+
+    A booklet's first use is read from the partial index ``cheque_first_use`` (booklet,
+    redeemed_at); PostgreSQL takes the median with ``percentile_cont``, SQLite by ranking.
+    """
+    scope, ids = _booklet_scope(f, "k")
+    firsts = (
+        "SELECT "
         + days_between("min(c.redeemed_at)", "k.issued_at")
-        + " AS d FROM booklet k JOIN batch b ON b.id = k.batch JOIN cheque c ON c.booklet = k.id "
-        "WHERE k.used_count > 0 AND c.status = 'redeemed' AND k.issued_at >= {} "
-        "AND k.issued_at < {}" + funder_sql + " GROUP BY k.id, k.issued_at), "
-        "ranked AS (SELECT d, row_number() OVER (ORDER BY d) AS rn, count(*) OVER () AS n "
-        "FROM firsts) SELECT avg(d) AS median FROM ranked "
-        "WHERE rn IN ((n + 1) / 2, (n + 2) / 2)",
-        *bounds(f),
-        *ids,
+        + " AS d FROM booklet k JOIN cheque c ON c.booklet = k.id AND c.status = 'redeemed' "
+        "WHERE k.used_count > 0 AND k.issued_at >= {} AND k.issued_at < {}"
+        + scope
+        + " GROUP BY k.id, k.issued_at"
     )
+    if is_postgres():
+        sql = f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS median FROM ({firsts}) x"
+    else:
+        sql = (
+            f"WITH firsts AS ({firsts}), ranked AS (SELECT d, row_number() OVER (ORDER BY d) "
+            "AS rn, count(*) OVER () AS n FROM firsts) SELECT avg(d) AS median FROM ranked "
+            "WHERE rn IN ((n + 1) / 2, (n + 2) / 2)"
+        )
+    rows = await _raw(sql, *bounds(f), *ids)
     value = rows[0]["median"] if rows else None
     return None if value is None else float(value)
 
 
-def _fold(rows: list[dict], key: str, labels: dict) -> list[Row]:
+def _fold(rows: list[dict], dim: str, labels: dict) -> list[Row]:
     out: dict[str, Row] = {}
     for r in rows:
-        label = labels.get(r[key], str(r[key] or "Non renseigné"))
+        if r["dim"] != dim:
+            continue
+        label = labels.get(r["key"], str(r["key"] or "Non renseigné"))
         row = out.setdefault(label, Row(label))
         row.booklets += int(r["booklets"])
         row.redeemed += int(r["redeemed"] or 0)
         row.never_used += int(r["never"] or 0)
     return sorted(out.values(), key=lambda x: (-x.booklets, x.label))
+
+
+def _by_need(rows: list[dict]) -> list[dict]:
+    """Rows grouped by the stored list of needs, spread over each need in that list."""
+    out = []
+    for r in rows:
+        if r["dim"] == "needs":
+            for need in json.loads(r["key"] or "[]"):
+                out.append({**r, "dim": "need", "key": need})
+    return out
 
 
 def _count_by(
@@ -133,36 +183,47 @@ def _count_by(
     return sorted(out.items(), key=(lambda x: (-x[1], x[0])) if by_label else (lambda x: x[0]))
 
 
+async def _gather(*calls: Awaitable) -> list:
+    """Independent queries: concurrently on PostgreSQL's pool, one after the other on SQLite."""
+    if is_postgres():
+        return list(await asyncio.gather(*calls))
+    return [await call for call in calls]
+
+
 async def statistics(f: Filters) -> Statistics:
-    names = {
-        o["id"]: o["name"] for o in await Organisation.select(Organisation.id, Organisation.name)
-    }
+    organisations, cohort, redemptions, median = await _gather(
+        Organisation.select(
+            Organisation.id, Organisation.name, Organisation.insee_code, Organisation.commune
+        ),
+        _cohort(f),
+        _redemptions(f),
+        median_days_to_first_use(f),
+    )
+    names = {o["id"]: o["name"] for o in organisations}
     communes = {
-        o["insee_code"]: o["commune"]
-        for o in await Organisation.select(Organisation.insee_code, Organisation.commune)
-        if o["insee_code"] and o["commune"]
+        o["insee_code"]: o["commune"] for o in organisations if o["insee_code"] and o["commune"]
     }
-    cohort = await _cohort(f)
+    for r in cohort:
+        if r["dim"] == "month":
+            r["key"] = month_label(r["key"])
+    for r in redemptions:
+        r["month"] = month_label(r["month"])
     total = Row("Total")
     for r in cohort:
-        total.booklets += int(r["booklets"])
-        total.redeemed += int(r["redeemed"] or 0)
-        total.never_used += int(r["never"] or 0)
-    stats = Statistics(f, total)
-    months = _fold(cohort, "month", {})
-    stats.cohort["month"] = sorted(months, key=lambda r: r.label)
+        if r["dim"] == "month":
+            total.booklets += int(r["booklets"])
+            total.redeemed += int(r["redeemed"] or 0)
+            total.never_used += int(r["never"] or 0)
+    stats = Statistics(f, total, median_days_to_first_use=median)
+    stats.cohort["month"] = sorted(_fold(cohort, "month", {}), key=lambda r: r.label)
     stats.cohort["prescriber"] = _fold(cohort, "prescriber", names)
     stats.cohort["age_band"] = _fold(cohort, "age_band", AGE_BANDS)
     stats.cohort["social_status"] = _fold(cohort, "social_status", SOCIAL_STATUSES)
-    stats.cohort["commune"] = _fold(await _cohort_by(f, "be.insee_code"), "key", communes)
-    stats.cohort["need"] = _fold(
-        await _cohort_by(f, "je.value", ", " + json_items("be.needs")), "key", NEEDS
-    )
-    redemptions = await _redemptions(f)
+    stats.cohort["commune"] = _fold(cohort, "commune", communes)
+    stats.cohort["need"] = _fold(_by_need(cohort), "need", NEEDS)
     stats.redeemed_in_period = sum(int(r["n"]) for r in redemptions)
     stats.redemptions["month"] = _count_by(redemptions, "month", {}, by_label=False)
     stats.redemptions["site"] = _count_by(redemptions, "site", names)
     stats.redemptions["activity"] = _count_by(redemptions, "activity", ACTIVITIES)
     stats.redemptions["place"] = _count_by(redemptions, "place", PLACES)
-    stats.median_days_to_first_use = await median_days_to_first_use(f)
     return stats

@@ -74,7 +74,7 @@ class Booklet(Table):
         on_delete=OnDelete.restrict, references=Organisation, null=True, default=None, index=True
     )
     allocated_at = Timestamp(null=True, default=None)
-    issued_at = Timestamp(null=True, default=None)
+    issued_at = Timestamp(null=True, default=None, index=True)
     issued_by = ForeignKey(
         on_delete=OnDelete.restrict, references=BaseUser, null=True, default=None
     )
