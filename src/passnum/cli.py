@@ -35,7 +35,8 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--access-log", is_flag=True, help="Log every request (costs CPU under load).")
+def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the web application and the API."""
     import uvicorn
 
@@ -50,6 +51,7 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         proxy_headers=True,
         log_level="info",
+        access_log=access_log,
     )
 
 
