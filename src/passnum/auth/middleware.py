@@ -13,7 +13,7 @@ from litestar.types import Scope
 from piccolo_api.session_auth.tables import SessionsBase
 
 from passnum.auth.actor import load_actor
-from passnum.auth.tokens import user_id_for_token
+from passnum.auth.tokens import actor_for_token
 
 SESSION_COOKIE = "passnum_session"
 ADMIN_COOKIE = "id"  # piccolo-admin reads the same session token under this name
@@ -47,8 +47,7 @@ class PassnumAuthenticationMiddleware(AbstractAuthenticationMiddleware):
             raise NotAuthorizedException(
                 "En-tête Authorization invalide : utilisez « Bearer <jeton> »."
             )
-        user_id = await user_id_for_token(token.strip())
-        actor = await load_actor(user_id) if user_id is not None else None
+        actor = await actor_for_token(token.strip())
         if actor is None:
             raise NotAuthorizedException("Jeton inconnu, révoqué ou compte désactivé.")
         return AuthenticationResult(user=actor, auth="bearer")
