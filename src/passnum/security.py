@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import sys
 from typing import Any
 
@@ -18,6 +19,7 @@ from litestar.stores.memory import MemoryStore
 from litestar.types import Message, Scope
 
 from passnum.auth.middleware import request_path
+from passnum.rate_limit_db import DatabaseRateLimitMiddleware
 from passnum.settings import DEFAULT_SECRET_KEY, Settings, get_settings
 
 CONTENT_SECURITY_POLICY = (
@@ -51,6 +53,9 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
             headers.setdefault("strict-transport-security", "max-age=31536000")
 
 
+POSTGRES_SCHEMES = ("postgres://", "postgresql://")
+
+
 # Rate limits. A route opts in with opt={"rate_limit": "login"} or {"rate_limit": "scan"}.
 def _account_or_address(request: Request) -> str:
     """The caller's token or session when there is one (per account), else the address."""
@@ -68,6 +73,7 @@ def _limits(kind: str) -> Any:
     return applies
 
 
+# The class names are the counters' key prefixes: the same in both families.
 class LoginAddressLimit(RateLimitMiddleware):
     """Login attempts per IP address (per-account attempts lock the account, see passwords)."""
 
@@ -80,7 +86,35 @@ class ScanAccountLimit(RateLimitMiddleware):
     """Cheque look-ups and redemptions per account."""
 
 
+class DbLoginAddressLimit(DatabaseRateLimitMiddleware):
+    __doc__ = LoginAddressLimit.__doc__
+
+
+class DbScanAddressLimit(DatabaseRateLimitMiddleware):
+    __doc__ = ScanAddressLimit.__doc__
+
+
+class DbScanAccountLimit(DatabaseRateLimitMiddleware):
+    __doc__ = ScanAccountLimit.__doc__
+
+
+def rate_limit_store_kind(settings: Settings) -> str:
+    """PASSNUM_RATE_LIMIT_STORE when set (memory, file, redis://…, database); otherwise the
+    database with PostgreSQL (shared by all machines, one statement per limit) and files with
+    SQLite (one machine anyway)."""
+    if os.environ.get("PASSNUM_RATE_LIMIT_STORE", "").strip():
+        return settings.rate_limit_store
+    return "database" if settings.database_url.startswith(POSTGRES_SCHEMES) else "file"
+
+
 def rate_limit_middleware(settings: Settings) -> list[DefineMiddleware]:
+    in_database = rate_limit_store_kind(settings) == "database"
+    login, scan_address, scan_account = (
+        (DbLoginAddressLimit, DbScanAddressLimit, DbScanAccountLimit)
+        if in_database
+        else (LoginAddressLimit, ScanAddressLimit, ScanAccountLimit)
+    )
+
     def config(
         cls: type[RateLimitMiddleware], per_minute: int, kind: str, by_account: bool
     ) -> DefineMiddleware:
@@ -93,19 +127,21 @@ def rate_limit_middleware(settings: Settings) -> list[DefineMiddleware]:
         ).middleware
 
     return [
-        config(LoginAddressLimit, settings.rate_login_per_minute, "login", by_account=False),
-        config(ScanAddressLimit, settings.rate_scan_per_minute * 4, "scan", by_account=False),
-        config(ScanAccountLimit, settings.rate_scan_per_minute, "scan", by_account=True),
+        config(login, settings.rate_login_per_minute, "login", by_account=False),
+        config(scan_address, settings.rate_scan_per_minute * 4, "scan", by_account=False),
+        config(scan_account, settings.rate_scan_per_minute, "scan", by_account=True),
     ]
 
 
 def rate_limit_store(settings: Settings) -> Store:
-    """Shared by every worker: Redis if configured, else files in the data folder."""
-    if settings.rate_limit_store.startswith(("redis://", "rediss://")):
+    """Shared by every worker: Redis if configured, else files in the data folder. (The
+    database counters do not use a Store; the app still needs one under that name.)"""
+    kind = rate_limit_store_kind(settings)
+    if kind.startswith(("redis://", "rediss://")):
         from litestar.stores.redis import RedisStore
 
-        return RedisStore.with_client(url=settings.rate_limit_store)
-    if settings.rate_limit_store == "memory":
+        return RedisStore.with_client(url=kind)
+    if kind in ("memory", "database"):
         return MemoryStore()
     return FileStore(settings.data_dir / "rate-limits", create_directories=True)
 
