@@ -28,13 +28,16 @@ class EquipmentStats:
 
 
 def _overlap_days() -> str:
-    """Days of a booking inside [start, end], inclusive, never negative."""
+    """Days of a booking inside [start, end], inclusive, never negative; 0 without a booking
+    (PostgreSQL's LEAST/GREATEST skip NULLs, so an item never booked would count every day)."""
     if is_postgres():
-        return "GREATEST(LEAST(k.end_date, {}) - GREATEST(k.start_date, {}) + 1, 0)"
-    return (
-        "MAX(CAST(julianday(MIN(k.end_date, {})) - julianday(MAX(k.start_date, {})) AS INTEGER)"
-        " + 1, 0)"
-    )
+        days = "GREATEST(LEAST(k.end_date, {}) - GREATEST(k.start_date, {}) + 1, 0)"
+    else:
+        days = (
+            "MAX(CAST(julianday(MIN(k.end_date, {})) - julianday(MAX(k.start_date, {})) "
+            "AS INTEGER) + 1, 0)"
+        )
+    return f"CASE WHEN k.id IS NULL THEN 0 ELSE {days} END"
 
 
 async def equipment_stats(f: Filters, today: date | None = None) -> EquipmentStats:
