@@ -58,6 +58,21 @@ async def test_funder_sees_only_the_booklets_of_its_own_print_runs(world):
     own = [b for b in data.booklets if b.issued_at and b.funder_id == world.funder_id]
     assert stats.total.booklets == len(own)
     assert stats.total.redeemed == sum(1 for b in own for c in b.cheques if c.redeemed_at)
+    by_site = defaultdict(int)
+    for b in data.booklets:
+        for c in b.cheques:
+            if c.redeemed_at and b.funder_id == world.funder_id:
+                by_site[c.site_id] += 1
+    assert sorted(n for _, n in stats.redemptions["site"]) == sorted(by_site.values())
+    assert stats.redeemed_in_period == sum(by_site.values())
+    firsts = [
+        (min(c.redeemed_at for c in b.cheques if c.redeemed_at).date() - b.issued_at.date()).days
+        for b in own
+        if any(c.redeemed_at for c in b.cheques)
+    ]
+    assert stats.median_days_to_first_use == pystats.median(firsts)
+    assert sum(r.booklets for r in stats.cohort["commune"]) == len(own)
+    assert sum(r.booklets for r in stats.cohort["prescriber"]) == len(own)
 
 
 async def test_statistics_page_draws_charts_with_the_same_numbers_in_tables(client, world):
