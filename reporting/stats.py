@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 
 from passnum.tables import Organisation
 from reporting.scope import Filters
-from reporting.sql import days_between, is_postgres, month_key, month_label
+from reporting.sql import days_between, is_postgres, month_key, month_label, scanned
 from vouchers.choices import ACTIVITIES, AGE_BANDS, NEEDS, PLACES, SOCIAL_STATUSES
 
 CHEQUES_PER_BOOKLET = 5
@@ -76,13 +76,14 @@ async def _cohort(f: Filters) -> list[dict]:
     reads a materialised CTE once per dimension.
     """
     scope, ids = _booklet_scope(f, "k")
+    issued = scanned("k.issued_at")
     base = (
         f"SELECT {month_key('k.issued_at')} AS month, k.holder AS prescriber, "
         "coalesce(be.age_band, 'unknown') AS age_band, "
         "coalesce(be.social_status, 'unknown') AS social_status, "
         "coalesce(be.insee_code, '') AS commune, CAST(be.needs AS text) AS needs, "
         "k.used_count AS used FROM booklet k LEFT JOIN beneficiary be ON be.id = k.beneficiary "
-        "WHERE k.issued_at >= {} AND k.issued_at < {}" + scope
+        f"WHERE {issued} >= {{}} AND {issued} < {{}}" + scope
     )
     measures = (
         "count(*) AS booklets, sum(used) AS redeemed, count(*) FILTER (WHERE used = 0) AS never"
@@ -129,20 +130,26 @@ async def median_days_to_first_use(f: Filters) -> float | None:
     redeemed_at); PostgreSQL takes the median with ``percentile_cont``, SQLite by ranking.
     """
     scope, ids = _booklet_scope(f, "k")
-    firsts = (
-        "SELECT "
-        + days_between("min(c.redeemed_at)", "k.issued_at")
-        + " AS d FROM booklet k JOIN cheque c ON c.booklet = k.id AND c.status = 'redeemed' "
-        "WHERE k.used_count > 0 AND k.issued_at >= {} AND k.issued_at < {}"
-        + scope
-        + " GROUP BY k.id, k.issued_at"
-    )
+    issued = scanned("k.issued_at")
+    cohort = f"k.used_count > 0 AND {issued} >= {{}} AND {issued} < {{}}" + scope
     if is_postgres():
+        firsts = (
+            "SELECT "
+            + days_between("min(c.redeemed_at)", "k.issued_at")
+            + " AS d FROM booklet k JOIN cheque c ON c.booklet = k.id AND c.status = 'redeemed' "
+            f"WHERE {cohort} GROUP BY k.id, k.issued_at"
+        )
         sql = f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS median FROM ({firsts}) x"
-    else:
+    else:  # one index seek per booklet, no GROUP BY to sort
+        first = (
+            "(SELECT min(c.redeemed_at) FROM cheque c "
+            "WHERE c.booklet = k.id AND c.status = 'redeemed')"
+        )
+        firsts = f"SELECT {days_between(first, 'k.issued_at')} AS d FROM booklet k WHERE {cohort}"
         sql = (
             f"WITH firsts AS ({firsts}), ranked AS (SELECT d, row_number() OVER (ORDER BY d) "
-            "AS rn, count(*) OVER () AS n FROM firsts) SELECT avg(d) AS median FROM ranked "
+            "AS rn, count(*) OVER () AS n FROM firsts WHERE d IS NOT NULL) "
+            "SELECT avg(d) AS median FROM ranked "
             "WHERE rn IN ((n + 1) / 2, (n + 2) / 2)"
         )
     rows = await _raw(sql, *bounds(f), *ids)
