@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect, Template
@@ -98,6 +99,13 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
     return _respond(request, status, code, message, extra, headers=headers)
 
 
+def out_of_range_handler(request: Request, exc: Exception) -> Response:
+    """A number too large for the database (an id of 30 digits…) is bad input, not a crash."""
+    return _respond(
+        request, 422, "out_of_range", "Une valeur saisie est hors des limites acceptées."
+    )
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     logger.exception("Unhandled error on %s %s", request.method, request.url.path)
     code, message = HTTP_CODES[500]
@@ -107,5 +115,7 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
 EXCEPTION_HANDLERS = {
     DomainError: domain_error_handler,
     HTTPException: http_error_handler,
+    OverflowError: out_of_range_handler,  # SQLite: integer beyond 64 bits
+    asyncpg.exceptions.DataError: out_of_range_handler,  # PostgreSQL: the same, or a year 0
     Exception: internal_error_handler,
 }

@@ -145,3 +145,11 @@ async def test_health_reports_ok_and_openapi_documents_the_api(client, world):
     assert (await client.get("/health")).json() == {"status": "ok"}
     schema = (await client.get("/schema/openapi.json")).json()
     assert "/api/v1/organisations" in schema["paths"]
+
+
+async def test_an_absurdly_large_id_is_bad_input_not_a_crash(client, world):
+    response = await client.get(
+        "/api/v1/organisations/68316759897179544354816", headers=await world.staff.bearer()
+    )
+    assert response.status_code == 422
+    assert response.json()["error"] == "out_of_range"
