@@ -54,7 +54,16 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise DomainError(
+            "invalid_csv",
+            "Ce fichier n'est pas un tableau CSV lisible. Dans le tableur, choisissez "
+            "« Enregistrer sous… » puis le format « CSV UTF-8 ».",
+            422,
+        ) from exc
 
 
 def parse_euros(text: str) -> int:
@@ -83,8 +92,16 @@ def parse_date(text: str) -> date | None:
 def _rows(text: str) -> list[dict[str, str]]:
     header = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if header.count(";") >= header.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    fields = [_key(f or "") for f in reader.fieldnames or []]
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        fields = [_key(f or "") for f in reader.fieldnames or []]
+        records = list(reader)
+    except csv.Error as exc:
+        raise DomainError(
+            "invalid_csv",
+            f"Le fichier CSV est mal formé ({exc}). Vérifiez-le dans le tableur.",
+            422,
+        ) from exc
     if "type" not in fields or "numeroserie" not in fields:
         raise DomainError(
             "invalid_csv",
@@ -92,10 +109,17 @@ def _rows(text: str) -> list[dict[str, str]]:
             f"« numero_serie ». Colonnes attendues : {';'.join(COLUMNS)}.",
             422,
         )
-    rows = [{_key(k or ""): (v or "").strip() for k, v in row.items()} for row in reader]
+    rows = [{_key(k or ""): _cell(v) for k, v in row.items()} for row in records]
     if len(rows) > MAX_ROWS:
         raise DomainError("invalid_csv", f"Au plus {MAX_ROWS} lignes par import.", 422)
     return rows
+
+
+def _cell(value: str | list[str] | None) -> str:
+    """A cell; surplus cells of a too-long line arrive as a list and are joined, not lost."""
+    if isinstance(value, list):
+        return " ".join(value).strip()
+    return (value or "").strip()
 
 
 def _to_item(row: dict[str, str]) -> schemas.ItemIn:
