@@ -124,3 +124,16 @@ async def test_passwords_are_stored_hashed_never_in_clear(world):
     stored = await BaseUser.select(BaseUser.password).where(BaseUser.id == world.staff.user_id)
     assert world.staff.password not in stored[0]["password"]
     assert stored[0]["password"].startswith("pbkdf2_sha256$")
+
+
+async def test_passwords_and_tokens_never_reach_the_logs(client, world, caplog):
+    caplog.set_level("DEBUG")
+    await post_form(client, "/login", {"email": world.staff.email, "password": "secret-faux-123"})
+    await login(client, world.staff)
+    headers = await world.prescriber.bearer()
+    await client.get("/api/v1/me", headers=headers)
+    await client.get("/api/v1/me", headers={"Authorization": "Bearer pn_jeton-inconnu-456"})
+    logged = caplog.text
+    assert "secret-faux-123" not in logged and world.staff.password not in logged
+    assert headers["Authorization"].split()[1] not in logged
+    assert "pn_jeton-inconnu-456" not in logged
