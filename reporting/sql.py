@@ -23,11 +23,6 @@ def typed(sql_type: str) -> str:
     return f"CAST({{}} AS {sql_type})" if is_postgres() else "{}"
 
 
-def month_of(column: str) -> str:
-    """'YYYY-MM' of a timestamp column."""
-    return f"to_char({column}, 'YYYY-MM')" if is_postgres() else f"strftime('%Y-%m', {column})"
-
-
 def month_key(column: str) -> str:
     """The month of a timestamp in the cheapest form per engine; :func:`month_label` reads it."""
     return f"date_trunc('month', {column})" if is_postgres() else f"strftime('%Y-%m', {column})"
@@ -72,13 +67,6 @@ def hour_of(column: str) -> str:
     if is_postgres():
         return f"to_char({column}, 'YYYY-MM-DD HH24')"
     return f"strftime('%Y-%m-%d %H', {column})"
-
-
-def json_items(column: str) -> str:
-    """A table expression yielding each element of a JSON array column as ``value``."""
-    if is_postgres():
-        return f"json_array_elements_text(CAST({column} AS json)) AS je(value)"
-    return f"json_each({column}) AS je"
 
 
 def write_transaction() -> Any:
