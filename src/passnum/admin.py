@@ -30,8 +30,6 @@ _admin_app = create_admin(
 )
 
 
-@asgi(
-    "/admin", is_mount=True, copy_scope=True, opt=roles(Role.staff), include_in_schema=False
-)
+@asgi("/admin", is_mount=True, copy_scope=True, opt=roles(Role.staff), include_in_schema=False)
 async def admin(scope: Scope, receive: Receive, send: Send) -> None:
     await _admin_app(scope, receive, send)  # type: ignore[arg-type]
