@@ -22,7 +22,7 @@ def rasterise(pdf: bytes) -> list[Image.Image]:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder, "document.pdf")
         source.write_bytes(pdf)
-        subprocess.run(  # noqa: S603 (fixed arguments, our own temporary file)
+        subprocess.run(
             [pdftoppm, "-r", str(DPI), "-png", str(source), str(Path(folder, "page"))],
             check=True,
         )
