@@ -14,6 +14,8 @@ from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from piccolo.engine import engine_finder
+
 from passnum.tables import Organisation
 from reporting.scope import Filters
 from reporting.sql import days_between, is_postgres, month_key, month_label, scanned
@@ -191,8 +193,9 @@ def _count_by(
 
 
 async def _gather(*calls: Awaitable) -> list:
-    """Independent queries: concurrently on PostgreSQL's pool, one after the other on SQLite."""
-    if is_postgres():
+    """Independent queries: concurrently on PostgreSQL's pool, one after the other on SQLite or
+    inside a transaction (whose one connection runs one query at a time)."""
+    if is_postgres() and not engine_finder().transaction_exists():
         return list(await asyncio.gather(*calls))
     return [await call for call in calls]
 

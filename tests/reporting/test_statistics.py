@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date
 
 from passnum.auth.actor import load_actor
+from passnum.tables import Organisation
 from reporting.scope import read_filters
 from reporting.stats import statistics
 from tests.factories import login, text_of
@@ -94,3 +95,14 @@ async def test_staff_download_the_redemptions_csv_from_the_statistics_page(clien
     response = await client.get("/statistiques/exports/redemptions.csv")
     assert response.status_code == 200
     assert response.content.startswith("\ufeff".encode())
+
+
+async def test_statistics_read_inside_a_transaction_give_the_same_figures(world):
+    data = await generate(world, booklets=20)
+    f = read_filters(await load_actor(world.staff.user_id), "2026-01-01", "2026-12-31")
+    outside = await statistics(f)
+    async with Organisation._meta.db.transaction():  # one connection: no concurrent queries
+        inside = await statistics(f)
+    assert inside.total == outside.total
+    assert inside.total.booklets == sum(1 for b in data.booklets if b.issued_at)
+    assert inside.median_days_to_first_use == outside.median_days_to_first_use
