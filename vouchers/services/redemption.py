@@ -29,19 +29,26 @@ from vouchers.tables import Booklet, Cheque, ScanAttempt
 
 # Raw SQL on the hot paths (redemption, public status): building the equivalent Piccolo query
 # with its joins cost more CPU than running it. Same columns and names as before.
-CHEQUE_SQL = """
-SELECT c.id, c.code, c.position, c.status, c.redeemed_at, s.name AS redeemed_site,
+CHEQUE_COLUMNS = """
+       c.id, c.code, c.position, c.status, c.redeemed_at, s.name AS redeemed_site,
        b.id AS booklet_id, b.number AS booklet_number, b.status AS booklet_status,
        t.status AS batch_status, t.valid_from, t.valid_until, t.grace_days,
        t.face_value_cents, t.allowed_site_ids, t.allowed_insee_codes, f.name AS funder
-FROM cheque c
-JOIN booklet b ON b.id = c.booklet
-JOIN batch t ON t.id = b.batch
+"""
+CHEQUE_JOINS = """
+LEFT JOIN booklet b ON b.id = c.booklet
+LEFT JOIN batch t ON t.id = b.batch
 LEFT JOIN organisation f ON f.id = t.funder
 LEFT JOIN organisation s ON s.id = c.site
-WHERE c.code = {}
 """
-SITE_SQL = "SELECT id, name, insee_code, is_site, site_status FROM organisation WHERE id = {}"
+SITE_COLUMNS = ("id", "name", "insee_code", "is_site", "site_status")
+# Constants only are joined here; values are always bound parameters ({}).
+CHEQUE_SQL = f"SELECT {CHEQUE_COLUMNS} FROM cheque c {CHEQUE_JOINS} WHERE c.code = {{}}"  # noqa: S608
+# The agent's site and the scanned cheque (if any) in one round trip.
+SITE_AND_CHEQUE_SQL = (
+    f"SELECT {', '.join(f'o.{n} AS site_{n}' for n in SITE_COLUMNS)}, {CHEQUE_COLUMNS} "  # noqa: S608
+    f"FROM organisation o LEFT JOIN cheque c ON c.code = {{}} {CHEQUE_JOINS} WHERE o.id = {{}}"
+)
 # One statement counts the use and marks a fifth use exhausted (SET reads the old values).
 USE_BOOKLET_SQL = """
 UPDATE booklet SET
@@ -71,9 +78,10 @@ def text_hash(text: str) -> str:
 async def cheque_row(code: str) -> dict | None:
     """A cheque with its booklet's and batch's facts, by canonical code."""
     rows = await Cheque.raw(CHEQUE_SQL, code)
-    if not rows:
-        return None
-    row = rows[0]
+    return _loaded(rows[0]) if rows else None
+
+
+def _loaded(row: dict) -> dict:
     for name in ("allowed_site_ids", "allowed_insee_codes"):
         if isinstance(row[name], str):
             row[name] = json.loads(row[name])
@@ -115,15 +123,23 @@ def _fr(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-async def _agent_site(actor: Actor, site_id: int | None) -> dict:
+def _agent_site_id(actor: Actor, site_id: int | None) -> int:
     own = actor.organisation_ids(Role.site_agent)
     if not own or (site_id is not None and site_id not in own):
         raise refuse("not_site_agent")
-    chosen = (
+    return (
         site_id if site_id is not None else actor.organisation_for(Role.site_agent).organisation_id
     )
-    rows = await Organisation.raw(SITE_SQL, chosen)
-    return rows[0] if rows else None
+
+
+async def _site_and_cheque(site_id: int, code: str) -> tuple[dict | None, dict | None]:
+    """The site's facts, and the cheque with this code (None if none) as :func:`cheque_row`."""
+    rows = await Organisation.raw(SITE_AND_CHEQUE_SQL, code, site_id)
+    if not rows:
+        return None, None
+    row = rows[0]
+    site = {name: row.pop(f"site_{name}") for name in SITE_COLUMNS}
+    return site, (_loaded(row) if row["id"] is not None else None)
 
 
 def _validate(data: schemas.RedemptionIn) -> None:
@@ -144,17 +160,19 @@ async def _log(actor: Actor, site_id: int, result: str, cheque_id=None, text: st
 
 async def redeem_cheque(actor: Actor, data: schemas.RedemptionIn) -> schemas.Redemption:
     """Redeem the cheque typed or scanned by a site agent; every attempt goes to the ledger."""
-    site = await _agent_site(actor, data.site_id)
+    site_id = _agent_site_id(actor, data.site_id)
+    try:
+        code, malformed = parse_code(data.code), None
+    except DomainError as error:
+        code, malformed = "", error  # no cheque has an empty code
+    site, row = await _site_and_cheque(site_id, code)
     _validate(data)
     if not site["is_site"] or site["site_status"] != SiteStatus.qualified:
         await _log(actor, site["id"], "site_not_qualified", text=data.code)
         raise refuse("site_not_qualified")
-    try:
-        code = parse_code(data.code)
-    except DomainError:
+    if malformed is not None:
         await _log(actor, site["id"], "malformed", text=data.code)
-        raise
-    row = await cheque_row(code)
+        raise malformed
     if row is None:
         await _log(actor, site["id"], "unknown", text=code)
         raise refuse("unknown")
