@@ -46,3 +46,13 @@ def test_the_axe_check_fails_on_a_deliberately_inaccessible_page(page):
         assert "label" in str(caught) or "color-contrast" in str(caught)
     else:
         raise AssertionError("axe did not report the broken page")
+
+
+def test_the_public_directory_of_sites_passes_axe_and_filters_by_commune(page):
+    page.goto("/lieux")
+    assert_accessible(page)
+    assert "Terre-et-Marais" in page.text_content("main")
+    shot(page, "annuaire-public")
+    page.goto("/lieux?commune=Terre-et-Marais")
+    assert "mercredi" in page.text_content("main")
+    assert_accessible(page)
