@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Response, Template
 
+from passnum import audit
 from passnum.auth import roles
 from passnum.errors import DomainError
 from passnum.tables import Role
@@ -99,6 +100,8 @@ class StatementPages(Controller):
             "today": date.today(),
             "when": lambda v: as_datetime(v).strftime("%d/%m/%Y %H:%M"),
         }
+        if request.user.is_staff:
+            context["history"] = await audit.history("statement", statement_id)
         return Template("reimbursements/statement.html", context=context)
 
     @get("/{statement_id:int}/pdf")

@@ -11,6 +11,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from passnum import audit
 from passnum.auth import roles
 from passnum.errors import DomainError
 from passnum.tables import Role
@@ -85,6 +86,7 @@ async def _batch_page(actor: Any, batch_id: int, **context: Any) -> Template:
         stock=[line for line in await svc.stock(actor) if line.batch_id == batch_id],
         job=await jobs.latest_job(batch_id),
         small=batch.booklet_count <= jobs.DIRECT_LIMIT,
+        history=await audit.history("batch", batch_id),
         values=context.pop("values", {}),
         **context,
     )
