@@ -8,7 +8,7 @@ from typing import Any
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from passnum.auth.actor import Actor
-from passnum.tables import OpeningSlot, Organisation, Role, SiteStatus
+from passnum.tables import Organisation, Role, SiteStatus
 from vouchers import schemas
 from vouchers.errors import refuse
 from vouchers.tables import Booklet
@@ -57,53 +57,58 @@ def _slot(row: dict) -> str:
     return f"{WEEKDAYS[row['weekday']]} {hours}" + (f" ({row['note']})" if row["note"] else "")
 
 
-async def opening_slots(site_ids: list[int]) -> dict[int, str]:
-    """Each site's permanences in words, e.g. "mercredi 9 h–12 h"."""
-    if not site_ids:
-        return {}
-    rows = (
-        await OpeningSlot.select()
-        .where(OpeningSlot.organisation.is_in(site_ids))
-        .order_by(OpeningSlot.weekday)
-        .order_by(OpeningSlot.opens)
-    )
-    slots: dict[int, list[str]] = {}
-    for row in rows:
-        slots.setdefault(row["organisation"], []).append(_slot(row))
-    return {site: ", ".join(texts) for site, texts in slots.items()}
+# Sites and their permanences in one raw query (the status page runs it on every scan; building
+# two Piccolo selects cost more CPU than running them). Constants only are joined; values are
+# bound parameters ({}).
+SITES_SQL = """
+SELECT o.id, o.name, o.commune, o.address, o.phone, s.weekday, s.opens, s.closes, s.note
+FROM organisation o LEFT JOIN opening_slot s ON s.organisation = o.id
+WHERE o.is_site = {{}} AND o.site_status = {{}}{perimeter}
+ORDER BY o.commune, o.name, o.id, s.weekday, s.opens
+"""
 
 
 async def accepted_sites(
-    allowed_site_ids: list[Any], allowed_insee: list[Any]
+    allowed_site_ids: list[Any], allowed_insee: list[Any], *, list_everywhere: bool = True
 ) -> tuple[bool, list[schemas.SiteInfo]]:
-    """Qualified sites where a batch's cheques are accepted, and whether that is all of them."""
-    query = Organisation.select(
-        Organisation.id,
-        Organisation.name,
-        Organisation.commune,
-        Organisation.address,
-        Organisation.phone,
-        Organisation.insee_code,
-    ).where(
-        Organisation.is_site.eq(True) & (Organisation.site_status == SiteStatus.qualified.value)
+    """Qualified sites where a batch's cheques are accepted, and whether that is all of them.
+
+    ``list_everywhere=False``: a batch without perimeter gets no list (the reader is sent to the
+    public directory /lieux instead of receiving every site of the territory).
+    """
+    ids = sorted({int(s) for s in allowed_site_ids})
+    communes = sorted({str(c) for c in allowed_insee})
+    everywhere = not ids and not communes
+    if everywhere and not list_everywhere:
+        return True, []
+    clauses = []
+    if ids:
+        clauses.append(f"o.id IN ({', '.join('{}' for _ in ids)})")
+    if communes:
+        clauses.append(
+            f"(o.insee_code <> '' AND o.insee_code IN ({', '.join('{}' for _ in communes)}))"
+        )
+    perimeter = f" AND ({' OR '.join(clauses)})" if clauses else ""
+    rows = await Organisation.raw(
+        SITES_SQL.format(perimeter=perimeter),
+        True,
+        SiteStatus.qualified.value,
+        *ids,
+        *communes,
     )
-    rows = await query.order_by(Organisation.commune).order_by(Organisation.name)
-    everywhere = not allowed_site_ids and not allowed_insee
-    if not everywhere:
-        ids = {int(s) for s in allowed_site_ids}
-        communes = {str(c) for c in allowed_insee}
-        rows = [
-            r for r in rows if r["id"] in ids or (r["insee_code"] and r["insee_code"] in communes)
-        ]
-    slots = await opening_slots([r["id"] for r in rows])
+    sites: dict[int, dict] = {}
+    for r in rows:
+        site = sites.setdefault(r["id"], {**r, "slots": []})
+        if r["weekday"] is not None:
+            site["slots"].append(_slot(r))
     return everywhere, [
         schemas.SiteInfo(
-            id=r["id"],
-            name=r["name"],
-            commune=r["commune"],
-            address=r["address"],
-            phone=r["phone"],
-            opening_slots=slots.get(r["id"], ""),
+            id=s["id"],
+            name=s["name"],
+            commune=s["commune"],
+            address=s["address"],
+            phone=s["phone"],
+            opening_slots=", ".join(s["slots"]),
         )
-        for r in rows
+        for s in sites.values()
     ]

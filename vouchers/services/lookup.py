@@ -39,13 +39,18 @@ def public_status(row: dict, day: date) -> str:
     return ChequeStatus.valid
 
 
-async def cheque_status(text: str) -> schemas.ChequePublic:
-    """What anyone holding the cheque may know: can it still be used, until when, and where."""
+async def cheque_status(text: str, *, list_everywhere: bool = True) -> schemas.ChequePublic:
+    """What anyone holding the cheque may know: can it still be used, until when, and where.
+
+    ``list_everywhere=False`` for the page, which links to /lieux when the batch has no perimeter.
+    """
     row = await cheque_row(parse_code(text))
     if row is None:
         raise refuse("unknown")
     status = public_status(row, today())
-    everywhere, sites = await accepted_sites(row["allowed_site_ids"], row["allowed_insee_codes"])
+    everywhere, sites = await accepted_sites(
+        row["allowed_site_ids"], row["allowed_insee_codes"], list_everywhere=list_everywhere
+    )
     return schemas.ChequePublic(
         code=row["code"],
         code_display=format_code(row["code"]),
