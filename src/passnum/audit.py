@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from piccolo.utils.encoding import dump_json
 
 from passnum.auth.actor import Actor
 from passnum.tables import AuditEntry
+
+# Raw and constant, so asyncpg prepares it once per connection: every redemption writes one, and
+# Piccolo built the same INSERT from the row object each time (same columns and values).
+INSERT_SQL = """
+INSERT INTO audit_entry (at, user_id, user_email, action, entity, entity_id, changes)
+VALUES ({}, {}, {}, {}, {}, {}, {})
+"""
 
 
 async def record(
@@ -16,15 +26,15 @@ async def record(
     changes: dict[str, Any] | None = None,
 ) -> None:
     """Append who did ``action`` to ``entity`` #``entity_id``; ``changes`` holds what changed."""
-    await AuditEntry.insert(
-        AuditEntry(
-            user_id=actor.user_id if actor else None,
-            user_email=actor.email if actor else "système",
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            changes=changes or {},
-        )
+    await AuditEntry.raw(
+        INSERT_SQL,
+        datetime.now(),
+        actor.user_id if actor else None,
+        actor.email if actor else "système",
+        action,
+        entity,
+        str(entity_id),
+        dump_json(changes or {}),
     )
 
 
