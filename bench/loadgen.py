@@ -5,6 +5,13 @@ load generator shares the CPU with the server, so it must cost far less per requ
 server does (httpx costs about as much as a Litestar handler). Requests come from a finite
 source, so each cheque code or booklet is sent once; the run stops when the time is up or the
 source is empty.
+
+Spreading the load over uvicorn's workers: they share one listening socket and whichever is
+waiting accepts, so 32 connections opened at once could all land on one worker (the other idle,
+the rate one core's worth). Virtual users therefore connect in small groups with a short pause
+between groups, and each reconnects every ``reconnect_every`` requests, so a worker that got
+too many connections loses them as the idle one accepts the new ones. :func:`worker_shares`
+turns the workers' CPU time into the share of the run each one served.
 """
 
 from __future__ import annotations
@@ -124,19 +131,32 @@ async def run_load(
     source: Iterator[Request],
     concurrency: int = 32,
     duration: float = 20.0,
+    reconnect_every: int = 50,
+    group: int = 4,
+    pause: float = 0.02,
 ) -> Result:
-    """Send requests from ``source`` with ``concurrency`` virtual users for ``duration`` s."""
+    """Send requests from ``source`` with ``concurrency`` virtual users for ``duration`` s.
+
+    Users connect ``group`` at a time, ``pause`` s apart, and reconnect every
+    ``reconnect_every`` requests (see the module docstring: spreading over the workers).
+    """
     result = Result(name)
     start = time.perf_counter()
     deadline = start + duration
 
-    async def user() -> None:
+    async def user(index: int) -> None:
+        await asyncio.sleep(index // group * pause)
         connection = Connection(port)
+        sent_here = 0
         try:
             while time.perf_counter() < deadline:
                 request = next(source, None)
                 if request is None:
                     return
+                if sent_here == reconnect_every:
+                    connection.close()
+                    sent_here = 0
+                sent_here += 1
                 sent = time.perf_counter()
                 try:
                     status, body = await connection.send(request)
@@ -153,7 +173,7 @@ async def run_load(
         finally:
             connection.close()
 
-    await asyncio.gather(*(user() for _ in range(concurrency)))
+    await asyncio.gather(*(user(i) for i in range(concurrency)))
     result.duration = time.perf_counter() - start
     return result
 
@@ -249,6 +269,14 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"{url} did not answer within {timeout} s")
+
+
+def worker_shares(cpu_seconds: list[float]) -> str:
+    """Each worker's share of the run's worker CPU time: ~50 % each when the load is spread."""
+    total = sum(cpu_seconds) or 1.0
+    shares = ", ".join(f"{s:.1f} s ({s / total:.0%})" for s in cpu_seconds)
+    lopsided = len(cpu_seconds) > 1 and min(cpu_seconds) / total < 0.5 / len(cpu_seconds)
+    return shares + ("  ← UNBALANCED: not comparable with a spread run" if lopsided else "")
 
 
 def report(result: Result, baseline: Result | None = None) -> str:

@@ -7,8 +7,9 @@ Scenarios (each in one run, with `/health` of the same server as the baseline):
 
 The server's scan rate limit is raised (PASSNUM_RATE_SCAN_PER_MINUTE) because 32 virtual users
 on a handful of accounts go far beyond what a person scans; the limit's store stays the default
-shared file store, so its cost is measured. Afterwards the database is checked (nothing redeemed
-or handed out twice, ledger and audit match the answers). See bench/README.md.
+(counters in PostgreSQL with a PostgreSQL database, files with SQLite), so its cost is measured.
+Afterwards the database is checked (nothing redeemed or handed out twice, ledger and audit match
+the answers). Each worker's share of the run is printed from its CPU time. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -26,7 +27,16 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench.loadgen import PASSNUM, Request, Result, Server, repeat, report, run_load
+from bench.loadgen import (
+    PASSNUM,
+    Request,
+    Result,
+    Server,
+    repeat,
+    report,
+    run_load,
+    worker_shares,
+)
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432"
 
@@ -224,7 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     print(report(baseline))
     print(report(result, baseline))
     print("worker RSS after the run: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
-    print("worker CPU during the run: " + ", ".join(f"{s:.1f} s" for s in cpu))
+    print("worker CPU during the run (share of the requests): " + worker_shares(cpu))
+    if result.ok:
+        print(f"worker CPU per request: {sum(cpu) / result.ok * 1000:.2f} ms")
     print("database check: " + ("; ".join(problems) if problems else "consistent"))
     failed = problems or result.errors or not result.ok
     return 1 if failed else 0
