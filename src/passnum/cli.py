@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -17,10 +17,10 @@ from passnum.settings import get_settings
 T = TypeVar("T")
 
 
-def run(coro: Awaitable[T]) -> T:
+def run(coro: Coroutine[Any, Any, T]) -> T:
     """Run one async service call, turning refusals into a clear message and exit code 1."""
     try:
-        return asyncio.run(coro)  # type: ignore[arg-type]
+        return asyncio.run(coro)
     except DomainError as error:
         click.echo(f"Erreur : {error.message}", err=True)
         sys.exit(1)

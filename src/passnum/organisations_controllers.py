@@ -7,6 +7,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 from piccolo.apps.user.tables import BaseUser
+from piccolo.columns.combination import Combinable
 
 from passnum import audit, schemas
 from passnum import organisations as orgs
@@ -34,7 +35,7 @@ def to_schema(org: Organisation) -> schemas.Organisation:
     )
 
 
-async def _users_with_memberships(where=None) -> list[schemas.User]:
+async def _users_with_memberships(where: Combinable | None = None) -> list[schemas.User]:
     query = BaseUser.select(BaseUser.id, BaseUser.email, BaseUser.active).order_by(BaseUser.email)
     users = await (query.where(where) if where is not None else query)
     ids = [u["id"] for u in users]
