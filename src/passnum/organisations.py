@@ -117,7 +117,10 @@ async def create_user(
 ) -> BaseUser:
     """A new active user who belongs to one organisation with one role."""
     email = email.strip().lower()
-    role = Role(role)
+    try:
+        role = Role(role)
+    except ValueError as exc:
+        raise _invalid("role", "Rôle inconnu : choisissez un rôle dans la liste.") from exc
     if not EMAIL_RE.match(email):
         raise _invalid("email", "L'adresse e-mail n'est pas valide.")
     organisation = await get_organisation(organisation_id)

@@ -153,3 +153,18 @@ async def test_an_absurdly_large_id_is_bad_input_not_a_crash(client, world):
     )
     assert response.status_code == 422
     assert response.json()["error"] == "out_of_range"
+
+
+async def test_an_unknown_role_is_refused_with_the_field_named(client, world):
+    response = await client.post(
+        "/api/v1/users",
+        json={
+            "email": "x@y.fr",
+            "password": "abcdefgh",
+            "organisation_id": world.prescriber_org_id,
+            "role": "pirate",
+        },
+        headers=await world.staff.bearer(),
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "role"
