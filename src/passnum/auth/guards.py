@@ -22,7 +22,8 @@ def roles(*allowed: Role | str) -> dict[str, Any]:
     return {"roles": frozenset(Role(r) for r in allowed)}
 
 
-def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """Async although it awaits nothing: Litestar runs a sync guard in a worker thread."""
     if handler.opt.get("public"):
         return
     actor = connection.scope.get("user")
