@@ -226,12 +226,67 @@ class Server:
 
     def worker_cpu_seconds(self) -> list[float]:
         """User + system CPU time of each worker so far (is the load spread over both?)."""
+        return [cpu_seconds(pid) for pid in self.worker_pids()]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (0 if it has gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class CpuSnapshot:
+    """Where the machine's CPU time went so far: who shares the two cores with the workers."""
+
+    at: float
+    machine_busy: float  # seconds of CPU used by anything, all cores (/proc/stat)
+    postgres: float  # every local process named postgres (server, backends)
+    load_generator: float  # this process
+
+    @classmethod
+    def take(cls) -> CpuSnapshot:
         ticks = os.sysconf("SC_CLK_TCK")
-        times = []
-        for pid in self.worker_pids():
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            times.append((int(fields[11]) + int(fields[12])) / ticks)
-        return times
+        cpu = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        idle = int(cpu[3]) + int(cpu[4])
+        busy = (sum(int(v) for v in cpu[:8]) - idle) / ticks
+        postgres = sum(
+            cpu_seconds(int(entry))
+            for entry in os.listdir("/proc")
+            if entry.isdigit() and _comm(entry) == "postgres"
+        )
+        usage = os.times()
+        return cls(time.monotonic(), busy, postgres, usage.user + usage.system)
+
+
+def _comm(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def cpu_split(before: CpuSnapshot, after: CpuSnapshot, workers: float, requests: int) -> str:
+    """One line: CPU per request of the workers, PostgreSQL and the load generator, and idle."""
+    cores = os.cpu_count() or 1
+    wall = after.at - before.at
+    parts = {
+        "workers": workers,
+        "PostgreSQL": after.postgres - before.postgres,
+        "load generator": after.load_generator - before.load_generator,
+    }
+    other = after.machine_busy - before.machine_busy - sum(parts.values())
+    idle = max(cores * wall - (after.machine_busy - before.machine_busy), 0.0)
+    per = max(requests, 1)
+    shown = ", ".join(f"{k} {v / per * 1000:.2f} ms" for k, v in parts.items())
+    return (
+        f"CPU per request: {shown}, other {max(other, 0) / per * 1000:.2f} ms; "
+        f"idle {idle / (cores * wall):.0%} of {cores} cores"
+    )
 
 
 def children(pid: int) -> list[int]:

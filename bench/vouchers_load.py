@@ -29,9 +29,11 @@ from pathlib import Path
 
 from bench.loadgen import (
     PASSNUM,
+    CpuSnapshot,
     Request,
     Result,
     Server,
+    cpu_split,
     repeat,
     report,
     run_load,
@@ -207,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with Server(env, args.workers, Path(tmp) / "server.log") as server:
                 health = Request("GET", "/health")
+                baseline_cpu = server.worker_cpu_seconds(), CpuSnapshot.take()
                 baseline = asyncio.run(
                     run_load(
                         "baseline /health",
@@ -217,12 +220,20 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
                 cpu_before = server.worker_cpu_seconds()
+                machine_before = CpuSnapshot.take()
+                baseline_split = cpu_split(
+                    baseline_cpu[1],
+                    machine_before,
+                    sum(cpu_before) - sum(baseline_cpu[0]),
+                    baseline.ok,
+                )
                 spy = profile(args, server)
                 result = asyncio.run(
                     run_load(
                         name, server.port, requests(args, data), args.concurrency, args.duration
                     )
                 )
+                machine_after = CpuSnapshot.take()
                 if spy is not None:
                     spy.wait()
                 rss = server.worker_rss_mb()
@@ -232,11 +243,13 @@ def main(argv: list[str] | None = None) -> int:
             if args.database == "postgres" and not args.keep:
                 psql(args, f"DROP DATABASE IF EXISTS bench_{args.scenario} WITH (FORCE)")
     print(report(baseline))
+    print(f"  {baseline_split}")
     print(report(result, baseline))
     print("worker RSS after the run: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
     print("worker CPU during the run (share of the requests): " + worker_shares(cpu))
     if result.ok:
         print(f"worker CPU per request: {sum(cpu) / result.ok * 1000:.2f} ms")
+        print(f"  {cpu_split(machine_before, machine_after, sum(cpu), result.ok)}")
     print("database check: " + ("; ".join(problems) if problems else "consistent"))
     failed = problems or result.errors or not result.ok
     return 1 if failed else 0
