@@ -12,10 +12,27 @@ from passnum.tables import AuditEntry
 
 # Raw and constant, so asyncpg prepares it once per connection: every redemption writes one, and
 # Piccolo built the same INSERT from the row object each time (same columns and values).
-INSERT_SQL = """
-INSERT INTO audit_entry (at, user_id, user_email, action, entity, entity_id, changes)
-VALUES ({}, {}, {}, {}, {}, {}, {})
-"""
+COLUMNS = "at, user_id, user_email, action, entity, entity_id, changes"
+INSERT_SQL = f"INSERT INTO audit_entry ({COLUMNS}) VALUES ({', '.join(['{}'] * 7)})"  # noqa: S608
+
+
+def values(
+    actor: Actor | None,
+    action: str,
+    entity: str,
+    entity_id: int | str,
+    changes: dict[str, Any] | None = None,
+) -> tuple[Any, ...]:
+    """The entry's values in :data:`COLUMNS` order, for a statement that writes it with others."""
+    return (
+        datetime.now(),
+        actor.user_id if actor else None,
+        actor.email if actor else "système",
+        action,
+        entity,
+        str(entity_id),
+        dump_json(changes or {}),
+    )
 
 
 async def record(
@@ -26,16 +43,7 @@ async def record(
     changes: dict[str, Any] | None = None,
 ) -> None:
     """Append who did ``action`` to ``entity`` #``entity_id``; ``changes`` holds what changed."""
-    await AuditEntry.raw(
-        INSERT_SQL,
-        datetime.now(),
-        actor.user_id if actor else None,
-        actor.email if actor else "système",
-        action,
-        entity,
-        str(entity_id),
-        dump_json(changes or {}),
-    )
+    await AuditEntry.raw(INSERT_SQL, *values(actor, action, entity, entity_id, changes))
 
 
 async def history(entity: str, entity_id: int | str) -> list[dict[str, Any]]:
