@@ -4,21 +4,26 @@ Litestar's RateLimitMiddleware keeps, per key, the list of request times in a St
 then rewrites it (two store calls per limit, under a per-process lock; with the file store that
 is a temporary file and a rename each time, and the list grows with the limit). Its decision is a
 fixed window: the list is dropped when the window that started with the first request ends. Here
-that same fixed window is one atomic statement per limit and request: an UNLOGGED table (counters
-need no crash safety) upserted with ``INSERT … ON CONFLICT … DO UPDATE … RETURNING``. The window
-uses the database clock, so workers on several machines agree on it.
+that same fixed window is one atomic statement per request, whatever the number of limits on the
+route (a scan counts per account and per address): an UNLOGGED table (counters need no crash
+safety) upserted with ``INSERT … ON CONFLICT … DO UPDATE … RETURNING``. The window uses the
+database clock, so workers on several machines agree on it.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
+from litestar import Request
+from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import TooManyRequestsException
-from litestar.middleware.rate_limit import DURATION_VALUES, RateLimitMiddleware
-from litestar.types import Receive, Scope, Send
+from litestar.middleware.rate_limit import DURATION_VALUES, RateLimitConfig
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from piccolo.engine.postgres import PostgresEngine
 
 from passnum.tables import Organisation
@@ -30,19 +35,22 @@ CREATE UNLOGGED TABLE IF NOT EXISTS rate_limit_counter (
     reset_at bigint NOT NULL
 )
 """
-# $1 key, $2 window in seconds. A key whose window has ended starts again at 1. now() is the
-# statement's start time, the same in every expression.
+# $1 keys, $2 windows in seconds. A key whose window has ended starts again at 1. now() is the
+# statement's start time, the same in every expression. Keys are sorted by the caller, so two
+# requests locking the same counters lock them in the same order.
 HIT_SQL = """
 INSERT INTO rate_limit_counter AS c (key, hits, reset_at)
-VALUES ($1, 1, floor(extract(epoch FROM now()))::bigint + $2)
+SELECT key, 1, floor(extract(epoch FROM now()))::bigint + window_seconds
+FROM unnest($1::text[], $2::bigint[]) AS hit(key, window_seconds)
 ON CONFLICT (key) DO UPDATE SET
     hits = CASE WHEN c.reset_at <= floor(extract(epoch FROM now())) THEN 1 ELSE c.hits + 1 END,
     reset_at = CASE WHEN c.reset_at <= floor(extract(epoch FROM now())) THEN excluded.reset_at
                     ELSE c.reset_at END
-RETURNING hits, reset_at - floor(extract(epoch FROM now()))::bigint AS reset_in
+RETURNING key, hits, reset_at - floor(extract(epoch FROM now()))::bigint AS reset_in
 """
 PURGE_SQL = "DELETE FROM rate_limit_counter WHERE reset_at < floor(extract(epoch FROM now()))"
-PURGE_EVERY = 10_000  # hits per process between two purges of ended windows
+PURGE_EVERY = 10_000  # requests per process between two purges of ended windows
+_requests = itertools.count(1)
 
 
 @dataclass(slots=True)
@@ -51,31 +59,50 @@ class Count:
     reset: int  # epoch second (local clock) when the window ends
 
 
-class _Counter:
-    hits_since_purge = 0
+@dataclass(frozen=True)
+class Limit:
+    """A limit on the routes that declare ``opt={"rate_limit": kind}``."""
 
-    @classmethod
-    async def hit(cls, key: str, window: int) -> Count:
-        engine = Organisation._meta.db
-        if not isinstance(engine, PostgresEngine):  # pragma: no cover - chosen for PostgreSQL only
-            raise TypeError("The database rate-limit store needs PostgreSQL.")
-        cls.hits_since_purge += 1
-        purge = cls.hits_since_purge >= PURGE_EVERY
-        if purge:
-            cls.hits_since_purge = 0
-        if engine.pool is not None:
-            async with engine.pool.acquire() as connection:
-                return await _hit(connection, key, window, purge)
-        connection = await engine.get_new_connection()
-        try:
-            return await _hit(connection, key, window, purge)
-        finally:
-            await connection.close()
+    name: str  # the counters' key prefix
+    kind: str
+    per_minute: int
+    identify: Callable[[Request], str]  # whose requests are counted together
+
+    def headers(self, count: Count) -> dict[str, str]:
+        """The IETF draft RateLimit headers, named as Litestar's RateLimitConfig names them."""
+        config = RateLimitConfig(rate_limit=("minute", self.per_minute))
+        return {
+            config.rate_limit_policy_header_key: f"{self.per_minute}; w={WINDOW}",
+            config.rate_limit_limit_header_key: str(self.per_minute),
+            config.rate_limit_remaining_header_key: str(max(self.per_minute - count.hits, 0)),
+            config.rate_limit_reset_header_key: str(count.reset - int(time.time())),
+        }
 
 
-async def _hit(connection: Any, key: str, window: int, purge: bool) -> Count:
+WINDOW = DURATION_VALUES["minute"]
+
+
+async def hit(keys: list[str], window: int = WINDOW) -> dict[str, Count]:
+    """Count one request against each key, atomically; the counts, this request included."""
+    engine = Organisation._meta.db
+    if not isinstance(engine, PostgresEngine):  # pragma: no cover - chosen for PostgreSQL only
+        raise TypeError("The database rate-limit store needs PostgreSQL.")
+    purge = next(_requests) % PURGE_EVERY == 0
+    keys = sorted(set(keys))
+    if engine.pool is not None:
+        async with engine.pool.acquire() as connection:
+            return await _hit(connection, keys, window, purge)
+    connection = await engine.get_new_connection()
     try:
-        row = await connection.fetchrow(HIT_SQL, key, window)
+        return await _hit(connection, keys, window, purge)
+    finally:
+        await connection.close()
+
+
+async def _hit(connection: Any, keys: list[str], window: int, purge: bool) -> dict[str, Count]:
+    windows = [window] * len(keys)
+    try:
+        rows = await connection.fetch(HIT_SQL, keys, windows)
     except asyncpg.UndefinedTableError:
         try:
             await connection.execute(CREATE_SQL)
@@ -85,38 +112,48 @@ async def _hit(connection: Any, key: str, window: int, purge: bool) -> Count:
             asyncpg.DuplicateTableError,
         ):
             pass  # another worker created it at the same moment
-        row = await connection.fetchrow(HIT_SQL, key, window)
+        rows = await connection.fetch(HIT_SQL, keys, windows)
     if purge:
         await connection.execute(PURGE_SQL)
-    return Count(row["hits"], int(time.time()) + row["reset_in"])
+    now = int(time.time())
+    return {row["key"]: Count(row["hits"], now + row["reset_in"]) for row in rows}
 
 
-class DatabaseRateLimitMiddleware(RateLimitMiddleware):
-    """RateLimitMiddleware counting in PostgreSQL: same fixed window, keys, headers and 429."""
+class DatabaseRateLimits:
+    """ASGI middleware counting every limit of the route in PostgreSQL, in one statement.
+
+    Same keys, window, 429 and Retry-After as Litestar's RateLimitMiddleware; the headers are
+    those of the limit closest to being reached.
+    """
+
+    def __init__(self, app: ASGIApp, limits: Sequence[Limit]) -> None:
+        self.app, self.limits = app, tuple(limits)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = scope["litestar_app"].request_class(scope)
-        if await self.should_check_request(request=request):
-            count = await _Counter.hit(
-                self.cache_key_from_request(request), DURATION_VALUES[self.unit]
+        handler = scope.get("route_handler")
+        kind = handler.opt.get("rate_limit") if handler is not None else None
+        limits = [limit for limit in self.limits if limit.kind == kind] if kind else []
+        if limits:
+            request = scope["litestar_app"].request_class(scope)
+            keys = [f"{limit.name}::{limit.identify(request)}" for limit in limits]
+            counts = await hit(keys)
+            limit, count = min(
+                ((limit, counts[key]) for limit, key in zip(limits, keys, strict=True)),
+                key=lambda pair: pair[0].per_minute - pair[1].hits,
             )
-            if count.hits > self.max_requests:
-                raise TooManyRequestsException(
-                    headers=self.create_response_headers(count)  # type: ignore[arg-type]
-                    if self.config.set_rate_limit_headers
-                    else None
-                )
-            if self.config.set_rate_limit_headers:
-                send = self.create_send_wrapper(send=send, cache_object=count)  # type: ignore[arg-type]
+            headers = limit.headers(count)
+            if count.hits > limit.per_minute:
+                raise TooManyRequestsException(headers=headers)
+            send = _with_headers(send, headers)
         await self.app(scope, receive, send)
 
-    def create_response_headers(self, cache_object: Count) -> dict[str, str]:  # type: ignore[override]
-        remaining = max(self.max_requests - cache_object.hits, 0)
-        return {
-            self.config.rate_limit_policy_header_key: (
-                f"{self.max_requests}; w={DURATION_VALUES[self.unit]}"
-            ),
-            self.config.rate_limit_limit_header_key: str(self.max_requests),
-            self.config.rate_limit_remaining_header_key: str(remaining),
-            self.config.rate_limit_reset_header_key: str(cache_object.reset - int(time.time())),
-        }
+
+def _with_headers(send: Send, extra: dict[str, str]) -> Send:
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableScopeHeaders.from_message(message)
+            for name, value in extra.items():
+                headers[name] = value
+        await send(message)
+
+    return wrapped

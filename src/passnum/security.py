@@ -19,7 +19,7 @@ from litestar.stores.memory import MemoryStore
 from litestar.types import Message, Scope
 
 from passnum.auth.middleware import request_path
-from passnum.rate_limit_db import DatabaseRateLimitMiddleware
+from passnum.rate_limit_db import DatabaseRateLimits, Limit
 from passnum.settings import DEFAULT_SECRET_KEY, Settings, get_settings
 
 CONTENT_SECURITY_POLICY = (
@@ -65,15 +65,7 @@ def _account_or_address(request: Request) -> str:
     return get_remote_address(request)
 
 
-def _limits(kind: str) -> Any:
-    async def applies(request: Request) -> bool:
-        handler = request.scope.get("route_handler")
-        return handler is not None and handler.opt.get("rate_limit") == kind
-
-    return applies
-
-
-# The class names are the counters' key prefixes: the same in both families.
+# The class names are the counters' key prefixes, in the database as in a Store.
 class LoginAddressLimit(RateLimitMiddleware):
     """Login attempts per IP address (per-account attempts lock the account, see passwords)."""
 
@@ -86,21 +78,17 @@ class ScanAccountLimit(RateLimitMiddleware):
     """Cheque look-ups and redemptions per account."""
 
 
-class DbLoginAddressLimit(DatabaseRateLimitMiddleware):
-    __doc__ = LoginAddressLimit.__doc__
-
-
-class DbScanAddressLimit(DatabaseRateLimitMiddleware):
-    __doc__ = ScanAddressLimit.__doc__
-
-
-class DbScanAccountLimit(DatabaseRateLimitMiddleware):
-    __doc__ = ScanAccountLimit.__doc__
+def rate_limits(settings: Settings) -> list[Limit]:
+    return [
+        Limit("LoginAddressLimit", "login", settings.rate_login_per_minute, get_remote_address),
+        Limit("ScanAddressLimit", "scan", settings.rate_scan_per_minute * 4, get_remote_address),
+        Limit("ScanAccountLimit", "scan", settings.rate_scan_per_minute, _account_or_address),
+    ]
 
 
 def rate_limit_store_kind(settings: Settings) -> str:
     """PASSNUM_RATE_LIMIT_STORE when set (memory, file, redis://…, database); otherwise the
-    database with PostgreSQL (shared by all machines, one statement per limit) and files with
+    database with PostgreSQL (shared by all machines, one statement per request) and files with
     SQLite (one machine anyway)."""
     if os.environ.get("PASSNUM_RATE_LIMIT_STORE", "").strip():
         return settings.rate_limit_store
@@ -108,29 +96,28 @@ def rate_limit_store_kind(settings: Settings) -> str:
 
 
 def rate_limit_middleware(settings: Settings) -> list[DefineMiddleware]:
-    in_database = rate_limit_store_kind(settings) == "database"
-    login, scan_address, scan_account = (
-        (DbLoginAddressLimit, DbScanAddressLimit, DbScanAccountLimit)
-        if in_database
-        else (LoginAddressLimit, ScanAddressLimit, ScanAccountLimit)
-    )
-
-    def config(
-        cls: type[RateLimitMiddleware], per_minute: int, kind: str, by_account: bool
-    ) -> DefineMiddleware:
-        return RateLimitConfig(
-            rate_limit=("minute", per_minute),
-            check_throttle_handler=_limits(kind),
-            identifier_for_request=_account_or_address if by_account else get_remote_address,
-            middleware_class=cls,
+    limits = rate_limits(settings)
+    if rate_limit_store_kind(settings) == "database":
+        return [DefineMiddleware(DatabaseRateLimits, limits=limits)]
+    classes = {cls.__name__: cls for cls in (LoginAddressLimit, ScanAddressLimit, ScanAccountLimit)}
+    return [
+        RateLimitConfig(
+            rate_limit=("minute", limit.per_minute),
+            check_throttle_handler=_route_declares(limit.kind),
+            identifier_for_request=limit.identify,
+            middleware_class=classes[limit.name],
             store="rate_limit",
         ).middleware
-
-    return [
-        config(login, settings.rate_login_per_minute, "login", by_account=False),
-        config(scan_address, settings.rate_scan_per_minute * 4, "scan", by_account=False),
-        config(scan_account, settings.rate_scan_per_minute, "scan", by_account=True),
+        for limit in limits
     ]
+
+
+def _route_declares(kind: str) -> Any:
+    async def applies(request: Request) -> bool:
+        handler = request.scope.get("route_handler")
+        return handler is not None and handler.opt.get("rate_limit") == kind
+
+    return applies
 
 
 def rate_limit_store(settings: Settings) -> Store:

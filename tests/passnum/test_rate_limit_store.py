@@ -1,4 +1,4 @@
-"""Which rate-limit store is used, and the PostgreSQL counters (one atomic statement per limit)."""
+"""Which rate-limit store is used, and the PostgreSQL counters (one atomic statement per request)."""
 
 import asyncio
 import dataclasses
@@ -6,7 +6,7 @@ import dataclasses
 import asyncpg
 import pytest
 
-from passnum.rate_limit_db import _Counter
+from passnum.rate_limit_db import hit
 from passnum.security import rate_limit_store_kind
 from passnum.settings import get_settings
 from passnum.tables import Organisation
@@ -38,16 +38,17 @@ async def _forget_counters() -> None:
 @pytest.mark.postgres_only
 async def test_simultaneous_scans_are_each_counted_once_in_postgresql(db):
     await _forget_counters()
-    counts = await asyncio.gather(*(_Counter.hit("test::agent", 60) for _ in range(40)))
-    assert sorted(c.hits for c in counts) == list(range(1, 41))
-    assert all(c.reset > 0 for c in counts)
+    counts = await asyncio.gather(*(hit(["test::agent", "test::address"]) for _ in range(40)))
+    for key in ("test::agent", "test::address"):
+        assert sorted(c[key].hits for c in counts) == list(range(1, 41))
+        assert all(c[key].reset > 0 for c in counts)
 
 
 @pytest.mark.postgres_only
 async def test_a_postgresql_counter_starts_again_when_its_window_has_ended(db):
     await _forget_counters()
     for _ in range(3):
-        await _Counter.hit("test::ended", 60)
+        await hit(["test::ended"])
     connection = await Organisation._meta.db.get_new_connection()
     try:
         await connection.execute(
@@ -55,7 +56,7 @@ async def test_a_postgresql_counter_starts_again_when_its_window_has_ended(db):
         )
     finally:
         await connection.close()
-    assert (await _Counter.hit("test::ended", 60)).hits == 1
+    assert (await hit(["test::ended"]))["test::ended"].hits == 1
 
 
 @pytest.mark.postgres_only
@@ -83,3 +84,46 @@ async def test_too_many_logins_get_429_and_retry_after_with_postgresql_counters(
     assert answers[0].headers["ratelimit-remaining"] == "2"
     assert 0 < int(answers[-1].headers["retry-after"]) <= 60
     assert "Trop de tentatives" in text_of(answers[-1].text)
+
+
+@pytest.mark.postgres_only
+async def test_a_scan_counts_per_account_and_per_address_and_shows_the_tightest_limit(
+    db, world, monkeypatch
+):
+    from litestar.testing import AsyncTestClient
+
+    from passnum.app import create_app
+
+    await _forget_counters()
+    monkeypatch.setenv("PASSNUM_RATE_LIMIT_STORE", "database")
+    monkeypatch.setenv("PASSNUM_RATE_SCAN_PER_MINUTE", "2")  # per account; 8 per address
+    get_settings.cache_clear()
+    body = {"code": "0000-0000-0000-0000", "activity": "individual", "place": "site"}
+    try:
+        async with AsyncTestClient(app=create_app(), base_url="https://t.local") as limited:
+            agent, other_agent = (
+                await world.site_agent.bearer(),
+                await world.other_site_agent.bearer(),
+            )
+
+            async def scan(headers: dict[str, str]) -> object:
+                return await limited.post("/api/v1/redemptions", json=body, headers=headers)
+
+            first = [await scan(agent) for _ in range(3)]
+            other = await scan(other_agent)
+    finally:
+        get_settings.cache_clear()
+    assert [a.status_code for a in first] == [404, 404, 429]
+    assert (first[0].headers["ratelimit-limit"], first[0].headers["ratelimit-remaining"]) == (
+        "2",
+        "1",
+    )
+    assert other.status_code == 404  # another account from the same address still scans
+    connection = await Organisation._meta.db.get_new_connection()
+    try:
+        counters = dict(await connection.fetch("SELECT key, hits FROM rate_limit_counter"))
+    finally:
+        await connection.close()
+    address = [hits for key, hits in counters.items() if key.startswith("ScanAddressLimit::")]
+    accounts = sorted(h for k, h in counters.items() if k.startswith("ScanAccountLimit::"))
+    assert address == [4] and accounts == [1, 3]
