@@ -144,9 +144,10 @@ async def measure() -> list[str]:
         )
     started = time.perf_counter()
     status = await svc.cheque_status(codes[0]["code"])
+    elapsed = (time.perf_counter() - started) * 1000
     lines.append(
-        f"cheque status page data: {len(status.accepted_sites)} accepted sites listed in "
-        f"{(time.perf_counter() - started) * 1000:.0f} ms (not paginated)"
+        f"cheque status data: {len(status.accepted_sites)} accepted sites listed "
+        f"(everywhere: {status.accepted_everywhere}) in {elapsed:.0f} ms"
     )
     await close_pool(engine_finder())
     return lines

@@ -137,7 +137,7 @@ async def cheque_page(request: Request, code: FromPath[str]) -> Template:
     actor: Actor | None = request.user
     is_agent = actor is not None and actor.has_role(Role.site_agent)
     try:
-        cheque = await svc.cheque_status(code, list_everywhere=False)  # the page links to /lieux
+        cheque = await svc.cheque_status(code)
     except DomainError as error:
         return page("cheque.html", status_code=error.status_code, error=error_view(error))
     return page(

@@ -115,7 +115,10 @@ class HandOut(msgspec.Struct):
     valid_from: date
     accepted_until: date
     accepted_everywhere: bool
+    # The sites of the batch's perimeter; empty when it is accepted everywhere: every qualified
+    # site is then in the public directory (directory_url), not repeated on each receipt.
     accepted_sites: list[SiteInfo]
+    directory_url: str
     operator_phone: str
     replaces: str | None = None
 
@@ -169,7 +172,9 @@ class ChequePublic(msgspec.Struct):
     valid_until: date
     accepted_until: date
     accepted_everywhere: bool
+    # As on the receipt: the perimeter's sites, or none and the directory when valid everywhere.
     accepted_sites: list[SiteInfo]
+    directory_url: str
 
 
 class ChequeUse(msgspec.Struct):

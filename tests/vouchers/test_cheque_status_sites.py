@@ -49,14 +49,12 @@ async def test_a_cheque_restricted_to_a_commune_does_not_list_the_other_sites(cl
     assert [s["name"] for s in data["accepted_sites"]] == ["Bibliothèque de Périers"]
 
 
-async def test_a_cheque_valid_everywhere_sends_the_page_reader_to_the_directory(client, world):
+async def test_a_cheque_valid_everywhere_sends_its_reader_to_the_directory(client, world):
     code = await _code(world)
     data = (await client.get(f"/api/v1/cheques/{code}")).json()
     assert data["accepted_everywhere"] is True
-    assert {s["name"] for s in data["accepted_sites"]} == {
-        "Bibliothèque de Périers",
-        "Mairie de Terre-et-Marais",
-    }
+    assert data["accepted_sites"] == []  # every site of the territory, nationally 5,000
+    assert data["directory_url"].endswith("/lieux")
     response = await client.get(f"/c/{code}")
     assert 'href="/lieux"' in response.text
     assert "Bibliothèque de Périers" not in seen(response)

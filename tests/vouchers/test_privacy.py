@@ -28,6 +28,7 @@ async def test_an_anonymous_visitor_sees_only_whether_the_cheque_can_be_used(cli
         "accepted_until",
         "accepted_everywhere",
         "accepted_sites",
+        "directory_url",
     }
     assert_private(public)
     assert scene.codes[1] not in public.text and scene.issued not in public.text

@@ -8,6 +8,7 @@ from typing import Any
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from passnum.auth.actor import Actor
+from passnum.settings import get_settings
 from passnum.tables import Organisation, Role, SiteStatus
 from vouchers import schemas
 from vouchers.errors import refuse
@@ -29,6 +30,11 @@ def now() -> datetime:
 
 def today() -> date:
     return date.today()
+
+
+def directory_url() -> str:
+    """The public directory of qualified sites (passnum.directory serves it at /lieux)."""
+    return f"{get_settings().public_url}/lieux"
 
 
 def require_staff(actor: Actor | None) -> None:
@@ -69,17 +75,17 @@ ORDER BY o.commune, o.name, o.id, s.weekday, s.opens
 
 
 async def accepted_sites(
-    allowed_site_ids: list[Any], allowed_insee: list[Any], *, list_everywhere: bool = True
+    allowed_site_ids: list[Any], allowed_insee: list[Any]
 ) -> tuple[bool, list[schemas.SiteInfo]]:
-    """Qualified sites where a batch's cheques are accepted, and whether that is all of them.
+    """Whether a batch's cheques are accepted at every qualified site, else the sites that do.
 
-    ``list_everywhere=False``: a batch without perimeter gets no list (the reader is sent to the
-    public directory /lieux instead of receiving every site of the territory).
+    A batch without perimeter gets no list: that would be every site of the territory (5,000
+    nationally) on each status request and receipt; the public directory lists them.
     """
     ids = sorted({int(s) for s in allowed_site_ids})
     communes = sorted({str(c) for c in allowed_insee})
     everywhere = not ids and not communes
-    if everywhere and not list_everywhere:
+    if everywhere:
         return True, []
     clauses = []
     if ids:
@@ -88,7 +94,7 @@ async def accepted_sites(
         clauses.append(
             f"(o.insee_code <> '' AND o.insee_code IN ({', '.join('{}' for _ in communes)}))"
         )
-    perimeter = f" AND ({' OR '.join(clauses)})" if clauses else ""
+    perimeter = f" AND ({' OR '.join(clauses)})"
     rows = await Organisation.raw(
         SITES_SQL.format(perimeter=perimeter),
         True,

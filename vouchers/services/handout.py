@@ -22,7 +22,14 @@ from vouchers.choices import (
 from vouchers.codes import parse_booklet_number
 from vouchers.errors import invalid, refuse
 from vouchers.rules import accepted_until, booklet_status
-from vouchers.services.common import accepted_sites, now, prescriber_org, today, transaction
+from vouchers.services.common import (
+    accepted_sites,
+    directory_url,
+    now,
+    prescriber_org,
+    today,
+    transaction,
+)
 from vouchers.tables import Beneficiary, Booklet, Cheque
 
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -176,6 +183,7 @@ async def handover_receipt(actor: Actor, number: str) -> schemas.HandOut:
         accepted_until=accepted_until(booklet["valid_until"], booklet["grace_days"]),
         accepted_everywhere=everywhere,
         accepted_sites=sites,
+        directory_url=directory_url(),
         operator_phone=get_settings().operator_phone,
         replaces=replaces,
     )

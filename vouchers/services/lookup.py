@@ -14,7 +14,13 @@ from vouchers.choices import CHEQUE_STATUS_LABELS, BatchStatus, BookletStatus, C
 from vouchers.codes import format_code, parse_code
 from vouchers.errors import refuse
 from vouchers.rules import accepted_until, booklet_status
-from vouchers.services.common import accepted_sites, prescriber_org, require_staff, today
+from vouchers.services.common import (
+    accepted_sites,
+    directory_url,
+    prescriber_org,
+    require_staff,
+    today,
+)
 from vouchers.services.handout import find_booklet
 from vouchers.services.redemption import cheque_row
 from vouchers.tables import Beneficiary, Booklet, Cheque, ScanAttempt
@@ -39,18 +45,13 @@ def public_status(row: dict, day: date) -> str:
     return ChequeStatus.valid
 
 
-async def cheque_status(text: str, *, list_everywhere: bool = True) -> schemas.ChequePublic:
-    """What anyone holding the cheque may know: can it still be used, until when, and where.
-
-    ``list_everywhere=False`` for the page, which links to /lieux when the batch has no perimeter.
-    """
+async def cheque_status(text: str) -> schemas.ChequePublic:
+    """What anyone holding the cheque may know: can it still be used, until when, and where."""
     row = await cheque_row(parse_code(text))
     if row is None:
         raise refuse("unknown")
     status = public_status(row, today())
-    everywhere, sites = await accepted_sites(
-        row["allowed_site_ids"], row["allowed_insee_codes"], list_everywhere=list_everywhere
-    )
+    everywhere, sites = await accepted_sites(row["allowed_site_ids"], row["allowed_insee_codes"])
     return schemas.ChequePublic(
         code=row["code"],
         code_display=format_code(row["code"]),
@@ -63,6 +64,7 @@ async def cheque_status(text: str, *, list_everywhere: bool = True) -> schemas.C
         accepted_until=accepted_until(row["valid_until"], row["grace_days"]),
         accepted_everywhere=everywhere,
         accepted_sites=sites,
+        directory_url=directory_url(),
     )
 
 
