@@ -1,4 +1,4 @@
-"""Which rate-limit store is used, and the PostgreSQL counters (one atomic statement per request)."""
+"""Which rate-limit store is used; the PostgreSQL counters (one atomic statement per request)."""
 
 import asyncio
 import dataclasses
