@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 from piccolo.apps.user.tables import BaseUser
@@ -13,6 +15,15 @@ from passnum import audit, schemas
 from passnum import organisations as orgs
 from passnum.auth import Actor, roles
 from passnum.errors import DomainError
+from passnum.pagination import (
+    API_DEFAULT_LIMIT,
+    PAGED_HEADERS,
+    Limit,
+    Offset,
+    paged_response,
+    paginate_where,
+    slice_where,
+)
 from passnum.tables import Membership, Organisation, Role
 
 ALL_ROLES = roles(*Role)
@@ -35,9 +46,15 @@ def to_schema(org: Organisation) -> schemas.Organisation:
     )
 
 
+USER_COLUMNS = (BaseUser.id, BaseUser.email, BaseUser.active)
+
+
 async def _users_with_memberships(where: Combinable | None = None) -> list[schemas.User]:
-    query = BaseUser.select(BaseUser.id, BaseUser.email, BaseUser.active).order_by(BaseUser.email)
-    users = await (query.where(where) if where is not None else query)
+    query = BaseUser.select(*USER_COLUMNS).order_by(BaseUser.email)
+    return await _with_memberships(await (query.where(where) if where is not None else query))
+
+
+async def _with_memberships(users: list[dict]) -> list[schemas.User]:
     ids = [u["id"] for u in users]
     rows = (
         await Membership.select(
@@ -81,18 +98,27 @@ class OrganisationApiController(Controller):
     tags = ["organisations"]
     opt = ALL_ROLES
 
-    @get("/", summary="Organisations visibles (toutes pour le Département, sinon les siennes)")
+    @get(
+        "/",
+        summary="Organisations visibles (toutes pour le Département, sinon les siennes)",
+        response_headers=PAGED_HEADERS,
+    )
     async def list_organisations(
-        self, request: Request, role: FromQuery[str | None] = None
-    ) -> list[schemas.Organisation]:
+        self,
+        request: Request,
+        role: FromQuery[str | None] = None,
+        limit: Limit = API_DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response[list[schemas.Organisation]]:
         actor: Actor = request.user
-        query = Organisation.objects().order_by(Organisation.name)
-        if role in orgs.ORG_ROLES:
-            query = query.where(getattr(Organisation, f"is_{role}").eq(True))
+        conditions = _organisation_filters(role)
         if not actor.is_staff:
             own = [m.organisation_id for m in actor.memberships]
-            query = query.where(Organisation.id.is_in(own))
-        return [to_schema(o) for o in await query]
+            conditions.append(Organisation.id.is_in(own or [0]))
+        rows, total = await slice_where(
+            Organisation, _organisations_query(), conditions, limit, offset
+        )
+        return paged_response(request, [to_schema(o) for o in rows], total, limit, offset)
 
     @get("/{organisation_id:int}", summary="Une organisation")
     async def get_organisation(
@@ -124,9 +150,13 @@ class UserApiController(Controller):
     tags = ["comptes"]
     opt = roles(Role.staff)
 
-    @get("/", summary="Tous les comptes (Département)")
-    async def list_users(self) -> list[schemas.User]:
-        return await _users_with_memberships()
+    @get("/", summary="Tous les comptes (Département)", response_headers=PAGED_HEADERS)
+    async def list_users(
+        self, request: Request, limit: Limit = API_DEFAULT_LIMIT, offset: Offset = 0
+    ) -> Response[list[schemas.User]]:
+        query = BaseUser.select(*USER_COLUMNS).order_by(BaseUser.email).order_by(BaseUser.id)
+        users, total = await slice_where(BaseUser, query, [], limit, offset)
+        return paged_response(request, await _with_memberships(users), total, limit, offset)
 
     @post("/", summary="Créer un compte rattaché à une organisation")
     async def create(self, request: Request, data: JSONBody[schemas.UserIn]) -> schemas.User:
@@ -157,23 +187,54 @@ ORG_FIELDS = (
 )
 
 
+def _organisations_query() -> Any:
+    """Organisations by name, then id so that pages never repeat or skip a row."""
+    return Organisation.objects().order_by(Organisation.name).order_by(Organisation.id)
+
+
+def _organisation_filters(role: str | None, q: str = "") -> list[Any]:
+    conditions: list[Any] = []
+    if role in orgs.ORG_ROLES:
+        conditions.append(getattr(Organisation, f"is_{role}").eq(True))
+    if q.strip():
+        conditions.append(Organisation.name.ilike(f"%{q.strip()}%"))
+    return conditions
+
+
+async def _organisations_page(
+    role: str | None = None, q: str = "", page: str = "", **context: Any
+) -> Template:
+    status_code = context.pop("status_code", 200)
+    pager = await paginate_where(
+        Organisation,
+        _organisations_query(),
+        _organisation_filters(role, q),
+        page,
+        {"role": role, "q": q},
+    )
+    return Template(
+        "passnum/organisations.html",
+        context={
+            "organisations": [to_schema(o) for o in pager.items],
+            "pager": pager,
+            "role": role,
+            "q": q,
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
 class StaffOrganisationPages(Controller):
     path = "/staff/organisations"
     opt = roles(Role.staff)
     include_in_schema = False
 
     @get("/")
-    async def index(self, role: FromQuery[str | None] = None, q: FromQuery[str] = "") -> Template:
-        query = Organisation.objects().order_by(Organisation.name)
-        if role in orgs.ORG_ROLES:
-            query = query.where(getattr(Organisation, f"is_{role}").eq(True))
-        if q.strip():
-            query = query.where(Organisation.name.ilike(f"%{q.strip()}%"))
-        organisations = await query.limit(500)
-        return Template(
-            "passnum/organisations.html",
-            context={"organisations": [to_schema(o) for o in organisations], "role": role, "q": q},
-        )
+    async def index(
+        self, role: FromQuery[str | None] = None, q: FromQuery[str] = "", page: FromQuery[str] = ""
+    ) -> Template:
+        return await _organisations_page(role, q, page)
 
     @post("/")
     async def create(self, request: Request) -> Template | Redirect:
@@ -183,15 +244,8 @@ class StaffOrganisationPages(Controller):
         try:
             org = await orgs.create_organisation(data, actor=request.user)
         except DomainError as error:
-            organisations = await Organisation.objects().order_by(Organisation.name).limit(500)
-            return Template(
-                "passnum/organisations.html",
-                context={
-                    "organisations": [to_schema(o) for o in organisations],
-                    "error": error.message,
-                    "form": values,
-                },
-                status_code=error.status_code,
+            return await _organisations_page(
+                error=error.message, form=values, status_code=error.status_code
             )
         return Redirect(f"/staff/organisations/{org.id}")
 
