@@ -11,6 +11,15 @@ from litestar.response import Redirect, Response, Template
 from passnum import audit
 from passnum.auth import roles
 from passnum.errors import DomainError
+from passnum.pagination import (
+    API_DEFAULT_LIMIT,
+    PAGED_HEADERS,
+    Limit,
+    Offset,
+    paged_response,
+    paginate_where,
+    slice_where,
+)
 from passnum.tables import Role
 from reimbursements import documents, schemas
 from reimbursements import statements as svc
@@ -68,10 +77,18 @@ class StatementPages(Controller):
         request: Request,
         month: FromQuery[str] = "",
         status: FromQuery[str] = "",
+        page: FromQuery[str] = "",
     ) -> Template:
-        rows = await svc.list_statements(request.user, _month_or_none(month), status)
+        pager = await paginate_where(
+            Statement,
+            svc.statements_query(),
+            svc.statement_filters(request.user, _month_or_none(month), status),
+            page,
+            {"month": month, "status": status},
+        )
         context = {
-            "statements": rows,
+            "statements": pager.items,
+            "pager": pager,
             "month": month,
             "status": status,
             "labels": svc.STATUS_LABELS,
@@ -175,12 +192,24 @@ class StatementApi(Controller):
     tags = ["remboursements"]
     opt = roles(Role.staff, Role.site_agent)
 
-    @get("/", summary="Relevés visibles (tous pour le Département, sinon ceux de son lieu)")
+    @get(
+        "/",
+        summary="Relevés visibles (tous pour le Département, sinon ceux de son lieu)",
+        response_headers=PAGED_HEADERS,
+    )
     async def list_statements(
-        self, request: Request, month: FromQuery[str] = "", status: FromQuery[str] = ""
-    ) -> list[schemas.Statement]:
-        rows = await svc.list_statements(request.user, _month_or_none(month), status)
-        return [to_schema(s) for s in rows]
+        self,
+        request: Request,
+        month: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        limit: Limit = API_DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response[list[schemas.Statement]]:
+        conditions = svc.statement_filters(request.user, _month_or_none(month), status)
+        rows, total = await slice_where(
+            Statement, svc.statements_query(), conditions, limit, offset
+        )
+        return paged_response(request, [to_schema(s) for s in rows], total, limit, offset)
 
     @get("/{statement_id:int}", summary="Un relevé avec ses totaux par financeur")
     async def get_statement(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from passnum import audit
 from passnum.auth.actor import Actor
@@ -129,20 +130,31 @@ async def get_statement(actor: Actor, statement_id: int) -> Statement:
     return statement
 
 
-async def list_statements(
+def statements_query() -> Any:
+    """Statements with their site: newest month first, then by site name (then id, for pages)."""
+    return (
+        Statement.objects(Statement.site)
+        .order_by(Statement.period_start, ascending=False)
+        .order_by(Statement.site.name)
+        .order_by(Statement.id)
+    )
+
+
+def statement_filters(
     actor: Actor, month: date | None = None, status: str = "", site_id: int | None = None
-) -> list[Statement]:
-    query = Statement.objects(Statement.site).order_by(Statement.period_start, ascending=False)
+) -> list[Any]:
+    """The statements the actor may see, narrowed by month, status and site (Piccolo wheres)."""
+    conditions: list[Any] = []
     sites = visible_sites(actor)
     if sites is not None:
-        query = query.where(Statement.site.is_in(list(sites) or [0]))
+        conditions.append(Statement.site.is_in(list(sites) or [0]))
     if month:
-        query = query.where(Statement.period_start == month)
+        conditions.append(Statement.period_start == month)
     if status in STATUS_LABELS:
-        query = query.where(Statement.status == status)
+        conditions.append(Statement.status == status)
     if site_id:
-        query = query.where(Statement.site == site_id)
-    return await query.order_by(Statement.site.name).limit(1000)
+        conditions.append(Statement.site == site_id)
+    return conditions
 
 
 async def submit_statement(actor: Actor, statement_id: int) -> None:
