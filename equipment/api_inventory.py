@@ -10,6 +10,13 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from equipment import availability, csvio, documents, inventory, maintenance, schemas
 from equipment.followup import item_history
 from passnum.auth import PUBLIC, roles
+from passnum.pagination import (
+    API_DEFAULT_LIMIT,
+    PAGED_HEADERS,
+    Limit,
+    Offset,
+    paged_response,
+)
 from passnum.tables import Role
 
 STAFF = roles(Role.staff)
@@ -28,15 +35,21 @@ class ItemApi(Controller):
     tags = ["parc de matériel"]
     opt = STAFF
 
-    @get("/", summary="Inventaire, avec filtres")
+    @get("/", summary="Inventaire, avec filtres", response_headers=PAGED_HEADERS)
     async def list_items(
         self,
+        request: Request,
         item_type: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
         q: FromQuery[str] = "",
         kit_id: FromQuery[int | None] = None,
-    ) -> list[schemas.ItemView]:
-        return await inventory.list_items(item_type, status, q, kit_id)
+        limit: Limit = API_DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response[list[schemas.ItemView]]:
+        conditions = await inventory.item_filters(item_type, status, q, kit_id)
+        rows = await inventory.list_items(conditions=conditions, limit=limit, offset=offset)
+        total = await inventory.count_items(conditions)
+        return paged_response(request, rows, total, limit, offset)
 
     @post("/", summary="Ajouter un appareil (numéro d'inventaire généré s'il manque)")
     async def create(self, request: Request, data: JSONBody[schemas.ItemIn]) -> schemas.ItemView:
@@ -108,11 +121,17 @@ class MaintenanceApi(Controller):
     tags = ["parc de matériel"]
     opt = STAFF
 
-    @get("/", summary="Fiches de maintenance")
+    @get("/", summary="Fiches de maintenance", response_headers=PAGED_HEADERS)
     async def list_records(
-        self, item: FromQuery[str | None] = None, open_only: FromQuery[bool] = False
-    ) -> list[schemas.MaintenanceView]:
-        return await maintenance.list_maintenance(item, open_only)
+        self,
+        request: Request,
+        item: FromQuery[str | None] = None,
+        open_only: FromQuery[bool] = False,
+        limit: Limit = API_DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response[list[schemas.MaintenanceView]]:
+        rows, total = await maintenance.page_maintenance(item, open_only, limit, offset)
+        return paged_response(request, rows, total, limit, offset)
 
     @post("/", summary="Planifier ou ouvrir une maintenance")
     async def create(

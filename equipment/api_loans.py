@@ -8,6 +8,13 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from equipment import documents, followup, handover, loans, schemas
 from equipment.api_inventory import STAFF, pdf
 from equipment.tables import Loan
+from passnum.pagination import (
+    API_DEFAULT_LIMIT,
+    PAGED_HEADERS,
+    Limit,
+    Offset,
+    paged_response,
+)
 
 
 class LoanApi(Controller):
@@ -15,17 +22,23 @@ class LoanApi(Controller):
     tags = ["prêts de matériel"]
     opt = STAFF
 
-    @get("/", summary="Prêts (filtres : statut, emprunteur)")
+    @get("/", summary="Prêts (filtres : statut, emprunteur)", response_headers=PAGED_HEADERS)
     async def list_loans(
-        self, status: FromQuery[str | None] = None, borrower_id: FromQuery[int | None] = None
-    ) -> list[schemas.LoanView]:
+        self,
+        request: Request,
+        status: FromQuery[str | None] = None,
+        borrower_id: FromQuery[int | None] = None,
+        limit: Limit = API_DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response[list[schemas.LoanView]]:
         where = None
         if status:
             where = Loan.status == status
         if borrower_id is not None:
             by_borrower = Loan.borrower == borrower_id
             where = by_borrower if where is None else where & by_borrower
-        return await loans.list_loans(where, with_items=True)
+        rows = await loans.list_loans(where, with_items=True, limit=limit, offset=offset)
+        return paged_response(request, rows, await loans.count_loans(where), limit, offset)
 
     @get("/overdue", summary="Prêts en retard")
     async def overdue(self) -> list[schemas.LoanView]:

@@ -167,18 +167,18 @@ async def get_item(tag: str) -> schemas.ItemView:
     return item_view(item, (await kit_names([item.id])).get(item.id))
 
 
-async def list_items(
+async def item_filters(
     item_type: str | None = None, status: str | None = None, q: str = "", kit_id: int | None = None
-) -> list[schemas.ItemView]:
-    """Inventory with filters; ``q`` searches tag, serial, brand and model."""
-    query = Item.select().order_by(Item.asset_tag)
+) -> list[Any]:
+    """Piccolo wheres on :class:`Item`; ``q`` searches tag, serial, brand and model."""
+    conditions: list[Any] = []
     if item_type:
-        query = query.where(Item.item_type == item_type)
+        conditions.append(Item.item_type == item_type)
     if status:
-        query = query.where(Item.status == status)
+        conditions.append(Item.status == status)
     if q.strip():
         like = f"%{q.strip()}%"
-        query = query.where(
+        conditions.append(
             Item.asset_tag.ilike(like)
             | Item.serial.ilike(like)
             | Item.brand.ilike(like)
@@ -186,7 +186,35 @@ async def list_items(
         )
     if kit_id is not None:
         members = await KitItem.select(KitItem.item).where(KitItem.kit == kit_id)
-        query = query.where(Item.id.is_in([m["item"] for m in members] or [0]))
+        conditions.append(Item.id.is_in([m["item"] for m in members] or [0]))
+    return conditions
+
+
+async def count_items(conditions: list[Any]) -> int:
+    query = Item.count()
+    for condition in conditions:
+        query = query.where(condition)
+    return await query
+
+
+async def list_items(
+    item_type: str | None = None,
+    status: str | None = None,
+    q: str = "",
+    kit_id: int | None = None,
+    *,
+    conditions: list[Any] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[schemas.ItemView]:
+    """Inventory by asset tag, filtered (see :func:`item_filters`); every row unless ``limit``."""
+    if conditions is None:
+        conditions = await item_filters(item_type, status, q, kit_id)
+    query = Item.select().order_by(Item.asset_tag)
+    for condition in conditions:
+        query = query.where(condition)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     rows = await query.output(load_json=True)
     kits = await kit_names([r["id"] for r in rows])
     return [item_view(r, kits.get(r["id"])) for r in rows]

@@ -39,16 +39,23 @@ async def get_loan(number: str) -> schemas.LoanView:
     return loans[0]
 
 
+async def count_loans(where: Any = None) -> int:
+    query = Loan.count()
+    return await (query.where(where) if where is not None else query)
+
+
 async def list_loans(
-    where: Any = None, with_items: bool = False, limit: int = 500
+    where: Any = None, with_items: bool = False, limit: int = 500, offset: int = 0
 ) -> list[schemas.LoanView]:
-    """Loans (newest start first) for any Piccolo ``where`` on :class:`Loan`."""
-    query = Loan.select(Loan.all_columns(), Loan.borrower.name).order_by(
-        Loan.start_date, ascending=False
+    """Loans (newest start first, then newest number) for any Piccolo ``where`` on :class:`Loan`."""
+    query = (
+        Loan.select(Loan.all_columns(), Loan.borrower.name)
+        .order_by(Loan.start_date, ascending=False)
+        .order_by(Loan.id, ascending=False)
     )
     if where is not None:
         query = query.where(where)
-    rows = await query.limit(limit)
+    rows = await query.limit(limit).offset(offset)
     items: dict[int, list[schemas.LoanItemView]] = {}
     if with_items and rows:
         lines = await LoanItem.select(

@@ -33,14 +33,33 @@ def maintenance_view(row: dict) -> schemas.MaintenanceView:
 async def list_maintenance(
     tag: str | None = None, open_only: bool = False
 ) -> list[schemas.MaintenanceView]:
-    query = MaintenanceRecord.select(
-        MaintenanceRecord.all_columns(), MaintenanceRecord.item.asset_tag
-    ).order_by(MaintenanceRecord.start_date, ascending=False)
+    """Every maintenance record (newest start first): one item's history is short."""
+    return (await page_maintenance(tag, open_only, limit=None))[0]
+
+
+async def page_maintenance(
+    tag: str | None = None, open_only: bool = False, limit: int | None = 100, offset: int = 0
+) -> tuple[list[schemas.MaintenanceView], int]:
+    """One slice of the maintenance records (newest start first) and how many match in all."""
+    query = (
+        MaintenanceRecord.select(MaintenanceRecord.all_columns(), MaintenanceRecord.item.asset_tag)
+        .order_by(MaintenanceRecord.start_date, ascending=False)
+        .order_by(MaintenanceRecord.id, ascending=False)
+    )
+    count = MaintenanceRecord.count()
+    conditions = []
     if tag:
-        query = query.where(MaintenanceRecord.item == (await item_by_tag(tag)).id)
+        conditions.append(MaintenanceRecord.item == (await item_by_tag(tag)).id)
     if open_only:
-        query = query.where(MaintenanceRecord.end_date.is_null())
-    return [maintenance_view(r) for r in await query]
+        conditions.append(MaintenanceRecord.end_date.is_null())
+    for condition in conditions:
+        query = query.where(condition)
+        count = count.where(condition)
+    if limit is None:
+        rows = await query
+        return [maintenance_view(r) for r in rows], len(rows)
+    rows = await query.limit(limit).offset(offset)
+    return [maintenance_view(r) for r in rows], await count
 
 
 async def get_maintenance(record_id: int) -> schemas.MaintenanceView:

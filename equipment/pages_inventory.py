@@ -30,6 +30,7 @@ from equipment.pages_forms import (
 from equipment.pages_loans import STAFF
 from equipment.tables import ItemStatus, ItemType
 from passnum.errors import DomainError
+from passnum.pagination import paginate_fetch
 from printing import SHEET_FORMATS
 
 ITEM_FIELDS = ("item_type", "brand", "model", "serial", "value", "accessories", "purchase_date")
@@ -75,12 +76,31 @@ class InventoryPages(Controller):
 
     @get("/")
     async def index(
-        self, item_type: FromQuery[str] = "", status: FromQuery[str] = "", q: FromQuery[str] = ""
+        self,
+        item_type: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        q: FromQuery[str] = "",
+        page: FromQuery[str] = "",
     ) -> Template:
         kind = item_type if item_type in ItemType.__members__ else None
         state = status if status in ItemStatus.__members__ else None
-        items = await inventory.list_items(kind, state, q)
-        return render("inventory.html", items=items, item_type=item_type, status=status, q=q)
+        conditions = await inventory.item_filters(kind, state, q)
+        pager = await paginate_fetch(
+            lambda limit, offset: inventory.list_items(
+                conditions=conditions, limit=limit, offset=offset
+            ),
+            await inventory.count_items(conditions),
+            page,
+            {"item_type": item_type, "status": status, "q": q},
+        )
+        return render(
+            "inventory.html",
+            items=pager.items,
+            pager=pager,
+            item_type=item_type,
+            status=status,
+            q=q,
+        )
 
     @get("/items/new")
     async def new_item(self) -> Template:

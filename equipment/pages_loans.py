@@ -16,12 +16,13 @@ from litestar.response import Redirect, Template
 
 from equipment import schemas
 from equipment.availability import find_available
-from equipment.loans import create_loan, list_loans
+from equipment.loans import count_loans, create_loan, list_loans
 from equipment.page_queries import borrowers, free_kits
 from equipment.pages_forms import error_context, parse_day, render, text
 from equipment.tables import Loan, LoanStatus
 from passnum.auth import roles
 from passnum.errors import DomainError
+from passnum.pagination import paginate_fetch
 from passnum.tables import Role
 
 STAFF = roles(Role.staff)
@@ -65,9 +66,15 @@ class LoanPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def index(self, status: FromQuery[str] = "") -> Template:
+    async def index(self, status: FromQuery[str] = "", page: FromQuery[str] = "") -> Template:
         where = Loan.status == status if status in LoanStatus.__members__ else None
-        return render("loans.html", loans=await list_loans(where, limit=300), status=status)
+        pager = await paginate_fetch(
+            lambda limit, offset: list_loans(where, with_items=True, limit=limit, offset=offset),
+            await count_loans(where),
+            page,
+            {"status": status},
+        )
+        return render("loans.html", loans=pager.items, pager=pager, status=status)
 
     @get("/new")
     async def new(

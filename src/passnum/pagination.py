@@ -15,6 +15,7 @@ break every existing client of these arrays, hence the headers.
 from __future__ import annotations
 
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
@@ -123,7 +124,21 @@ async def paginate(
 
     The rows query must be ordered on a unique key last, or rows may repeat across pages.
     """
-    total = await count_query
+
+    async def fetch(limit: int, offset: int) -> list[Any]:
+        return list(await rows_query.limit(limit).offset(offset))
+
+    return await paginate_fetch(fetch, await count_query, page, params, size)
+
+
+async def paginate_fetch(
+    fetch: Callable[[int, int], Awaitable[list[Any]]],
+    total: int,
+    page: str | None,
+    params: dict[str, Any] | None = None,
+    size: int = PAGE_SIZE,
+) -> Page[Any]:
+    """One page of ``total`` rows read by ``fetch(limit, offset)``, for lists a service builds."""
     pages = max(1, math.ceil(total / size))
     asked = page_number(page)
     notice = ""
@@ -137,9 +152,9 @@ async def paginate(
         )
     else:
         number = asked
-    items = await rows_query.limit(size).offset((number - 1) * size)
+    items = await fetch(size, (number - 1) * size)
     clean = {k: str(v) for k, v in (params or {}).items() if v not in (None, "")}
-    return Page(list(items), number, size, total, clean, notice)
+    return Page(items, number, size, total, clean, notice)
 
 
 async def paginate_where(
