@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
@@ -18,6 +19,7 @@ from piccolo.query.functions.aggregate import Max
 from passnum import audit
 from passnum.auth import PUBLIC, Actor, roles
 from passnum.errors import DomainError
+from passnum.pagination import paginate_where
 from passnum.settings import get_settings
 from passnum.tables import AuditEntry, OpeningSlot, Organisation, Role, SiteStatus
 from reporting.csvexport import CSV_MEDIA_TYPE, attachment, csv_bytes
@@ -108,12 +110,63 @@ class Place:
         return short_labels(self.slots)
 
 
-async def list_places(commune: str = "", service: str = "") -> list[Place]:
-    """Qualified sites, by commune then name, optionally only one commune or one service."""
-    query = Organisation.objects().where(
-        Organisation.is_site.eq(True) & (Organisation.site_status == SiteStatus.qualified.value)
+def qualified_site() -> Any:
+    return Organisation.is_site.eq(True) & (Organisation.site_status == SiteStatus.qualified.value)
+
+
+def split_services(text: str | None) -> list[str]:
+    return [s.strip() for s in (text or "").splitlines() if s.strip()]
+
+
+def places_query() -> Any:
+    """Sites by commune, then name, then id (so pages never repeat a site); add the filters."""
+    return (
+        Organisation.objects()
+        .order_by(Organisation.commune)
+        .order_by(Organisation.name)
+        .order_by(Organisation.id)
     )
-    orgs = await query.order_by(Organisation.commune).order_by(Organisation.name)
+
+
+async def list_places(commune: str = "", service: str = "") -> list[Place]:
+    """Every qualified site (the open-data export), optionally one commune or one service."""
+    places = await to_places(await places_query().where(qualified_site()))
+    return [p for p in places if matches(p, commune, service)]
+
+
+@dataclass
+class DirectoryChoices:
+    """What the directory's filters offer: the distinct communes and services of qualified sites."""
+
+    communes: list[str]
+    services: list[str]
+    service_texts: list[str]  # the distinct ``services`` column values, to filter in SQL
+
+    def conditions(self, commune: str, service: str) -> list[Any]:
+        """Piccolo wheres for one commune and one service (a whole line of ``services``)."""
+        conditions: list[Any] = []
+        if commune:
+            conditions.append(Organisation.commune == commune)
+        if service:
+            texts = [t for t in self.service_texts if service in split_services(t)]
+            conditions.append(Organisation.services.is_in(texts) if texts else Organisation.id < 0)
+        return conditions
+
+
+async def directory_choices() -> DirectoryChoices:
+    """Distinct values only: as many rows as communes and service combinations, not sites."""
+    communes = await Organisation.select(Organisation.commune).where(qualified_site()).distinct()
+    texts = await Organisation.select(Organisation.services).where(qualified_site()).distinct()
+    service_texts = [r["services"] or "" for r in texts]
+    return DirectoryChoices(
+        sorted({r["commune"] for r in communes if r["commune"]}),
+        sorted({s for t in service_texts for s in split_services(t)}),
+        service_texts,
+    )
+
+
+async def to_places(orgs: list[Organisation]) -> list[Place]:
+    """Places for these sites, with their slots and last edit (two queries for the lot)."""
     ids = [o.id for o in orgs]
     slots = await OpeningSlot.objects().where(OpeningSlot.organisation.is_in(ids)) if ids else []
     edits = (
@@ -127,7 +180,6 @@ async def list_places(commune: str = "", service: str = "") -> list[Place]:
     places = []
     for o in orgs:
         updated = max(filter(None, [o.created_at, last_edit.get(o.id)]))
-        services = [s.strip() for s in (o.services or "").splitlines() if s.strip()]
         own = [_slot(s) for s in slots if s.organisation == o.id]
         place = Place(
             o.id,
@@ -140,12 +192,11 @@ async def list_places(commune: str = "", service: str = "") -> list[Place]:
             o.insee_code,
             o.phone,
             o.email,
-            services,
+            split_services(o.services),
             updated.date(),
             own,
         )
-        if matches(place, commune, service):
-            places.append(place)
+        places.append(place)
     return places
 
 
@@ -277,15 +328,25 @@ async def delete_opening_slot(actor: Actor, organisation_id: int, slot_id: int) 
 
 
 @get("/lieux", opt=PUBLIC, include_in_schema=False)
-async def directory_page(commune: FromQuery[str] = "", service: FromQuery[str] = "") -> Template:
-    every = await list_places()
-    places = [p for p in every if matches(p, commune, service)]
+async def directory_page(
+    commune: FromQuery[str] = "", service: FromQuery[str] = "", page: FromQuery[str] = ""
+) -> Template:
+    choices = await directory_choices()
+    pager = await paginate_where(
+        Organisation,
+        places_query(),
+        [qualified_site(), *choices.conditions(commune, service)],
+        page,
+        {"commune": commune, "service": service},
+    )
     context = {
-        "places": places,
+        "places": await to_places(pager.items),
+        "pager": pager,
+        "pager_label": "Pages de l'annuaire des lieux",
         "commune": commune,
         "service": service,
-        "communes": sorted({p.commune for p in every if p.commune}),
-        "services": sorted({s for p in every for s in p.services}),
+        "communes": choices.communes,
+        "services": choices.services,
     }
     return Template("passnum/directory.html", context=context)
 

@@ -1,0 +1,68 @@
+"""The public directory of places comes in pages, and its filters work across the pages."""
+
+from html import unescape
+
+from passnum.tables import Organisation
+from tests.factories import text_of as raw_text
+
+
+def text_of(html: str) -> str:
+    return unescape(raw_text(html))
+
+
+async def many_places() -> None:
+    """60 town halls in Coutances (two services) and 5 libraries in Granville (one service)."""
+    halls = [
+        Organisation(
+            name=f"Mairie annexe {n:02d}",
+            commune="Coutances",
+            is_site=True,
+            site_status="qualified",
+            services="Messagerie\r\n Démarches administratives ",
+        )
+        for n in range(60)
+    ]
+    libraries = [
+        Organisation(
+            name=f"Médiathèque {n}",
+            commune="Granville",
+            is_site=True,
+            site_status="qualified",
+            services="Messagerie",
+        )
+        for n in range(5)
+    ]
+    await Organisation.insert(*halls, *libraries)
+
+
+async def test_anyone_pages_through_the_directory_keeping_the_chosen_commune(client, db):
+    await many_places()
+    first = await client.get("/lieux?commune=Coutances")
+    text = text_of(first.text)
+    assert "60 lieux trouvés, page 1 sur 2." in text
+    assert "Mairie annexe 49" in text and "Mairie annexe 50" not in text
+    assert 'aria-label="Pages de l&#39;annuaire des lieux"' in first.text
+    assert 'href="?commune=Coutances&amp;page=2" rel="next"' in first.text
+    second = text_of((await client.get("/lieux?commune=Coutances&page=2")).text)
+    assert "Mairie annexe 50" in second and "Mairie annexe 59" in second
+    assert "Médiathèque" not in second
+    assert "Page 2 sur 2 — 51 à 60 sur 60" in second
+
+
+async def test_the_service_filter_counts_whole_service_lines_across_pages(client, db):
+    await many_places()
+    procedures = text_of((await client.get("/lieux?service=Démarches administratives")).text)
+    assert "60 lieux trouvés, page 1 sur 2." in procedures
+    mail = text_of((await client.get("/lieux?service=Messagerie&page=2")).text)
+    assert "65 lieux trouvés, page 2 sur 2." in mail
+    assert "Médiathèque 4" in mail  # Granville comes after Coutances
+    both = text_of((await client.get("/lieux?commune=Granville&service=Démarches")).text)
+    assert "0 lieu trouvé." in both and "Aucun lieu ne correspond" in both
+
+
+async def test_a_bad_page_number_shows_a_french_notice_and_the_open_data_stays_whole(client, db):
+    await many_places()
+    response = await client.get("/lieux?page=deux")
+    assert response.status_code == 200
+    assert "« deux » n'est pas un numéro de page : voici la page 1." in text_of(response.text)
+    assert len((await client.get("/lieux/donnees.json")).json()) == 65
