@@ -7,6 +7,7 @@ from typing import Any
 
 from piccolo.utils.encoding import dump_json
 
+from passnum import db
 from passnum.auth.actor import Actor
 from passnum.tables import AuditEntry
 
@@ -43,7 +44,7 @@ async def record(
     changes: dict[str, Any] | None = None,
 ) -> None:
     """Append who did ``action`` to ``entity`` #``entity_id``; ``changes`` holds what changed."""
-    await AuditEntry.raw(INSERT_SQL, *values(actor, action, entity, entity_id, changes))
+    await db.fetch(AuditEntry, INSERT_SQL, *values(actor, action, entity, entity_id, changes))
 
 
 async def history(entity: str, entity_id: int | str) -> list[dict[str, Any]]:

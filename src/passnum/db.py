@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.table import Table
 
 
 def make_engine(database_url: str, sqlite_path: Path) -> Engine:
@@ -46,3 +49,27 @@ async def _keep_session(connection: object) -> None:
 async def close_pool(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine) and engine.pool is not None:
         await engine.close_connection_pool()
+
+
+async def fetch(table: type[Table], sql: str, *args: Any) -> list[dict[str, Any]]:
+    """``table.raw(sql, *args)`` for the constant queries of hot paths, faster on PostgreSQL.
+
+    On PostgreSQL with a pool and outside a transaction it goes straight to asyncpg: Piccolo's
+    wrapper (query string, logging hooks, result conversion) cost 0.05 ms per query on top of
+    asyncpg's 0.1 ms, and a redemption runs four. Elsewhere (SQLite, the tests' pool-less
+    engine, inside a Piccolo transaction) it is Piccolo's ``raw()``; the rows are the same dicts.
+    """
+    engine = table._meta.db
+    if (
+        isinstance(engine, PostgresEngine)
+        and engine.pool is not None
+        and engine.current_transaction.get() is None
+    ):
+        return [dict(row) for row in await engine.pool.fetch(_numbered(sql), *args)]
+    return await table.raw(sql, *args)
+
+
+@lru_cache(maxsize=256)
+def _numbered(sql: str) -> str:
+    """``{}`` placeholders as PostgreSQL's ``$1, $2…`` (what Piccolo's QueryString produces)."""
+    return sql.format(*(f"${n}" for n in range(1, sql.count("{}") + 1)))

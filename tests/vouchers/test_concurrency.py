@@ -6,12 +6,28 @@ import asyncio
 
 import pytest
 
+from passnum.db import close_pool, open_pool
 from passnum.errors import DomainError
 from tests.factories import make_person
 from tests.vouchers.conftest import actor_of
 from vouchers import schemas
 from vouchers import services as svc
 from vouchers.tables import Booklet, Cheque, ScanAttempt
+
+
+@pytest.fixture(
+    params=["connection per query", pytest.param("pool", marks=pytest.mark.postgres_only)]
+)
+async def engine_mode(request, db):
+    """Both ways a worker reaches PostgreSQL: the tests' engine opens a connection per query; a
+    served worker has a pool, and the hot paths then skip Piccolo (passnum.db.fetch)."""
+    if request.param == "pool":
+        engine = Cheque._meta.db
+        await open_pool(engine, 12)
+        yield request.param
+        await close_pool(engine)
+    else:
+        yield request.param
 
 
 async def _attempt(agent, code: str) -> str:
@@ -22,7 +38,7 @@ async def _attempt(agent, code: str) -> str:
     return "redeemed"
 
 
-async def test_fifty_simultaneous_scans_by_different_agents_redeem_once(scene):
+async def test_fifty_simultaneous_scans_by_different_agents_redeem_once(scene, engine_mode):
     world = scene.world
     people = [
         await make_person(
@@ -42,7 +58,7 @@ async def test_fifty_simultaneous_scans_by_different_agents_redeem_once(scene):
     assert booklet["used_count"] == 1
 
 
-async def test_simultaneous_scans_of_a_whole_booklet_exhaust_it_exactly(scene):
+async def test_simultaneous_scans_of_a_whole_booklet_exhaust_it_exactly(scene, engine_mode):
     agent = await actor_of(scene.world.site_agent)
     attempts = [code for code in scene.codes for _ in range(4)]
     results = await asyncio.gather(*(_attempt(agent, code) for code in attempts))
@@ -51,7 +67,7 @@ async def test_simultaneous_scans_of_a_whole_booklet_exhaust_it_exactly(scene):
     assert booklet["status"] == "exhausted" and booklet["used_count"] == 5
 
 
-async def test_cancelling_while_scanning_never_leaves_both(scene):
+async def test_cancelling_while_scanning_never_leaves_both(scene, engine_mode):
     world = scene.world
     agent = await actor_of(world.site_agent)
     prescriber = await actor_of(world.prescriber)

@@ -7,6 +7,7 @@ from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from passnum import db
 from passnum.auth.actor import Actor
 from passnum.settings import get_settings
 from passnum.tables import Organisation, Role, SiteStatus
@@ -95,7 +96,8 @@ async def accepted_sites(
             f"(o.insee_code <> '' AND o.insee_code IN ({', '.join('{}' for _ in communes)}))"
         )
     perimeter = f" AND ({' OR '.join(clauses)})"
-    rows = await Organisation.raw(
+    rows = await db.fetch(
+        Organisation,
         SITES_SQL.format(perimeter=perimeter),
         True,
         SiteStatus.qualified.value,

@@ -16,7 +16,7 @@ from datetime import date
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.utils.encoding import dump_json
 
-from passnum import audit
+from passnum import audit, db
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
 from passnum.settings import get_settings
@@ -91,7 +91,7 @@ def text_hash(text: str) -> str:
 
 async def cheque_row(code: str) -> dict | None:
     """A cheque with its booklet's and batch's facts, by canonical code."""
-    rows = await Cheque.raw(CHEQUE_SQL, code)
+    rows = await db.fetch(Cheque, CHEQUE_SQL, code)
     return _loaded(rows[0]) if rows else None
 
 
@@ -148,7 +148,7 @@ def _agent_site_id(actor: Actor, site_id: int | None) -> int:
 
 async def _site_and_cheque(site_id: int, code: str) -> tuple[dict | None, dict | None]:
     """The site's facts, and the cheque with this code (None if none) as :func:`cheque_row`."""
-    rows = await Organisation.raw(SITE_AND_CHEQUE_SQL, code, site_id)
+    rows = await db.fetch(Organisation, SITE_AND_CHEQUE_SQL, code, site_id)
     if not rows:
         return None, None
     row = rows[0]
@@ -169,7 +169,7 @@ def _validate(data: schemas.RedemptionIn) -> None:
 
 async def _log(actor: Actor, site_id: int, result: str, cheque_id=None, text: str = "") -> None:
     digest = text_hash(text) if cheque_id is None and text else ""
-    await ScanAttempt.raw(LOG_SQL, now(), actor.user_id, site_id, result, cheque_id, digest)
+    await db.fetch(ScanAttempt, LOG_SQL, now(), actor.user_id, site_id, result, cheque_id, digest)
 
 
 async def redeem_cheque(actor: Actor, data: schemas.RedemptionIn) -> schemas.Redemption:
@@ -221,7 +221,7 @@ async def _redeem(
     changes = {"site": site["id"], "activity": data.activity, "place": data.place}
     if isinstance(Cheque._meta.db, PostgresEngine):
         entry = audit.values(actor, "redeem", "cheque", row["code"], changes)
-        won = await Cheque.raw(REDEEM_ALL_SQL, *redeem, *use_booklet, *log, *entry)
+        won = await db.fetch(Cheque, REDEEM_ALL_SQL, *redeem, *use_booklet, *log, *entry)
     else:
         async with transaction():
             won = await Cheque.raw(REDEEM_SQL, *redeem)

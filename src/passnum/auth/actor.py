@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from piccolo.apps.user.tables import BaseUser
 
+from passnum import db
 from passnum.tables import Organisation, Role
 
 
@@ -76,12 +77,12 @@ def _actor(rows: list[dict]) -> Actor | None:
 
 async def load_actor(user_id: int) -> Actor | None:
     """The active user with their memberships, or None if unknown or deactivated."""
-    return _actor(await BaseUser.raw(_BY_ID, user_id, True))
+    return _actor(await db.fetch(BaseUser, _BY_ID, user_id, True))
 
 
 async def actor_for_token_hash(token_hash: str) -> Actor | None:
     """The active user owning this unrevoked API token (by digest), with their memberships."""
-    return _actor(await BaseUser.raw(_BY_TOKEN, token_hash, True))
+    return _actor(await db.fetch(BaseUser, _BY_TOKEN, token_hash, True))
 
 
 __all__ = ["Actor", "MembershipInfo", "Organisation", "actor_for_token_hash", "load_actor"]
