@@ -60,6 +60,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "--redemptions", type=int, default=0, help="run until this many succeeded (no time limit)"
     )
     p.add_argument("--page", action="store_true", help="status: the HTML page, not the API")
+    p.add_argument("--pool", type=int, help="connections per worker (default: serve's, 10)")
     p.add_argument("--profile", type=Path, help="py-spy: write one worker's stacks to this file")
     args = p.parse_args(argv)
     if args.smoke:
@@ -82,6 +83,8 @@ def environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
     )
     if args.database == "postgres":
         env["PASSNUM_DATABASE_URL"] = f"{args.pg}/bench_{args.scenario}"
+    if args.pool:
+        env["PASSNUM_DB_POOL_SIZE"] = str(args.pool)
     return env
 
 
