@@ -10,6 +10,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 
 from passnum.auth import PUBLIC, roles
+from passnum.pagination import (
+    API_DEFAULT_LIMIT,
+    PAGED_HEADERS,
+    Limit,
+    Offset,
+    paged_response,
+)
 from passnum.tables import Role
 from vouchers import schemas
 from vouchers import services as svc
@@ -73,9 +80,17 @@ class BookletApi(Controller):
     ) -> schemas.HandOut:
         return await svc.hand_out_booklet(request.user, data)
 
-    @get("/handouts", summary="Carnets remis par ma structure, et leur utilisation")
-    async def feedback(self, request: Request) -> list[schemas.FeedbackBooklet]:
-        return await svc.prescriber_feedback(request.user)
+    @get(
+        "/handouts",
+        summary="Carnets remis par ma structure, et leur utilisation",
+        response_headers=PAGED_HEADERS,
+    )
+    async def feedback(
+        self, request: Request, limit: Limit = API_DEFAULT_LIMIT, offset: Offset = 0
+    ) -> Response[list[schemas.FeedbackBooklet]]:
+        rows = await svc.prescriber_feedback(request.user, limit=limit, offset=offset)
+        total = await svc.prescriber_feedback_count(request.user)
+        return paged_response(request, rows, total, limit, offset)
 
     @get("/handouts/{number:str}", summary="Le reçu de remise d'un carnet (pour la personne)")
     async def receipt(self, request: Request, number: FromPath[str]) -> schemas.HandOut:

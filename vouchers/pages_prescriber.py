@@ -11,8 +11,9 @@ from litestar.response import Redirect, Template
 
 from passnum.auth import Actor, roles
 from passnum.errors import DomainError
+from passnum.pagination import paginate_fetch
 from passnum.tables import Role
-from vouchers import schemas
+from vouchers import pages_common, schemas
 from vouchers import services as svc
 from vouchers.pages_common import error_view, form_dict, page
 
@@ -76,8 +77,14 @@ class PrescriberPages(Controller):
         return page("receipt.html", receipt=receipt, just_handed_out=bool(remis))
 
     @get("/remis")
-    async def handed_out(self, request: Request) -> Template:
-        return page("handed_out.html", booklets=await svc.prescriber_feedback(request.user))
+    async def handed_out(self, request: Request, page: FromQuery[str] = "") -> Template:
+        actor: Actor = request.user
+        pager = await paginate_fetch(
+            lambda limit, offset: svc.prescriber_feedback(actor, limit=limit, offset=offset),
+            await svc.prescriber_feedback_count(actor),
+            page,
+        )
+        return pages_common.page("handed_out.html", booklets=pager.items, pager=pager)
 
     @get("/{number:str}/annuler", opt=roles(Role.staff, Role.prescriber))
     async def cancel_form(self, number: FromPath[str]) -> Template:

@@ -18,6 +18,7 @@ from vouchers.services.idempotency import StoredResponse, run_idempotent
 from vouchers.services.lookup import (
     cheque_status,
     prescriber_feedback,
+    prescriber_feedback_count,
     public_status,
     search,
     site_redemptions,
@@ -48,6 +49,7 @@ __all__ = [
     "list_batches",
     "move_booklets",
     "prescriber_feedback",
+    "prescriber_feedback_count",
     "public_status",
     "redeem_cheque",
     "run_idempotent",

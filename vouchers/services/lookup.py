@@ -4,6 +4,7 @@ and a site's redemptions. Each view shows only what its reader may see."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from passnum import audit
 from passnum.auth.actor import Actor
@@ -198,10 +199,22 @@ async def search(actor: Actor, text: str) -> schemas.BookletHistory:
     )
 
 
+def _handed_out_by(org: int) -> Any:
+    """The booklets ``org`` handed out (it holds them and they carry a hand-out date)."""
+    return (Booklet.holder == org) & Booklet.issued_at.is_not_null()
+
+
+async def prescriber_feedback_count(actor: Actor, organisation_id: int | None = None) -> int:
+    """How many booklets the actor's organisation handed out (the total of the feedback pages)."""
+    return await Booklet.count().where(_handed_out_by(prescriber_org(actor, organisation_id)))
+
+
 async def prescriber_feedback(
-    actor: Actor, organisation_id: int | None = None, limit: int = 500
+    actor: Actor, organisation_id: int | None = None, limit: int = 50, offset: int = 0
 ) -> list[schemas.FeedbackBooklet]:
-    """The booklets the actor's organisation handed out, newest first: cheques used, where, when.
+    """One slice of the booklets the actor's organisation handed out, newest first: cheques
+    used, where, when. Page with ``limit``/``offset``; :func:`prescriber_feedback_count` gives
+    the total.
 
     Only that organisation sees the internal reference it recorded.
     """
@@ -219,9 +232,11 @@ async def prescriber_feedback(
             Booklet.beneficiary.insee_code.as_alias("commune"),
             Booklet.beneficiary.needs.as_alias("needs"),
         )
-        .where((Booklet.holder == org) & Booklet.issued_at.is_not_null())
+        .where(_handed_out_by(org))
         .order_by(Booklet.issued_at, ascending=False)
+        .order_by(Booklet.id, ascending=False)
         .limit(limit)
+        .offset(offset)
         .output(load_json=True)
     )
     cheques: dict[int, list[schemas.ChequeUse]] = {}
