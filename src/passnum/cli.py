@@ -44,7 +44,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
 
     refuse_unsafe_production()
     uvicorn.run(
-        "passnum.app:create_app",
+        "passnum.app:create_served_app",
         factory=True,
         host=host,
         port=port,
