@@ -162,13 +162,16 @@ async def check(args: argparse.Namespace, data: dict, result: Result) -> list[st
 
 
 def profile(args: argparse.Namespace, server: Server) -> subprocess.Popen | None:
-    """py-spy (installed in .venv) sampling one worker for the run: collapsed stacks."""
+    """py-spy sampling one worker for the run: collapsed stacks (pip install -e '.[bench]')."""
     if args.profile is None:
         return None
+    spy = Path(sys.executable).with_name("py-spy")
+    if not spy.exists():
+        raise SystemExit(f"--profile needs py-spy in {spy.parent}: pip install -e '.[bench]'")
     pid = server.worker_pids()[0]
     return subprocess.Popen(
         [
-            Path(sys.executable).with_name("py-spy"),
+            spy,
             "record",
             "--pid",
             str(pid),
