@@ -34,9 +34,18 @@ class BatchApi(Controller):
     async def create(self, request: Request, data: JSONBody[schemas.BatchIn]) -> schemas.Batch:
         return await svc.create_batch(request.user, data)
 
-    @get("/", opt=roles(Role.staff, Role.funder), summary="Tirages (financeur : les siens)")
-    async def index(self, request: Request) -> list[schemas.Batch]:
-        return await svc.list_batches(request.user)
+    @get(
+        "/",
+        opt=roles(Role.staff, Role.funder),
+        summary="Tirages (financeur : les siens), du plus récent au plus ancien",
+        response_headers=PAGED_HEADERS,
+    )
+    async def index(
+        self, request: Request, limit: Limit = API_DEFAULT_LIMIT, offset: Offset = 0
+    ) -> Response[list[schemas.Batch]]:
+        rows = await svc.list_batches(request.user, limit=limit, offset=offset)
+        total = await svc.count_batches(request.user)
+        return paged_response(request, rows, total, limit, offset)
 
     @get("/{batch_id:int}", opt=roles(Role.staff, Role.funder), summary="Un tirage")
     async def detail(self, request: Request, batch_id: FromPath[int]) -> schemas.Batch:

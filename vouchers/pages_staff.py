@@ -14,9 +14,10 @@ from litestar.response import Redirect, Template
 from passnum import audit
 from passnum.auth import roles
 from passnum.errors import DomainError
+from passnum.pagination import Page, paginate_fetch
 from passnum.tables import Role
 from printing import BookletData, render_booklet
-from vouchers import jobs, schemas
+from vouchers import jobs, pages_common, schemas
 from vouchers import services as svc
 from vouchers.errors import invalid
 from vouchers.page_queries import organisations_with
@@ -67,10 +68,21 @@ def move_in(values: dict[str, str]) -> schemas.StockMoveIn:
     )
 
 
-async def _batches_page(actor: Any, **context: Any) -> Template:
+async def batches_pager(actor: Any, number: str = "") -> Page[schemas.Batch]:
+    """One page of the batches the actor may see (booklets counted for that page only)."""
+    return await paginate_fetch(
+        lambda limit, offset: svc.list_batches(actor, limit=limit, offset=offset),
+        await svc.count_batches(actor),
+        number,
+    )
+
+
+async def _batches_page(actor: Any, number: str = "", **context: Any) -> Template:
+    pager = await batches_pager(actor, number)
     return page(
         "batches.html",
-        batches=await svc.list_batches(actor),
+        batches=pager.items,
+        pager=pager,
         funders=await organisations_with("funder"),
         values=context.pop("values", {"grace_days": "31", "face_value": "10"}),
         **context,
@@ -98,8 +110,8 @@ class StaffBatchPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def index(self, request: Request) -> Template:
-        return await _batches_page(request.user)
+    async def index(self, request: Request, page: FromQuery[str] = "") -> Template:
+        return await _batches_page(request.user, page)
 
     @post("/")
     async def create(self, request: Request) -> Template | Redirect:
@@ -219,8 +231,9 @@ async def _stock_page(actor: Any, **context: Any) -> Template:
 
 
 @get("/financeur/tirages", opt=roles(Role.funder), include_in_schema=False)
-async def funder_batches(request: Request) -> Template:
-    return page("funder_batches.html", batches=await svc.list_batches(request.user))
+async def funder_batches(request: Request, page: FromQuery[str] = "") -> Template:
+    pager = await batches_pager(request.user, page)
+    return pages_common.page("funder_batches.html", batches=pager.items, pager=pager)
 
 
 STAFF_PAGE_HANDLERS = [StaffBatchPages, StaffStockPages, funder_batches]

@@ -6,7 +6,13 @@ Each takes the acting ``Actor`` explicitly (except the public cheque status), ra
 """
 
 from vouchers.services.anonymise import anonymise_beneficiaries, statistics
-from vouchers.services.batches import activate_batch, create_batch, get_batch, list_batches
+from vouchers.services.batches import (
+    activate_batch,
+    count_batches,
+    create_batch,
+    get_batch,
+    list_batches,
+)
 from vouchers.services.handout import (
     cancel_booklet,
     clean_beneficiary,
@@ -41,6 +47,7 @@ __all__ = [
     "cancel_booklet",
     "cheque_status",
     "clean_beneficiary",
+    "count_batches",
     "create_batch",
     "find_booklet",
     "get_batch",

@@ -191,11 +191,20 @@ def _to_schema(row: dict, by_status: dict[str, int], redeemed: int) -> schemas.B
     )
 
 
-async def list_batches(actor: Actor) -> list[schemas.Batch]:
-    """Every batch for staff; a funder's own batches for its users. Newest first."""
+async def count_batches(actor: Actor) -> int:
+    """How many batches :func:`list_batches` pages through for this actor."""
+    condition = _visible(actor)
+    return await (Batch.count().where(condition) if condition is not None else Batch.count())
+
+
+async def list_batches(actor: Actor, limit: int = 50, offset: int = 0) -> list[schemas.Batch]:
+    """One slice of the batches, newest first: every batch for staff, a funder's own batches for
+    its users. Booklets and cheques are counted for that slice only."""
     condition = _visible(actor)
     query = Batch.select(*BATCH_COLUMNS).order_by(Batch.id, ascending=False)
-    rows = await (query.where(condition) if condition is not None else query).output(load_json=True)
+    if condition is not None:
+        query = query.where(condition)
+    rows = await query.limit(limit).offset(offset).output(load_json=True)
     by_status, redeemed = await _counts([r["id"] for r in rows])
     return [_to_schema(r, by_status.get(r["id"], {}), redeemed.get(r["id"], 0)) for r in rows]
 
