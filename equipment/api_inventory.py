@@ -65,9 +65,20 @@ class ItemApi(Controller):
     ) -> schemas.ItemView:
         return await inventory.set_item_status(request.user, tag, data.status, data.note)
 
-    @get("/{tag:str}/history", summary="Prêts et maintenances d'un appareil")
-    async def history(self, tag: FromPath[str]) -> schemas.ItemHistory:
-        return await item_history(tag)
+    @get(
+        "/{tag:str}/history",
+        summary="Prêts (par tranches : limit, offset, loans_total) et maintenances d'un appareil",
+        response_headers=PAGED_HEADERS,
+    )
+    async def history(
+        self,
+        request: Request,
+        tag: FromPath[str],
+        limit: Limit = API_DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> Response[schemas.ItemHistory]:
+        found = await item_history(tag, limit=limit, offset=offset)
+        return paged_response(request, found, found.loans_total, limit, offset)  # type: ignore[arg-type]
 
 
 class InventoryFilesApi(Controller):

@@ -14,12 +14,15 @@ import smtplib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
+from typing import Any
 
 from equipment import schemas
+from equipment.booking import ACTIVE_LOAN_STATUSES
 from equipment.inventory import get_item, get_rules, item_by_tag
-from equipment.loans import OPEN_STATUSES, list_loans
+from equipment.loans import OPEN_STATUSES, count_loans, list_loans
 from equipment.maintenance import list_maintenance
 from equipment.tables import Loan, LoanItem, ReminderSent
+from passnum.pagination import PAGE_SIZE
 from passnum.settings import get_settings
 from passnum.tables import Organisation
 from printing import format_date
@@ -46,21 +49,48 @@ async def overdue_loans() -> list[schemas.LoanView]:
     return sorted(loans, key=lambda loan: loan.due_date)
 
 
-async def item_history(tag: str) -> schemas.ItemHistory:
-    """Every loan and maintenance of one item, newest first."""
+def item_loans(item_id: int) -> Any:
+    """The loans that include one item (a sub-select, not a list of ids)."""
+    return Loan.id.is_in(LoanItem.select(LoanItem.loan).where(LoanItem.item == item_id))
+
+
+async def item_history(tag: str, limit: int = PAGE_SIZE, offset: int = 0) -> schemas.ItemHistory:
+    """One item, one slice of its loans (newest first; ``loans_total`` counts them all) and its
+    maintenance records (a handful a year for one device)."""
     item = await item_by_tag(tag)
-    loan_ids = await LoanItem.select(LoanItem.loan).where(LoanItem.item == item.id)
-    loans = await list_loans(Loan.id.is_in([r["loan"] for r in loan_ids] or [0]), with_items=True)
+    where = item_loans(item.id)
     return schemas.ItemHistory(
         item=await get_item(item.asset_tag),
-        loans=loans,
+        loans=await list_loans(where, with_items=True, limit=limit, offset=offset),
+        loans_total=await count_loans(where),
         maintenance=await list_maintenance(item.asset_tag),
     )
 
 
-async def borrower_history(borrower_id: int) -> list[schemas.LoanView]:
-    """Every loan of one borrower, newest first."""
-    return await list_loans(Loan.borrower == borrower_id, with_items=True)
+async def upcoming_loans(item_id: int) -> list[schemas.LoanView]:
+    """The loans that still block one item (current and future bookings), soonest first.
+
+    Bounded by nature: bookings of one item never overlap, so these fit the days ahead."""
+    loans = await list_loans(
+        item_loans(item_id)
+        & Loan.status.is_in(list(ACTIVE_LOAN_STATUSES))
+        & (Loan.due_date >= date.today())
+    )
+    return sorted(loans, key=lambda loan: loan.start_date)
+
+
+def borrower_loans(borrower_id: int) -> Any:
+    return Loan.borrower == borrower_id
+
+
+async def borrower_history(
+    borrower_id: int, limit: int = PAGE_SIZE, offset: int = 0
+) -> list[schemas.LoanView]:
+    """One slice of a borrower's loans, newest first (``count_loans(borrower_loans(id))``
+    counts them all)."""
+    return await list_loans(
+        borrower_loans(borrower_id), with_items=True, limit=limit, offset=offset
+    )
 
 
 @dataclass

@@ -9,13 +9,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from equipment import availability, inventory, schemas
-from equipment.followup import borrower_history
+from equipment.followup import borrower_history, borrower_loans
+from equipment.loans import count_loans
 from equipment.page_queries import borrower, borrowers, follow_up
 from equipment.pages_calendar import KIND_LABELS, describe_segment, draw, shift
 from equipment.pages_forms import error_context, parse_day, parse_int, render, text
 from equipment.pages_loans import STAFF
 from equipment.tables import ItemType
 from passnum.errors import DomainError
+from passnum.pagination import paginate_fetch
 
 RULE_FIELDS = {
     "min_notice_days": "Délai de réservation minimum (jours)",
@@ -96,9 +98,16 @@ class FollowUpPages(Controller):
         return render("borrowers.html", borrowers=await borrowers())
 
     @get("/borrowers/{borrower_id:int}")
-    async def borrower_page(self, borrower_id: FromPath[int]) -> Template:
+    async def borrower_page(
+        self, borrower_id: FromPath[int], page: FromQuery[str] = ""
+    ) -> Template:
         found = await borrower(borrower_id)
-        return render("borrower.html", borrower=found, loans=await borrower_history(borrower_id))
+        pager = await paginate_fetch(
+            lambda limit, offset: borrower_history(borrower_id, limit, offset),
+            await count_loans(borrower_loans(borrower_id)),
+            page,
+        )
+        return render("borrower.html", borrower=found, loans=pager.items, pager=pager)
 
     @get("/rules")
     async def rules_form(self, done: FromQuery[str] = "") -> Template:

@@ -18,39 +18,42 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from equipment import inventory, maintenance, schemas
-from equipment.booking import ACTIVE_LOAN_STATUSES
-from equipment.followup import item_history
+from equipment.followup import item_loans, upcoming_loans
+from equipment.inventory import item_by_tag
+from equipment.loans import count_loans, list_loans
 from equipment.pages_forms import error_context, parse_cents, parse_day, render, text
 from equipment.pages_loans import STAFF
 from passnum import audit
 from passnum.auth import PUBLIC
 from passnum.errors import DomainError
+from passnum.pagination import paginate_fetch
 from passnum.settings import get_settings
 
 TAG_SHAPE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 SETTABLE_STATUSES = ("available", "maintenance", "retired", "lost")
 
 
-async def item_screen(tag: str, error: DomainError | None = None, **context: object) -> Template:
-    history = await item_history(tag)
-    today = date.today()
-    upcoming = sorted(
-        (
-            loan
-            for loan in history.loans
-            if loan.status in ACTIVE_LOAN_STATUSES and loan.due_date >= today
+async def item_screen(
+    tag: str, error: DomainError | None = None, page: str = "", **context: object
+) -> Template:
+    item = await item_by_tag(tag)
+    pager = await paginate_fetch(
+        lambda limit, offset: list_loans(
+            item_loans(item.id), with_items=True, limit=limit, offset=offset
         ),
-        key=lambda loan: loan.start_date,
+        await count_loans(item_loans(item.id)),
+        page,
     )
     return render(
         "item.html",
         error.status_code if error else 200,
-        item=history.item,
-        upcoming=upcoming,
-        loans=history.loans,
-        records=history.maintenance,
-        history=await audit.history("item", history.item.id),
-        today=today,
+        item=await inventory.get_item(item.asset_tag),
+        upcoming=await upcoming_loans(item.id),
+        loans=pager.items,
+        pager=pager,
+        records=await maintenance.list_maintenance(item.asset_tag),
+        history=await audit.history("item", item.id),
+        today=date.today(),
         statuses=SETTABLE_STATUSES,
         **(error_context(error) if error else {}),
         **context,
@@ -75,13 +78,17 @@ class ItemPages(Controller):
 
     @get("/{tag:str}", opt=PUBLIC)
     async def show(
-        self, request: Request, tag: FromPath[str], done: FromQuery[str] = ""
+        self,
+        request: Request,
+        tag: FromPath[str],
+        done: FromQuery[str] = "",
+        page: FromQuery[str] = "",
     ) -> Template:
         if request.user is None:
             return found_page(tag)
         if not request.user.is_staff:
             raise PermissionDeniedException("Accès refusé.")
-        return await item_screen(tag, done=done)
+        return await item_screen(tag, done=done, page=page)
 
     @post("/{tag:str}/maintenance")
     async def add_maintenance(self, request: Request, tag: FromPath[str]) -> Template | Redirect:

@@ -205,8 +205,9 @@ class Calendar(msgspec.Struct, kw_only=True):
 
 class ItemHistory(msgspec.Struct, kw_only=True):
     item: ItemView
-    loans: list[LoanView]
+    loans: list[LoanView]  # one slice, newest first (?limit=&offset= on the API)
     maintenance: list[MaintenanceView]
+    loans_total: int = 0  # every loan of the item, whatever the slice
 
 
 class ImportRejection(msgspec.Struct, kw_only=True):
