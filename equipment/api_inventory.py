@@ -114,9 +114,12 @@ class KitApi(Controller):
     tags = ["parc de matériel"]
     opt = STAFF
 
-    @get("/", summary="Kits")
-    async def list_kits(self) -> list[schemas.KitView]:
-        return await inventory.list_kits()
+    @get("/", summary="Kits, par nom", response_headers=PAGED_HEADERS)
+    async def list_kits(
+        self, request: Request, limit: Limit = API_DEFAULT_LIMIT, offset: Offset = 0
+    ) -> Response[list[schemas.KitView]]:
+        rows = await inventory.list_kits(limit=limit, offset=offset)
+        return paged_response(request, rows, await inventory.count_kits(), limit, offset)
 
     @post("/", summary="Créer un kit (appareils prêtés ensemble)")
     async def create(self, request: Request, data: JSONBody[schemas.KitIn]) -> schemas.KitView:

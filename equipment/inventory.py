@@ -272,9 +272,26 @@ async def get_kit(kit_id: int) -> schemas.KitView:
     return schemas.KitView(id=kit.id, name=kit.name, notes=kit.notes, items=tags)
 
 
-async def list_kits() -> list[schemas.KitView]:
-    kits = await Kit.select(Kit.id).order_by(Kit.name)
-    return [await get_kit(k["id"]) for k in kits]
+async def list_kits(limit: int | None = None, offset: int = 0) -> list[schemas.KitView]:
+    """Kits by name (every kit, or one slice with ``limit``), their items read in one query."""
+    query = Kit.select(Kit.id, Kit.name, Kit.notes).order_by(Kit.name).order_by(Kit.id)
+    kits = await (query.limit(limit).offset(offset) if limit is not None else query)
+    tags: dict[int, list[str]] = {}
+    if kits:
+        for row in await KitItem.select(KitItem.kit, KitItem.item.asset_tag).where(
+            KitItem.kit.is_in([k["id"] for k in kits])
+        ):
+            tags.setdefault(row["kit"], []).append(row["item.asset_tag"])
+    return [
+        schemas.KitView(
+            id=k["id"], name=k["name"], notes=k["notes"], items=sorted(tags.get(k["id"], []))
+        )
+        for k in kits
+    ]
+
+
+async def count_kits() -> int:
+    return await Kit.count()
 
 
 async def kit_item_ids(kit_ids: list[int]) -> list[int]:

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from html import unescape
 
-from equipment.tables import Item, Loan, MaintenanceRecord
+from equipment.tables import Item, Kit, KitItem, Loan, MaintenanceRecord
 from tests.factories import login
 from tests.factories import text_of as raw_text
 
@@ -93,3 +93,25 @@ async def test_the_fleet_api_lists_come_in_slices(client, world):
         assert bad.status_code == 400 and bad.json()["error"] == "invalid", url
     loans = (await client.get("/api/v1/loans?limit=2", headers=headers)).json()
     assert [loan["number"] for loan in loans] == ["PR-00059", "PR-00058"]
+
+
+async def test_the_kit_api_comes_in_slices_with_each_kit_s_devices(client, world):
+    ids = await sixty_tablets()
+    kits = [Kit(name=f"Valise {n:02d}") for n in range(60)]
+    await Kit.insert(*kits)
+    await KitItem.insert(*[KitItem(kit=kit.id, item=i) for kit, i in zip(kits, ids, strict=True)])
+    headers = await world.staff.bearer()
+    first = await client.get("/api/v1/kits?limit=50", headers=headers)
+    assert first.status_code == 200 and first.headers["X-Total-Count"] == "60"
+    assert len(first.json()) == 50 and 'offset=50>; rel="next"' in first.headers["Link"]
+    assert first.json()[0] == {
+        "id": kits[0].id,
+        "name": "Valise 00",
+        "notes": "",
+        "items": ["MAN-00000"],
+    }
+    rest = await client.get("/api/v1/kits?limit=50&offset=50", headers=headers)
+    assert [k["name"] for k in rest.json()] == [f"Valise {n}" for n in range(50, 60)]
+    assert rest.json()[-1]["items"] == ["MAN-00059"] and 'rel="next"' not in rest.headers["Link"]
+    bad = await client.get("/api/v1/kits?limit=-5", headers=headers)
+    assert bad.status_code == 400 and bad.json()["error"] == "invalid"
