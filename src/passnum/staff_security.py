@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from passnum import audit
 from passnum.auth import roles
-from passnum.auth.passwords import locked_accounts, unlock
-from passnum.tables import Role
+from passnum.auth.passwords import unlock
+from passnum.pagination import paginate
+from passnum.tables import LoginThrottle, Role
 
 
 class StaffSecurityPages(Controller):
@@ -17,8 +19,17 @@ class StaffSecurityPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def index(self) -> Template:
-        return Template("passnum/security.html", context={"throttles": await locked_accounts()})
+    async def index(self, page: FromQuery[str] = "") -> Template:
+        # Paged here: passnum.auth's locked_accounts() reads every row, and someone trying
+        # made-up e-mails adds one row per address.
+        pager = await paginate(
+            LoginThrottle.select()
+            .order_by(LoginThrottle.last_failure_at, ascending=False)
+            .order_by(LoginThrottle.id),
+            LoginThrottle.count(),
+            page,
+        )
+        return Template("passnum/security.html", context={"throttles": pager.items, "pager": pager})
 
     @post("/unlock")
     async def unlock_account(self, request: Request) -> Redirect:
