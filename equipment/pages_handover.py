@@ -23,13 +23,17 @@ from passnum.errors import DomainError
 RETURN_CHOICES = {"wiped": True, "not_wiped": False}
 
 
-async def loan_page(number: str, status_code: int = 200, **context: object) -> Template:
+async def loan_page(
+    number: str, status_code: int = 200, historique: str = "", **context: object
+) -> Template:
     loan = await loans.get_loan(number)
+    history = await audit.history_page("loan", loan.number, historique)
     return render(
         "loan.html",
         status_code,
         loan=loan,
-        history=await audit.history("loan", loan.number),
+        history=history.items,
+        history_pager=history,
         **context,
     )
 
@@ -98,8 +102,10 @@ class LoanRecordPages(Controller):
     include_in_schema = False
 
     @get("/{number:str}")
-    async def detail(self, number: FromPath[str], done: FromQuery[str] = "") -> Template:
-        return await loan_page(number, done=done)
+    async def detail(
+        self, number: FromPath[str], done: FromQuery[str] = "", historique: FromQuery[str] = ""
+    ) -> Template:
+        return await loan_page(number, historique=historique, done=done)
 
     @get("/{number:str}/remise")
     async def handover_form(self, number: FromPath[str]) -> Template:

@@ -34,8 +34,13 @@ SETTABLE_STATUSES = ("available", "maintenance", "retired", "lost")
 
 
 async def item_screen(
-    tag: str, error: DomainError | None = None, page: str = "", **context: object
+    tag: str,
+    error: DomainError | None = None,
+    page: str = "",
+    historique: str = "",
+    **context: object,
 ) -> Template:
+    """The item page; its loans (``?page=``) and its history (``?historique=``) are paged apart."""
     item = await item_by_tag(tag)
     pager = await paginate_fetch(
         lambda limit, offset: list_loans(
@@ -43,7 +48,9 @@ async def item_screen(
         ),
         await count_loans(item_loans(item.id)),
         page,
+        {audit.HISTORY_KEY: historique},
     )
+    history = await audit.history_page("item", item.id, historique, {"page": page})
     return render(
         "item.html",
         error.status_code if error else 200,
@@ -52,7 +59,8 @@ async def item_screen(
         loans=pager.items,
         pager=pager,
         records=await maintenance.list_maintenance(item.asset_tag),
-        history=await audit.history("item", item.id),
+        history=history.items,
+        history_pager=history,
         today=date.today(),
         statuses=SETTABLE_STATUSES,
         **(error_context(error) if error else {}),
@@ -83,12 +91,13 @@ class ItemPages(Controller):
         tag: FromPath[str],
         done: FromQuery[str] = "",
         page: FromQuery[str] = "",
+        historique: FromQuery[str] = "",
     ) -> Template:
         if request.user is None:
             return found_page(tag)
         if not request.user.is_staff:
             raise PermissionDeniedException("Accès refusé.")
-        return await item_screen(tag, done=done, page=page)
+        return await item_screen(tag, done=done, page=page, historique=historique)
 
     @post("/{tag:str}/maintenance")
     async def add_maintenance(self, request: Request, tag: FromPath[str]) -> Template | Redirect:

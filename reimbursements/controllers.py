@@ -104,7 +104,9 @@ class StatementPages(Controller):
         return Redirect(f"/releves?month={month:%Y-%m}")
 
     @get("/{statement_id:int}")
-    async def detail(self, request: Request, statement_id: FromPath[int]) -> Template:
+    async def detail(
+        self, request: Request, statement_id: FromPath[int], historique: FromQuery[str] = ""
+    ) -> Template:
         s = await svc.get_statement(request.user, statement_id)
         context = {
             "s": s,
@@ -118,7 +120,8 @@ class StatementPages(Controller):
             "when": lambda v: as_datetime(v).strftime("%d/%m/%Y %H:%M"),
         }
         if request.user.is_staff:
-            context["history"] = await audit.history("statement", statement_id)
+            history = await audit.history_page("statement", statement_id, historique)
+            context["history"], context["history_pager"] = history.items, history
         return Template("reimbursements/statement.html", context=context)
 
     @get("/{statement_id:int}/pdf")

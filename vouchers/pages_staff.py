@@ -89,8 +89,9 @@ async def _batches_page(actor: Any, number: str = "", **context: Any) -> Templat
     )
 
 
-async def _batch_page(actor: Any, batch_id: int, **context: Any) -> Template:
+async def _batch_page(actor: Any, batch_id: int, historique: str = "", **context: Any) -> Template:
     batch = await svc.get_batch(actor, batch_id)
+    history = await audit.history_page("batch", batch_id, historique)
     return page(
         "batch.html",
         batch=batch,
@@ -98,7 +99,8 @@ async def _batch_page(actor: Any, batch_id: int, **context: Any) -> Template:
         stock=[line for line in await svc.stock(actor) if line.batch_id == batch_id],
         job=await jobs.latest_job(batch_id),
         small=batch.booklet_count <= jobs.DIRECT_LIMIT,
-        history=await audit.history("batch", batch_id),
+        history=history.items,
+        history_pager=history,
         values=context.pop("values", {}),
         **context,
     )
@@ -125,8 +127,10 @@ class StaffBatchPages(Controller):
         return Redirect(path=f"/staff/tirages/{batch.id}?cree=1")
 
     @get("/{batch_id:int}")
-    async def detail(self, request: Request, batch_id: FromPath[int]) -> Template:
-        return await _batch_page(request.user, batch_id)
+    async def detail(
+        self, request: Request, batch_id: FromPath[int], historique: FromQuery[str] = ""
+    ) -> Template:
+        return await _batch_page(request.user, batch_id, historique)
 
     @post("/{batch_id:int}/activer")
     async def activate(self, request: Request, batch_id: FromPath[int]) -> Template:

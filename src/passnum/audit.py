@@ -9,6 +9,7 @@ from piccolo.utils.encoding import dump_json
 
 from passnum import db
 from passnum.auth.actor import Actor
+from passnum.pagination import Page, paginate
 from passnum.tables import AuditEntry
 
 # Raw and constant, so asyncpg prepares it once per connection: every redemption writes one, and
@@ -45,6 +46,27 @@ async def record(
 ) -> None:
     """Append who did ``action`` to ``entity`` #``entity_id``; ``changes`` holds what changed."""
     await db.fetch(AuditEntry, INSERT_SQL, *values(actor, action, entity, entity_id, changes))
+
+
+HISTORY_KEY = "historique"  # its own query parameter: a page may page another list too
+
+
+async def history_page(
+    entity: str, entity_id: int | str, number: str = "", params: dict[str, Any] | None = None
+) -> Page[dict[str, Any]]:
+    """One page of a record's history, newest first (50 entries; ``?historique=2`` the next),
+    for the ``passnum/_history.html`` include. ``params`` are the page's other query values."""
+    where = (AuditEntry.entity == entity) & (AuditEntry.entity_id == str(entity_id))
+    return await paginate(
+        AuditEntry.select()
+        .where(where)
+        .order_by(AuditEntry.id, ascending=False)
+        .output(load_json=True),
+        AuditEntry.count().where(where),
+        number,
+        params,
+        key=HISTORY_KEY,
+    )
 
 
 async def history(entity: str, entity_id: int | str) -> list[dict[str, Any]]:

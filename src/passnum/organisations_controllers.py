@@ -250,8 +250,10 @@ class StaffOrganisationPages(Controller):
         return Redirect(f"/staff/organisations/{org.id}")
 
     @get("/{organisation_id:int}")
-    async def detail(self, organisation_id: FromPath[int]) -> Template:
-        return await _detail_page(organisation_id)
+    async def detail(
+        self, organisation_id: FromPath[int], historique: FromQuery[str] = ""
+    ) -> Template:
+        return await _detail_page(organisation_id, historique=historique)
 
     @post("/{organisation_id:int}/users")
     async def add_user(
@@ -283,7 +285,9 @@ class StaffOrganisationPages(Controller):
         return Redirect(f"/staff/organisations/{organisation_id}")
 
 
-async def _detail_page(organisation_id: int, error: str = "", status: int = 200) -> Template:
+async def _detail_page(
+    organisation_id: int, error: str = "", status: int = 200, historique: str = ""
+) -> Template:
     org = await orgs.get_organisation(organisation_id)
     member_ids = await Membership.select(Membership.user).where(
         Membership.organisation == organisation_id
@@ -293,6 +297,7 @@ async def _detail_page(organisation_id: int, error: str = "", status: int = 200)
         if member_ids
         else []
     )
+    history = await audit.history_page("organisation", organisation_id, historique)
     return Template(
         "passnum/organisation_detail.html",
         context={
@@ -300,7 +305,8 @@ async def _detail_page(organisation_id: int, error: str = "", status: int = 200)
             "users": users,
             "error": error,
             "roles": list(Role),
-            "history": await audit.history("organisation", organisation_id),
+            "history": history.items,
+            "history_pager": history,
         },
         status_code=status,
     )

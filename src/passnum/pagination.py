@@ -72,6 +72,7 @@ class Page(Generic[T]):
     total: int
     params: dict[str, str] = field(default_factory=dict)
     notice: str = ""
+    key: str = "page"  # the query parameter; another one when a page shows two paged lists
 
     @property
     def pages(self) -> int:
@@ -96,7 +97,7 @@ class Page(Generic[T]):
 
     def href(self, number: int) -> str:
         """The link to page ``number``, keeping the list's filters."""
-        query = {**{k: v for k, v in self.params.items() if v}, "page": str(number)}
+        query = {**{k: v for k, v in self.params.items() if v}, self.key: str(number)}
         return "?" + urlencode(query)
 
     def with_items(self, items: list[U]) -> Page[U]:
@@ -119,6 +120,7 @@ async def paginate(
     page: str | None,
     params: dict[str, Any] | None = None,
     size: int = PAGE_SIZE,
+    key: str = "page",
 ) -> Page[Any]:
     """Run one page of a Piccolo ``select``/``objects`` query, and its ``Table.count()``.
 
@@ -128,7 +130,7 @@ async def paginate(
     async def fetch(limit: int, offset: int) -> list[Any]:
         return list(await rows_query.limit(limit).offset(offset))
 
-    return await paginate_fetch(fetch, await count_query, page, params, size)
+    return await paginate_fetch(fetch, await count_query, page, params, size, key)
 
 
 async def paginate_fetch(
@@ -137,6 +139,7 @@ async def paginate_fetch(
     page: str | None,
     params: dict[str, Any] | None = None,
     size: int = PAGE_SIZE,
+    key: str = "page",
 ) -> Page[Any]:
     """One page of ``total`` rows read by ``fetch(limit, offset)``, for lists a service builds."""
     pages = max(1, math.ceil(total / size))
@@ -154,7 +157,7 @@ async def paginate_fetch(
         number = asked
     items = await fetch(size, (number - 1) * size)
     clean = {k: str(v) for k, v in (params or {}).items() if v not in (None, "")}
-    return Page(items, number, size, total, clean, notice)
+    return Page(items, number, size, total, clean, notice, key)
 
 
 async def paginate_where(
