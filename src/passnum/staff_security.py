@@ -8,7 +8,7 @@ from litestar.response import Redirect, Template
 
 from passnum import audit
 from passnum.auth import roles
-from passnum.auth.passwords import unlock
+from passnum.auth.passwords import failed_logins, unlock
 from passnum.pagination import paginate
 from passnum.tables import LoginThrottle, Role
 
@@ -20,15 +20,7 @@ class StaffSecurityPages(Controller):
 
     @get("/")
     async def index(self, page: FromQuery[str] = "") -> Template:
-        # Paged here: passnum.auth's locked_accounts() reads every row, and someone trying
-        # made-up e-mails adds one row per address.
-        pager = await paginate(
-            LoginThrottle.select()
-            .order_by(LoginThrottle.last_failure_at, ascending=False)
-            .order_by(LoginThrottle.id),
-            LoginThrottle.count(),
-            page,
-        )
+        pager = await paginate(failed_logins(), LoginThrottle.count(), page)
         return Template("passnum/security.html", context={"throttles": pager.items, "pager": pager})
 
     @post("/unlock")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from piccolo.apps.user.tables import BaseUser
+from piccolo.query import Select
 
 from passnum.settings import get_settings
 from passnum.tables import LoginThrottle
@@ -68,9 +69,16 @@ async def _record_failure(email: str, throttle: LoginThrottle | None, now: dt.da
     ).where(LoginThrottle.id == throttle.id)
 
 
-async def locked_accounts() -> list[dict]:
-    """Accounts currently locked or with recent failures, for the staff security page."""
-    return await LoginThrottle.select().order_by(LoginThrottle.last_failure_at, ascending=False)
+def failed_logins() -> Select:
+    """Addresses with recent failed logins (locked or not), newest first, for the staff page.
+
+    A query to page through: anyone typing made-up e-mails adds one row per address.
+    """
+    return (
+        LoginThrottle.select()
+        .order_by(LoginThrottle.last_failure_at, ascending=False)
+        .order_by(LoginThrottle.id)
+    )
 
 
 async def unlock(email: str) -> None:
