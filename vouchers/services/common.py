@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -31,6 +32,14 @@ def now() -> datetime:
 
 def today() -> date:
     return date.today()
+
+
+def load_perimeter(row: dict) -> dict:
+    """A raw row's batch perimeter as lists (JSON columns come back as text from raw SQL)."""
+    for name in ("allowed_site_ids", "allowed_insee_codes"):
+        if isinstance(row[name], str):
+            row[name] = json.loads(row[name])
+    return row
 
 
 def directory_url() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from passnum import audit
+from passnum import audit, db
 from passnum.auth.actor import Actor
 from passnum.settings import get_settings
 from passnum.tables import Role
@@ -25,6 +25,7 @@ from vouchers.rules import accepted_until, booklet_status
 from vouchers.services.common import (
     accepted_sites,
     directory_url,
+    load_perimeter,
     now,
     prescriber_org,
     today,
@@ -33,34 +34,29 @@ from vouchers.services.common import (
 from vouchers.tables import Beneficiary, Booklet, Cheque
 
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-BOOKLET_COLUMNS = (
-    Booklet.all_columns(),
-    Booklet.batch.status.as_alias("batch_status"),
-    Booklet.batch.valid_from.as_alias("valid_from"),
-    Booklet.batch.valid_until.as_alias("valid_until"),
-    Booklet.batch.grace_days.as_alias("grace_days"),
-    Booklet.batch.face_value_cents.as_alias("face_value_cents"),
-    Booklet.batch.allowed_site_ids.as_alias("allowed_site_ids"),
-    Booklet.batch.allowed_insee_codes.as_alias("allowed_insee_codes"),
-    Booklet.batch.funder.name.as_alias("funder_name"),
-    Booklet.batch.label.as_alias("batch_label"),
-    Booklet.holder.name.as_alias("holder_name"),
-    Booklet.issued_by.email.as_alias("issued_by_email"),
-)
+# Raw SQL: a hand-out reads the booklet twice (checks, then the receipt), and building this
+# Piccolo select with its joins was 42 % of a hand-out's worker CPU in the profile. Every
+# booklet column, then its batch's facts under the names the services use.
+BOOKLET_SQL = f"""
+SELECT {", ".join(f'k."{c._meta.db_column_name}"' for c in Booklet._meta.columns)},
+       t.status AS batch_status, t.valid_from, t.valid_until, t.grace_days, t.face_value_cents,
+       t.allowed_site_ids, t.allowed_insee_codes, t.label AS batch_label,
+       f.name AS funder_name, h.name AS holder_name, u.email AS issued_by_email
+FROM booklet k
+LEFT JOIN batch t ON t.id = k.batch
+LEFT JOIN organisation f ON f.id = t.funder
+LEFT JOIN organisation h ON h.id = k.holder
+LEFT JOIN piccolo_user u ON u.id = k.issued_by
+WHERE k.number = {{}}
+"""  # noqa: S608 - column names from the table definition; the number is a bound parameter
 
 
 async def find_booklet(text: str) -> dict:
     """A booklet row (with its batch's dates and perimeter) from a typed or scanned number."""
-    number = parse_booklet_number(text)
-    row = (
-        await Booklet.select(*BOOKLET_COLUMNS)
-        .where(Booklet.number == number)
-        .output(load_json=True)
-        .first()
-    )
-    if row is None:
+    rows = await db.fetch(Booklet, BOOKLET_SQL, parse_booklet_number(text))
+    if not rows:
         raise refuse("booklet_not_found")
-    return row
+    return load_perimeter(rows[0])
 
 
 def clean_beneficiary(data: schemas.BeneficiaryIn) -> dict:

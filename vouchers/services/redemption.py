@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from datetime import date
 
 from piccolo.engine.postgres import PostgresEngine
@@ -26,7 +25,7 @@ from vouchers.choices import ACTIVITIES, NEEDS, PLACES, BatchStatus, BookletStat
 from vouchers.codes import format_code, normalise_code, parse_code
 from vouchers.errors import invalid, refuse
 from vouchers.rules import accepted_until, site_in_perimeter
-from vouchers.services.common import now, today, transaction
+from vouchers.services.common import load_perimeter, now, today, transaction
 from vouchers.tables import Booklet, Cheque, ScanAttempt
 
 # Raw SQL on the hot paths (redemption, public status): building the equivalent Piccolo query
@@ -92,14 +91,7 @@ def text_hash(text: str) -> str:
 async def cheque_row(code: str) -> dict | None:
     """A cheque with its booklet's and batch's facts, by canonical code."""
     rows = await db.fetch(Cheque, CHEQUE_SQL, code)
-    return _loaded(rows[0]) if rows else None
-
-
-def _loaded(row: dict) -> dict:
-    for name in ("allowed_site_ids", "allowed_insee_codes"):
-        if isinstance(row[name], str):
-            row[name] = json.loads(row[name])
-    return row
+    return load_perimeter(rows[0]) if rows else None
 
 
 def refusal(row: dict, site: dict, day: date) -> DomainError | None:
@@ -153,7 +145,7 @@ async def _site_and_cheque(site_id: int, code: str) -> tuple[dict | None, dict |
         return None, None
     row = rows[0]
     site = {name: row.pop(f"site_{name}") for name in SITE_COLUMNS}
-    return site, (_loaded(row) if row["id"] is not None else None)
+    return site, (load_perimeter(row) if row["id"] is not None else None)
 
 
 def _validate(data: schemas.RedemptionIn) -> None:
