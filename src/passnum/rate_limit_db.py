@@ -70,16 +70,16 @@ class Limit:
 
     def headers(self, count: Count) -> dict[str, str]:
         """The IETF draft RateLimit headers, named as Litestar's RateLimitConfig names them."""
-        config = RateLimitConfig(rate_limit=("minute", self.per_minute))
         return {
-            config.rate_limit_policy_header_key: f"{self.per_minute}; w={WINDOW}",
-            config.rate_limit_limit_header_key: str(self.per_minute),
-            config.rate_limit_remaining_header_key: str(max(self.per_minute - count.hits, 0)),
-            config.rate_limit_reset_header_key: str(count.reset - int(time.time())),
+            _NAMES.rate_limit_policy_header_key: f"{self.per_minute}; w={WINDOW}",
+            _NAMES.rate_limit_limit_header_key: str(self.per_minute),
+            _NAMES.rate_limit_remaining_header_key: str(max(self.per_minute - count.hits, 0)),
+            _NAMES.rate_limit_reset_header_key: str(count.reset - int(time.time())),
         }
 
 
 WINDOW = DURATION_VALUES["minute"]
+_NAMES = RateLimitConfig(rate_limit=("minute", 1))  # built once: only its header names are read
 
 
 async def hit(keys: list[str], window: int = WINDOW) -> dict[str, Count]:
