@@ -128,10 +128,9 @@ def places_query() -> Any:
     )
 
 
-async def list_places(commune: str = "", service: str = "") -> list[Place]:
-    """Every qualified site (the open-data export), optionally one commune or one service."""
-    places = await to_places(await places_query().where(qualified_site()))
-    return [p for p in places if matches(p, commune, service)]
+async def list_places() -> list[Place]:
+    """Every qualified site, for the open-data export (the page filters and pages in SQL)."""
+    return await to_places(await places_query().where(qualified_site()))
 
 
 @dataclass
@@ -198,10 +197,6 @@ async def to_places(orgs: list[Organisation]) -> list[Place]:
         )
         places.append(place)
     return places
-
-
-def matches(place: Place, commune: str, service: str) -> bool:
-    return (not commune or place.commune == commune) and (not service or service in place.services)
 
 
 def as_datetime(value: datetime | str) -> datetime:
