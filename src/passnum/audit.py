@@ -51,29 +51,30 @@ async def record(
 HISTORY_KEY = "historique"  # its own query parameter: a page may page another list too
 
 
+def _about(entity: str, entity_id: int | str) -> Any:
+    return (AuditEntry.entity == entity) & (AuditEntry.entity_id == str(entity_id))
+
+
+def _newest_first(where: Any) -> Any:
+    return (
+        AuditEntry.select()
+        .where(where)
+        .order_by(AuditEntry.id, ascending=False)
+        .output(load_json=True)
+    )
+
+
 async def history_page(
     entity: str, entity_id: int | str, number: str = "", params: dict[str, Any] | None = None
 ) -> Page[dict[str, Any]]:
     """One page of a record's history, newest first (50 entries; ``?historique=2`` the next),
     for the ``passnum/_history.html`` include. ``params`` are the page's other query values."""
-    where = (AuditEntry.entity == entity) & (AuditEntry.entity_id == str(entity_id))
+    where = _about(entity, entity_id)
     return await paginate(
-        AuditEntry.select()
-        .where(where)
-        .order_by(AuditEntry.id, ascending=False)
-        .output(load_json=True),
-        AuditEntry.count().where(where),
-        number,
-        params,
-        key=HISTORY_KEY,
+        _newest_first(where), AuditEntry.count().where(where), number, params, key=HISTORY_KEY
     )
 
 
 async def history(entity: str, entity_id: int | str) -> list[dict[str, Any]]:
-    """A record's history, newest first, for its page."""
-    return (
-        await AuditEntry.select()
-        .where((AuditEntry.entity == entity) & (AuditEntry.entity_id == str(entity_id)))
-        .order_by(AuditEntry.id, ascending=False)
-        .output(load_json=True)
-    )
+    """A record's whole history, newest first (a booklet's or cheque's: a handful of events)."""
+    return await _newest_first(_about(entity, entity_id))
