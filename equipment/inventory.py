@@ -14,6 +14,7 @@ from equipment.tables import FleetRules, Item, ItemStatus, ItemType, Kit, KitIte
 from passnum import audit
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
+from passnum.pagination import where_all
 
 MANUAL_STATUSES = {ItemStatus.available, ItemStatus.maintenance, ItemStatus.retired}
 
@@ -191,10 +192,7 @@ async def item_filters(
 
 
 async def count_items(conditions: list[Any]) -> int:
-    query = Item.count()
-    for condition in conditions:
-        query = query.where(condition)
-    return await query
+    return await where_all(Item.count(), conditions)
 
 
 async def list_items(
@@ -210,9 +208,7 @@ async def list_items(
     """Inventory by asset tag, filtered (see :func:`item_filters`); every row unless ``limit``."""
     if conditions is None:
         conditions = await item_filters(item_type, status, q, kit_id)
-    query = Item.select().order_by(Item.asset_tag)
-    for condition in conditions:
-        query = query.where(condition)
+    query = where_all(Item.select().order_by(Item.asset_tag), conditions)
     if limit is not None:
         query = query.limit(limit).offset(offset)
     rows = await query.output(load_json=True)

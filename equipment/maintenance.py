@@ -17,6 +17,7 @@ from equipment.tables import Booking, Item, ItemStatus, MaintenanceRecord
 from passnum import audit
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
+from passnum.pagination import where_all
 
 
 def maintenance_view(row: dict) -> schemas.MaintenanceView:
@@ -46,20 +47,18 @@ async def page_maintenance(
         .order_by(MaintenanceRecord.start_date, ascending=False)
         .order_by(MaintenanceRecord.id, ascending=False)
     )
-    count = MaintenanceRecord.count()
     conditions = []
     if tag:
         conditions.append(MaintenanceRecord.item == (await item_by_tag(tag)).id)
     if open_only:
         conditions.append(MaintenanceRecord.end_date.is_null())
-    for condition in conditions:
-        query = query.where(condition)
-        count = count.where(condition)
+    query = where_all(query, conditions)
     if limit is None:
         rows = await query
         return [maintenance_view(r) for r in rows], len(rows)
     rows = await query.limit(limit).offset(offset)
-    return [maintenance_view(r) for r in rows], await count
+    total = await where_all(MaintenanceRecord.count(), conditions)
+    return [maintenance_view(r) for r in rows], total
 
 
 async def get_maintenance(record_id: int) -> schemas.MaintenanceView:

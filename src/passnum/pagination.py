@@ -181,12 +181,15 @@ async def slice_where(
     return list(await query.limit(limit).offset(offset)), await count
 
 
-def _filtered(table: Any, query: Any, conditions: list[Any]) -> tuple[Any, Any]:
-    count = table.count()
+def where_all(query: Any, conditions: list[Any]) -> Any:
+    """A Piccolo query (select, objects or count) filtered by every condition."""
     for condition in conditions:
         query = query.where(condition)
-        count = count.where(condition)
-    return query, count
+    return query
+
+
+def _filtered(table: Any, query: Any, conditions: list[Any]) -> tuple[Any, Any]:
+    return where_all(query, conditions), where_all(table.count(), conditions)
 
 
 def paged_response(
