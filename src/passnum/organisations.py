@@ -94,6 +94,25 @@ async def get_organisation(organisation_id: int) -> Organisation:
     return organisation
 
 
+def organisations_query() -> Any:
+    """Organisations by name, then id so that pages never repeat or skip a row."""
+    return Organisation.objects().order_by(Organisation.name).order_by(Organisation.id)
+
+
+def organisation_filters(actor: Actor, role: str | None = None, q: str = "") -> list[Any]:
+    """Piccolo wheres for the organisations ``actor`` may list: all for staff, else their own;
+    optionally one role and a name containing ``q``."""
+    conditions: list[Any] = []
+    if not actor.is_staff:
+        own = [m.organisation_id for m in actor.memberships]
+        conditions.append(Organisation.id.is_in(own or [0]))
+    if role in ORG_ROLES:
+        conditions.append(getattr(Organisation, f"is_{role}").eq(True))
+    if q.strip():
+        conditions.append(Organisation.name.ilike(f"%{q.strip()}%"))
+    return conditions
+
+
 def organisation_roles(organisation: Organisation) -> list[str]:
     return [role for role in ORG_ROLES if getattr(organisation, f"is_{role}")]
 

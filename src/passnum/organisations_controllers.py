@@ -110,13 +110,9 @@ class OrganisationApiController(Controller):
         limit: Limit = API_DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> Response[list[schemas.Organisation]]:
-        actor: Actor = request.user
-        conditions = _organisation_filters(role)
-        if not actor.is_staff:
-            own = [m.organisation_id for m in actor.memberships]
-            conditions.append(Organisation.id.is_in(own or [0]))
+        conditions = orgs.organisation_filters(request.user, role)
         rows, total = await slice_where(
-            Organisation, _organisations_query(), conditions, limit, offset
+            Organisation, orgs.organisations_query(), conditions, limit, offset
         )
         return paged_response(request, [to_schema(o) for o in rows], total, limit, offset)
 
@@ -187,28 +183,14 @@ ORG_FIELDS = (
 )
 
 
-def _organisations_query() -> Any:
-    """Organisations by name, then id so that pages never repeat or skip a row."""
-    return Organisation.objects().order_by(Organisation.name).order_by(Organisation.id)
-
-
-def _organisation_filters(role: str | None, q: str = "") -> list[Any]:
-    conditions: list[Any] = []
-    if role in orgs.ORG_ROLES:
-        conditions.append(getattr(Organisation, f"is_{role}").eq(True))
-    if q.strip():
-        conditions.append(Organisation.name.ilike(f"%{q.strip()}%"))
-    return conditions
-
-
 async def _organisations_page(
-    role: str | None = None, q: str = "", page: str = "", **context: Any
+    actor: Actor, role: str | None = None, q: str = "", page: str = "", **context: Any
 ) -> Template:
     status_code = context.pop("status_code", 200)
     pager = await paginate_where(
         Organisation,
-        _organisations_query(),
-        _organisation_filters(role, q),
+        orgs.organisations_query(),
+        orgs.organisation_filters(actor, role, q),
         page,
         {"role": role, "q": q},
     )
@@ -232,9 +214,13 @@ class StaffOrganisationPages(Controller):
 
     @get("/")
     async def index(
-        self, role: FromQuery[str | None] = None, q: FromQuery[str] = "", page: FromQuery[str] = ""
+        self,
+        request: Request,
+        role: FromQuery[str | None] = None,
+        q: FromQuery[str] = "",
+        page: FromQuery[str] = "",
     ) -> Template:
-        return await _organisations_page(role, q, page)
+        return await _organisations_page(request.user, role, q, page)
 
     @post("/")
     async def create(self, request: Request) -> Template | Redirect:
@@ -245,7 +231,7 @@ class StaffOrganisationPages(Controller):
             org = await orgs.create_organisation(data, actor=request.user)
         except DomainError as error:
             return await _organisations_page(
-                error=error.message, form=values, status_code=error.status_code
+                request.user, error=error.message, form=values, status_code=error.status_code
             )
         return Redirect(f"/staff/organisations/{org.id}")
 
