@@ -63,14 +63,21 @@ async def update_rules(actor: Actor | None, data: schemas.Rules) -> schemas.Rule
 
 
 async def next_asset_tag() -> str:
-    """Prefix + the next number, from an atomic counter (two creations never get the same tag)."""
+    """Prefix + the next free number, from an atomic counter (two creations never get the same
+    tag). A number already taken by a tag typed by hand (or imported) is skipped, so the counter
+    moves past it instead of failing on the unique tag forever."""
     await get_rules()
-    row = (
-        await FleetRules.update({FleetRules.last_asset_number: FleetRules.last_asset_number + 1})
-        .where(FleetRules.id == 1)
-        .returning(FleetRules.last_asset_number, FleetRules.asset_tag_prefix)
-    )[0]
-    return f"{row['asset_tag_prefix']}-{row['last_asset_number']:05d}"
+    while True:
+        row = (
+            await FleetRules.update(
+                {FleetRules.last_asset_number: FleetRules.last_asset_number + 1}
+            )
+            .where(FleetRules.id == 1)
+            .returning(FleetRules.last_asset_number, FleetRules.asset_tag_prefix)
+        )[0]
+        tag = f"{row['asset_tag_prefix']}-{row['last_asset_number']:05d}"
+        if not await Item.exists().where(Item.asset_tag == tag):
+            return tag
 
 
 def item_view(item: Item | dict[str, Any], kit: str | None = None) -> schemas.ItemView:
