@@ -33,9 +33,9 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 def remind() -> None:
     """E-mail due-soon and overdue borrowers (each reminder once; safe to run from cron)."""
     from equipment.followup import send_reminders
-    from passnum.settings import get_settings
+    from passnum import mail
 
-    if not get_settings().smtp_host:
+    if not mail.is_configured():
         click.echo("PASSNUM_SMTP_HOST n'est pas configuré : aucun rappel envoyé.")
         return
     report = run(send_reminders())

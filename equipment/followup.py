@@ -1,19 +1,18 @@
 """Follow-up: loans due soon or overdue, histories, and reminder e-mails safe to run from cron.
 
-Reminders are sent with the standard library's ``smtplib`` in a worker thread (no extra
-dependency). Each reminder is first claimed by inserting a ``ReminderSent`` row with a unique key
-(loan, kind, due date) and committed; a second run — or two cron runs at once — cannot claim it
-again, so no one gets the same e-mail twice. If sending fails the claim is removed and the next
-run retries. An extension changes the due date, hence the key: a new due-soon reminder is allowed.
+Reminders are written from this app's French templates (``templates/equipment/mail/``) and sent
+by the kernel's mail sender (:mod:`passnum.mail`). Each reminder is first claimed by inserting a
+``ReminderSent`` row with a unique key (loan, kind, due date) and committed; a second run — or two
+cron runs at once — cannot claim it again, so no one gets the same e-mail twice. If sending fails
+the claim is removed and the next run retries. An extension changes the due date, hence the key:
+a new due-soon reminder is allowed.
 """
 
 from __future__ import annotations
 
-import asyncio
-import smtplib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from equipment import schemas
@@ -22,10 +21,12 @@ from equipment.inventory import get_item, get_rules, item_by_tag
 from equipment.loans import OPEN_STATUSES, count_loans, list_loans
 from equipment.maintenance import list_maintenance
 from equipment.tables import Loan, LoanItem, ReminderSent
+from passnum import mail
 from passnum.pagination import PAGE_SIZE
 from passnum.settings import get_settings
 from passnum.tables import Organisation
-from printing import format_date
+
+MAIL = mail.MailTemplates(Path(__file__).parent / "templates")
 
 
 async def due_soon_loans(days: int | None = None) -> list[schemas.LoanView]:
@@ -100,36 +101,16 @@ class ReminderReport:
     failed: list[str] = field(default_factory=list)
 
 
-def _message(loan: schemas.LoanView, kind: str, recipient: str) -> EmailMessage:
+def _message(loan: schemas.LoanView, kind: str, recipient: str) -> mail.Mail:
     settings = get_settings()
-    items = "\n".join(
-        f"  - {i.item} ({i.brand} {i.model})" for i in loan.items if not (i.returned_at or i.lost)
+    return MAIL.render(
+        f"equipment/mail/reminder_{kind}.txt",
+        to=recipient,
+        loan=loan,
+        items=[i for i in loan.items if not (i.returned_at or i.lost)],
+        operator_name=settings.operator_name,
+        operator_phone=settings.operator_phone,
     )
-    due = format_date(loan.due_date)
-    if kind == "overdue":
-        subject = f"Prêt {loan.number} : matériel à rendre depuis le {due}"
-        opening = f"le matériel du prêt {loan.number} devait être rendu le {due}."
-        ask = "Merci de le rapporter au plus vite ou de nous appeler pour convenir d'une date."
-    else:
-        subject = f"Prêt {loan.number} : retour prévu le {due}"
-        opening = f"le matériel du prêt {loan.number} est à rendre le {due}."
-        ask = "Pensez à effacer vos données personnelles et à rassembler les accessoires."
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = settings.smtp_sender
-    message["To"] = recipient
-    message.set_content(
-        f"Bonjour {loan.contact_name},\n\n{opening}\n\nMatériel concerné :\n{items}\n\n{ask}\n"
-        f"Besoin de plus de temps ? Contactez-nous au {settings.operator_phone}.\n\n"
-        f"{settings.operator_name}\n"
-    )
-    return message
-
-
-def _send(message: EmailMessage) -> None:
-    settings = get_settings()
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-        smtp.send_message(message)
 
 
 async def _recipient(loan: schemas.LoanView) -> str:
@@ -146,7 +127,7 @@ async def _recipient(loan: schemas.LoanView) -> str:
 async def send_reminders() -> ReminderReport:
     """E-mail each due-soon and overdue loan once. Without SMTP settings, sends nothing."""
     report = ReminderReport()
-    if not get_settings().smtp_host:
+    if not mail.is_configured():
         return report
     batches = [("due_soon", await due_soon_loans()), ("overdue", await overdue_loans())]
     for kind, loans in batches:
@@ -167,10 +148,10 @@ async def send_reminders() -> ReminderReport:
                 report.skipped.append(loan.number)
                 continue
             try:
-                await asyncio.to_thread(_send, _message(loan, kind, recipient))
-            except (OSError, smtplib.SMTPException) as error:
+                await mail.send(_message(loan, kind, recipient))
+            except (mail.MailFailed, mail.MailNotConfigured) as error:
                 await ReminderSent.delete().where(ReminderSent.key == key)
-                report.failed.append(f"{loan.number} ({error})")
+                report.failed.append(f"{loan.number} ({error.message})")
                 continue
             report.sent.append(f"{loan.number} ({kind} → {recipient})")
     return report

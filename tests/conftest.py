@@ -24,8 +24,9 @@ from piccolo.apps.user.tables import BaseUser
 
 from tests.factories import World, reset_database, truncate_all
 
-# The live-server fixtures (a real `passnum serve` process) for browser tests and API fuzzing.
-pytest_plugins = ["tests.live_server"]
+# The live-server fixtures (a real `passnum serve` process) for browser tests and API fuzzing,
+# and a real local SMTP server (`smtp_server`) for e-mail.
+pytest_plugins = ["tests.live_server", "tests.smtp_server"]
 
 # Tests create many users: a cheap hash keeps them fast; production keeps Piccolo's 600,000.
 BaseUser._pbkdf2_iteration_count = 1_000
