@@ -8,12 +8,46 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from vouchers.choices import BookletStatus
+from vouchers.choices import BatchStatus, BookletStatus, ChequeStatus
 
 
 def accepted_until(valid_until: date, grace_days: int) -> date:
     """Last day a cheque of a handed-out booklet is accepted (validity + grace period)."""
     return valid_until + timedelta(days=grace_days)
+
+
+def cheque_state(row: dict[str, Any], day: date) -> ChequeStatus:
+    """The one decision of what a cheque is worth on ``day``, before any site is considered.
+
+    The public status (``/c/{CODE}``, ``GET /api/v1/cheques/{code}``) is this value and a
+    redemption's refusal is its code, so the two never disagree. ``row`` holds the cheque's
+    ``status``, its booklet's ``booklet_status`` and its batch's ``batch_status``,
+    ``valid_from``, ``valid_until`` and ``grace_days`` (a row read by the redemption's SQL).
+    Order: used, cancelled, past its last day, not handed out, not yet valid, valid. A booklet
+    never handed out ends with its validity; a handed-out one after the grace period.
+    """
+    if row["status"] == ChequeStatus.redeemed:
+        return ChequeStatus.redeemed
+    if row["status"] == ChequeStatus.cancelled or row["booklet_status"] == BookletStatus.cancelled:
+        return ChequeStatus.cancelled
+    if day > last_day(row):
+        return ChequeStatus.expired
+    if row["batch_status"] != BatchStatus.active or not _handed_out(row["booklet_status"]):
+        return ChequeStatus.not_issued
+    if day < row["valid_from"]:
+        return ChequeStatus.not_yet_valid
+    return ChequeStatus.valid
+
+
+def _handed_out(booklet_status: str) -> bool:
+    return booklet_status in (BookletStatus.issued, BookletStatus.exhausted)
+
+
+def last_day(row: dict[str, Any]) -> date:
+    """The last day this cheque can be used (with the grace period once handed out)."""
+    if _handed_out(row["booklet_status"]):
+        return accepted_until(row["valid_until"], row["grace_days"])
+    return row["valid_until"]
 
 
 def booklet_status(stored: str, valid_until: date, grace_days: int, today: date) -> str:

@@ -25,7 +25,6 @@ from vouchers.services.lookup import (
     cheque_status,
     prescriber_feedback,
     prescriber_feedback_count,
-    public_status,
     search,
     site_redemptions,
 )
@@ -57,7 +56,6 @@ __all__ = [
     "move_booklets",
     "prescriber_feedback",
     "prescriber_feedback_count",
-    "public_status",
     "redeem_cheque",
     "run_idempotent",
     "search",

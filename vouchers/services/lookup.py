@@ -11,10 +11,10 @@ from passnum.auth.actor import Actor
 from passnum.errors import DomainError
 from passnum.tables import Role
 from vouchers import schemas
-from vouchers.choices import CHEQUE_STATUS_LABELS, BatchStatus, BookletStatus, ChequeStatus
+from vouchers.choices import CHEQUE_STATUS_LABELS
 from vouchers.codes import format_code, parse_code
 from vouchers.errors import refuse
-from vouchers.rules import accepted_until, booklet_status
+from vouchers.rules import accepted_until, booklet_status, cheque_state
 from vouchers.services.common import (
     accepted_sites,
     directory_url,
@@ -27,31 +27,12 @@ from vouchers.services.redemption import cheque_row
 from vouchers.tables import Beneficiary, Booklet, Cheque, ScanAttempt
 
 
-def public_status(row: dict, day: date) -> str:
-    """valid, redeemed, cancelled, expired, not_issued or not_yet_valid, computed today."""
-    if row["status"] == ChequeStatus.redeemed:
-        return ChequeStatus.redeemed
-    if row["status"] == ChequeStatus.cancelled or row["booklet_status"] == BookletStatus.cancelled:
-        return ChequeStatus.cancelled
-    issued = row["booklet_status"] in (BookletStatus.issued, BookletStatus.exhausted)
-    last_day = (
-        accepted_until(row["valid_until"], row["grace_days"]) if issued else row["valid_until"]
-    )
-    if day > last_day:
-        return ChequeStatus.expired
-    if row["batch_status"] != BatchStatus.active or not issued:
-        return ChequeStatus.not_issued
-    if day < row["valid_from"]:
-        return ChequeStatus.not_yet_valid
-    return ChequeStatus.valid
-
-
 async def cheque_status(text: str) -> schemas.ChequePublic:
     """What anyone holding the cheque may know: can it still be used, until when, and where."""
     row = await cheque_row(parse_code(text))
     if row is None:
         raise refuse("unknown")
-    status = public_status(row, today())
+    status = cheque_state(row, today())
     everywhere, sites = await accepted_sites(row["allowed_site_ids"], row["allowed_insee_codes"])
     return schemas.ChequePublic(
         code=row["code"],

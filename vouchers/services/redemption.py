@@ -21,10 +21,10 @@ from passnum.errors import DomainError
 from passnum.settings import get_settings
 from passnum.tables import Organisation, Role, SiteStatus
 from vouchers import schemas
-from vouchers.choices import ACTIVITIES, NEEDS, PLACES, BatchStatus, BookletStatus, ChequeStatus
+from vouchers.choices import ACTIVITIES, NEEDS, PLACES, BookletStatus, ChequeStatus
 from vouchers.codes import format_code, normalise_code, parse_code
 from vouchers.errors import invalid, refuse
-from vouchers.rules import accepted_until, site_in_perimeter
+from vouchers.rules import cheque_state, last_day, site_in_perimeter
 from vouchers.services.common import load_perimeter, now, today, transaction
 from vouchers.tables import Booklet, Cheque, ScanAttempt
 
@@ -95,8 +95,13 @@ async def cheque_row(code: str) -> dict | None:
 
 
 def refusal(row: dict, site: dict, day: date) -> DomainError | None:
-    """Why this cheque cannot be redeemed at this site today, or None if it can."""
-    if row["status"] == ChequeStatus.redeemed:
+    """Why this cheque cannot be redeemed at this site today, or None if it can.
+
+    The cheque's own state comes from :func:`vouchers.rules.cheque_state`, the same decision as
+    its public status; only the site's perimeter is added here.
+    """
+    state = cheque_state(row, day)
+    if state == ChequeStatus.redeemed:
         when = row["redeemed_at"]
         return refuse(
             "already_redeemed",
@@ -104,20 +109,15 @@ def refusal(row: dict, site: dict, day: date) -> DomainError | None:
             site=row["redeemed_site"],
             _when=when.strftime("%d/%m/%Y à %H:%M"),
         )
-    if row["status"] == ChequeStatus.cancelled or row["booklet_status"] == BookletStatus.cancelled:
-        return refuse("cancelled")
-    if row["batch_status"] != BatchStatus.active or row["booklet_status"] not in (
-        BookletStatus.issued,
-        BookletStatus.exhausted,
-    ):
-        return refuse("not_issued")
-    if day < row["valid_from"]:
+    if state == ChequeStatus.expired:
+        end = last_day(row)
+        return refuse("expired", accepted_until=end.isoformat(), _date=_fr(end))
+    if state == ChequeStatus.not_yet_valid:
         return refuse(
             "not_yet_valid", valid_from=row["valid_from"].isoformat(), _date=_fr(row["valid_from"])
         )
-    last_day = accepted_until(row["valid_until"], row["grace_days"])
-    if day > last_day:
-        return refuse("expired", accepted_until=last_day.isoformat(), _date=_fr(last_day))
+    if state != ChequeStatus.valid:
+        return refuse(state.value)
     if not site_in_perimeter(
         site["id"], site["insee_code"], row["allowed_site_ids"], row["allowed_insee_codes"]
     ):
