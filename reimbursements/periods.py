@@ -23,13 +23,18 @@ MONTHS_FR = [
 ]
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2999  # a month's end and the next month stay in the calendar
+
+
 def parse_month(text: str) -> date:
-    """'2026-11' → 1 Nov 2026; anything else is refused with what to type."""
+    """'2026-11' → 1 Nov 2026; anything else (month 13, year 0000 or 9999…) is refused with
+    what to type."""
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
-    if not match or not 1 <= int(match[2]) <= 12:
+    if not match or not 1 <= int(match[2]) <= 12 or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
         raise DomainError(
             "invalid",
-            "Indiquez le mois sous la forme AAAA-MM, par exemple 2026-11.",
+            f"Indiquez le mois sous la forme AAAA-MM, par exemple 2026-11 (années {FIRST_YEAR} à "
+            f"{LAST_YEAR}).",
             422,
             field="month",
         )

@@ -19,7 +19,7 @@ from piccolo.engine import engine_finder
 from passnum.auth import PUBLIC, access_guard
 from passnum.auth.middleware import PassnumAuthenticationMiddleware
 from passnum.db import close_pool, open_pool
-from passnum.errors import EXCEPTION_HANDLERS
+from passnum.errors import EXCEPTION_HANDLERS, PassnumRequest, static_path_not_found
 from passnum.openapi import document_errors
 from passnum.routes import route_handlers
 from passnum.security import add_security_headers, rate_limit_middleware, rate_limit_store
@@ -69,7 +69,10 @@ def create_app() -> Litestar:
         route_handlers=[
             *route_handlers(),
             create_static_files_router(
-                path="/static", directories=[PACKAGE_DIR / "static"], opt=PUBLIC
+                path="/static",
+                directories=[PACKAGE_DIR / "static"],
+                opt=PUBLIC,
+                exception_handlers={ValueError: static_path_not_found},
             ),
         ],
         guards=[access_guard],
@@ -105,6 +108,7 @@ def create_app() -> Litestar:
             security=[{"bearer": []}],
         ),
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=PassnumRequest,
         on_startup=[_open_database],
         on_shutdown=[_close_database],
         request_max_body_size=10 * 1024 * 1024,

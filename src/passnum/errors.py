@@ -11,7 +11,13 @@ from typing import Any
 
 import asyncpg
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    ValidationException,
+)
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -104,6 +110,23 @@ def out_of_range_handler(request: Request, exc: Exception) -> Response:
     return _respond(
         request, 422, "out_of_range", "Une valeur saisie est hors des limites acceptées."
     )
+
+
+class PassnumRequest(Request):
+    """Litestar's request, except that JSON nested too deep for the decoder (a thousand ``[``)
+    is malformed input (400 ``malformed_json``), not a RecursionError answered 500."""
+
+    async def json(self) -> Any:
+        try:
+            return await super().json()
+        except RecursionError:
+            raise ClientException("Malformed JSON: nested too deep") from None
+
+
+def static_path_not_found(request: Request, exc: ValueError) -> Response:
+    """A static path the file system cannot even look up (a NUL byte: ``/static/a%00.css``)
+    names no file: 404, like any other missing one."""
+    return http_error_handler(request, NotFoundException())
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
