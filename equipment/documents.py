@@ -7,10 +7,12 @@ functions return PDF bytes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from equipment.inventory import list_items
-from equipment.labels import TYPE_LABELS, item_url, loan_url
+from equipment.inventory import item_view, list_items
+from equipment.labels import item_url, loan_url
 from equipment.loans import get_loan
+from equipment.schemas import ItemView, LoanItemView
 from equipment.tables import Item
 from passnum.errors import DomainError
 from passnum.settings import get_settings
@@ -32,43 +34,64 @@ CHECKLIST_LABELS = {
 }
 
 
+def _line(item: ItemView, checks: list[tuple[str, bool]], note: str, **extra: Any) -> LoanItemLine:
+    return LoanItemLine(
+        item_type=item.type_label,
+        brand_model=f"{item.brand} {item.model}".strip(),
+        serial=item.serial,
+        asset_tag=item.asset_tag,
+        accessories=item.accessories,
+        declared_value_cents=item.declared_value_cents,
+        checklist=checks,
+        condition_note=note,
+        **extra,
+    )
+
+
+def _return_line(item: ItemView, line: LoanItemView) -> LoanItemLine:
+    checks = [
+        ("Données personnelles effacées", bool(line.data_wiped)),
+        ("Sans dommage", not line.damaged),
+    ]
+    missing = ", ".join(line.missing_accessories)
+    note = " ".join(p for p in (line.return_note, missing and f"Manque : {missing}") if p)
+    returned_on = line.returned_at.date() if line.returned_at else None
+    return _line(item, checks, note, returned_on=returned_on)
+
+
 async def loan_slip_data(number: str, *, returning: bool = False) -> LoanSlipData:
-    """Everything the loan slip (or, with ``returning``, the return slip) prints."""
+    """Everything the loan slip (or, with ``returning``, the return slip) prints.
+
+    A return slip lists the devices that came back (each with its day), names those still out and
+    those declared lost, and dates the return of the whole loan only once nothing is still out.
+    """
     loan = await get_loan(number)
     borrower = await Organisation.objects().get(Organisation.id == loan.borrower_id)
     items = await Item.objects().where(Item.id.is_in([i.item_id for i in loan.items] or [0]))
-    by_id = {i.id: i for i in items}
-    lines = []
-    for line in loan.items:
-        item = by_id[line.item_id]
-        if returning:
-            checks = [
-                ("Données personnelles effacées", bool(line.data_wiped)),
-                ("Sans dommage", not line.damaged),
-                ("Rendu (non perdu)", line.returned_at is not None and not line.lost),
-            ]
-            missing = ", ".join(line.missing_accessories)
-            note = " ".join(p for p in (line.return_note, missing and f"Manque : {missing}") if p)
-        else:
-            checks = [(CHECKLIST_LABELS[k], bool(v)) for k, v in line.checkout_checklist.items()]
-            note = line.checkout_note
-        lines.append(
-            LoanItemLine(
-                item_type=TYPE_LABELS.get(item.item_type, item.item_type),
-                brand_model=f"{item.brand} {item.model}".strip(),
-                serial=item.serial,
-                asset_tag=item.asset_tag,
-                accessories=list(item.accessories or []),
-                declared_value_cents=item.declared_value_cents,
-                checklist=checks,
-                condition_note=note,
+    by_id = {i.id: item_view(i) for i in items}
+    returned = [line for line in loan.items if line.returned_at]
+    extra: dict[str, Any] = {}
+    if returning:
+        if not returned:
+            raise DomainError(
+                "not_returned", f"Aucun appareil du prêt {loan.number} n'a encore été rendu.", 409
             )
-        )
-    returned = [line.returned_at.date() for line in loan.items if line.returned_at]
-    if returning and not returned:
-        raise DomainError(
-            "not_returned", f"Aucun appareil du prêt {loan.number} n'a encore été rendu.", 409
-        )
+        out = [line for line in loan.items if not line.returned_at and not line.lost]
+        lines = [_return_line(by_id[line.item_id], line) for line in returned]
+        extra = {
+            "still_out": [_line(by_id[line.item_id], [], "") for line in out],
+            "lost": [_line(by_id[line.item_id], [], "") for line in loan.items if line.lost],
+            "returned_on": None if out else max(line.returned_at for line in returned).date(),
+        }
+    else:
+        lines = [
+            _line(
+                by_id[line.item_id],
+                [(CHECKLIST_LABELS[k], bool(v)) for k, v in line.checkout_checklist.items()],
+                line.checkout_note,
+            )
+            for line in loan.items
+        ]
     address = " ".join(p for p in (borrower.address, borrower.postcode, borrower.commune) if p)
     return LoanSlipData(
         loan_number=loan.number,
@@ -83,7 +106,7 @@ async def loan_slip_data(number: str, *, returning: bool = False) -> LoanSlipDat
         purpose=loan.purpose,
         items=lines,
         lender_name=get_settings().operator_name,
-        returned_on=max(returned) if returned else None,
+        **extra,
     )
 
 

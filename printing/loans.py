@@ -34,6 +34,7 @@ class LoanItemLine:
     declared_value_cents: int = 0
     checklist: list[tuple[str, bool]] = field(default_factory=list)
     condition_note: str = ""
+    returned_on: date | None = None  # return slip: the day this device came back
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,9 @@ class LoanSlipData:
     items: list[LoanItemLine]
     terms: list[str] = field(default_factory=lambda: list(DEFAULT_TERMS))
     lender_name: str = "Département"
-    returned_on: date | None = None
+    returned_on: date | None = None  # the day the last device came back; None while some are out
+    still_out: list[LoanItemLine] = field(default_factory=list)  # return slip: not back yet
+    lost: list[LoanItemLine] = field(default_factory=list)  # return slip: declared lost
 
 
 def _p(text: str, style: str = "cell") -> Paragraph:
@@ -129,18 +132,51 @@ def _signatures(loan: LoanSlipData) -> Table:
     return table
 
 
+def _listing(items: list[LoanItemLine]) -> str:
+    return ", ".join(f"{i.asset_tag} ({i.item_type} {i.brand_model})".strip() for i in items)
+
+
+def _return_facts(loan: LoanSlipData) -> list[Flowable]:
+    """What came back on which day, what is still out, what was declared lost.
+
+    The loan as a whole gets a return date only once nothing is still out."""
+    by_day: dict[date, list[str]] = {}
+    for item in loan.items:
+        returned = item.returned_on or loan.returned_on
+        if returned is None:
+            raise ValueError("Bon de retour : la date de restitution manque.")
+        by_day.setdefault(returned, []).append(item.asset_tag)
+    if not by_day:
+        raise ValueError("Bon de retour : aucun appareil restitué, pas de date de restitution.")
+    facts = [
+        _p(f"Rendu le {format_date(d)} : {', '.join(tags)}.", "body")
+        for d, tags in sorted(by_day.items())
+    ]
+    if loan.still_out:
+        facts.append(
+            _p(
+                f"Encore en prêt, à rendre au plus tard le {format_date(loan.due_date)} : "
+                f"{_listing(loan.still_out)}.",
+                "body",
+            )
+        )
+    elif loan.returned_on is not None:
+        facts.append(_p(f"Matériel restitué le {format_date(loan.returned_on)}.", "body"))
+    if loan.lost:
+        facts.append(_p(f"Déclaré perdu : {_listing(loan.lost)}.", "body"))
+    return facts
+
+
 def _render(loan: LoanSlipData, *, returning: bool) -> bytes:
     title = "Bon de retour" if returning else "Bon de prêt"
     period = f"Prêt du {format_date(loan.start_date)} au {format_date(loan.due_date)}"
-    if returning:
-        if loan.returned_on is None:
-            raise ValueError("Bon de retour : la date de restitution manque.")
-        period += f" — matériel restitué le {format_date(loan.returned_on)}"
+    facts = _return_facts(loan) if returning else []
     story: list[Flowable] = [
         _header(loan, title),
         _p(period, "body"),
+        *facts,
         _p(f"Objet du prêt : {loan.purpose}", "body"),
-        _p("Matériel prêté", "heading"),
+        _p("Matériel rendu" if returning else "Matériel prêté", "heading"),
         _items_table(loan),
         _p(
             "État du matériel au retour" if returning else "État du matériel à la remise", "heading"
@@ -173,5 +209,6 @@ def render_loan_slip(loan: LoanSlipData) -> bytes:
 
 
 def render_return_slip(loan: LoanSlipData) -> bytes:
-    """The "bon de retour" signed when the items come back; needs ``returned_on``."""
+    """The "bon de retour" signed when items come back: ``items`` are those returned (each with its
+    ``returned_on``, or the loan's), ``still_out`` and ``lost`` the others."""
     return _render(loan, returning=True)

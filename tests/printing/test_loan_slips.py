@@ -54,7 +54,8 @@ def test_a_loan_of_many_items_runs_over_several_pages_with_every_item() -> None:
 def test_return_slip_records_the_return_date_and_condition_on_return() -> None:
     text = "\n".join(pdf_text(render_return_slip(loan(returned_on=date(2027, 3, 20)))))
     assert "Bon de retour" in text
-    assert "matériel restitué le 20/03/2027" in text
+    assert "Rendu le 20/03/2027 : PN-000001, PN-000002." in text
+    assert "Matériel restitué le 20/03/2027." in text
     assert "État du matériel au retour" in text
     assert "Pour l'emprunteur" in text
 
