@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from equipment import schemas
@@ -89,17 +90,30 @@ def parse_date(text: str) -> date | None:
     raise ValueError(f"date d'achat illisible « {text} » (format jj/mm/aaaa)")
 
 
-def _rows(text: str) -> list[dict[str, str]]:
+@dataclass
+class Row:
+    """One record of the file: the line it starts on (the header is line 1), its cells by column,
+    or why it does not split into the header's columns."""
+
+    line: int
+    cells: dict[str, str] = field(default_factory=dict)
+    problem: str = ""
+
+
+def _rows(text: str) -> list[Row]:
+    """The records under the header. A record that does not split into exactly the header's
+    columns (a cell too many or too few, a quote never closed that would swallow the following
+    lines into one cell) is a :class:`Row` with its ``problem``: the import then writes nothing."""
     header = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if header.count(";") >= header.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        fields = [_key(f or "") for f in reader.fieldnames or []]
-        records = list(reader)
+        fields = [_key(f) for f in next(reader, [])]
     except csv.Error as exc:
         raise DomainError(
             "invalid_csv",
-            f"Le fichier CSV est mal formé ({exc}). Vérifiez-le dans le tableur.",
+            f"La première ligne du fichier CSV est mal formée ({exc}). "
+            "Vérifiez-la dans le tableur.",
             422,
         ) from exc
     if "type" not in fields or "numeroserie" not in fields:
@@ -109,17 +123,35 @@ def _rows(text: str) -> list[dict[str, str]]:
             f"« numero_serie ». Colonnes attendues : {';'.join(COLUMNS)}.",
             422,
         )
-    rows = [{_key(k or ""): _cell(v) for k, v in row.items()} for row in records]
-    if len(rows) > MAX_ROWS:
-        raise DomainError("invalid_csv", f"Au plus {MAX_ROWS} lignes par import.", 422)
+    rows: list[Row] = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            # Nothing after a broken quote can be trusted to start a new row.
+            rows.append(Row(line, problem=UNCLOSED_QUOTE))
+            break
+        if not cells:
+            continue  # a blank line
+        if len(cells) != len(fields):
+            rows.append(Row(line, problem=WRONG_WIDTH.format(len(cells), len(fields))))
+        else:
+            rows.append(Row(line, dict(zip(fields, (c.strip() for c in cells), strict=True))))
+        if len(rows) > MAX_ROWS:
+            raise DomainError("invalid_csv", f"Au plus {MAX_ROWS} lignes par import.", 422)
     return rows
 
 
-def _cell(value: str | list[str] | None) -> str:
-    """A cell; surplus cells of a too-long line arrive as a list and are joined, not lost."""
-    if isinstance(value, list):
-        return " ".join(value).strip()
-    return (value or "").strip()
+UNCLOSED_QUOTE = (
+    'guillemet « " » jamais fermé ou mal placé : cette ligne et les suivantes ne se découpent '
+    "pas en colonnes (fermez le guillemet ou retirez-le)"
+)
+WRONG_WIDTH = (
+    "{} colonnes au lieu de {} : un séparateur « ; » en trop ou en moins, ou un guillemet mal placé"
+)
 
 
 def _to_item(row: dict[str, str]) -> schemas.ItemIn:
@@ -150,9 +182,13 @@ async def preview_import(data: bytes) -> schemas.ImportReport:
     rejected: list[schemas.ImportRejection] = []
     serials: dict[str, int] = {}
     tags: dict[str, int] = {}
-    for line, row in enumerate(_rows(decode(data)), start=2):
+    for row in _rows(decode(data)):
+        line = row.line
+        if row.problem:
+            rejected.append(schemas.ImportRejection(line=line, reason=row.problem))
+            continue
         try:
-            item = _to_item(row)
+            item = _to_item(row.cells)
             await clean_item(item)
         except ValueError as error:
             rejected.append(schemas.ImportRejection(line=line, reason=str(error)))

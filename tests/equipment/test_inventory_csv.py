@@ -96,3 +96,47 @@ async def test_export_opens_in_french_excel(client: AsyncTestClient, fleet: Flee
     assert {r["reason"] for r in reimported.json()["rejected"]} == {
         f"Le numéro de série SN-000{n} existe déjà." for n in range(4)
     }
+
+
+UNCLOSED_QUOTE = GOOD + (
+    "tablette;Apple;iPad;IP-004;;300;;;;\"rayure à l'écran\r\n"
+    "tablette;Apple;iPad;IP-005;;300;;;;\r\n"
+    "tablette;Apple;iPad;IP-006;;300;;;;\r\n"
+)
+
+
+async def test_an_unterminated_quote_rejects_the_file_with_its_line(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    """Issue 14, item 9: the quote swallowed the next rows into one item's notes (6 rows in,
+    1 item created, no warning)."""
+    headers = {**await fleet.world.staff.bearer(), "Content-Type": "text/csv"}
+    for url in ("/api/v1/inventory/import?preview=true", "/api/v1/inventory/import"):
+        response = await client.post(url, content=UNCLOSED_QUOTE.encode(), headers=headers)
+        assert response.status_code in (200, 422), response.text
+        rejected = {r["line"]: r["reason"] for r in response.json()["rejected"]}
+        assert list(rejected) == [5], rejected
+        assert "guillemet" in rejected[5]
+    assert response.status_code == 422 and response.json()["error"] == "import_rejected"
+    assert (await client.get("/api/v1/items?q=IP-00", headers=headers)).json() == []
+    assert (await client.get("/api/v1/items?q=R9-001", headers=headers)).json() == []
+
+
+async def test_a_row_with_too_many_or_too_few_cells_is_rejected_with_its_line(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    headers = {**await fleet.world.staff.bearer(), "Content-Type": "text/csv"}
+    shifted = GOOD + (
+        "tablette;Apple;iPad;IP-007;;300;;;;notes;en trop\r\n"
+        'tablette;Apple;iPad;IP-008;;"sur\r\ndeux lignes";;;;\r\n'
+        "tablette;Apple;iPad;IP-009\r\n"
+    )
+    response = await client.post(
+        "/api/v1/inventory/import", content=shifted.encode(), headers=headers
+    )
+    assert response.status_code == 422, response.text
+    rejected = {r["line"]: r["reason"] for r in response.json()["rejected"]}
+    assert sorted(rejected) == [5, 6, 8], rejected
+    assert "11 colonnes au lieu de 10" in rejected[5]
+    assert "valeur déclarée illisible" in rejected[6]
+    assert "4 colonnes au lieu de 10" in rejected[8]
