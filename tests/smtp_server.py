@@ -9,7 +9,6 @@ worker), on a free port, and only when a test asks for it.
 
 from __future__ import annotations
 
-import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from passnum.settings import get_settings
+from tests.env import passnum_env
 
 SENDER = "parc@manche.test"
 
@@ -55,25 +54,8 @@ class SmtpServer:
     @contextmanager
     def down(self) -> Iterator[None]:
         """The settings point at a port where nothing listens, for the block's duration."""
-        with _passnum_env(SMTP_PORT=str(_free_port())):
+        with passnum_env(SMTP_PORT=str(_free_port())):
             yield
-
-
-@contextmanager
-def _passnum_env(**values: str) -> Iterator[None]:
-    """Set PASSNUM_* variables and re-read the settings; restore both afterwards."""
-    saved = {name: os.environ.get(f"PASSNUM_{name}") for name in values}
-    os.environ.update({f"PASSNUM_{name}": value for name, value in values.items()})
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(f"PASSNUM_{name}", None)
-            else:
-                os.environ[f"PASSNUM_{name}"] = value
-        get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -93,5 +75,5 @@ def smtp_server(_smtp_controller: SmtpServer) -> Iterator[SmtpServer]:
     server = _smtp_controller
     server.messages.clear()
     server.envelopes.clear()
-    with _passnum_env(SMTP_HOST=server.host, SMTP_PORT=str(server.port), SMTP_SENDER=SENDER):
+    with passnum_env(SMTP_HOST=server.host, SMTP_PORT=str(server.port), SMTP_SENDER=SENDER):
         yield server

@@ -4,7 +4,9 @@ The job's state lives in the database (``PrintJob``), so any worker process can 
 or serve the file. The worker that starts a job renders it in a thread and beats a heartbeat
 every second; a job whose heartbeat stopped (its process died) is claimed again by the next page
 view, in whichever worker, with a conditional UPDATE so only one worker takes it over.
-The PDF is written to ``{data_dir}/exports/`` under a temporary name, then renamed when complete.
+The PDF streams into document storage (:mod:`passnum.storage`: files beside SQLite, the database
+itself on PostgreSQL) as it is rendered, under ``vouchers/print-jobs/{file_name}``; it appears
+there only once complete, and the download streams it back in chunks.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ import asyncio
 import io
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
+from typing import BinaryIO
 
 import anyio
 import anyio.from_thread
+from litestar.response import Stream
 
-from passnum import audit
+from passnum import audit, storage
 from passnum.auth.actor import Actor
-from passnum.settings import get_settings
 from printing import BookletData, render_booklets
 from vouchers import services as svc
 from vouchers.errors import refuse
@@ -32,10 +34,9 @@ STALE_AFTER = timedelta(seconds=30)
 _RUNNING: set[asyncio.Task] = set()  # keeps the tasks of this process alive
 
 
-def exports_dir() -> Path:
-    folder = get_settings().data_dir / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def document_key(file_name: str) -> str:
+    """Where a job's PDF is kept in document storage."""
+    return f"vouchers/print-jobs/{file_name}"
 
 
 def render_all(booklets: list[BookletData]) -> bytes:
@@ -80,9 +81,18 @@ async def latest_job(batch_id: int) -> dict | None:
     )
 
 
-def job_file(job: dict) -> Path | None:
-    path = exports_dir() / job["file_name"] if job["file_name"] else None
-    return path if job["status"] == "done" and path and path.exists() else None
+async def job_document(job: dict) -> storage.StoredDocument | None:
+    """The finished job's PDF, if it is still stored."""
+    if job["status"] != "done" or not job["file_name"]:
+        return None
+    return await storage.stat(document_key(job["file_name"]))
+
+
+async def download(job: dict) -> Stream:
+    """The finished job's PDF, streamed from storage."""
+    if job["status"] != "done" or not job["file_name"]:
+        raise refuse("not_found")
+    return await storage.download(document_key(job["file_name"]), job["file_name"])
 
 
 async def _claim(job_id: int) -> bool:
@@ -121,14 +131,12 @@ async def run_job(job_id: int) -> None:
         return
     job = await get_job(job_id)
     name = f"tirage-{job['batch']}-impression-{job_id}.pdf"
-    part = exports_dir() / f"{name}.part"
     progress = {"pages": 0}
 
-    def render() -> int:
-        with part.open("wb") as out:
-            return render_booklets(
-                _booklets(job["batch"]), out, on_progress=lambda n: progress.update(pages=n)
-            )
+    def render(out: BinaryIO) -> int:
+        return render_booklets(
+            _booklets(job["batch"]), out, on_progress=lambda n: progress.update(pages=n)
+        )
 
     async def beat() -> None:
         while True:
@@ -140,12 +148,10 @@ async def run_job(job_id: int) -> None:
     try:
         async with anyio.create_task_group() as group:
             group.start_soon(beat)
-            pages = await anyio.to_thread.run_sync(render)
+            _, pages = await storage.write_with(document_key(name), "application/pdf", render)
             group.cancel_scope.cancel()
-        part.replace(exports_dir() / name)
         values = {PrintJob.status: "done", PrintJob.done: pages, PrintJob.file_name: name}
     except Exception as error:  # the job records its failure; staff can start another
-        part.unlink(missing_ok=True)
         values = {PrintJob.status: "failed", PrintJob.error: str(error)[:1000]}
     await PrintJob.update({**values, PrintJob.finished_at: now()}).where(PrintJob.id == job_id)
 

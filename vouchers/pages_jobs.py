@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
-from litestar.response import File, Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
 from passnum.auth import roles
 from passnum.tables import Role
 from vouchers import jobs
-from vouchers.errors import refuse
 from vouchers.pages_common import page
 
 
-def _state(job: dict) -> dict:
+async def _state(job: dict) -> dict:
+    ready = await jobs.job_document(job) is not None
     percent = round(100 * job["done"] / job["total"]) if job["total"] else 0
     return {
         "id": job["id"],
@@ -22,7 +22,7 @@ def _state(job: dict) -> dict:
         "done": job["done"],
         "total": job["total"],
         "percent": percent,
-        "download": f"/staff/impressions/{job['id']}/fichier" if jobs.job_file(job) else "",
+        "download": f"/staff/impressions/{job['id']}/fichier" if ready else "",
     }
 
 
@@ -41,19 +41,16 @@ class PrintJobPages(Controller):
     async def show(self, job_id: FromPath[int]) -> Template:
         job = await jobs.get_job(job_id)
         await jobs.resume_if_stalled(job)
-        return page("print_job.html", job=_state(job), error_text=job["error"])
+        return page("print_job.html", job=await _state(job), error_text=job["error"])
 
     @get("/impressions/{job_id:int}/etat")
     async def state(self, job_id: FromPath[int]) -> dict:
         """Progress as JSON for print-job.js (same session and access as the page)."""
-        return _state(await jobs.get_job(job_id))
+        return await _state(await jobs.get_job(job_id))
 
     @get("/impressions/{job_id:int}/fichier")
-    async def download(self, job_id: FromPath[int]) -> File:
-        path = jobs.job_file(await jobs.get_job(job_id))
-        if path is None:
-            raise refuse("not_found")
-        return File(path=path, filename=path.name, media_type="application/pdf")
+    async def download(self, job_id: FromPath[int]) -> Stream:
+        return await jobs.download(await jobs.get_job(job_id))
 
 
 JOB_PAGE_HANDLERS = [PrintJobPages]

@@ -4,12 +4,14 @@ PDF downloads (direct and as a background job); the funder's list of its batches
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import re
 from datetime import date, timedelta
 
 from pypdf import PdfReader
 
+from passnum import storage
 from tests.factories import login, post_form
 from tests.vouchers.conftest import actor_of, make_batch
 from tests.vouchers.pages_helpers import seen
@@ -137,6 +139,14 @@ async def test_a_background_print_job_shows_progress_then_a_download(client, sce
     assert "PDF prêt" in seen(page)
     pdf = await client.get(state["download"])
     assert pdf.status_code == 200 and len(PdfReader(io.BytesIO(pdf.content)).pages) == 4
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-length"] == str(len(pdf.content))
+    name = f"tirage-{scene.batch.id}-impression-{job_id}.pdf"
+    assert f'filename="{name}"' in pdf.headers["content-disposition"]
+    # The PDF is in document storage (files beside SQLite, rows in PostgreSQL), not var/exports.
+    stored = await storage.stat(f"vouchers/print-jobs/{name}")
+    assert stored.size == len(pdf.content)
+    assert stored.sha256 == hashlib.sha256(pdf.content).hexdigest()
 
 
 async def test_the_funder_sees_its_batches_with_handed_out_and_used_numbers(client, scene):
