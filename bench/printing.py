@@ -23,6 +23,10 @@ from printing.qr import qr_matrix
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CHUNK = 50
+VALIDITY = (
+    "Valable du 01/01/2027 au 31/12/2027",
+    "accepté jusqu'au 31/01/2028 si le carnet a été remis avant",
+)
 
 
 def booklet(index: int) -> BookletData:
@@ -35,10 +39,8 @@ def booklet(index: int) -> BookletData:
         number=f"2027-{index:06d}",
         funder_name="Conseil départemental de la Manche",
         face_value_cents=1000,
-        valid_from=date(2027, 1, 1),
-        valid_until=date(2027, 12, 31),
+        validity=VALIDITY,
         cheques=cheques,
-        batch_label="Banc d'essai",
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from printing.code128 import QUIET_MODULES as BAR_QUIET_MODULES
-from printing.formatting import format_date, format_euros, group_code
+from printing.formatting import format_euros, group_code
 from printing.pdfdraw import MM, Content
 from printing.qr import QUIET_MODULES as QR_QUIET
 
@@ -28,6 +28,8 @@ BAR_MODULE = 0.33 * MM
 BAR_QUIET = BAR_QUIET_MODULES * BAR_MODULE
 TEXT_X = MARGIN + 38 * MM  # after the QR and its quiet zone, or after the logo on the cover
 CHEQUE_TEXT_WIDTH = 78 * MM
+VALIDITY_WIDTH = 79 * MM  # a cheque's text, left of its barcode's quiet zone
+COVER_TEXT_WIDTH = 120 * MM  # the cover's text, left of the booklet number's barcode
 LOGO_BOX = (34 * MM, 30 * MM)
 NOT_TRANSFERABLE = "Chèque non cessible — ne peut être échangé contre de l'argent"
 
@@ -60,6 +62,21 @@ def frame_content() -> bytes:
     return page.to_bytes()
 
 
+def _validity(
+    page: Content,
+    lines: tuple[str, ...],
+    y: float,
+    sizes: tuple[float, float],
+    step: float,
+    width: float = VALIDITY_WIDTH,
+) -> None:
+    """The validity wording as given: the first line at ``sizes[0]``, the next ones at
+    ``sizes[1]``, within ``width`` (left of the barcode and its quiet zone)."""
+    for index, line in enumerate(lines):
+        size = sizes[0] if index == 0 else sizes[1]
+        page.text(TEXT_X, y - index * step, line, size, max_width=width)
+
+
 def _cover(page: Content, booklet: BookletData, logo_size: tuple[int, int] | None) -> None:
     top = HEIGHT - MARGIN
     if logo_size:
@@ -70,16 +87,13 @@ def _cover(page: Content, booklet: BookletData, logo_size: tuple[int, int] | Non
         page.raw(f"q {w:.2f} 0 0 {h:.2f} {MARGIN:.2f} {y:.2f} cm /Lg Do Q\n")
     column = RIGHT - TEXT_X - 65 * MM
     value = format_euros(booklet.face_value_cents)
-    validity = f"Valable du {format_date(booklet.valid_from)} au {format_date(booklet.valid_until)}"
     page.text(TEXT_X, top - 15 * MM, booklet.funder_name, 12, bold=True, max_width=column)
     count = len(booklet.cheques)
     page.text(TEXT_X, top - 21 * MM, f"Carnet de {count} chèques de {value}", 9)
-    page.text(TEXT_X, top - 26 * MM, validity, 9)
+    _validity(page, booklet.validity, top - 25.5 * MM, (9, 8), 4 * MM, COVER_TEXT_WIDTH)
     phone = f"Pour trouver un lieu : {booklet.operator_phone}"
     page.text(TEXT_X, top - 40 * MM, phone, 9, bold=True)
     page.text(RIGHT, top - 8 * MM, f"Carnet n° {booklet.number}", 11, bold=True, right=True)
-    if booklet.batch_label:
-        page.text(RIGHT, top - 40 * MM, booklet.batch_label, 7, right=True, gray=0.4)
     bars_right = RIGHT - BAR_QUIET
     page.code128(booklet.number, bars_right, top - 32 * MM, BAR_MODULE, 16 * MM, right=True)
 
@@ -92,7 +106,6 @@ def page_content(
     page.raw("/Fr Do\n")
     _cover(page, booklet, logo_size)
     value = format_euros(booklet.face_value_cents)
-    validity = f"Valable du {format_date(booklet.valid_from)} au {format_date(booklet.valid_until)}"
     count = len(booklet.cheques)
     for cheque, matrix in zip(booklet.cheques, matrices, strict=True):
         y0 = cheque_bottom(cheque.position)
@@ -101,10 +114,10 @@ def page_content(
         page.qr(matrix, MARGIN + quiet, y0 + (CHEQUE_HEIGHT - QR_SIZE) / 2, QR_SIZE)
         page.text(TEXT_X, top - 8 * MM, f"Chèque {cheque.position}/{count}", 11, bold=True)
         page.text(TEXT_X, top - 16 * MM, group_code(cheque.code), 14, bold=True)
-        page.text(TEXT_X, top - 23 * MM, validity, 8.5)
+        _validity(page, booklet.validity, top - 22 * MM, (8.5, 7), 3.8 * MM)
         funder = f"Financeur : {booklet.funder_name}"
-        page.text(TEXT_X, top - 28 * MM, funder, 8.5, max_width=CHEQUE_TEXT_WIDTH)
-        page.text(TEXT_X, top - 33 * MM, f"Carnet n° {booklet.number}", 8.5)
+        page.text(TEXT_X, top - 31 * MM, funder, 8.5, max_width=CHEQUE_TEXT_WIDTH)
+        page.text(TEXT_X, top - 35 * MM, f"Carnet n° {booklet.number}", 8.5)
         page.text(RIGHT - 2 * MM, top - 12 * MM, value, 22, bold=True, right=True)
         bars_right = RIGHT - BAR_QUIET
         page.code128(cheque.code, bars_right, y0 + 9 * MM, BAR_MODULE, 13 * MM, right=True)

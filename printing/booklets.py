@@ -11,7 +11,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date
 from itertools import islice
 from multiprocessing import get_context
 from typing import BinaryIO
@@ -37,12 +36,12 @@ class BookletData:
     number: str
     funder_name: str
     face_value_cents: int
-    valid_from: date
-    valid_until: date
+    # Until when it can be used, worded by the caller (one line each, e.g. the validity and
+    # the grace period): printed as given on the cover and on every cheque.
+    validity: tuple[str, ...]
     cheques: list[ChequeData]
     operator_phone: str = "02 33 05 55 50"
     funder_logo_png: bytes | None = None
-    batch_label: str = ""
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

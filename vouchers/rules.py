@@ -16,6 +16,29 @@ def accepted_until(valid_until: date, grace_days: int) -> date:
     return valid_until + timedelta(days=grace_days)
 
 
+def _fr(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def validity_lines(valid_from: date, valid_until: date, grace_days: int) -> tuple[str, ...]:
+    """Until when a cheque can be used, in the words printed and shown everywhere.
+
+    The first line is the batch's validity; the second, when there is a grace period, the last
+    day a handed-out booklet is still accepted. Printed documents put each on its own line;
+    pages and the API join them with :func:`validity_text`.
+    """
+    lines = [f"Valable du {_fr(valid_from)} au {_fr(valid_until)}"]
+    if grace_days > 0:
+        last = _fr(accepted_until(valid_until, grace_days))
+        lines.append(f"accepté jusqu'au {last} si le carnet a été remis avant")
+    return tuple(lines)
+
+
+def validity_text(valid_from: date, valid_until: date, grace_days: int) -> str:
+    """The validity as one sentence: « Valable du … au … — accepté jusqu'au … si … »."""
+    return " — ".join(validity_lines(valid_from, valid_until, grace_days))
+
+
 def cheque_state(row: dict[str, Any], day: date) -> ChequeStatus:
     """The one decision of what a cheque is worth on ``day``, before any site is considered.
 

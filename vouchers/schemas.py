@@ -74,6 +74,7 @@ class StockLine(msgspec.Struct):
     batch_status: str
     funder_name: str
     valid_until: date
+    validity: str  # the one wording of vouchers.rules.validity_text
     available: int
     first_number: str
     last_number: str
@@ -114,6 +115,7 @@ class HandOut(msgspec.Struct):
     cheque_count: int
     valid_from: date
     accepted_until: date
+    validity: str  # the one wording of vouchers.rules.validity_text
     accepted_everywhere: bool
     # The sites of the batch's perimeter; empty when it is accepted everywhere: every qualified
     # site is then in the public directory (directory_url), not repeated on each receipt.
@@ -171,6 +173,7 @@ class ChequePublic(msgspec.Struct):
     valid_from: date
     valid_until: date
     accepted_until: date
+    validity: str  # the one wording of vouchers.rules.validity_text
     accepted_everywhere: bool
     # As on the receipt: the perimeter's sites, or none and the directory when valid everywhere.
     accepted_sites: list[SiteInfo]

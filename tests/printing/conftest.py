@@ -2,7 +2,6 @@
 
 import random
 from collections.abc import Callable
-from datetime import date
 
 import pytest
 
@@ -25,10 +24,11 @@ def make_booklet() -> Callable[..., BookletData]:
             "number": f"2027-{index:06d}",
             "funder_name": "Département de la Manche",
             "face_value_cents": 1000,
-            "valid_from": date(2027, 1, 1),
-            "valid_until": date(2027, 12, 31),
+            "validity": (
+                "Valable du 01/01/2027 au 31/12/2027",
+                "accepté jusqu'au 31/01/2028 si le carnet a été remis avant",
+            ),
             "cheques": cheques,
-            "batch_label": "Lot janvier 2027",
         }
         fields.update(changes)
         return BookletData(**fields)  # type: ignore[arg-type]

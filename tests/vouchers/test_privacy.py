@@ -26,6 +26,7 @@ async def test_an_anonymous_visitor_sees_only_whether_the_cheque_can_be_used(cli
         "valid_from",
         "valid_until",
         "accepted_until",
+        "validity",
         "accepted_everywhere",
         "accepted_sites",
         "directory_url",

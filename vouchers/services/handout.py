@@ -21,7 +21,7 @@ from vouchers.choices import (
 )
 from vouchers.codes import parse_booklet_number
 from vouchers.errors import invalid, refuse
-from vouchers.rules import accepted_until, booklet_status
+from vouchers.rules import accepted_until, booklet_status, validity_text
 from vouchers.services.common import (
     accepted_sites,
     directory_url,
@@ -177,6 +177,9 @@ async def handover_receipt(actor: Actor, number: str) -> schemas.HandOut:
         cheque_count=5,
         valid_from=booklet["valid_from"],
         accepted_until=accepted_until(booklet["valid_until"], booklet["grace_days"]),
+        validity=validity_text(
+            booklet["valid_from"], booklet["valid_until"], booklet["grace_days"]
+        ),
         accepted_everywhere=everywhere,
         accepted_sites=sites,
         directory_url=directory_url(),

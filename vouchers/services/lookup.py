@@ -14,7 +14,7 @@ from vouchers import schemas
 from vouchers.choices import CHEQUE_STATUS_LABELS
 from vouchers.codes import format_code, parse_code
 from vouchers.errors import refuse
-from vouchers.rules import accepted_until, booklet_status, cheque_state
+from vouchers.rules import accepted_until, booklet_status, cheque_state, validity_text
 from vouchers.services.common import (
     accepted_sites,
     directory_url,
@@ -44,6 +44,7 @@ async def cheque_status(text: str) -> schemas.ChequePublic:
         valid_from=row["valid_from"],
         valid_until=row["valid_until"],
         accepted_until=accepted_until(row["valid_until"], row["grace_days"]),
+        validity=validity_text(row["valid_from"], row["valid_until"], row["grace_days"]),
         accepted_everywhere=everywhere,
         accepted_sites=sites,
         directory_url=directory_url(),

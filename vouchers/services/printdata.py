@@ -9,6 +9,7 @@ from passnum.settings import get_settings
 from printing import BookletData, ChequeData
 from vouchers.codes import parse_booklet_number, qr_payload
 from vouchers.errors import refuse
+from vouchers.rules import validity_lines
 from vouchers.tables import Batch, Booklet, Cheque
 
 PRINT_CHUNK = 200
@@ -38,16 +39,15 @@ async def _build(batch: dict, booklets: list[dict]) -> list[BookletData]:
         cheques[c["booklet"]].append(
             ChequeData(c["code"], qr_payload(c["code"], settings.public_url), c["position"])
         )
+    validity = validity_lines(batch["valid_from"], batch["valid_until"], batch["grace_days"])
     return [
         BookletData(
             number=b["number"],
             funder_name=batch["funder_name"],
             face_value_cents=batch["face_value_cents"],
-            valid_from=batch["valid_from"],
-            valid_until=batch["valid_until"],
+            validity=validity,
             cheques=cheques[b["id"]],
             operator_phone=settings.operator_phone,
-            batch_label=batch["label"],
         )
         for b in booklets
     ]

@@ -14,6 +14,7 @@ from vouchers import schemas
 from vouchers.choices import BookletStatus
 from vouchers.codes import booklet_number, parse_booklet_number
 from vouchers.errors import invalid, refuse
+from vouchers.rules import validity_text
 from vouchers.services.common import now, require_staff, today, transaction
 from vouchers.tables import Batch, Booklet
 
@@ -149,7 +150,9 @@ async def stock(actor: Actor, organisation_id: int | None = None) -> list[schema
             Booklet.batch.label.as_alias("label"),
             Booklet.batch.status.as_alias("batch_status"),
             Booklet.batch.funder.name.as_alias("funder"),
+            Booklet.batch.valid_from.as_alias("valid_from"),
             Booklet.batch.valid_until.as_alias("valid_until"),
+            Booklet.batch.grace_days.as_alias("grace_days"),
             Count(alias="n"),
             Min(Booklet.serial, alias="first"),
             Max(Booklet.serial, alias="last"),
@@ -162,7 +165,9 @@ async def stock(actor: Actor, organisation_id: int | None = None) -> list[schema
             Booklet.batch.label,
             Booklet.batch.status,
             Booklet.batch.funder.name,
+            Booklet.batch.valid_from,
             Booklet.batch.valid_until,
+            Booklet.batch.grace_days,
         )
         .order_by(Booklet.holder.name)
         .order_by(Booklet.batch)
@@ -176,6 +181,7 @@ async def stock(actor: Actor, organisation_id: int | None = None) -> list[schema
             batch_status=r["batch_status"],
             funder_name=r["funder"],
             valid_until=r["valid_until"],
+            validity=validity_text(r["valid_from"], r["valid_until"], r["grace_days"]),
             available=r["n"],
             first_number=booklet_number(r["first"]),
             last_number=booklet_number(r["last"]),
