@@ -3,8 +3,12 @@
 A build is set-based SQL in one transaction: create missing drafts (``ON CONFLICT DO NOTHING`` on
 the unique (site, period_start)), attach every redeemed cheque that is on no statement yet
 (``ON CONFLICT (cheque) DO NOTHING``), then recompute the drafts' totals from their lines.
-Submitted and paid statements are never touched again: a cheque redeemed late lands in the next
-draft with ``late = true``. On PostgreSQL builds also queue on an advisory lock, so two builds at
+Submitted and paid statements are never touched again.
+
+A month is built only once it has ended. A cheque belongs to the month it was redeemed in: a build
+takes that month's cheques, plus the cheques of an earlier month whose statement for their site was
+already submitted (those alone are ``late``). A cheque of an earlier month not built yet waits for
+its own month's build, whatever order months are built in. On PostgreSQL builds also queue on an advisory lock, so two builds at
 once cannot compute totals from each other's half-written lines.
 """
 
@@ -18,19 +22,36 @@ from passnum import audit
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
 from passnum.tables import Role
-from reimbursements.periods import month_end, next_month
+from reimbursements.periods import month_end, month_label, next_month
 from reimbursements.tables import Statement, StatementLine, StatementStatus
-from reporting.sql import is_postgres, typed, write_transaction
+from reporting.sql import day_of, is_postgres, typed, write_transaction
 
 BUILD_LOCK = 7_362_501  # arbitrary advisory-lock key for statement builds
 
 STATUS_LABELS = {"draft": "Brouillon", "submitted": "Transmis", "paid": "Payé"}
 
-_NEW_CHEQUES = """
-    FROM cheque c
-    WHERE c.status = 'redeemed' AND c.site IS NOT NULL AND c.redeemed_at < {}
-      AND NOT EXISTS (SELECT 1 FROM statement_line l WHERE l.cheque = c.id)
-"""
+
+def _belonging() -> str:
+    """Cheques a build of one month takes (placeholders: month start twice, next month start):
+    redeemed that month, or earlier when their own month's statement for their site is no longer
+    a draft; and on no statement yet."""
+    return (
+        "c.status = 'redeemed' AND c.site IS NOT NULL AND c.redeemed_at < {} "
+        "AND (c.redeemed_at >= {} OR EXISTS (SELECT 1 FROM statement o WHERE o.site = c.site "
+        f"AND o.status <> 'draft' AND {day_of('c.redeemed_at')} "
+        "BETWEEN o.period_start AND o.period_end)) "
+        "AND NOT EXISTS (SELECT 1 FROM statement_line l WHERE l.cheque = c.id)"
+    )
+
+
+def _refuse_unended(start: date) -> None:
+    stop = next_month(start)
+    if stop > date.today():
+        raise _refuse(
+            "month_not_ended",
+            f"Le mois de {month_label(start)} n'est pas terminé : ses relevés pourront être "
+            f"construits à partir du 1er {month_label(stop)}.",
+        )
 
 
 @dataclass(frozen=True)
@@ -56,6 +77,8 @@ async def build_statements(month: date, actor: Actor | None = None) -> BuildResu
     """
     require_staff(actor)
     start, stop = month.replace(day=1), next_month(month.replace(day=1))
+    _refuse_unended(start)
+    since = datetime.combine(start, datetime.min.time())
     until = datetime.combine(stop, datetime.min.time())
     async with write_transaction():
         if is_postgres():
@@ -64,13 +87,14 @@ async def build_statements(month: date, actor: Actor | None = None) -> BuildResu
             "INSERT INTO statement (site, period_start, period_end, status, cheque_count, "
             "total_cents, late_count, created_at, payment_reference) "
             f"SELECT DISTINCT c.site, {typed('date')}, {typed('date')}, 'draft', 0, 0, 0, "
-            f"{typed('timestamp')}, '' "
-            + _NEW_CHEQUES
+            f"{typed('timestamp')}, '' FROM cheque c WHERE "
+            + _belonging()
             + " ON CONFLICT (site, period_start) DO NOTHING",
             start,
             month_end(start),
             datetime.now(),
             until,
+            since,
         )
         added = await Statement.raw(
             "INSERT INTO statement_line (statement, cheque, funder, batch, face_value_cents, "
@@ -79,12 +103,11 @@ async def build_statements(month: date, actor: Actor | None = None) -> BuildResu
             "c.redeemed_at < {} "
             "FROM cheque c JOIN booklet k ON k.id = c.booklet JOIN batch b ON b.id = k.batch "
             "JOIN statement s ON s.site = c.site AND s.period_start = {} AND s.status = 'draft' "
-            "WHERE c.status = 'redeemed' AND c.redeemed_at < {} "
-            "AND NOT EXISTS (SELECT 1 FROM statement_line l WHERE l.cheque = c.id) "
-            "ON CONFLICT (cheque) DO NOTHING RETURNING id",
-            datetime.combine(start, datetime.min.time()),
+            "WHERE " + _belonging() + " ON CONFLICT (cheque) DO NOTHING RETURNING id",
+            since,
             start,
             until,
+            since,
         )
         # A redemption cancelled while its statement is still a draft leaves the draft.
         await Statement.raw(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import csv
 import io
 from collections import Counter
@@ -13,7 +14,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from passnum.auth.actor import load_actor
+from passnum.errors import DomainError
 from reimbursements.cli import statements as statements_command
+from reimbursements.periods import month_label, next_month
+from reimbursements.periods import previous_month as previous
 from reimbursements.statements import build_statements, record_payment, submit_statement
 from reimbursements.tables import Statement, StatementLine
 from reporting.csvexport import FrenchExcel
@@ -23,12 +27,16 @@ from tests.reporting.dataset import Dataset, generate, make_batch, make_booklet,
 MARCH = date(2026, 3, 1)
 
 
-def _expected(data: Dataset, before: datetime) -> dict[int, tuple[int, int]]:
-    """Per site: (cheques, total cents) of every cheque redeemed before ``before``."""
+def _in_march(c) -> bool:
+    return bool(c.redeemed_at) and datetime(2026, 3, 1) <= c.redeemed_at < datetime(2026, 4, 1)
+
+
+def _expected(data: Dataset) -> dict[int, tuple[int, int]]:
+    """Per site: (cheques, total cents) of every cheque redeemed in March 2026."""
     totals: dict[int, list[int]] = {}
     for booklet in data.booklets:
         for c in booklet.cheques:
-            if c.redeemed_at and c.redeemed_at < before:
+            if _in_march(c):
                 t = totals.setdefault(c.site_id, [0, 0])
                 t[0] += 1
                 t[1] += booklet.face_value_cents
@@ -39,17 +47,14 @@ async def test_statements_total_each_sites_cheques_by_funder_as_recomputed_here(
     data = await generate(world, booklets=40)
     staff = await load_actor(world.staff.user_id)
     result = await build_statements(MARCH, staff)
-    expected = _expected(data, datetime(2026, 4, 1))
+    expected = _expected(data)
     rows = await Statement.select().where(Statement.period_start == MARCH)
     assert {r["site"]: (r["cheque_count"], r["total_cents"]) for r in rows} == expected
     assert result.cheques_added == sum(n for n, _ in expected.values())
-    late = sum(1 for c in data.cheques if c.redeemed_at and c.redeemed_at < datetime(2026, 3, 1))
-    assert sum(r["late_count"] for r in rows) == late
+    assert any(c.redeemed_at < datetime(2026, 3, 1) for c in data.cheques if c.redeemed_at)
+    assert sum(r["late_count"] for r in rows) == 0  # earlier months wait for their own build
     per_funder = Counter(
-        (c.site_id, b.funder_id)
-        for b in data.booklets
-        for c in b.cheques
-        if c.redeemed_at and c.redeemed_at < datetime(2026, 4, 1)
+        (c.site_id, b.funder_id) for b in data.booklets for c in b.cheques if _in_march(c)
     )
     lines = await StatementLine.select(StatementLine.statement.site, StatementLine.funder)
     assert Counter((r["statement.site"], r["funder"]) for r in lines) == per_funder
@@ -85,6 +90,78 @@ async def test_a_submitted_statement_never_changes_and_late_cheques_go_to_the_ne
     with pytest.raises(Exception) as refused:
         await submit_statement(staff, march.id)
     assert getattr(refused.value, "code", "") == "not_draft"
+
+
+async def test_the_current_month_cannot_be_built_before_it_has_ended(client, world):
+    staff = await load_actor(world.staff.user_id)
+    this_month = date.today().replace(day=1)
+    for month in (this_month, date(this_month.year + 1, this_month.month, 1)):
+        with pytest.raises(DomainError) as refused:
+            await build_statements(month, staff)
+        assert refused.value.code == "month_not_ended"
+    await login(client, world.staff)
+    page = await post_form(client, "/releves/construire", {"month": f"{this_month:%Y-%m}"})
+    assert page.status_code == 409
+    assert _not_ended(this_month) in html.unescape(text_of(page.text))
+    api = await client.post(
+        "/api/v1/statements/build",
+        json={"month": f"{this_month:%Y-%m}"},
+        headers=await world.staff.bearer(),
+    )
+    assert api.status_code == 409 and api.json()["error"] == "month_not_ended"
+    assert await Statement.count() == 0
+    last_month = previous(date.today())
+    assert (await build_statements(last_month, staff)).month == last_month
+
+
+def _not_ended(month: date) -> str:
+    return (
+        f"Le mois de {month_label(month)} n'est pas terminé : ses relevés pourront être "
+        f"construits à partir du 1er {month_label(next_month(month))}."
+    )
+
+
+async def test_months_built_out_of_order_keep_each_cheque_in_the_month_it_was_redeemed(world):
+    staff = await load_actor(world.staff.user_id)
+    batch = await make_batch(world.operator_id)
+    booklet = await make_booklet(
+        Dataset(), batch, world.operator_id, 1000, world.prescriber_org_id, datetime(2026, 1, 5)
+    )
+    feb, march = booklet.cheques[0], booklet.cheques[1]
+    await redeem(feb, world.site_id, datetime(2026, 2, 27, 17))
+    await redeem(march, world.site_id, datetime(2026, 3, 2, 9))
+    await build_statements(MARCH, staff)
+    await build_statements(date(2026, 2, 1), staff)
+    lines = await StatementLine.select(
+        StatementLine.cheque, StatementLine.late, StatementLine.statement.period_start
+    )
+    months = {r["cheque"]: (r["statement.period_start"], bool(r["late"])) for r in lines}
+    assert months == {feb.id: (date(2026, 2, 1), False), march.id: (MARCH, False)}
+
+
+async def test_a_cheque_is_late_only_when_its_own_months_statement_was_submitted(world):
+    staff = await load_actor(world.staff.user_id)
+    batch = await make_batch(world.operator_id)
+    booklet = await make_booklet(
+        Dataset(), batch, world.operator_id, 1000, world.prescriber_org_id, datetime(2026, 1, 5)
+    )
+    first, late, elsewhere = booklet.cheques[0], booklet.cheques[1], booklet.cheques[2]
+    await redeem(first, world.site_id, datetime(2026, 2, 3, 10))
+    await build_statements(date(2026, 2, 1), staff)
+    february = await Statement.objects().first()
+    await submit_statement(staff, february.id)
+    # Both redeemed in February, recorded after that build: one site's February was submitted.
+    await redeem(late, world.site_id, datetime(2026, 2, 20, 10))
+    await redeem(elsewhere, world.other_site_id, datetime(2026, 2, 21, 10))
+    await build_statements(MARCH, staff)
+    lines = await StatementLine.select(
+        StatementLine.cheque, StatementLine.late, StatementLine.statement.period_start
+    )
+    months = {r["cheque"]: (r["statement.period_start"], bool(r["late"])) for r in lines}
+    assert months == {first.id: (date(2026, 2, 1), False), late.id: (MARCH, True)}
+    await build_statements(date(2026, 2, 1), staff)
+    other = await Statement.objects().where(Statement.site == world.other_site_id).first()
+    assert (other.period_start, other.cheque_count, other.late_count) == (date(2026, 2, 1), 1, 0)
 
 
 async def test_the_database_refuses_a_cheque_on_two_statements(world):
@@ -125,7 +202,7 @@ async def test_two_builds_of_the_same_month_at_once_put_each_cheque_on_exactly_o
 
 
 def _expected_cheques(data: Dataset) -> list:
-    return [c for c in data.cheques if c.redeemed_at and c.redeemed_at < datetime(2026, 4, 1)]
+    return [c for c in data.cheques if _in_march(c)]
 
 
 async def test_site_sees_and_downloads_only_its_own_statements(client, world):
