@@ -43,6 +43,12 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     from passnum.security import refuse_unsafe_production
 
     refuse_unsafe_production()
+    settings = get_settings()
+    if not settings.uses_postgres:
+        from passnum.backup import hold_for_serving
+
+        # Held until this process exits; `passnum restore` refuses to run meanwhile.
+        hold_for_serving(settings.sqlite_path)
     uvicorn.run(
         "passnum.app:create_served_app",
         factory=True,
@@ -79,7 +85,7 @@ def demo() -> None:
 
 
 @main.command()
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path))
 def backup(out: Path) -> None:
     """Copy the SQLite database to OUT while the service runs (PostgreSQL: use pg_dump)."""
     from passnum.backup import backup_sqlite

@@ -1,5 +1,6 @@
 """Backup of a live SQLite database and restore elsewhere: every record comes back."""
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.live_server import _free_port, _wait_until_up
 from tests.passnum.test_cli import run
 
 PASSNUM = Path(sys.executable).with_name("passnum")
@@ -43,6 +45,45 @@ def test_restore_refuses_a_file_that_is_not_a_backup(demo_dir, tmp_path):
     result = run(tmp_path / "cible", "restore", str(bogus), check=False)
     assert result.returncode == 1
     assert "sauvegarde" in result.stderr
+
+
+def test_backup_to_a_place_that_cannot_be_written_says_so_in_french(demo_dir, tmp_path):
+    a_file = tmp_path / "fichier.txt"
+    a_file.write_text("pas un dossier")
+    for out in (a_file / "sauvegarde.sqlite", tmp_path, Path("/proc/passnum/sauvegarde.sqlite")):
+        result = run(demo_dir, "backup", "--out", str(out), check=False)
+        assert result.returncode == 1, out
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.startswith("Erreur : Impossible d'écrire la sauvegarde"), result.stderr
+        assert str(out) in result.stderr
+
+
+def test_restore_is_refused_while_a_server_holds_the_database(demo_dir, tmp_path):
+    """Restoring under a running service silently lost what it wrote meanwhile (issue 14, 11)."""
+    backup = tmp_path / "sauvegarde.sqlite"
+    run(demo_dir, "backup", "--out", str(backup))
+    before = counts(demo_dir / "passnum.sqlite")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("PICCOLO_CONF", "PASSNUM_DATABASE_URL")}
+    env["PASSNUM_DATA_DIR"] = str(demo_dir)
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        [str(PASSNUM), "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}/health", server, tmp_path / "serve.log")
+        refused = run(demo_dir, "restore", str(backup), check=False)
+        assert refused.returncode == 1
+        assert "Traceback" not in refused.stderr
+        assert "service passnum" in refused.stderr and "arrêtez" in refused.stderr
+        assert counts(demo_dir / "passnum.sqlite") == before
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert "restaurée" in run(demo_dir, "restore", str(backup)).stdout
 
 
 WRITER = """
