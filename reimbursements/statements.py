@@ -8,8 +8,8 @@ Submitted and paid statements are never touched again.
 A month is built only once it has ended. A cheque belongs to the month it was redeemed in: a build
 takes that month's cheques, plus the cheques of an earlier month whose statement for their site was
 already submitted (those alone are ``late``). A cheque of an earlier month not built yet waits for
-its own month's build, whatever order months are built in. On PostgreSQL builds also queue on an advisory lock, so two builds at
-once cannot compute totals from each other's half-written lines.
+its own month's build, whatever order months are built in. On PostgreSQL builds also queue on an
+advisory lock, so two builds at once cannot compute totals from each other's half-written lines.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _belonging() -> str:
     redeemed that month, or earlier when their own month's statement for their site is no longer
     a draft; and on no statement yet."""
     return (
-        "c.status = 'redeemed' AND c.site IS NOT NULL AND c.redeemed_at < {} "
+        "c.status = 'redeemed' AND c.site IS NOT NULL AND c.redeemed_at < {} "  # noqa: S608
         "AND (c.redeemed_at >= {} OR EXISTS (SELECT 1 FROM statement o WHERE o.site = c.site "
         f"AND o.status <> 'draft' AND {day_of('c.redeemed_at')} "
         "BETWEEN o.period_start AND o.period_end)) "
@@ -84,7 +84,7 @@ async def build_statements(month: date, actor: Actor | None = None) -> BuildResu
         if is_postgres():
             await Statement.raw("SELECT pg_advisory_xact_lock({})", BUILD_LOCK)
         await Statement.raw(
-            "INSERT INTO statement (site, period_start, period_end, status, cheque_count, "
+            "INSERT INTO statement (site, period_start, period_end, status, cheque_count, "  # noqa: S608
             "total_cents, late_count, created_at, payment_reference) "
             f"SELECT DISTINCT c.site, {typed('date')}, {typed('date')}, 'draft', 0, 0, 0, "
             f"{typed('timestamp')}, '' FROM cheque c WHERE "

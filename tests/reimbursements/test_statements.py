@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import csv
+import html
 import io
 from collections import Counter
 from datetime import date, datetime
