@@ -16,6 +16,7 @@ import secrets
 
 from stdnum import luhn
 
+from passnum.errors import DomainError
 from vouchers.errors import refuse
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -27,6 +28,24 @@ _GF32_POLY = 0b100101  # x⁵ + x² + 1, irreducible over GF(2)
 _TYPING = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-_.·–—]+")
 BOOKLET_DIGITS = 7
+# A USB scanner set to a US keyboard layout sends, for each character, the key a US keyboard has
+# it on; a computer set to French AZERTY types that key's AZERTY character instead. The keys,
+# row by row, unshifted then shifted (AZERTY's dead keys ^ and ¨ left out): what the scanner
+# meant (US) and what the computer typed (AZERTY).
+_KEYS = (  # (US, AZERTY)
+    ("1234567890-=", "&é\"'(-è_çà)="),
+    ("!@#$%^&*()_+", "1234567890°+"),
+    ("qwertyuiop]", "azertyuiop$"),
+    ("QWERTYUIOP", "AZERTYUIOP"),
+    ("asdfghjkl;'", "qsdfghjklmù"),
+    ('ASDFGHJKL:"', "QSDFGHJKLM%"),
+    ("zxcvbnm,./", "wxcvbn,;:!"),
+    ("ZXCVBNM<>?", "WXCVBN?./§"),
+)
+_FROM_AZERTY = str.maketrans("".join(a for _, a in _KEYS), "".join(u for u, _ in _KEYS))
+# Characters only such a scanner produces in a code, a booklet number or a cheque URL: digits
+# typed as &é"'(-è_çà, "://" as "M!!", "/" as "!", "M" as "?".
+_AZERTY_MARKS = set("&é\"'(è_çàù!?§%°")
 FIRST_BOOKLET_SERIAL = 1_000_001
 
 
@@ -71,17 +90,35 @@ def _after_cheque_path(text: str) -> str:
     return re.split(r"[?#]", text[marker + 3 :], maxsplit=1)[0].strip("/")
 
 
+def us_scanner_on_azerty(text: str) -> str:
+    """What a US-layout scanner meant, from what a French AZERTY computer typed (every key)."""
+    return text.translate(_FROM_AZERTY)
+
+
+def _readings(text: str) -> tuple[str, str]:
+    """The text as typed and as a US-layout scanner on AZERTY meant it, likelier first: the
+    scanner's reading when the text holds a character only it produces."""
+    scanner = us_scanner_on_azerty(text)
+    return (scanner, text) if _AZERTY_MARKS.intersection(text) else (text, scanner)
+
+
 def normalise_code(text: str) -> str:
     """What was typed or scanned, cleaned up: no URL, separators, case or O/I/L confusions."""
     return _SEPARATORS.sub("", _after_cheque_path(text.strip())).upper().translate(_TYPING)
 
 
 def parse_code(text: str) -> str:
-    """The canonical code in ``text``, or the ``malformed`` refusal (no database needed)."""
-    code = normalise_code(text)
-    if not is_valid_code(code):
-        raise refuse("malformed")
-    return code
+    """The canonical code in ``text``, or the ``malformed`` refusal (no database needed).
+
+    Typed or scanned, on any keyboard: a USB scanner set to a US layout on a French AZERTY
+    computer types ``httpsM!!…!c!è…`` for ``https://…/c/7…``; the reading whose check symbol
+    holds is the code (the scanner's first when the text holds one of its marks).
+    """
+    for reading in _readings(text):
+        code = normalise_code(reading)
+        if is_valid_code(code):
+            return code
+    raise refuse("malformed")
 
 
 def qr_payload(code: str, public_url: str) -> str:
@@ -96,7 +133,18 @@ def booklet_number(serial: int) -> str:
 
 
 def parse_booklet_number(text: str) -> str:
-    """The canonical booklet number in ``text`` (spaces, dashes, « n° » tolerated)."""
+    """The canonical booklet number in ``text`` (spaces, dashes, « n° » tolerated), also as
+    typed by a US-layout scanner on a French AZERTY computer (``&àààààç&`` for ``10000091``)."""
+    readings = _readings(text)
+    for reading in readings[:-1]:
+        try:
+            return _booklet_number(reading)
+        except DomainError:
+            continue
+    return _booklet_number(readings[-1])
+
+
+def _booklet_number(text: str) -> str:
     cleaned = re.sub(r"(?i)^\s*(carnet)?\s*(n\s*[°o]?\.?)?\s*", "", text.strip())
     number = _SEPARATORS.sub("", cleaned).upper().translate(_TYPING)
     if not (number.isascii() and number.isdigit() and len(number) == BOOKLET_DIGITS + 1):
