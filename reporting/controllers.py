@@ -84,10 +84,10 @@ class StatisticsPages(Controller):
         f = read_filters(request.user)
 
         def convert(row: dict) -> list[object]:
-            return [euros(row[c]) if c in export.money else cell(row[c]) for c in export.header]
+            return [euros(row[c]) if exports.is_money(c) else cell(row[c]) for c in export.header]
 
         return Stream(
-            csv_chunks(export.header, exports.pages(export, f, convert)),
+            csv_chunks(export.csv_header, exports.pages(export, f, convert)),
             media_type=CSV_MEDIA_TYPE,
             headers=attachment(f"{name}.csv"),
         )

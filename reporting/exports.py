@@ -19,17 +19,27 @@ PAGE = 2000
 
 @dataclass(frozen=True)
 class Export:
+    """One dataset. ``header`` names the JSON fields; amounts are integer cents in fields named
+    ``*_cents``, which the CSV for people shows as euros with a decimal comma under ``*_euros``."""
+
     sql: str  # selects "id" first; "{scope}" is replaced by the funder filter
     header: list[str]
     funder_column: str | None  # None: staff only
-    money: tuple[str, ...] = ()
+
+    @property
+    def csv_header(self) -> list[str]:
+        return [f"{c.removesuffix('_cents')}_euros" if is_money(c) else c for c in self.header]
+
+
+def is_money(column: str) -> bool:
+    return column.endswith("_cents")
 
 
 EXPORTS: dict[str, Export] = {
     "redemptions": Export(
         "SELECT c.id AS id, c.redeemed_at AS encaisse_le, c.code AS cheque, k.number AS carnet, "
         "s.name AS lieu, f.name AS financeur, c.activity AS activite, c.place AS lieu_activite, "
-        "b.face_value_cents AS valeur_euros FROM cheque c JOIN booklet k ON k.id = c.booklet "
+        "b.face_value_cents AS valeur_cents FROM cheque c JOIN booklet k ON k.id = c.booklet "
         "JOIN batch b ON b.id = k.batch JOIN organisation f ON f.id = b.funder "
         "JOIN organisation s ON s.id = c.site WHERE c.status = 'redeemed'",
         [
@@ -41,10 +51,9 @@ EXPORTS: dict[str, Export] = {
             "financeur",
             "activite",
             "lieu_activite",
-            "valeur_euros",
+            "valeur_cents",
         ],
         "b.funder",
-        ("valeur_euros",),
     ),
     "booklets": Export(
         "SELECT k.id AS id, k.number AS carnet, b.label AS tirage, f.name AS financeur, "
@@ -70,7 +79,7 @@ EXPORTS: dict[str, Export] = {
     "statements": Export(
         "SELECT st.id AS id, o.name AS lieu, st.period_start AS debut, st.period_end AS fin, "
         "st.status AS statut, st.cheque_count AS cheques, st.late_count AS en_retard, "
-        "st.total_cents AS total_euros, st.paid_on AS paye_le, st.payment_reference AS reference "
+        "st.total_cents AS total_cents, st.paid_on AS paye_le, st.payment_reference AS reference "
         "FROM statement st JOIN organisation o ON o.id = st.site WHERE 1 = 1",
         [
             "id",
@@ -80,12 +89,11 @@ EXPORTS: dict[str, Export] = {
             "statut",
             "cheques",
             "en_retard",
-            "total_euros",
+            "total_cents",
             "paye_le",
             "reference",
         ],
         None,
-        ("total_euros",),
     ),
     "loans": Export(
         "SELECT l.id AS id, l.number AS numero, o.name AS emprunteur, l.start_date AS debut, "
@@ -107,7 +115,7 @@ EXPORTS: dict[str, Export] = {
     "items": Export(
         "SELECT i.id AS id, i.asset_tag AS numero_inventaire, i.item_type AS type, "
         "i.brand AS marque, i.model AS modele, i.serial AS numero_serie, i.status AS statut, "
-        "i.declared_value_cents AS valeur_euros, i.purchase_date AS date_achat FROM item i "
+        "i.declared_value_cents AS valeur_cents, i.purchase_date AS date_achat FROM item i "
         "WHERE 1 = 1",
         [
             "id",
@@ -117,11 +125,10 @@ EXPORTS: dict[str, Export] = {
             "modele",
             "numero_serie",
             "statut",
-            "valeur_euros",
+            "valeur_cents",
             "date_achat",
         ],
         None,
-        ("valeur_euros",),
     ),
 }
 

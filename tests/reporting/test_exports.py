@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+import re
+from datetime import date, datetime
 
+from reimbursements.statements import build_statements
 from reporting.csvexport import BOM, FrenchExcel
 from tests.factories import login
 from tests.reporting.dataset import generate
@@ -110,3 +112,48 @@ async def test_loans_and_items_csv_open_in_french_excel(client, world):
     assert laptop["valeur_euros"] == "450,50"
     assert laptop["date_achat"] == date(2025, 9, 1).strftime("%d/%m/%Y")
     assert laptop["modele"] == "ThinkPad élève"
+
+
+def as_csv_cell(value: object) -> str:
+    """What the CSV for people shows for a JSON value of the same export (dates in French)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return date.fromisoformat(text).strftime("%d/%m/%Y")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?", text):
+        return datetime.fromisoformat(text).strftime("%d/%m/%Y %H:%M")
+    return text
+
+
+async def test_each_json_export_gives_integer_cents_and_its_csv_the_same_rows_in_euros(
+    client, world
+):
+    await generate(world, booklets=20)
+    await build_statements(date(2026, 3, 1))
+    await generate_fleet(world.borrower_id)
+    await login(client, world.staff)
+    bearer = await world.staff.bearer()
+    money_columns = 0
+    for name in ("redemptions", "booklets", "statements", "loans", "items"):
+        items, _ = await all_pages(client, bearer, name, limit=500)
+        rows = await download(client, name)
+        assert len(items) == len(rows) > 0, name
+        for item, row in zip(items, rows, strict=True):
+            assert not [k for k in item if "euro" in k], name  # amounts are *_cents in JSON
+            for key, value in item.items():
+                if key.endswith("_cents"):
+                    money_columns += 1
+                    assert isinstance(value, int), (name, key, value)
+                    euros = row[key.removesuffix("_cents") + "_euros"]
+                    assert euros == f"{value // 100},{value % 100:02d}", (name, key)
+                else:
+                    assert row[key] == as_csv_cell(value), (name, key)
+    assert money_columns > 0
+    cheque = (await all_pages(client, bearer, "redemptions", limit=1))[0][0]
+    assert cheque["valeur_cents"] in (1000, 1500)  # a 10 € or 15 € cheque
+    items = {r["numero_inventaire"]: r for r in (await all_pages(client, bearer, "items", 500))[0]}
+    assert items["MAN-00001"]["valeur_cents"] == 45050
+    assert (await download(client, "items"))[0]["valeur_euros"] == "450,50"
