@@ -121,7 +121,7 @@ async def measure() -> list[str]:
     from piccolo.apps.user.tables import BaseUser
     from piccolo.engine import engine_finder
 
-    from passnum.auth.actor import load_actor
+    from organisations.actors import load_actor
     from passnum.db import close_pool, open_pool
     from vouchers import services as svc
     from vouchers.tables import Booklet, Cheque

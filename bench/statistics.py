@@ -37,7 +37,7 @@ def series(n: int, pg: bool) -> str:
 
 
 async def generate(booklets: int) -> None:
-    from passnum.tables import Organisation
+    from organisations.tables import Organisation
     from reporting.sql import is_postgres
     from tests.factories import reset_database
 
@@ -113,8 +113,8 @@ async def timed(label: str, call) -> float:
 async def main(smoke: bool) -> None:
     from piccolo.engine import engine_finder
 
+    from organisations.tables import Organisation
     from passnum.db import close_pool, open_pool
-    from passnum.tables import Organisation
     from reporting import stats
     from reporting.scope import Filters
     from reporting.sql import is_postgres

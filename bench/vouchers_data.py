@@ -17,9 +17,11 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo.query.functions.aggregate import Count
 from piccolo.table import Table
 
+from organisations.services import create_user
+from organisations.tables import Organisation, SiteStatus
+from passnum.auth import Role
 from passnum.auth.tokens import create_token
-from passnum.organisations import create_user
-from passnum.tables import AuditEntry, Organisation, Role, SiteStatus
+from passnum.tables import AuditEntry
 from vouchers.codes import booklet_number, new_code
 from vouchers.services.common import transaction
 from vouchers.tables import Batch, Beneficiary, Booklet, Cheque, ScanAttempt

@@ -143,7 +143,7 @@ def requests(args: argparse.Namespace, data: dict) -> Iterator[Request]:
 
 async def set_up(args: argparse.Namespace) -> dict:
     from bench import vouchers_data as vd
-    from passnum.tables import Role
+    from passnum.auth import Role
 
     role = Role.prescriber if args.scenario == "handout" else Role.site_agent
     people = await vd.accounts(role, args.accounts)

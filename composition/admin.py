@@ -15,9 +15,8 @@ from piccolo.conf.apps import Finder
 from piccolo_admin.endpoints import create_admin
 from piccolo_api.session_auth.tables import SessionsBase
 
-from passnum.auth import roles
+from passnum.auth import Role, roles
 from passnum.settings import get_settings
-from passnum.tables import Role
 
 _admin_app = create_admin(
     tables=[t for t in Finder().get_table_classes() if t not in (SessionsBase,)],

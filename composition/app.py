@@ -16,19 +16,22 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from piccolo.engine import engine_finder
 
+from composition.routes import route_handlers
+from organisations.actors import ACTOR_LOADERS
 from passnum.auth import PUBLIC, access_guard
 from passnum.auth.middleware import PassnumAuthenticationMiddleware
 from passnum.db import close_pool, open_pool
 from passnum.errors import EXCEPTION_HANDLERS, PassnumRequest, static_path_not_found
 from passnum.openapi import document_errors
-from passnum.routes import route_handlers
 from passnum.security import add_security_headers, rate_limit_middleware, rate_limit_store
 from passnum.settings import get_settings
 
-PACKAGE_DIR = Path(__file__).parent
-ROOT_DIR = PACKAGE_DIR.parents[1]
+ROOT_DIR = Path(__file__).resolve().parents[1]
+KERNEL_DIR = ROOT_DIR / "src" / "passnum"
 TEMPLATE_DIRS = [
-    PACKAGE_DIR / "templates",
+    KERNEL_DIR / "templates",
+    ROOT_DIR / "composition" / "templates",
+    ROOT_DIR / "organisations" / "templates",
     ROOT_DIR / "vouchers" / "templates",
     ROOT_DIR / "equipment" / "templates",
     ROOT_DIR / "reimbursements" / "templates",
@@ -70,14 +73,18 @@ def create_app() -> Litestar:
             *route_handlers(),
             create_static_files_router(
                 path="/static",
-                directories=[PACKAGE_DIR / "static"],
+                directories=[KERNEL_DIR / "static"],
                 opt=PUBLIC,
                 exception_handlers={ValueError: static_path_not_found},
             ),
         ],
         guards=[access_guard],
         middleware=[
-            DefineMiddleware(PassnumAuthenticationMiddleware, exclude=["^/static/", "^/schema"]),
+            DefineMiddleware(
+                PassnumAuthenticationMiddleware,
+                actors=ACTOR_LOADERS,  # memberships live in the organisations app
+                exclude=["^/static/", "^/schema"],
+            ),
             *rate_limit_middleware(settings),
         ],
         stores={"rate_limit": rate_limit_store(settings)},

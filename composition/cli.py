@@ -50,7 +50,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
         # Held until this process exits; `passnum restore` refuses to run meanwhile.
         hold_for_serving(settings.sqlite_path)
     uvicorn.run(
-        "passnum.app:create_served_app",
+        "composition.app:create_served_app",
         factory=True,
         host=host,
         port=port,
@@ -76,7 +76,7 @@ def migrate() -> None:
 @main.command()
 def demo() -> None:
     """Load the demo territory (safe to run again) and print the demo logins."""
-    from passnum.demo import load_demo
+    from composition.demo import load_demo
 
     accounts = run(load_demo())
     click.echo("Données de démonstration chargées. Comptes :")
@@ -140,7 +140,7 @@ def user() -> None:
 @click.option("--password", default=None, help="Asked interactively when omitted.")
 def user_create(email: str, organisation_id: int, role: str, password: str | None) -> None:
     """Create a user belonging to an organisation with a role."""
-    from passnum.organisations import create_user
+    from organisations.services import create_user
 
     password = (
         password
@@ -155,7 +155,7 @@ def user_create(email: str, organisation_id: int, role: str, password: str | Non
 @click.argument("email")
 def user_deactivate(email: str) -> None:
     """Deactivate a user: their sessions end and their tokens stop working."""
-    from passnum.organisations import deactivate_by_email
+    from organisations.services import deactivate_by_email
 
     run(deactivate_by_email(email))
     click.echo(f"Compte désactivé : {email}.")

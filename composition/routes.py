@@ -5,21 +5,23 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 import equipment.controllers
+import organisations.controllers
 import reimbursements.controllers
 import reporting.controllers
 import vouchers.controllers
+from composition.web import ROUTE_HANDLERS as CORE_HANDLERS
 from passnum.auth.controllers import LoginController
-from passnum.directory import ROUTE_HANDLERS as DIRECTORY_HANDLERS
-from passnum.web import ROUTE_HANDLERS as CORE_HANDLERS
+from passnum.staff_security import StaffSecurityPages
 
 
 def route_handlers() -> list[ControllerRouterHandler]:
     return [
         LoginController,
+        StaffSecurityPages,
         *CORE_HANDLERS,
+        *organisations.controllers.ROUTE_HANDLERS,
         *vouchers.controllers.ROUTE_HANDLERS,
         *equipment.controllers.ROUTE_HANDLERS,
-        *DIRECTORY_HANDLERS,
         *reimbursements.controllers.ROUTE_HANDLERS,
         *reporting.controllers.ROUTE_HANDLERS,
     ]

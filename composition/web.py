@@ -1,28 +1,21 @@
-"""Core pages and API: home per role, health, organisations and users."""
+"""Pages that show every app at once: the home page of each role, and /health."""
 
 from __future__ import annotations
 
 from litestar import Request, get
 from litestar.response import Response, Template
 
+from composition.admin import admin
 from equipment.page_queries import staff_home_context as fleet_home_context
-from passnum.admin import admin
-from passnum.auth import PUBLIC, Actor
-from passnum.organisations_controllers import (
-    MeController,
-    OrganisationApiController,
-    StaffOrganisationPages,
-    UserApiController,
-)
+from organisations.tables import Organisation
+from passnum.auth import PUBLIC, Actor, Role
 from passnum.settings import get_settings
-from passnum.staff_security import StaffSecurityPages
-from passnum.tables import Organisation, Role
 
 HOME_TEMPLATES = {
-    Role.staff: "passnum/home_staff.html",
-    Role.funder: "passnum/home_funder.html",
-    Role.prescriber: "passnum/home_prescriber.html",
-    Role.site_agent: "passnum/home_site_agent.html",
+    Role.staff: "composition/home_staff.html",
+    Role.funder: "composition/home_funder.html",
+    Role.prescriber: "composition/home_prescriber.html",
+    Role.site_agent: "composition/home_site_agent.html",
 }
 
 
@@ -33,7 +26,7 @@ async def home(request: Request) -> Template:
     settings = get_settings()
     context = {"operator_phone": settings.operator_phone, "operator_name": settings.operator_name}
     if actor is None or not actor.memberships:
-        return Template("passnum/home_public.html", context=context)
+        return Template("composition/home_public.html", context=context)
     role = actor.memberships[0].role
     if actor.is_staff:
         role = Role.staff
@@ -52,13 +45,4 @@ async def health() -> Response[dict[str, str]]:
     return Response({"status": "ok"})
 
 
-ROUTE_HANDLERS = [
-    home,
-    health,
-    MeController,
-    OrganisationApiController,
-    UserApiController,
-    StaffOrganisationPages,
-    StaffSecurityPages,
-    admin,
-]
+ROUTE_HANDLERS = [home, health, admin]

@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from equipment import availability, csvio, documents, inventory, maintenance, schemas
 from equipment.followup import item_history
-from passnum.auth import PUBLIC, roles
+from passnum.auth import PUBLIC, Role, roles
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
     PAGED_HEADERS,
@@ -17,7 +17,6 @@ from passnum.pagination import (
     Offset,
     paged_response,
 )
-from passnum.tables import Role
 
 STAFF = roles(Role.staff)
 

@@ -17,7 +17,7 @@ from equipment.booking import find_conflicts
 from equipment.inventory import invalid, item_view, kit_names
 from equipment.labels import loan_url
 from equipment.tables import Booking, Item, ItemStatus, ItemType, Loan, MaintenanceRecord
-from passnum.auth.actor import load_actor
+from organisations.actors import load_actor
 from passnum.errors import DomainError
 from passnum.settings import get_settings
 

@@ -33,9 +33,9 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import TransactionType
 
 from equipment.tables import Booking, Item, MaintenanceRecord
+from organisations.tables import Organisation
 from passnum.errors import DomainError
-from passnum.tables import Organisation
-from printing import format_date
+from passnum.fr import format_date
 
 try:
     from asyncpg.exceptions import ExclusionViolationError

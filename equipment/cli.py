@@ -18,7 +18,7 @@ T = TypeVar("T")
 def run(coro: Coroutine[Any, Any, T]) -> T:
     """Run one service call; a refusal becomes its French message and exit code 1.
 
-    (Not passnum.cli.run: passnum.cli imports this module to register the commands.)
+    (Not composition.cli.run: composition.cli imports this module to register the commands.)
     """
     try:
         return asyncio.run(coro)

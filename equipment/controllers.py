@@ -1,4 +1,4 @@
-"""Litestar controllers (JSON API and pages) of this app, mounted by passnum.routes."""
+"""Litestar controllers (JSON API and pages) of this app, mounted by composition.routes."""
 
 from litestar.types import ControllerRouterHandler
 

@@ -14,7 +14,7 @@ from equipment.handover import check_in_loan, check_out_loan
 from equipment.inventory import create_item, create_kit
 from equipment.loans import create_loan
 from equipment.tables import Booking, Item, Kit, Loan, LoanItem
-from passnum.demo import DemoTerritory
+from organisations.demo import DemoTerritory
 
 FLEET = [
     ("laptop", "DEMO-PC", 20, "Lenovo", "ThinkPad E14", 89_900, ["chargeur", "souris", "sacoche"]),

@@ -14,9 +14,9 @@ from equipment.labels import item_url, loan_url
 from equipment.loans import get_loan
 from equipment.schemas import ItemView, LoanItemView
 from equipment.tables import Item
+from organisations.tables import Organisation
 from passnum.errors import DomainError
 from passnum.settings import get_settings
-from passnum.tables import Organisation
 from printing import (
     SHEET_FORMATS,
     LabelData,

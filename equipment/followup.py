@@ -21,10 +21,10 @@ from equipment.inventory import get_item, get_rules, item_by_tag
 from equipment.loans import OPEN_STATUSES, count_loans, list_loans
 from equipment.maintenance import list_maintenance
 from equipment.tables import Loan, LoanItem, ReminderSent
+from organisations.tables import Organisation
 from passnum import mail
 from passnum.pagination import PAGE_SIZE
 from passnum.settings import get_settings
-from passnum.tables import Organisation
 
 MAIL = mail.MailTemplates(Path(__file__).parent / "templates")
 

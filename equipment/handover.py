@@ -25,7 +25,7 @@ from equipment.tables import (
 from passnum import audit
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
-from printing import format_date
+from passnum.fr import format_date
 
 
 async def _lines(loan_id: int) -> dict[str, dict]:

@@ -17,12 +17,12 @@ from equipment.inventory import get_rules as fleet_rules
 from equipment.inventory import invalid, item_by_tag, kit_item_ids
 from equipment.labels import LOAN_STATUS_LABELS
 from equipment.tables import Booking, Item, ItemStatus, Loan, LoanItem, LoanStatus
+from organisations.services import EMAIL_RE
+from organisations.tables import Organisation
 from passnum import audit
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
-from passnum.organisations import EMAIL_RE
-from passnum.tables import Organisation
-from printing import format_date
+from passnum.fr import format_date
 
 OPEN_STATUSES = (LoanStatus.checked_out.value, LoanStatus.partially_returned.value)
 

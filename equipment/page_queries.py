@@ -15,10 +15,10 @@ from equipment import schemas
 from equipment.followup import due_soon_loans, overdue_loans
 from equipment.inventory import get_item, invalid, item_by_tag, list_kits
 from equipment.tables import Item, ItemType
+from organisations.tables import Organisation
 from passnum import audit
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
-from passnum.tables import Organisation
 
 
 async def borrowers() -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from equipment.csvio import parse_euros
 from equipment.inventory import invalid
 from equipment.labels import LOAN_STATUS_LABELS, STATUS_LABELS, TYPE_LABELS
 from passnum.errors import DomainError
-from printing import format_date, format_euros
+from passnum.fr import format_date, format_euros
 
 FIELD_NAMES = {
     "start_date": "date de début",

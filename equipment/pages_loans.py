@@ -20,10 +20,9 @@ from equipment.loans import count_loans, create_loan, list_loans
 from equipment.page_queries import borrowers, free_kits
 from equipment.pages_forms import error_context, parse_day, render, text
 from equipment.tables import Loan, LoanStatus
-from passnum.auth import roles
+from passnum.auth import Role, roles
 from passnum.errors import DomainError
 from passnum.pagination import paginate_fetch
-from passnum.tables import Role
 
 STAFF = roles(Role.staff)
 LOAN_FIELDS = ("borrower_id", "contact_name", "contact_phone", "contact_email", "purpose")

@@ -8,6 +8,6 @@ APP_CONFIG = AppConfig(
     app_name="equipment",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=table_finder(modules=["equipment.tables"], exclude_imported=True),
-    migration_dependencies=["passnum.piccolo_app"],
+    migration_dependencies=["passnum.piccolo_app", "organisations.piccolo_app"],
     commands=[],
 )

@@ -22,7 +22,7 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.table import Table
 
-from passnum.tables import Organisation
+from organisations.tables import Organisation
 
 
 class ItemType(StrEnum):

@@ -11,9 +11,12 @@ from litestar.response import Redirect, Template
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns.combination import Combinable
 
-from passnum import audit, schemas
-from passnum import organisations as orgs
-from passnum.auth import Actor, roles
+from organisations import schemas
+from organisations import services as orgs
+from organisations.directory import ROUTE_HANDLERS as DIRECTORY_HANDLERS
+from organisations.tables import Membership, Organisation
+from passnum import audit
+from passnum.auth import Actor, Role, roles
 from passnum.errors import DomainError
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
@@ -24,7 +27,6 @@ from passnum.pagination import (
     paginate_where,
     slice_where,
 )
-from passnum.tables import Membership, Organisation, Role
 
 ALL_ROLES = roles(*Role)
 
@@ -195,7 +197,7 @@ async def _organisations_page(
         {"role": role, "q": q},
     )
     return Template(
-        "passnum/organisations.html",
+        "organisations/organisations.html",
         context={
             "organisations": [to_schema(o) for o in pager.items],
             "pager": pager,
@@ -285,7 +287,7 @@ async def _detail_page(
     )
     history = await audit.history_page("organisation", organisation_id, historique)
     return Template(
-        "passnum/organisation_detail.html",
+        "organisations/organisation_detail.html",
         context={
             "org": to_schema(org),
             "users": users,
@@ -296,3 +298,12 @@ async def _detail_page(
         },
         status_code=status,
     )
+
+
+ROUTE_HANDLERS = [
+    MeController,
+    OrganisationApiController,
+    UserApiController,
+    StaffOrganisationPages,
+    *DIRECTORY_HANDLERS,
+]

@@ -1,4 +1,8 @@
-"""The demo territory, modelled on the Manche (seeds): idempotent, safe to load twice."""
+"""The demo territory, modelled on the Manche (seeds): idempotent, safe to load twice.
+
+Organisations, sites with their opening slots, and one account per role; the other apps' demos
+build on the :class:`DemoTerritory` it returns (composition.demo loads them in order).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from dataclasses import dataclass, field
 from piccolo.apps.user.tables import BaseUser
 from stdnum import luhn
 
-from passnum.organisations import OrganisationInput, create_organisation, create_user
-from passnum.tables import OpeningSlot, Organisation, Role
+from organisations.services import OrganisationInput, create_organisation, create_user
+from organisations.tables import OpeningSlot, Organisation
+from passnum.auth import Role
 
 # (commune, INSEE code, postcode); Terre-et-Marais is the 50th permanence (Sainteny).
 COMMUNES = [
@@ -47,7 +52,6 @@ COMMUNES = [
 MORNING, AFTERNOON = (dt.time(9), dt.time(12)), (dt.time(14), dt.time(17))
 # (weekday, hours): lundi matin, mardi après-midi, mercredi matin, jeudi après-midi, vendredi matin
 SLOTS = [(0, MORNING), (1, AFTERNOON), (2, MORNING), (3, AFTERNOON), (4, MORNING)]
-DEMO_EMAIL_DOMAIN = "demo.passnum.fr"
 DEMO_PASSWORD = "demo-passnum"  # noqa: S105 - printed by `passnum demo`; refused in production
 
 
@@ -180,14 +184,3 @@ async def load_territory() -> DemoTerritory:
 async def _site_id(name: str) -> int:
     row = await Organisation.select(Organisation.id).where(Organisation.name == name).first()
     return row["id"]
-
-
-async def load_demo() -> list[tuple[str, str, str]]:
-    """Load everything the demo shows; returns (role, e-mail, password) of the demo accounts."""
-    import equipment.demo
-    import vouchers.demo
-
-    territory = await load_territory()
-    await vouchers.demo.load_demo(territory)
-    await equipment.demo.load_demo(territory)
-    return territory.accounts

@@ -7,6 +7,8 @@ OpenStreetMap ``opening_hours`` syntax ("We 09:00-12:00"), from the one ``Openin
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -16,13 +18,13 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 from piccolo.query.functions.aggregate import Max
 
+from organisations.tables import OpeningSlot, Organisation, SiteStatus
 from passnum import audit
-from passnum.auth import PUBLIC, Actor, roles
+from passnum.auth import PUBLIC, Actor, Role, roles
 from passnum.errors import DomainError
 from passnum.pagination import paginate_where
 from passnum.settings import get_settings
-from passnum.tables import AuditEntry, OpeningSlot, Organisation, Role, SiteStatus
-from reporting.csvexport import CSV_MEDIA_TYPE, attachment, csv_bytes
+from passnum.tables import AuditEntry
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 OSM_DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
@@ -251,6 +253,16 @@ def open_data_csv_row(record: dict[str, object]) -> list[object]:
     ]
 
 
+def open_data_csv_bytes(rows: list[list[object]]) -> bytes:
+    """The national file's CSV: its own schema's rules, not the people's CSV writer (no formula
+    neutralising: its phones begin with +33). UTF-8 with BOM, ";" and CRLF as Excel reads it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(OPEN_DATA_FIELDS)
+    writer.writerows(["" if v is None else str(v) for v in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
 def can_edit_slots(actor: Actor, organisation_id: int) -> bool:
     return actor.is_staff or organisation_id in actor.organisation_ids(Role.site_agent)
 
@@ -343,7 +355,7 @@ async def directory_page(
         "communes": choices.communes,
         "services": choices.services,
     }
-    return Template("passnum/directory.html", context=context)
+    return Template("organisations/directory.html", context=context)
 
 
 @get("/lieux/donnees.json", opt=PUBLIC, tags=["annuaire"], summary="Lieux (schéma national)")
@@ -355,9 +367,9 @@ async def open_data_json() -> list[dict[str, object]]:
 async def open_data_csv() -> Response[bytes]:
     rows = [open_data_csv_row(open_data_record(p)) for p in await list_places()]
     return Response(
-        csv_bytes(OPEN_DATA_FIELDS, rows),
-        media_type=CSV_MEDIA_TYPE,
-        headers=attachment("lieux-mediation-numerique.csv"),
+        open_data_csv_bytes(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="lieux-mediation-numerique.csv"'},
     )
 
 
@@ -408,7 +420,7 @@ async def _slots_page(
         "short": short_labels(slots),
     }
     return Template(
-        "passnum/directory_slots.html", context=context, status_code=422 if error else 200
+        "organisations/directory_slots.html", context=context, status_code=422 if error else 200
     )
 
 

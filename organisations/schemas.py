@@ -1,4 +1,4 @@
-"""JSON shapes of the core API."""
+"""JSON shapes of the organisations and accounts API."""
 
 from __future__ import annotations
 

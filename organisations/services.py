@@ -11,10 +11,11 @@ from piccolo_api.session_auth.tables import SessionsBase
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as siret_number
 
+from organisations.tables import Membership, Organisation
 from passnum import audit
+from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
-from passnum.tables import Membership, Organisation, Role
 
 ORG_ROLES = ("operator", "funder", "prescriber", "site", "borrower")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

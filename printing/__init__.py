@@ -1,12 +1,12 @@
 """Printed documents of passnum: plain data in, PDF bytes or a PDF stream out.
 
-No database, web framework or application import here, so the package can be called from a
-request handler, a CLI command or a worker process alike. Everything printed is in French.
+No database, web framework or application import here (only the kernel's leaf ``passnum.fr`` for
+French dates and amounts; import-linter checks it), so the package can be called from a request
+handler, a CLI command or a worker process alike. Everything printed is in French.
 """
 
 from printing.booklets import BookletData, ChequeData, render_booklet, render_booklets
 from printing.fonts import register_fonts
-from printing.formatting import format_date, format_euros
 from printing.labels import SHEET_FORMATS, LabelData, SheetFormat, render_label_sheet
 from printing.loans import (
     DEFAULT_TERMS,
@@ -34,8 +34,6 @@ __all__ = [
     "StatementData",
     "StatementFunderTotal",
     "StatementLine",
-    "format_date",
-    "format_euros",
     "register_fonts",
     "render_booklet",
     "render_booklets",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from passnum.fr import format_euros, group_code
 from printing.code128 import QUIET_MODULES as BAR_QUIET_MODULES
-from printing.formatting import format_euros, group_code
 from printing.pdfdraw import MM, Content
 from printing.qr import QUIET_MODULES as QR_QUIET
 

@@ -10,8 +10,8 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table
 
+from passnum.fr import format_date, format_euros
 from printing.documents import build_pdf, footer, styles, table_style
-from printing.formatting import format_date, format_euros
 
 
 @dataclass(frozen=True, slots=True)

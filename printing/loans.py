@@ -12,9 +12,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import ListFlowable
 
+from passnum.fr import format_date, format_euros
 from printing.documents import QrFlowable, build_pdf, footer, styles, table_style
 from printing.fonts import REGULAR
-from printing.formatting import format_date, format_euros
 
 DEFAULT_TERMS = [
     "L'emprunteur est responsable du matériel prêté jusqu'à sa restitution.",

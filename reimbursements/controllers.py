@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Response, Template
 
 from passnum import audit
-from passnum.auth import roles
+from passnum.auth import Role, roles
 from passnum.errors import DomainError
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
@@ -20,7 +20,6 @@ from passnum.pagination import (
     paginate_where,
     slice_where,
 )
-from passnum.tables import Role
 from reimbursements import documents, schemas
 from reimbursements import statements as svc
 from reimbursements.credit_notes import credit_note_for, credit_notes

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
-from passnum.tables import Role
 from printing.credit_notes import CreditNoteData, CreditNoteLine
 from vouchers.tables import Batch
 

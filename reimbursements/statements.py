@@ -19,9 +19,9 @@ from datetime import date, datetime
 from typing import Any
 
 from passnum import audit
+from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
-from passnum.tables import Role
 from reimbursements.periods import month_end, month_label, next_month
 from reimbursements.tables import Statement, StatementLine, StatementStatus
 from reporting.sql import day_of, is_postgres, typed, write_transaction

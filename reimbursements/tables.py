@@ -13,7 +13,7 @@ from piccolo.columns import Boolean, Date, ForeignKey, Integer, Timestamp, Varch
 from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.table import Table
 
-from passnum.tables import Organisation
+from organisations.tables import Organisation
 from vouchers.tables import Batch, Cheque
 
 

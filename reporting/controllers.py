@@ -8,8 +8,8 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Stream, Template
 
-from passnum.auth import roles
-from passnum.tables import Organisation, Role
+from organisations.tables import Organisation
+from passnum.auth import Role, roles
 from reporting import exports
 from reporting.csvexport import CSV_MEDIA_TYPE, attachment, cell, csv_chunks, euros
 from reporting.equipment_stats import equipment_stats

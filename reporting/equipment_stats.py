@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from equipment.labels import TYPE_LABELS
-from passnum.tables import Organisation
+from organisations.tables import Organisation
 from reporting.scope import Filters
 from reporting.sql import is_postgres
 

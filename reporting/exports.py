@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from organisations.tables import Organisation
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
-from passnum.tables import Organisation
 from reporting.scope import Filters
 
 PAGE = 2000

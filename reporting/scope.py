@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
-from passnum.tables import Role
 
 
 @dataclass(frozen=True)

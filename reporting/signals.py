@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from passnum.tables import Organisation
+from organisations.tables import Organisation
 from reporting.sql import day_of, hour_of, time_of, weekday_of
 
 LIMIT = 50

@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 
 from piccolo.engine import engine_finder
 
-from passnum.tables import Organisation
+from organisations.tables import Organisation
 from reporting.scope import Filters
 from reporting.sql import days_between, is_postgres, month_key, month_label, scanned
 from vouchers.choices import ACTIVITIES, AGE_BANDS, NEEDS, PLACES, SOCIAL_STATUSES

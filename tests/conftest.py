@@ -50,7 +50,7 @@ async def db(database: None) -> None:
 
 @pytest.fixture
 async def client(db: None) -> AsyncIterator[AsyncTestClient]:
-    from passnum.app import create_app
+    from composition.app import create_app
 
     async with AsyncTestClient(
         app=create_app(), base_url="https://testserver.local"

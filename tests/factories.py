@@ -12,9 +12,9 @@ from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import sort_table_classes
 
+from organisations.services import OrganisationInput, create_organisation, create_user
+from passnum.auth import Role
 from passnum.auth.tokens import create_token
-from passnum.organisations import OrganisationInput, create_organisation, create_user
-from passnum.tables import Role
 
 PASSWORD = "mot-de-passe-test"
 

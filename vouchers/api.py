@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 
-from passnum.auth import PUBLIC, roles
+from passnum.auth import PUBLIC, Role, roles
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
     PAGED_HEADERS,
@@ -17,7 +17,6 @@ from passnum.pagination import (
     Offset,
     paged_response,
 )
-from passnum.tables import Role
 from vouchers import schemas
 from vouchers import services as svc
 

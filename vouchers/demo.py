@@ -6,9 +6,11 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from passnum.auth.actor import Actor, MembershipInfo, load_actor
-from passnum.demo import DemoTerritory
-from passnum.tables import Membership, Organisation, Role
+from organisations.actors import load_actor
+from organisations.demo import DemoTerritory
+from organisations.tables import Membership, Organisation
+from passnum.auth import Role
+from passnum.auth.actor import Actor, MembershipInfo
 from vouchers import schemas
 from vouchers import services as svc
 from vouchers.services.common import now

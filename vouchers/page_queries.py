@@ -3,7 +3,7 @@ a form's choices (names and ids only, no personal data)."""
 
 from __future__ import annotations
 
-from passnum.tables import Organisation
+from organisations.tables import Organisation
 
 
 async def organisations_with(role: str) -> list[dict]:

@@ -9,8 +9,8 @@ from typing import Any
 from litestar.response import Template
 
 from passnum.errors import DomainError
+from passnum.fr import format_euros
 from passnum.settings import get_settings
-from printing import format_euros
 from vouchers import choices
 from vouchers.codes import format_code
 

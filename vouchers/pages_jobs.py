@@ -6,8 +6,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Stream, Template
 
-from passnum.auth import roles
-from passnum.tables import Role
+from passnum.auth import Role, roles
 from vouchers import jobs
 from vouchers.pages_common import page
 

@@ -9,10 +9,9 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from passnum.auth import Actor, roles
+from passnum.auth import Actor, Role, roles
 from passnum.errors import DomainError
 from passnum.pagination import paginate_fetch
-from passnum.tables import Role
 from vouchers import pages_common, schemas
 from vouchers import services as svc
 from vouchers.pages_common import error_view, form_dict, page

@@ -16,9 +16,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from passnum.auth import Actor, roles
+from passnum.auth import Actor, Role, roles
 from passnum.errors import DomainError
-from passnum.tables import Role
 from vouchers import schemas
 from vouchers import services as svc
 from vouchers.api import SCAN_AGENTS, SCAN_PUBLIC

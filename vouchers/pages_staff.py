@@ -12,10 +12,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from passnum import audit
-from passnum.auth import roles
+from passnum.auth import Role, roles
 from passnum.errors import DomainError
 from passnum.pagination import Page, paginate_fetch
-from passnum.tables import Role
 from printing import BookletData, render_booklet
 from vouchers import jobs, pages_common, schemas
 from vouchers import services as svc

@@ -10,6 +10,6 @@ APP_CONFIG = AppConfig(
     table_classes=table_finder(
         modules=["vouchers.tables", "vouchers.job_tables"], exclude_imported=True
     ),
-    migration_dependencies=["passnum.piccolo_app"],
+    migration_dependencies=["passnum.piccolo_app", "organisations.piccolo_app"],
     commands=[],
 )

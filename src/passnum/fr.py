@@ -1,9 +1,13 @@
-"""French formatting shared by every printed document.
+"""French formatting of amounts, dates and codes: one leaf module for pages, CSV and PDFs.
+
+It imports nothing of the project, so ``printing/`` (which may import nothing else) uses it too.
 
 The no-break space (U+00A0) separates thousands and the euro sign: French typography wants a
 narrow one, but the bundled Vera font has no U+202F glyph, and a plain space could wrap "€" alone
 onto the next line.
 """
+
+from __future__ import annotations
 
 from datetime import date
 

@@ -32,10 +32,10 @@ from typing import Any
 import jinja2
 
 from passnum.errors import DomainError
-from passnum.settings import get_settings
 
 # French formatting: moves to passnum.fr when it lands (the one import to switch).
-from printing.formatting import format_date, format_euros
+from passnum.fr import format_date, format_euros
+from passnum.settings import get_settings
 
 SMTP_TIMEOUT_SECONDS = 30
 

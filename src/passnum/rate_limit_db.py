@@ -26,7 +26,7 @@ from litestar.middleware.rate_limit import DURATION_VALUES, RateLimitConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from piccolo.engine.postgres import PostgresEngine
 
-from passnum.tables import Organisation
+from passnum.tables import ApiToken
 
 CREATE_SQL = """
 CREATE UNLOGGED TABLE IF NOT EXISTS rate_limit_counter (
@@ -84,7 +84,7 @@ _NAMES = RateLimitConfig(rate_limit=("minute", 1))  # built once: only its heade
 
 async def hit(keys: list[str], window: int = WINDOW) -> dict[str, Count]:
     """Count one request against each key, atomically; the counts, this request included."""
-    engine = Organisation._meta.db
+    engine = ApiToken._meta.db  # any table: they share the engine
     if not isinstance(engine, PostgresEngine):  # pragma: no cover - chosen for PostgreSQL only
         raise TypeError("The database rate-limit store needs PostgreSQL.")
     purge = next(_requests) % PURGE_EVERY == 0

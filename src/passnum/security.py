@@ -54,6 +54,8 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
 
 
 POSTGRES_SCHEMES = ("postgres://", "postgresql://")
+# The demo accounts' domain (organisations.demo creates them): refused as active in production.
+DEMO_EMAIL_DOMAIN = "demo.passnum.fr"
 
 
 # Rate limits. A route opts in with opt={"rate_limit": "login"} or {"rate_limit": "scan"}.
@@ -155,8 +157,6 @@ def refuse_unsafe_production() -> None:
 
 async def _active_demo_accounts() -> list[str]:
     from piccolo.apps.user.tables import BaseUser
-
-    from passnum.demo import DEMO_EMAIL_DOMAIN
 
     rows = await BaseUser.select(BaseUser.email).where(
         BaseUser.email.like(f"%@{DEMO_EMAIL_DOMAIN}") & BaseUser.active.eq(True)

@@ -7,10 +7,10 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from passnum import audit
-from passnum.auth import roles
+from passnum.auth import Role, roles
 from passnum.auth.passwords import failed_logins, unlock
 from passnum.pagination import paginate
-from passnum.tables import LoginThrottle, Role
+from passnum.tables import LoginThrottle
 
 
 class StaffSecurityPages(Controller):

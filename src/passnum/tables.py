@@ -1,68 +1,14 @@
-"""Organisations, memberships and API tokens: what every domain app points at."""
+"""The kernel's own tables: API tokens, the audit trail and the login throttle.
+
+Organisations, their opening slots and memberships live in the organisations app.
+"""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Time, Timestamp, Varchar
+from piccolo.columns import JSON, ForeignKey, Integer, Timestamp, Varchar
 from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.table import Table
-
-
-class Role(StrEnum):
-    """What a membership lets a user do."""
-
-    staff = "staff"
-    funder = "funder"
-    prescriber = "prescriber"
-    site_agent = "site_agent"
-
-
-class SiteStatus(StrEnum):
-    none = ""
-    qualified = "qualified"
-    suspended = "suspended"
-
-
-class Organisation(Table):
-    """A structure of the territory; one organisation can hold several roles at once."""
-
-    name = Varchar(length=200)
-    kind = Varchar(length=60, default="association")
-    siret = Varchar(length=14, null=True, default=None, unique=True)
-    address = Varchar(length=300, default="")
-    commune = Varchar(length=120, default="")
-    insee_code = Varchar(length=5, default="", index=True)
-    postcode = Varchar(length=5, default="")
-    phone = Varchar(length=30, default="")
-    email = Varchar(length=200, default="")
-    is_operator = Boolean(default=False)
-    is_funder = Boolean(default=False)
-    is_prescriber = Boolean(default=False)
-    is_site = Boolean(default=False)
-    is_borrower = Boolean(default=False)
-    site_status = Varchar(length=20, default=SiteStatus.none.value)
-    services = Text(default="")
-    created_at = Timestamp(default=TimestampNow())
-
-
-class OpeningSlot(Table):
-    """A regular permanence of a site, e.g. Wednesday 9:00–12:00 ("mercredi matin")."""
-
-    organisation = ForeignKey(references=Organisation, index=True)
-    weekday = Integer()  # 0 = Monday … 6 = Sunday
-    opens = Time()
-    closes = Time()
-    note = Varchar(length=200, default="")
-
-
-class Membership(Table):
-    """Ties a user to an organisation with one role."""
-
-    user = ForeignKey(references=BaseUser, index=True)
-    organisation = ForeignKey(references=Organisation, index=True)
-    role = Varchar(length=20, choices=Role)
 
 
 class ApiToken(Table):

@@ -1,6 +1,6 @@
 """/health tells a monitoring probe whether the service can reach its database."""
 
-from passnum.tables import Organisation
+from organisations.tables import Organisation
 
 
 async def test_health_is_ok_when_the_database_answers(client, world):

@@ -10,7 +10,8 @@ import pytest
 from equipment import schemas
 from equipment.inventory import create_item
 from equipment.loans import create_loan
-from passnum.auth.actor import Actor, load_actor
+from organisations.actors import load_actor
+from passnum.auth.actor import Actor
 from tests.factories import World, make_organisation
 
 TODAY = date.today()

@@ -6,7 +6,7 @@ from equipment.demo import load_demo
 from equipment.followup import overdue_loans
 from equipment.inventory import list_items, list_kits
 from equipment.tables import Loan
-from passnum.demo import load_territory
+from organisations.demo import load_territory
 
 
 async def test_demo_fleet_loads_twice_without_duplicates(db: None) -> None:

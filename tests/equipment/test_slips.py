@@ -8,7 +8,7 @@ from litestar.testing import AsyncTestClient
 from equipment import schemas
 from equipment.handover import check_in_loan, check_out_loan
 from equipment.inventory import create_item
-from printing import format_date
+from passnum.fr import format_date
 from tests.equipment.conftest import TODAY, Fleet, day
 from tests.printing.scanning import pdf_text
 

@@ -8,8 +8,8 @@ import json
 from datetime import time
 from html import unescape
 
-from passnum.directory import Slot, osm_opening_hours, short_labels
-from passnum.tables import OpeningSlot, Organisation
+from organisations.directory import Slot, osm_opening_hours, short_labels
+from organisations.tables import OpeningSlot, Organisation
 from reporting.csvexport import FrenchExcel
 from tests.factories import login, make_organisation, post_form, text_of
 

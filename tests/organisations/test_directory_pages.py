@@ -2,7 +2,7 @@
 
 from html import unescape
 
-from passnum.tables import Organisation
+from organisations.tables import Organisation
 from tests.factories import text_of as raw_text
 
 

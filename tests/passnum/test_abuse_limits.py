@@ -43,7 +43,7 @@ async def test_too_many_login_attempts_from_one_address_get_429_and_retry_after(
 ):
     from litestar.testing import AsyncTestClient
 
-    from passnum.app import create_app
+    from composition.app import create_app
     from passnum.settings import get_settings
 
     monkeypatch.setenv("PASSNUM_RATE_LOGIN_PER_MINUTE", "3")

@@ -1,7 +1,7 @@
 """The JSON API: bearer tokens, role guards, isolation between organisations, clear errors."""
 
+from passnum.auth import Role
 from passnum.auth.tokens import create_token, revoke_token
-from passnum.tables import Role
 from tests.factories import login
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.composition.test_cli import run
 from tests.live_server import _free_port, _wait_until_up
-from tests.passnum.test_cli import run
 
 PASSNUM = Path(sys.executable).with_name("passnum")
 

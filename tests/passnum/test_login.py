@@ -4,7 +4,7 @@ import datetime as dt
 
 from piccolo_api.session_auth.tables import SessionsBase
 
-from passnum.organisations import set_user_active
+from organisations.services import set_user_active
 from tests.factories import csrf_header, login, post_form, text_of
 
 

@@ -2,8 +2,8 @@
 
 from html import unescape
 
+from organisations.tables import Organisation
 from passnum.pagination import Page, page_number
-from passnum.tables import Organisation
 from tests.factories import login
 from tests.factories import text_of as raw_text
 

@@ -6,10 +6,10 @@ import dataclasses
 import asyncpg
 import pytest
 
+from organisations.tables import Organisation
 from passnum.rate_limit_db import hit
 from passnum.security import rate_limit_store_kind
 from passnum.settings import get_settings
-from passnum.tables import Organisation
 from tests.factories import post_form, text_of
 
 
@@ -65,7 +65,7 @@ async def test_too_many_logins_get_429_and_retry_after_with_postgresql_counters(
 ):
     from litestar.testing import AsyncTestClient
 
-    from passnum.app import create_app
+    from composition.app import create_app
 
     await _forget_counters()
     monkeypatch.setenv("PASSNUM_RATE_LIMIT_STORE", "database")
@@ -92,7 +92,7 @@ async def test_a_scan_counts_per_account_and_per_address_and_shows_the_tightest_
 ):
     from litestar.testing import AsyncTestClient
 
-    from passnum.app import create_app
+    from composition.app import create_app
 
     await _forget_counters()
     monkeypatch.setenv("PASSNUM_RATE_LIMIT_STORE", "database")

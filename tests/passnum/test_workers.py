@@ -19,7 +19,7 @@ import pytest
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
-from passnum.auth.actor import load_actor
+from organisations.actors import load_actor
 from tests.factories import World
 from tests.live_server import PASSNUM, _free_port, _wait_until_up
 from vouchers import schemas
@@ -165,7 +165,7 @@ def test_a_served_worker_keeps_its_start_up_objects_out_of_the_garbage_collector
     """A full collection walking the app's ~190,000 start-up objects paused a worker ~100 ms."""
     import gc
 
-    from passnum.app import _freeze_long_lived_objects, create_served_app
+    from composition.app import _freeze_long_lived_objects, create_served_app
 
     assert _freeze_long_lived_objects in create_served_app().on_startup
     try:

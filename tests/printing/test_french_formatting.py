@@ -6,9 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from printing import format_date, format_euros
+from passnum.fr import format_date, format_euros, group_code
 from printing.fonts import BOLD, REGULAR, winansi_font
-from printing.formatting import group_code
 
 
 @pytest.mark.parametrize(

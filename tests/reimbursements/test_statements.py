@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from passnum.auth.actor import load_actor
+from organisations.actors import load_actor
 from passnum.errors import DomainError
 from reimbursements.cli import statements as statements_command
 from reimbursements.periods import month_label, next_month

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from html import unescape
 
-from passnum.tables import OpeningSlot
+from organisations.tables import OpeningSlot
 from tests.factories import login, text_of
 from tests.reporting.dataset import Dataset, make_batch, make_booklet, redeem
 from vouchers.tables import ScanAttempt

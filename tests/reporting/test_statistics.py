@@ -6,8 +6,8 @@ import re
 import statistics as pystats
 from collections import defaultdict
 
-from passnum.auth.actor import load_actor
-from passnum.tables import Organisation
+from organisations.actors import load_actor
+from organisations.tables import Organisation
 from reporting.scope import read_filters
 from reporting.stats import statistics
 from tests.factories import login, text_of

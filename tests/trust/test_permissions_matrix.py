@@ -207,7 +207,7 @@ def _concrete(template: str) -> str:
 
 @pytest.fixture
 async def app() -> Litestar:
-    from passnum.app import create_app
+    from composition.app import create_app
 
     return create_app()
 

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from passnum.auth.actor import Actor, load_actor
+from organisations.actors import load_actor
+from passnum.auth.actor import Actor
 from tests.factories import Person, World
 from vouchers import schemas
 from vouchers import services as svc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from passnum.tables import OpeningSlot
+from organisations.tables import OpeningSlot
 from tests.vouchers.conftest import allocate, codes_of, hand_out, make_batch, numbers_of
 from tests.vouchers.pages_helpers import seen
 

@@ -8,7 +8,7 @@ import io
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from passnum.demo import load_territory
+from organisations.demo import load_territory
 from tests.vouchers.conftest import make_batch
 from vouchers.cli import COMMANDS, print_group
 from vouchers.demo import DEMO_LABEL, load_demo

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from passnum.tables import Organisation
+from organisations.tables import Organisation
 from tests.factories import login, post_form
 from tests.vouchers.conftest import actor_of, allocate, codes_of, hand_out, make_batch, numbers_of
 from tests.vouchers.pages_helpers import seen

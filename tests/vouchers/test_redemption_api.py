@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import msgspec
 import pytest
 
-from passnum.tables import Organisation
+from organisations.tables import Organisation
 from tests.factories import make_person
 from tests.vouchers.conftest import actor_of, allocate, codes_of, hand_out, make_batch, numbers_of
 from vouchers import schemas

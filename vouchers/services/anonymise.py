@@ -11,8 +11,8 @@ from datetime import date
 from piccolo.query.functions.aggregate import Count, Sum
 
 from passnum import audit
+from passnum.auth import Role
 from passnum.auth.actor import Actor
-from passnum.tables import Role
 from vouchers import schemas
 from vouchers.errors import refuse
 from vouchers.rules import accepted_until

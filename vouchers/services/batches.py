@@ -8,9 +8,10 @@ from datetime import date, datetime, time
 from piccolo.query.functions.aggregate import Count, Max
 from piccolo.table import Table
 
+from organisations.tables import Organisation
 from passnum import audit
+from passnum.auth import Role
 from passnum.auth.actor import Actor
-from passnum.tables import Organisation, Role
 from vouchers import schemas
 from vouchers.choices import BatchStatus
 from vouchers.codes import FIRST_BOOKLET_SERIAL, booklet_number, new_code

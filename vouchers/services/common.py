@@ -8,10 +8,11 @@ from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from organisations.tables import Organisation, SiteStatus
 from passnum import db
+from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.settings import get_settings
-from passnum.tables import Organisation, Role, SiteStatus
 from vouchers import schemas
 from vouchers.errors import refuse
 from vouchers.tables import Booklet
@@ -43,7 +44,7 @@ def load_perimeter(row: dict) -> dict:
 
 
 def directory_url() -> str:
-    """The public directory of qualified sites (passnum.directory serves it at /lieux)."""
+    """The public directory of qualified sites (organisations.directory serves it at /lieux)."""
     return f"{get_settings().public_url}/lieux"
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from passnum import audit, db
+from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.settings import get_settings
-from passnum.tables import Role
 from vouchers import schemas
 from vouchers.choices import (
     AGE_BANDS,

@@ -7,9 +7,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from passnum import audit
+from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
-from passnum.tables import Role
 from vouchers import schemas
 from vouchers.choices import CHEQUE_STATUS_LABELS
 from vouchers.codes import format_code, parse_code

@@ -15,11 +15,12 @@ from datetime import date
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.utils.encoding import dump_json
 
+from organisations.tables import Organisation, SiteStatus
 from passnum import audit, db
+from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
 from passnum.settings import get_settings
-from passnum.tables import Organisation, Role, SiteStatus
 from vouchers import schemas
 from vouchers.choices import ACTIVITIES, NEEDS, PLACES, BookletStatus, ChequeStatus
 from vouchers.codes import format_code, normalise_code, parse_code

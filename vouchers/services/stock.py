@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from piccolo.query.functions.aggregate import Count, Max, Min
 
+from organisations.tables import Organisation
 from passnum import audit
+from passnum.auth import Role
 from passnum.auth.actor import Actor
-from passnum.tables import Organisation, Role
 from vouchers import schemas
 from vouchers.choices import BookletStatus
 from vouchers.codes import booklet_number, parse_booklet_number

@@ -1,13 +1,25 @@
-"""The authenticated user as services see it: plain data, loaded once per request."""
+"""The authenticated user as services see it: plain data, loaded once per request.
+
+The kernel defines who an actor is (user, memberships, roles) but not where memberships are
+stored: that is the organisations app's business. The app factory hands the authentication
+middleware an :class:`ActorLoaders` built by the organisations app (dependency inversion), so the
+kernel imports no app.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
-from piccolo.apps.user.tables import BaseUser
 
-from passnum import db
-from passnum.tables import Organisation, Role
+class Role(StrEnum):
+    """What a membership lets a user do; route guards compare these."""
+
+    staff = "staff"
+    funder = "funder"
+    prescriber = "prescriber"
+    site_agent = "site_agent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,45 +56,15 @@ class Actor:
         return next((m for m in self.memberships if m.role == Role(role)), None)
 
 
-# One query per request: the user (active only) with their memberships joined. Raw SQL because
-# Piccolo's query building cost more CPU than the query itself on the hot API paths.
-_ACTOR_SQL = """
-SELECT u.id, u.email, u.first_name, u.last_name, m.organisation AS org_id, o.name AS org_name,
-       m.role
-FROM {source}
-LEFT JOIN membership m ON m."user" = u.id
-LEFT JOIN organisation o ON o.id = m.organisation
-WHERE {where} AND u.active = {{}}
-ORDER BY m.id
-"""
-_BY_ID = _ACTOR_SQL.format(source="piccolo_user u", where="u.id = {}")
-_BY_TOKEN = _ACTOR_SQL.format(
-    source='api_token t JOIN piccolo_user u ON u.id = t."user"',
-    where="t.token_hash = {} AND t.revoked_at IS NULL",
-)
+@dataclass(frozen=True, slots=True)
+class ActorLoaders:
+    """How the authentication middleware turns a session or a token into an :class:`Actor`.
+
+    Each returns None for an unknown or deactivated user (or a revoked token).
+    """
+
+    by_user_id: Callable[[int], Awaitable[Actor | None]]
+    by_token_hash: Callable[[str], Awaitable[Actor | None]]  # the token's SHA-256, hex
 
 
-def _actor(rows: list[dict]) -> Actor | None:
-    if not rows:
-        return None
-    user = rows[0]
-    memberships = tuple(
-        MembershipInfo(r["org_id"], r["org_name"], Role(r["role"]))
-        for r in rows
-        if r["org_id"] is not None
-    )
-    name = " ".join(p for p in (user["first_name"], user["last_name"]) if p) or user["email"]
-    return Actor(user["id"], user["email"], name, memberships)
-
-
-async def load_actor(user_id: int) -> Actor | None:
-    """The active user with their memberships, or None if unknown or deactivated."""
-    return _actor(await db.fetch(BaseUser, _BY_ID, user_id, True))
-
-
-async def actor_for_token_hash(token_hash: str) -> Actor | None:
-    """The active user owning this unrevoked API token (by digest), with their memberships."""
-    return _actor(await db.fetch(BaseUser, _BY_TOKEN, token_hash, True))
-
-
-__all__ = ["Actor", "MembershipInfo", "Organisation", "actor_for_token_hash", "load_actor"]
+__all__ = ["Actor", "ActorLoaders", "MembershipInfo", "Role"]

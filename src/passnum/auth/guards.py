@@ -12,7 +12,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from passnum.tables import Role
+from passnum.auth.actor import Role
 
 PUBLIC: dict[str, Any] = {"public": True}
 

@@ -1,19 +1,22 @@
 """Authentication: bearer tokens on the JSON API, server-side sessions on pages.
 
 The API ignores session cookies on purpose: it then needs no CSRF token, and a page can never be
-tricked into calling it with the visitor's cookie.
+tricked into calling it with the visitor's cookie. Who the user is (their memberships) comes from
+the ``actors`` loaders the app factory passes in: the kernel does not know where they are stored.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
-from litestar.types import Scope
+from litestar.types import ASGIApp, Scope
 from piccolo_api.session_auth.tables import SessionsBase
 
-from passnum.auth.actor import load_actor
-from passnum.auth.tokens import actor_for_token
+from passnum.auth.actor import ActorLoaders
+from passnum.auth.tokens import digest
 
 SESSION_COOKIE = "passnum_session"
 ADMIN_COOKIE = "id"  # piccolo-admin reads the same session token under this name
@@ -26,6 +29,10 @@ def request_path(scope: Scope) -> str:
 
 
 class PassnumAuthenticationMiddleware(AbstractAuthenticationMiddleware):
+    def __init__(self, app: ASGIApp, *, actors: ActorLoaders, **options: Any) -> None:
+        super().__init__(app, **options)
+        self.actors = actors
+
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         if request_path(connection.scope).startswith("/api/"):
             return await self._from_bearer(connection)
@@ -33,7 +40,7 @@ class PassnumAuthenticationMiddleware(AbstractAuthenticationMiddleware):
         if token:
             user_id = await SessionsBase.get_user_id(token)
             if user_id is not None:
-                actor = await load_actor(user_id)
+                actor = await self.actors.by_user_id(user_id)
                 if actor is not None:
                     return AuthenticationResult(user=actor, auth=token)
         return AuthenticationResult(user=None, auth=None)
@@ -47,7 +54,7 @@ class PassnumAuthenticationMiddleware(AbstractAuthenticationMiddleware):
             raise NotAuthorizedException(
                 "En-tête Authorization invalide : utilisez « Bearer <jeton> »."
             )
-        actor = await actor_for_token(token.strip())
+        actor = await self.actors.by_token_hash(digest(token.strip()))
         if actor is None:
             raise NotAuthorizedException("Jeton inconnu, révoqué ou compte désactivé.")
         return AuthenticationResult(user=actor, auth="bearer")

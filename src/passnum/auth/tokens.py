@@ -8,7 +8,6 @@ import secrets
 
 from piccolo.apps.user.tables import BaseUser
 
-from passnum.auth.actor import Actor, actor_for_token_hash
 from passnum.errors import DomainError
 from passnum.tables import ApiToken
 
@@ -49,8 +48,3 @@ async def revoke_all_tokens(email: str) -> int:
         .returning(ApiToken.id)
     )
     return len(rows)
-
-
-async def actor_for_token(token: str) -> Actor | None:
-    """The active user of this unrevoked token (given in clear), in one query."""
-    return await actor_for_token_hash(digest(token))

@@ -1,0 +1,1 @@
+"""Organisations of the territory, their people (memberships) and the public directory of sites."""
