@@ -70,3 +70,39 @@ async def test_every_response_carries_the_security_headers(client, world):
         assert "'unsafe-inline'" not in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["referrer-policy"] == "same-origin"
+
+
+async def _attempts(email: str, password: str, times: int) -> list[int]:
+    """``times`` logins at once, each on its own database connection; their HTTP statuses."""
+    import asyncio
+
+    from passnum.auth.passwords import LoginRefused, authenticate
+
+    async def attempt() -> int:
+        try:
+            await authenticate(email, password)
+        except LoginRefused as refusal:
+            return refusal.status_code
+        return 200
+
+    return sorted(await asyncio.gather(*(attempt() for _ in range(times))))
+
+
+async def test_ten_simultaneous_wrong_passwords_lock_the_account_after_five_checks(client, world):
+    """Issue 14, item 4: the failure counter was a read-modify-write; ten wrong passwords at
+    once were all checked and the account stayed unlocked."""
+    statuses = await _attempts(world.prescriber.email, "mauvais", 10)
+    assert statuses == [401] * 5 + [429] * 5, statuses
+    right = {"email": world.prescriber.email, "password": world.prescriber.password}
+    response = await post_form(client, "/login", right)
+    assert response.status_code == 429
+    assert "verrouillé" in text_of(response.text)
+
+
+async def test_simultaneous_first_failures_of_a_new_address_are_all_counted(world):
+    """Issue 14, item 3: the first failures of an address raced on its unique row (500)."""
+    from passnum.tables import LoginThrottle
+
+    assert await _attempts("inconnu@nulle.part", "mauvais", 4) == [401] * 4
+    row = await LoginThrottle.objects().get(LoginThrottle.email == "inconnu@nulle.part")
+    assert row.failures == 4

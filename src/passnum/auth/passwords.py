@@ -2,6 +2,12 @@
 
 Repeated failures for one e-mail lock it for a while, whoever tries: the per-IP rate limit alone
 would not stop a slow attack spread over many addresses.
+
+Each attempt is counted *before* its password is checked, by one atomic update of the e-mail's
+row (``failures = failures + 1 … RETURNING``), and a successful login deletes the row. So ten
+attempts at once get the numbers 1 to 10 from the database itself: the first five are checked,
+the fifth locks the account, the other five are refused unchecked — whatever the timing, and
+without a read-modify-write that concurrent attempts could overwrite.
 """
 
 from __future__ import annotations
@@ -35,38 +41,54 @@ async def authenticate(email: str, password: str) -> int:
     email = email.strip().lower()
     if not email or not password:
         raise LoginRefused("Saisissez votre adresse e-mail et votre mot de passe.", 400)
-    throttle = await LoginThrottle.objects().get(LoginThrottle.email == email)
     now = dt.datetime.now()
+    throttle = await LoginThrottle.objects().get(LoginThrottle.email == email)
     if throttle and throttle.locked_until and throttle.locked_until > now:
         raise LoginRefused(LOCKED.format(until=throttle.locked_until.strftime("%H:%M")), 429)
+    await _count_attempt(email, now)
     user_id = await BaseUser.login(email, password)
     if user_id is None:
-        await _record_failure(email, throttle, now)
         raise LoginRefused(WRONG_CREDENTIALS)
-    if throttle:
-        await LoginThrottle.delete().where(LoginThrottle.id == throttle.id)
+    await LoginThrottle.delete().where(LoginThrottle.email == email)
     active = await BaseUser.select(BaseUser.active).where(BaseUser.id == user_id).first()
     if not active or not active["active"]:
         raise LoginRefused(DEACTIVATED, 403)
     return user_id
 
 
-async def _record_failure(email: str, throttle: LoginThrottle | None, now: dt.datetime) -> None:
+async def _count_attempt(email: str, now: dt.datetime) -> None:
+    """Count one attempt for ``email`` atomically; LoginRefused (429) past the limit, and the
+    account locked from the limit on. The row is created if missing (never twice: the insert
+    does nothing on the unique e-mail), its count restarts after a quiet window."""
     settings = get_settings()
     window = dt.timedelta(minutes=settings.lockout_minutes)
-    if throttle is None:
-        await LoginThrottle.insert(LoginThrottle(email=email, failures=1, last_failure_at=now))
+    await LoginThrottle.insert(LoginThrottle(email=email, failures=0)).on_conflict(
+        action="DO NOTHING"
+    )
+    # A quiet window restarts the count (a concurrent attempt has just set last_failure_at to
+    # now, so this never undoes one counted meanwhile).
+    await LoginThrottle.update({LoginThrottle.failures: 0}).where(
+        (LoginThrottle.email == email) & (LoginThrottle.last_failure_at < now - window)
+    )
+    row = (
+        await LoginThrottle.update(
+            {LoginThrottle.failures: LoginThrottle.failures + 1, LoginThrottle.last_failure_at: now}
+        )
+        .where(LoginThrottle.email == email)
+        .returning(LoginThrottle.failures, LoginThrottle.locked_until)
+    )[0]
+    if row["failures"] < settings.lockout_attempts:
         return
-    recent = throttle.last_failure_at and now - throttle.last_failure_at < window
-    failures = throttle.failures + 1 if recent else 1
-    locked_until = now + window if failures >= settings.lockout_attempts else None
-    await LoginThrottle.update(
-        {
-            LoginThrottle.failures: failures,
-            LoginThrottle.last_failure_at: now,
-            LoginThrottle.locked_until: locked_until,
-        }
-    ).where(LoginThrottle.id == throttle.id)
+    locked_until = (
+        row["locked_until"] if row["locked_until"] and row["locked_until"] > now else None
+    )
+    if locked_until is None:
+        locked_until = now + window
+        await LoginThrottle.update({LoginThrottle.locked_until: locked_until}).where(
+            LoginThrottle.email == email
+        )
+    if row["failures"] > settings.lockout_attempts:
+        raise LoginRefused(LOCKED.format(until=locked_until.strftime("%H:%M")), 429)
 
 
 def failed_logins() -> Select:
