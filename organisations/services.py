@@ -95,6 +95,13 @@ async def get_organisation(organisation_id: int) -> Organisation:
     return organisation
 
 
+async def visible_organisation(actor: Actor, organisation_id: int) -> Organisation:
+    """An organisation ``actor`` may see: any for staff, else only their own (others: 404)."""
+    if not actor.is_staff and organisation_id not in {m.organisation_id for m in actor.memberships}:
+        raise DomainError("not_found", "Organisation introuvable.", 404)
+    return await get_organisation(organisation_id)
+
+
 def organisations_query() -> Any:
     """Organisations by name, then id so that pages never repeat or skip a row."""
     return Organisation.objects().order_by(Organisation.name).order_by(Organisation.id)

@@ -8,7 +8,7 @@ import json
 from datetime import time
 from html import unescape
 
-from organisations.directory import Slot, osm_opening_hours, short_labels
+from organisations.hours import Slot, osm_opening_hours, short_labels
 from organisations.tables import OpeningSlot, Organisation
 from reporting.csvexport import FrenchExcel
 from tests.factories import login, make_organisation, post_form, text_of

@@ -44,7 +44,7 @@ def load_perimeter(row: dict) -> dict:
 
 
 def directory_url() -> str:
-    """The public directory of qualified sites (organisations.directory serves it at /lieux)."""
+    """The public directory of qualified sites (the organisations app serves it at /lieux)."""
     return f"{get_settings().public_url}/lieux"
 
 

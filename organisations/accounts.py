@@ -1,0 +1,121 @@
+"""Organisations and users as the API and the staff pages show them (the read side).
+
+An organisation becomes its JSON schema with its roles; a user comes with every membership (one
+query for the memberships of a whole page of users).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns.combination import Combinable
+
+from organisations import schemas
+from organisations import services as orgs
+from organisations.tables import Membership, Organisation
+from passnum import audit
+from passnum.auth import Actor
+from passnum.pagination import Page, paginate_where, slice_where
+
+USER_COLUMNS = (BaseUser.id, BaseUser.email, BaseUser.active)
+
+
+def to_schema(org: Organisation) -> schemas.Organisation:
+    return schemas.Organisation(
+        id=org.id,
+        name=org.name,
+        kind=org.kind,
+        siret=org.siret,
+        address=org.address,
+        commune=org.commune,
+        insee_code=org.insee_code,
+        postcode=org.postcode,
+        phone=org.phone,
+        email=org.email,
+        roles=orgs.organisation_roles(org),
+        site_status=org.site_status,
+    )
+
+
+async def organisations_slice(
+    actor: Actor, role: str | None, limit: int, offset: int
+) -> tuple[list[schemas.Organisation], int]:
+    """The organisations ``actor`` may list (one role optionally), one API slice, and the total."""
+    conditions = orgs.organisation_filters(actor, role)
+    rows, total = await slice_where(
+        Organisation, orgs.organisations_query(), conditions, limit, offset
+    )
+    return [to_schema(o) for o in rows], total
+
+
+async def organisations_page(
+    actor: Actor, role: str | None, q: str, page: str
+) -> tuple[list[schemas.Organisation], Page]:
+    """One page of the organisations ``actor`` may list, by role and by a part of their name."""
+    pager = await paginate_where(
+        Organisation,
+        orgs.organisations_query(),
+        orgs.organisation_filters(actor, role, q),
+        page,
+        {"role": role, "q": q},
+    )
+    return [to_schema(o) for o in pager.items], pager
+
+
+async def users_with_memberships(where: Combinable | None = None) -> list[schemas.User]:
+    query = BaseUser.select(*USER_COLUMNS).order_by(BaseUser.email)
+    return await with_memberships(await (query.where(where) if where is not None else query))
+
+
+async def with_memberships(users: list[dict]) -> list[schemas.User]:
+    ids = [u["id"] for u in users]
+    rows = (
+        await Membership.select(
+            Membership.user,
+            Membership.organisation.id,
+            Membership.organisation.name,
+            Membership.role,
+        ).where(Membership.user.is_in(ids))
+        if ids
+        else []
+    )
+    by_user: dict[int, list[schemas.Membership]] = {}
+    for r in rows:
+        by_user.setdefault(r["user"], []).append(
+            schemas.Membership(r["organisation.id"], r["organisation.name"], r["role"])
+        )
+    return [schemas.User(u["id"], u["email"], u["active"], by_user.get(u["id"], [])) for u in users]
+
+
+async def user(user_id: int) -> schemas.User:
+    return (await users_with_memberships(BaseUser.id == user_id))[0]
+
+
+async def users_slice(limit: int, offset: int) -> tuple[list[schemas.User], int]:
+    """Every account by e-mail (then id), one API slice, and the total."""
+    query = BaseUser.select(*USER_COLUMNS).order_by(BaseUser.email).order_by(BaseUser.id)
+    users, total = await slice_where(BaseUser, query, [], limit, offset)
+    return await with_memberships(users), total
+
+
+@dataclass
+class OrganisationDetail:
+    organisation: schemas.Organisation
+    users: list[schemas.User]
+    history: Page
+
+
+async def organisation_detail(organisation_id: int, historique: str = "") -> OrganisationDetail:
+    """An organisation with its members and one page of its history (?historique=N)."""
+    org = await orgs.get_organisation(organisation_id)
+    member_ids = await Membership.select(Membership.user).where(
+        Membership.organisation == organisation_id
+    )
+    users = (
+        await users_with_memberships(BaseUser.id.is_in([m["user"] for m in member_ids]))
+        if member_ids
+        else []
+    )
+    history = await audit.history_page("organisation", organisation_id, historique)
+    return OrganisationDetail(to_schema(org), users, history)

@@ -1,0 +1,19 @@
+"""Litestar controllers (JSON API and pages) of this app, mounted by composition.routes."""
+
+from __future__ import annotations
+
+from organisations.api import MeController, OrganisationApiController, UserApiController
+from organisations.api_directory import open_data_csv, open_data_json
+from organisations.pages_directory import OpeningSlotPages, directory_page
+from organisations.pages_organisations import StaffOrganisationPages
+
+ROUTE_HANDLERS = [
+    MeController,
+    OrganisationApiController,
+    UserApiController,
+    StaffOrganisationPages,
+    directory_page,
+    open_data_json,
+    open_data_csv,
+    OpeningSlotPages,
+]

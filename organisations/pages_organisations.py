@@ -1,0 +1,126 @@
+"""Staff pages that manage organisations and their accounts (/staff/organisations)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from organisations import accounts
+from organisations import services as orgs
+from passnum.auth import Actor, Role, roles
+from passnum.errors import DomainError
+
+ORG_FIELDS = (
+    "name",
+    "kind",
+    "siret",
+    "address",
+    "commune",
+    "insee_code",
+    "postcode",
+    "phone",
+    "email",
+)
+
+
+async def _organisations_page(
+    actor: Actor, role: str | None = None, q: str = "", page: str = "", **context: Any
+) -> Template:
+    status_code = context.pop("status_code", 200)
+    organisations, pager = await accounts.organisations_page(actor, role, q, page)
+    return Template(
+        "organisations/organisations.html",
+        context={
+            "organisations": organisations,
+            "pager": pager,
+            "role": role,
+            "q": q,
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+class StaffOrganisationPages(Controller):
+    path = "/staff/organisations"
+    opt = roles(Role.staff)
+    include_in_schema = False
+
+    @get("/")
+    async def index(
+        self,
+        request: Request,
+        role: FromQuery[str | None] = None,
+        q: FromQuery[str] = "",
+        page: FromQuery[str] = "",
+    ) -> Template:
+        return await _organisations_page(request.user, role, q, page)
+
+    @post("/")
+    async def create(self, request: Request) -> Template | Redirect:
+        form = await request.form()
+        values = {f: str(form.get(f, "")) for f in ORG_FIELDS}
+        data = orgs.OrganisationInput(**values, roles=list(form.getall("roles", [])))
+        try:
+            org = await orgs.create_organisation(data, actor=request.user)
+        except DomainError as error:
+            return await _organisations_page(
+                request.user, error=error.message, form=values, status_code=error.status_code
+            )
+        return Redirect(f"/staff/organisations/{org.id}")
+
+    @get("/{organisation_id:int}")
+    async def detail(
+        self, organisation_id: FromPath[int], historique: FromQuery[str] = ""
+    ) -> Template:
+        return await _detail_page(organisation_id, historique=historique)
+
+    @post("/{organisation_id:int}/users")
+    async def add_user(
+        self, request: Request, organisation_id: FromPath[int]
+    ) -> Template | Redirect:
+        form = await request.form()
+        try:
+            await orgs.create_user(
+                email=str(form.get("email", "")),
+                password=str(form.get("password", "")),
+                organisation_id=organisation_id,
+                role=str(form.get("role", "")),
+                first_name=str(form.get("first_name", "")),
+                last_name=str(form.get("last_name", "")),
+                actor=request.user,
+            )
+        except DomainError as error:
+            return await _detail_page(
+                organisation_id, error=error.message, status=error.status_code
+            )
+        return Redirect(f"/staff/organisations/{organisation_id}")
+
+    @post("/{organisation_id:int}/users/{user_id:int}/active")
+    async def toggle_user(
+        self, request: Request, organisation_id: FromPath[int], user_id: FromPath[int]
+    ) -> Redirect:
+        form = await request.form()
+        await orgs.set_user_active(user_id, form.get("active") == "1", actor=request.user)
+        return Redirect(f"/staff/organisations/{organisation_id}")
+
+
+async def _detail_page(
+    organisation_id: int, error: str = "", status: int = 200, historique: str = ""
+) -> Template:
+    detail = await accounts.organisation_detail(organisation_id, historique)
+    return Template(
+        "organisations/organisation_detail.html",
+        context={
+            "org": detail.organisation,
+            "users": detail.users,
+            "error": error,
+            "roles": list(Role),
+            "history": detail.history.items,
+            "history_pager": detail.history,
+        },
+        status_code=status,
+    )
