@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from passnum.errors import DomainError
-from passnum.settings import get_settings
+from passnum.settings import SERVED_URL_VARIABLE, get_settings, served_url
 
 T = TypeVar("T")
 
@@ -43,6 +43,11 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     from passnum.security import refuse_unsafe_production
 
     refuse_unsafe_production()
+    if not get_settings().public_url_set:
+        # Development: links and QR codes point at the address served (workers inherit it).
+        os.environ[SERVED_URL_VARIABLE] = served_url(host, port)
+        get_settings.cache_clear()
+        click.echo(f"Adresse publique : {served_url(host, port)} (PASSNUM_PUBLIC_URL non défini)")
     settings = get_settings()
     if not settings.uses_postgres:
         from passnum.backup import hold_for_serving

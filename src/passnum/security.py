@@ -136,13 +136,22 @@ def rate_limit_store(settings: Settings) -> Store:
 
 
 def refuse_unsafe_production() -> None:
-    """In production mode, refuse to start with the default secret key or demo accounts."""
+    """In production mode, refuse to start with the default secret key, without a public address
+    (printed in QR codes, receipts, labels and calendar links) or with demo accounts."""
     settings = get_settings()
     if not settings.production:
         return
     if settings.secret_key == DEFAULT_SECRET_KEY:
         click.echo(
             "Refus de démarrer : PASSNUM_SECRET_KEY doit être défini en production.", err=True
+        )
+        sys.exit(2)
+    if not settings.public_url_set:
+        click.echo(
+            "Refus de démarrer : PASSNUM_PUBLIC_URL doit être défini en production "
+            "(l'adresse publique imprimée dans les QR codes, reçus, étiquettes et agendas, "
+            "par exemple https://passnum.manche.fr).",
+            err=True,
         )
         sys.exit(2)
     demo_accounts = asyncio.run(_active_demo_accounts())

@@ -9,13 +9,17 @@ from pathlib import Path
 
 DEFAULT_SECRET_KEY = "dev-only-secret-change-me-in-production"  # noqa: S105 - refused in production
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+# Written by `passnum serve` when PASSNUM_PUBLIC_URL is unset (development): the address it serves.
+SERVED_URL_VARIABLE = "PASSNUM_SERVED_URL"
 
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     data_dir: Path
-    public_url: str
+    public_url: str  # PASSNUM_PUBLIC_URL, else (development) the address actually served
+    public_url_set: bool  # whether PASSNUM_PUBLIC_URL was given (required in production)
     secret_key: str
     production: bool
     operator_name: str
@@ -53,7 +57,10 @@ def get_settings() -> Settings:
     return Settings(
         database_url=_env("DATABASE_URL", ""),
         data_dir=Path(_env("DATA_DIR", str(PROJECT_ROOT / "var"))),
-        public_url=_env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        public_url=(
+            _env("PUBLIC_URL", "") or os.environ.get(SERVED_URL_VARIABLE) or DEFAULT_PUBLIC_URL
+        ).rstrip("/"),
+        public_url_set=bool(_env("PUBLIC_URL", "")),
         secret_key=_env("SECRET_KEY", DEFAULT_SECRET_KEY),
         production=_env("ENV", "development") == "production",
         operator_name=_env("OPERATOR_NAME", "Département de la Manche"),
@@ -69,3 +76,13 @@ def get_settings() -> Settings:
         lockout_attempts=int(_env("LOCKOUT_ATTEMPTS", "5")),
         lockout_minutes=int(_env("LOCKOUT_MINUTES", "15")),
     )
+
+
+def served_url(host: str, port: int) -> str:
+    """The address ``passnum serve --host --port`` answers on, as a browser on this machine types
+    it (a wildcard host is reached through 127.0.0.1)."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - naming the wildcard, not binding to it
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"

@@ -5,7 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
+
+from tests.live_server import _free_port, _wait_until_up
 
 PASSNUM = Path(sys.executable).with_name("passnum")
 
@@ -87,3 +90,37 @@ def test_serve_refuses_production_mode_while_demo_accounts_are_active(demo_dir, 
     result = run(demo_dir, "serve", "--port", "8765", check=False)
     assert result.returncode == 2
     assert "comptes de démonstration" in result.stderr
+
+
+def test_serve_refuses_production_mode_without_a_public_url(demo_dir, monkeypatch):
+    monkeypatch.setenv("PASSNUM_ENV", "production")
+    monkeypatch.setenv("PASSNUM_SECRET_KEY", "a-real-secret-for-this-test-only")
+    monkeypatch.delenv("PASSNUM_PUBLIC_URL", raising=False)
+    result = run(demo_dir, "serve", "--port", "8765", check=False)
+    assert result.returncode == 2
+    assert "PASSNUM_PUBLIC_URL doit être défini en production" in result.stderr
+
+
+def test_serve_without_a_public_url_links_to_the_port_it_actually_serves(demo_dir, monkeypatch):
+    monkeypatch.delenv("PASSNUM_PUBLIC_URL", raising=False)
+    token = run(demo_dir, "token", "create", "agent@demo.passnum.fr").stdout.strip()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("PICCOLO_CONF", "PASSNUM_DATABASE_URL")}
+    env["PASSNUM_DATA_DIR"] = str(demo_dir)
+    log = demo_dir / "serve-without-public-url.log"
+    process = subprocess.Popen(
+        [str(PASSNUM), "serve", "--port", str(port)],
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_up(f"{base}/health", process, log)
+        headers = {"Authorization": f"Bearer {token}"}
+        link = httpx.get(f"{base}/api/v1/fleet/ical-url", headers=headers).json()["url"]
+        assert link.startswith(f"{base}/equipment/ical/")
+        assert httpx.get(link).status_code == 200  # the link printed works on this server
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
