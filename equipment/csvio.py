@@ -4,6 +4,8 @@ Columns (header row required, in any order; ``;`` or ``,`` separated; UTF-8 or W
 ``type;marque;modele;numero_serie;numero_inventaire;valeur_declaree;accessoires;date_achat;
 statut;notes``. Only ``type`` and ``numero_serie`` are required. The import is all or nothing:
 if any row is rejected, nothing is written and the report lists every rejected row with why.
+A cell the export wrote with a quote in front (text a spreadsheet would run as a formula, see
+:mod:`passnum.csvout`) is read without it, so an exported file imports as it was.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from equipment.inventory import clean_item, insert_item, list_items
 from equipment.labels import STATUS_LABELS, TYPE_LABELS
 from equipment.tables import ItemStatus
 from passnum.auth.actor import Actor
+from passnum.csvout import csv_bytes, euros, read_cell
 from passnum.errors import DomainError
 
 COLUMNS = [
@@ -139,7 +142,8 @@ def _rows(text: str) -> list[Row]:
         if len(cells) != len(fields):
             rows.append(Row(line, problem=WRONG_WIDTH.format(len(cells), len(fields))))
         else:
-            rows.append(Row(line, dict(zip(fields, (c.strip() for c in cells), strict=True))))
+            texts = (read_cell(c.strip()) for c in cells)  # what our own export neutralised
+            rows.append(Row(line, dict(zip(fields, texts, strict=True))))
         if len(rows) > MAX_ROWS:
             raise DomainError("invalid_csv", f"Au plus {MAX_ROWS} lignes par import.", 422)
     return rows
@@ -227,28 +231,24 @@ async def import_items(actor: Actor | None, data: bytes) -> schemas.ImportReport
     return report
 
 
-def _euros(cents: int) -> str:
-    return f"{cents // 100},{cents % 100:02d}"
-
-
 async def export_items() -> bytes:
-    """The whole inventory for French Excel: UTF-8 with BOM, ``;``, decimal comma, jj/mm/aaaa."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for item in await list_items():
-        writer.writerow(
+    """The whole inventory for French Excel (:mod:`passnum.csvout`): UTF-8 with BOM, ``;``,
+    decimal comma, jj/mm/aaaa, and no text cell a spreadsheet would run as a formula."""
+    return csv_bytes(
+        COLUMNS,
+        (
             [
                 item.type_label,
                 item.brand,
                 item.model,
                 item.serial,
                 item.asset_tag,
-                _euros(item.declared_value_cents),
+                euros(item.declared_value_cents),
                 ", ".join(item.accessories),
-                item.purchase_date.strftime("%d/%m/%Y") if item.purchase_date else "",
+                item.purchase_date,
                 item.status_label,
                 item.notes,
             ]
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            for item in await list_items()
+        ),
+    )

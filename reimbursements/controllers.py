@@ -10,6 +10,7 @@ from litestar.response import Redirect, Response, Template
 
 from passnum import audit
 from passnum.auth import Role, roles
+from passnum.csvout import CSV_MEDIA_TYPE, attachment
 from passnum.errors import DomainError
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
@@ -25,7 +26,6 @@ from reimbursements import statements as svc
 from reimbursements.credit_notes import credit_note_for, credit_notes
 from reimbursements.periods import month_label, parse_month, previous_month
 from reimbursements.tables import Statement
-from reporting.csvexport import CSV_MEDIA_TYPE, attachment
 from reporting.sql import as_datetime
 
 PDF = "application/pdf"

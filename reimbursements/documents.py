@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from passnum.csvout import csv_bytes, euros
 from passnum.settings import get_settings
 from printing import StatementData, StatementFunderTotal, StatementLine, render_statement
 from printing.credit_notes import render_credit_note
@@ -11,7 +12,6 @@ from reimbursements.credit_notes import FunderCredit
 from reimbursements.periods import month_label
 from reimbursements.statements import STATUS_LABELS, funder_totals, statement_lines
 from reimbursements.tables import Statement
-from reporting.csvexport import csv_bytes, euros
 from reporting.sql import as_datetime
 from vouchers.choices import ACTIVITIES, PLACES
 

@@ -10,8 +10,8 @@ from litestar.response import Response, Stream, Template
 
 from organisations.tables import Organisation
 from passnum.auth import Role, roles
+from passnum.csvout import CSV_MEDIA_TYPE, attachment, cell, csv_chunks, euros
 from reporting import exports
-from reporting.csvexport import CSV_MEDIA_TYPE, attachment, cell, csv_chunks, euros
 from reporting.equipment_stats import equipment_stats
 from reporting.scope import read_filters
 from reporting.signals import signals

@@ -32,8 +32,6 @@ from typing import Any
 import jinja2
 
 from passnum.errors import DomainError
-
-# French formatting: moves to passnum.fr when it lands (the one import to switch).
 from passnum.fr import format_date, format_euros
 from passnum.settings import get_settings
 

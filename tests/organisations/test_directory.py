@@ -10,7 +10,7 @@ from html import unescape
 
 from organisations.hours import Slot, osm_opening_hours, short_labels
 from organisations.tables import OpeningSlot, Organisation
-from reporting.csvexport import FrenchExcel
+from passnum.csvout import FrenchExcel
 from tests.factories import login, make_organisation, post_form, text_of
 
 

@@ -14,13 +14,13 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from organisations.actors import load_actor
+from passnum.csvout import FrenchExcel
 from passnum.errors import DomainError
 from reimbursements.cli import statements as statements_command
 from reimbursements.periods import month_label, next_month
 from reimbursements.periods import previous_month as previous
 from reimbursements.statements import build_statements, record_payment, submit_statement
 from reimbursements.tables import Statement, StatementLine
-from reporting.csvexport import FrenchExcel
 from tests.factories import login, post_form, text_of
 from tests.reporting.dataset import Dataset, generate, make_batch, make_booklet, redeem
 

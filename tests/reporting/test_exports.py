@@ -8,8 +8,8 @@ import io
 import re
 from datetime import date, datetime
 
+from passnum.csvout import BOM, FrenchExcel
 from reimbursements.statements import build_statements
-from reporting.csvexport import BOM, FrenchExcel
 from tests.factories import login
 from tests.reporting.dataset import generate
 from tests.reporting.fleet import generate_fleet
