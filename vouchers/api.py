@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 
 from passnum.auth import PUBLIC, Role, roles
@@ -49,6 +49,13 @@ class BatchApi(Controller):
     @get("/{batch_id:int}", opt=roles(Role.staff, Role.funder), summary="Un tirage")
     async def detail(self, request: Request, batch_id: FromPath[int]) -> schemas.Batch:
         return await svc.get_batch(request.user, batch_id)
+
+    @delete(
+        "/{batch_id:int}",
+        summary="Supprimer un tirage brouillon (non payé) avec ses carnets et chèques",
+    )
+    async def remove(self, request: Request, batch_id: FromPath[int]) -> None:
+        await svc.delete_batch(request.user, batch_id)
 
     @post("/{batch_id:int}/activate", status_code=200, summary="Activer un tirage payé")
     async def activate(

@@ -110,6 +110,21 @@ REFUSALS: dict[str, tuple[int, str]] = {
         "Stock insuffisant : {available} carnet(s) disponible(s) pour {wanted} demandé(s).",
     ),
     "batch_already_active": (409, "Ce tirage est déjà activé."),
+    "batch_not_draft": (
+        409,
+        "Ce tirage est activé (le financeur a payé) : il ne peut plus être supprimé. "
+        "Ses carnets non remis peuvent être annulés un par un.",
+    ),
+    "batch_has_scans": (
+        409,
+        "Des chèques de ce tirage ont déjà été scannés : il ne peut plus être supprimé "
+        "(le journal des passages les garde).",
+    ),
+    "batch_printing": (
+        409,
+        "Une impression de ce tirage est en cours : attendez qu'elle se termine, puis "
+        "supprimez-le.",
+    ),
     "forbidden": (403, "Vous n'avez pas accès à ce carnet ou à cette action."),
     "not_found": (404, "Aucun carnet ni chèque ne correspond à cette recherche."),
     "invalid": (422, "{detail}"),

@@ -143,6 +143,19 @@ class StaffBatchPages(Controller):
             request.user, batch_id, done="Tirage activé : ses carnets peuvent être remis."
         )
 
+    @post("/{batch_id:int}/supprimer")
+    async def remove(self, request: Request, batch_id: FromPath[int]) -> Template:
+        try:
+            label = await svc.delete_batch(request.user, batch_id)
+        except DomainError as error:
+            return await _batch_page(
+                request.user, batch_id, error=error_view(error), status_code=error.status_code
+            )
+        return await _batches_page(
+            request.user,
+            done=f"Tirage « {label} » supprimé, avec ses carnets et leurs chèques.",
+        )
+
     @post("/{batch_id:int}/attribuer")
     async def allocate(self, request: Request, batch_id: FromPath[int]) -> Template:
         values = form_dict(await request.form(), *MOVE_FIELDS)

@@ -12,8 +12,15 @@ from vouchers.choices import BatchStatus, BookletStatus, ChequeStatus
 
 
 def accepted_until(valid_until: date, grace_days: int) -> date:
-    """Last day a cheque of a handed-out booklet is accepted (validity + grace period)."""
-    return valid_until + timedelta(days=grace_days)
+    """Last day a cheque of a handed-out booklet is accepted (validity + grace period).
+
+    New batches are checked to stay far from the calendar's end; a batch stored before that
+    check (valid until 9999-12-31) shows the calendar's last day instead of failing every list
+    it appears in."""
+    try:
+        return valid_until + timedelta(days=grace_days)
+    except OverflowError:
+        return date.max
 
 
 def _fr(day: date) -> str:

@@ -10,6 +10,7 @@ from vouchers.services.batches import (
     activate_batch,
     count_batches,
     create_batch,
+    delete_batch,
     get_batch,
     list_batches,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "clean_beneficiary",
     "count_batches",
     "create_batch",
+    "delete_batch",
     "find_booklet",
     "get_batch",
     "hand_out_booklet",

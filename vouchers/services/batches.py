@@ -1,29 +1,38 @@
-"""Print runs: bulk creation in one transaction, activation once paid, listings."""
+"""Print runs: bulk creation in one transaction, activation once paid, deletion of a draft,
+listings.
+
+Every date a batch implies (the last day a handed-out cheque is accepted, hence the statement
+months it can be paid in) is checked before anything is written: the whole run is written in one
+transaction, or nothing is.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from piccolo.query.functions.aggregate import Count, Max
 from piccolo.table import Table
 
 from organisations.tables import Organisation
-from passnum import audit
+from passnum import audit, storage
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from vouchers import schemas
 from vouchers.choices import BatchStatus
 from vouchers.codes import FIRST_BOOKLET_SERIAL, booklet_number, new_code
 from vouchers.errors import invalid, refuse
+from vouchers.job_tables import PrintJob
 from vouchers.rules import accepted_until
 from vouchers.services.common import now, require_staff, transaction
-from vouchers.tables import Batch, Booklet, Cheque
+from vouchers.tables import Batch, Booklet, Cheque, ScanAttempt
 
 CHEQUES_PER_BOOKLET = 5
 MAX_BOOKLETS = 100_000
 CHUNK = 1_000  # rows per INSERT: well under SQLite's and asyncpg's bound-parameter limits
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+# A cheque is paid on the statement of the month it is redeemed in; statements cover these years.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 async def _validate(data: schemas.BatchIn) -> None:
@@ -37,6 +46,7 @@ async def _validate(data: schemas.BatchIn) -> None:
         raise invalid("valid_until", "La fin de validité doit suivre le début de validité.")
     if not 0 <= data.grace_days <= 366:
         raise invalid("grace_days", "Le délai de grâce doit aller de 0 à 366 jours.")
+    _check_dates(data.valid_from, data.valid_until, data.grace_days)
     funder = await Organisation.select(Organisation.is_funder).where(
         Organisation.id == data.funder_id
     )
@@ -51,6 +61,20 @@ async def _validate(data: schemas.BatchIn) -> None:
     for code in data.allowed_insee_codes:
         if not INSEE_RE.match(code):
             raise invalid("allowed_insee_codes", f"Le code INSEE « {code} » n'est pas valide.")
+
+
+def _check_dates(valid_from: date, valid_until: date, grace_days: int) -> None:
+    """Every derived date stays in the calendar statements are built for (9999-12-31 plus a
+    grace period used to overflow after the batch was written)."""
+    span = f"entre le {FIRST_DAY:%d/%m/%Y} et le {LAST_DAY:%d/%m/%Y}"
+    if valid_from < FIRST_DAY:
+        raise invalid("valid_from", f"Le début de validité doit être {span}.")
+    if valid_until > LAST_DAY - timedelta(days=grace_days):
+        raise invalid(
+            "valid_until",
+            f"La fin de validité, délai de grâce compris, doit être {span} "
+            f"(ici au plus tard le {LAST_DAY - timedelta(days=grace_days):%d/%m/%Y}).",
+        )
 
 
 async def create_batch(actor: Actor, data: schemas.BatchIn) -> schemas.Batch:
@@ -134,6 +158,46 @@ async def activate_batch(actor: Actor, batch_id: int, paid_on: date | None = Non
             raise refuse("batch_not_found")
         await audit.record(actor, "activate", "batch", batch_id, {"paid_at": paid_at.isoformat()})
     return await get_batch(actor, batch_id)
+
+
+async def delete_batch(actor: Actor, batch_id: int) -> str:
+    """Staff delete a draft print run (not paid, so none of its booklets was handed out) with
+    its booklets, cheques and print jobs; returns its label. An active batch, one whose cheques
+    were scanned (the scan ledger keeps them), or one being printed is refused."""
+    require_staff(actor)
+    async with transaction():
+        rows = await Batch.select(Batch.label, Batch.status, Batch.booklet_count).where(
+            Batch.id == batch_id
+        )
+        if not rows:
+            raise refuse("batch_not_found")
+        if rows[0]["status"] != BatchStatus.draft.value:
+            raise refuse("batch_not_draft")
+        if await ScanAttempt.exists().where(ScanAttempt.cheque.booklet.batch == batch_id):
+            raise refuse("batch_has_scans")
+        if await PrintJob.exists().where(
+            (PrintJob.batch == batch_id) & PrintJob.status.is_in(["queued", "running"])
+        ):
+            raise refuse("batch_printing")
+        files = await PrintJob.select(PrintJob.file_name).where(PrintJob.batch == batch_id)
+        booklet_ids = Booklet.select(Booklet.id).where(Booklet.batch == batch_id)
+        await Cheque.delete().where(Cheque.booklet.is_in(booklet_ids))
+        await Booklet.delete().where(Booklet.batch == batch_id)
+        await PrintJob.delete().where(PrintJob.batch == batch_id)
+        await Batch.delete().where(Batch.id == batch_id)
+        await audit.record(
+            actor,
+            "delete",
+            "batch",
+            batch_id,
+            {"label": rows[0]["label"], "booklets": rows[0]["booklet_count"]},
+        )
+    from vouchers.jobs import document_key  # jobs imports the services: not at module level
+
+    for f in files:
+        if f["file_name"]:
+            await storage.delete(document_key(f["file_name"]))
+    return rows[0]["label"]
 
 
 def _visible(actor: Actor) -> object | None:
