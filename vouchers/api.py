@@ -150,6 +150,17 @@ class RedemptionApi(Controller):
         )
         return Response(answer.body, status_code=answer.status_code, headers=answer.headers)
 
+    @post(
+        "/redemptions/{code:str}/reversal",
+        status_code=200,
+        opt=roles(Role.staff, Role.site_agent),
+        summary="Annuler un encaissement fait par erreur (le chèque redevient valable)",
+    )
+    async def reverse(
+        self, request: Request, code: FromPath[str], data: JSONBody[schemas.ReversalIn]
+    ) -> schemas.Reversal:
+        return await svc.reverse_redemption(request.user, code, data.reason)
+
     @get("/redemptions", opt=roles(Role.site_agent), summary="Chèques encaissés dans mon lieu")
     async def today(
         self, request: Request, day: FromQuery[date | None] = None

@@ -61,6 +61,26 @@ REFUSALS: dict[str, tuple[int, str]] = {
         403,
         "Seul un agent d'un lieu habilité peut encaisser un chèque.",
     ),
+    # Reversing a redemption made by mistake
+    "not_redeemed": (
+        409,
+        "Ce chèque n'est pas encaissé : il n'y a pas d'encaissement à annuler.",
+    ),
+    "reversal_not_yours": (
+        403,
+        "Seul l'agent qui a encaissé ce chèque peut annuler l'encaissement (dans les 15 minutes), "
+        "ou le Département au {phone}.",
+    ),
+    "reversal_too_late": (
+        409,
+        "Plus de {minutes} minutes sont passées depuis l'encaissement : demandez au Département "
+        "({phone}) de l'annuler, en indiquant le motif.",
+    ),
+    "statement_submitted": (
+        409,
+        "Le relevé du mois de cet encaissement a déjà été transmis : l'encaissement ne peut plus "
+        "être annulé.",
+    ),
     # Requests and idempotency
     "in_progress": (
         409,

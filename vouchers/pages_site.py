@@ -122,6 +122,38 @@ class ScanPages(Controller):
             status,
         )
 
+    @post("/annuler", opt=roles(Role.site_agent))
+    async def reverse(self, request: Request) -> Template:
+        """The "Annuler" of a line of today's list: the reversal service, then the page again."""
+        values = form_dict(await request.form(), "code", "reason", "site_id")
+        site_id = int_or_none(values["site_id"])
+        try:
+            done = await svc.reverse_redemption(request.user, values["code"], values["reason"])
+        except DomainError as error:
+            body = {"error": error.code, "message": error.message}
+            result = {
+                **_result(error.status_code, body),
+                "title": "Annulation impossible",
+                "next": "Le chèque reste encaissé.",
+            }
+            return await scan_page(request.user, site_id=site_id, result=result, status_code=200)
+        return await scan_page(request.user, site_id=site_id, result=_reversed(done))
+
+
+def _reversed(done: schemas.Reversal) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "code": "reversed",
+        "status_code": 200,
+        "title": "Encaissement annulé",
+        "message": (
+            f"Le chèque {done.code_display} (carnet {done.booklet_number}, n° {done.position}) "
+            "est de nouveau valable. L'annulation et son motif sont enregistrés."
+        ),
+        "next": "Rendez le chèque à la personne : elle pourra l'utiliser pour une autre séance.",
+        "details": None,
+    }
+
 
 @get("/c", opt=SCAN_PUBLIC, include_in_schema=False)
 async def cheque_lookup(code: FromQuery[str] = "") -> Redirect:

@@ -161,6 +161,25 @@ class Redemption(msgspec.Struct):
     place: str
 
 
+class ReversalIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str
+
+
+class Reversal(msgspec.Struct):
+    """A redemption reversed: the cheque is valid again; who, when and why."""
+
+    code: str
+    code_display: str
+    booklet_number: str
+    position: int
+    status: str
+    site: str | None
+    redeemed_at: datetime
+    reversed_at: datetime
+    reversed_by: str
+    reason: str
+
+
 class ChequePublic(msgspec.Struct):
     """The public view of a cheque: never beneficiary data, never other cheques."""
 
@@ -270,6 +289,7 @@ class BookletHistory(msgspec.Struct):
 
 
 class SiteRedemption(msgspec.Struct):
+    code: str
     code_display: str
     booklet_number: str
     position: int
@@ -277,6 +297,7 @@ class SiteRedemption(msgspec.Struct):
     activity: str
     place: str
     agent: str | None
+    can_reverse: bool = False  # the reader may reverse it now (own scan, within 15 minutes)
 
 
 class Statistics(msgspec.Struct):

@@ -35,6 +35,7 @@ from vouchers.services.printdata import (
     booklet_print_data,
 )
 from vouchers.services.redemption import redeem_cheque
+from vouchers.services.reversal import reverse_redemption
 from vouchers.services.stock import move_booklets, stock
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "prescriber_feedback",
     "prescriber_feedback_count",
     "redeem_cheque",
+    "reverse_redemption",
     "run_idempotent",
     "search",
     "site_redemptions",

@@ -18,12 +18,14 @@ from vouchers.rules import accepted_until, booklet_status, cheque_state, validit
 from vouchers.services.common import (
     accepted_sites,
     directory_url,
+    now,
     prescriber_org,
     require_staff,
     today,
 )
 from vouchers.services.handout import find_booklet
 from vouchers.services.redemption import cheque_row
+from vouchers.services.reversal import may_reverse
 from vouchers.tables import Beneficiary, Booklet, Cheque, ScanAttempt
 
 
@@ -280,6 +282,7 @@ async def site_redemptions(
             Cheque.place,
             Cheque.booklet.number.as_alias("booklet_number"),
             Cheque.redeemed_by.email.as_alias("agent"),
+            Cheque.redeemed_by,
         )
         .where(
             (Cheque.site == site_id)
@@ -288,8 +291,10 @@ async def site_redemptions(
         )
         .order_by(Cheque.redeemed_at, ascending=False)
     )
+    at = now()
     return [
         schemas.SiteRedemption(
+            code=r["code"],
             code_display=format_code(r["code"]),
             booklet_number=r["booklet_number"],
             position=r["position"],
@@ -297,6 +302,7 @@ async def site_redemptions(
             activity=r["activity"],
             place=r["place"],
             agent=r["agent"],
+            can_reverse=may_reverse(actor, r, at),
         )
         for r in rows
     ]
