@@ -15,6 +15,7 @@ from organisations.tables import Membership, Organisation
 from passnum import audit
 from passnum.auth import Role
 from passnum.auth.actor import Actor
+from passnum.csvout import FORMULA_STARTS
 from passnum.errors import DomainError
 
 ORG_ROLES = ("operator", "funder", "prescriber", "site", "borrower")
@@ -47,6 +48,15 @@ def clean_organisation(data: OrganisationInput) -> dict[str, Any]:
     values["name"] = data.name.strip()
     if not values["name"]:
         raise _invalid("name", "Le nom de l'organisation est obligatoire.")
+    if values["name"].startswith(FORMULA_STARTS):
+        # The name goes into the CSV files people open in Excel (statements, loans, statistics).
+        raise DomainError(
+            "name_formula",
+            f"Le nom ne peut pas commencer par « {values['name'][0]} » : un tableur le prendrait "
+            "pour une formule. Écrivez-le sans ce signe en tête.",
+            422,
+            field="name",
+        )
     siret = (data.siret or "").replace(" ", "").strip()
     if siret:
         try:
