@@ -66,7 +66,9 @@ async def scan_page(
     site_id: int | None = None,
     result: dict[str, Any] | None = None,
     status_code: int = 200,
+    code: str = "",
 ) -> Template:
+    """The Scanner; ``code`` is put back in the field (a mistyped or unknown code)."""
     sites = _sites(actor)
     chosen = site_id if site_id in {s["id"] for s in sites} else sites[0]["id"]
     return page(
@@ -79,7 +81,12 @@ async def scan_page(
         site_id=chosen,
         today=await svc.site_redemptions(actor, site_id=chosen),
         nonce=secrets.token_urlsafe(16),
+        code=code,
     )
+
+
+# Typing mistakes: the code stays in the field beside the error, to be corrected.
+KEEP_TYPED = frozenset({"malformed", "unknown"})
 
 
 class ScanPages(Controller):
@@ -113,13 +120,15 @@ class ScanPages(Controller):
             lambda: svc.redeem_cheque(request.user, data),
         )
         status = 200 if answer.status_code == 201 else answer.status_code
+        result = _result(answer.status_code, answer.body)
         return await scan_page(
             request.user,
             data.activity,
             data.place,
             data.site_id,
-            _result(answer.status_code, answer.body),
+            result,
             status,
+            code=data.code if result["code"] in KEEP_TYPED else "",
         )
 
     @post("/annuler", opt=roles(Role.site_agent))

@@ -45,7 +45,8 @@ async def test_site_agent_scans_a_cheque_and_sees_a_green_accepted_result(client
     assert response.status_code == 200
     assert result_of(response) == "redeemed"
     text = seen(response)
-    assert "result-ok" in response.text and 'role="alert"' in response.text
+    assert "result-ok" in response.text and 'aria-live="assertive"' in response.text
+    assert response.text.count('id="annonce"') == 1
     assert "Chèque accepté" in text and f"carnet {scene.issued}" in text and "10,00" in text
     assert "À faire" in text
     # The activity choice is kept for the next scan, and today's list shows the cheque.
@@ -90,6 +91,12 @@ async def test_a_mistyped_code_is_code_mal_saisi(client, scene):
     response = await scan(client, wrong)
     assert (response.status_code, result_of(response)) == (422, "malformed")
     assert "Code mal saisi" in seen(response)
+    assert response.text.startswith("<!") and "<title>Code mal saisi — Scanner" in response.text
+    field = re.search(r'<input id="code"[^>]*>', response.text).group(0)
+    assert f'value="{wrong}"' in field and 'aria-invalid="true"' in field
+    accepted = await scan(client, code)
+    field = re.search(r'<input id="code"[^>]*>', accepted.text).group(0)
+    assert 'value=""' in field and "aria-invalid" not in field
 
 
 async def test_an_unknown_code_is_refused(client, scene):

@@ -31,6 +31,23 @@
   restoreChoices();
   form.addEventListener("change", saveChoices);
 
+  /* After a scan: the verdict at the top of the screen (a phone is 320 px wide), announced to
+   * screen readers through the live region, and the field focused for the next scan without
+   * scrolling the verdict away. A mistyped code left in the field is selected: scanning again
+   * replaces it, an arrow key lets the agent correct it. */
+  var verdict = document.getElementById("resultat");
+  var announce = document.getElementById("annonce");
+  if (verdict) {
+    input.focus({ preventScroll: true });
+    if (input.value) { input.select(); }
+    verdict.scrollIntoView({ block: "start" });
+    if (announce) {
+      setTimeout(function () {
+        announce.textContent = verdict.textContent.replace(/\s+/g, " ").trim();
+      }, 200);
+    }
+  }
+
   /* Camera scanning. */
   var section = document.getElementById("camera");
   var startButton = document.getElementById("camera-start");
