@@ -17,14 +17,22 @@ from litestar.template import TemplateConfig
 from piccolo.engine import engine_finder
 
 from composition.routes import route_handlers
+from equipment.errors import UNIQUE_REFUSALS as EQUIPMENT_UNIQUE
 from organisations.actors import ACTOR_LOADERS
+from organisations.errors import UNIQUE_REFUSALS as ORGANISATIONS_UNIQUE
 from passnum.auth import PUBLIC, access_guard
 from passnum.auth.middleware import PassnumAuthenticationMiddleware
 from passnum.db import close_pool, open_pool
-from passnum.errors import EXCEPTION_HANDLERS, PassnumRequest, static_path_not_found
+from passnum.errors import (
+    EXCEPTION_HANDLERS,
+    PassnumRequest,
+    integrity_handlers,
+    static_path_not_found,
+)
 from passnum.openapi import document_errors
 from passnum.security import add_security_headers, rate_limit_middleware, rate_limit_store
 from passnum.settings import get_settings
+from vouchers.errors import UNIQUE_REFUSALS as VOUCHERS_UNIQUE
 
 ROOT_DIR = Path(__file__).resolve().parents[1]
 KERNEL_DIR = ROOT_DIR / "src" / "passnum"
@@ -114,7 +122,11 @@ def create_app() -> Litestar:
             ),
             security=[{"bearer": []}],
         ),
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={
+            **EXCEPTION_HANDLERS,
+            # A lost race on a unique value: each app's rule answers 409 (never 500).
+            **integrity_handlers({**ORGANISATIONS_UNIQUE, **EQUIPMENT_UNIQUE, **VOUCHERS_UNIQUE}),
+        },
         request_class=PassnumRequest,
         on_startup=[_open_database],
         on_shutdown=[_close_database],

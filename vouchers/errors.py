@@ -130,6 +130,11 @@ REFUSALS: dict[str, tuple[int, str]] = {
         "Stock insuffisant : {available} carnet(s) disponible(s) pour {wanted} demandé(s).",
     ),
     "batch_already_active": (409, "Ce tirage est déjà activé."),
+    "numbers_taken": (
+        409,
+        "Un autre tirage a pris ces numéros au même instant : rien n'a été enregistré. "
+        "Recommencez.",
+    ),
     "batch_not_draft": (
         409,
         "Ce tirage est activé (le financeur a payé) : il ne peut plus être supprimé. "
@@ -148,6 +153,16 @@ REFUSALS: dict[str, tuple[int, str]] = {
     "forbidden": (403, "Vous n'avez pas accès à ce carnet ou à cette action."),
     "not_found": (404, "Aucun carnet ni chèque ne correspond à cette recherche."),
     "invalid": (422, "{detail}"),
+}
+
+
+# Unique columns decided by the database (see passnum.errors.violated_unique): the request that
+# loses a race gets the rule's 409. Print runs take their numbers under a lock, so "numbers_taken"
+# only names what could still go wrong.
+UNIQUE_REFUSALS: dict[tuple[str, str], tuple[str, str]] = {
+    ("booklet", "serial"): ("numbers_taken", REFUSALS["numbers_taken"][1]),
+    ("booklet", "number"): ("numbers_taken", REFUSALS["numbers_taken"][1]),
+    ("cheque", "code"): ("numbers_taken", REFUSALS["numbers_taken"][1]),
 }
 
 

@@ -7,6 +7,9 @@ answers ``{"error": code, "message": "…"}`` and pages show the French message 
 from __future__ import annotations
 
 import logging
+import re
+import sqlite3
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import asyncpg
@@ -127,6 +130,57 @@ def static_path_not_found(request: Request, exc: ValueError) -> Response:
     """A static path the file system cannot even look up (a NUL byte: ``/static/a%00.css``)
     names no file: 404, like any other missing one."""
     return http_error_handler(request, NotFoundException())
+
+
+# A unique index refused a value a concurrent request took between the service's check and its
+# insert. Each app names its unique columns with the refusal its check gives (``UNIQUE_REFUSALS``
+# in its errors module, gathered by the composition root); any other unique index gets this.
+UNIQUE_FALLBACK = (
+    "duplicate",
+    "Cette valeur vient d'être enregistrée par une autre demande : elle existe déjà. "
+    "Rechargez la page pour la voir.",
+)
+UniqueRefusals = Mapping[tuple[str, str], tuple[str, str]]
+
+
+def violated_unique(exc: Exception) -> tuple[str, str] | None:
+    """``(table, "column[,column…]")`` of the unique index a write hit, on either engine, or
+    None when the error is something else (a foreign key, a NOT NULL…)."""
+    if isinstance(exc, asyncpg.exceptions.UniqueViolationError):
+        match = re.match(r"Key \(([^)]*)\)=", exc.detail or "")
+        columns = match[1].replace(" ", "").replace('"', "") if match else ""
+        return (exc.table_name or "", columns)
+    if isinstance(exc, sqlite3.IntegrityError):
+        match = re.match(r"UNIQUE constraint failed: (.+)", str(exc))
+        if match:
+            pairs = [p.strip().split(".", 1) for p in match[1].split(",")]
+            return (pairs[0][0], ",".join(p[-1] for p in pairs))
+    return None
+
+
+def unique_violation_handler(
+    refusals: UniqueRefusals,
+) -> Callable[[Request, Exception], Response]:
+    """The handler answering a lost race on a unique value with its rule's 409."""
+
+    def handler(request: Request, exc: Exception) -> Response:
+        where = violated_unique(exc)
+        if where is None:
+            return internal_error_handler(request, exc)
+        code, message = refusals.get(where, UNIQUE_FALLBACK)
+        logger.info("Unique value taken meanwhile on %s.%s: %s", *where, code)
+        return _respond(request, 409, code, message)
+
+    return handler
+
+
+def integrity_handlers(refusals: UniqueRefusals) -> dict[type[Exception], Any]:
+    """Exception handlers for both engines' integrity errors."""
+    handler = unique_violation_handler(refusals)
+    return {
+        asyncpg.exceptions.UniqueViolationError: handler,
+        sqlite3.IntegrityError: handler,
+    }
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:

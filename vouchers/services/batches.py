@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count, Max
 from piccolo.table import Table
 
@@ -31,6 +32,7 @@ CHEQUES_PER_BOOKLET = 5
 MAX_BOOKLETS = 100_000
 CHUNK = 1_000  # rows per INSERT: well under SQLite's and asyncpg's bound-parameter limits
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+NUMBERING_LOCK = 7_362_502  # arbitrary advisory-lock key: booklet numbering of new print runs
 # A cheque is paid on the statement of the month it is redeemed in; statements cover these years.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
@@ -85,6 +87,11 @@ async def create_batch(actor: Actor, data: schemas.BatchIn) -> schemas.Batch:
     require_staff(actor)
     await _validate(data)
     async with transaction():
+        # Numbers follow on from the last booklet: one print run at a time takes them. SQLite's
+        # write transaction is already exclusive; PostgreSQL queues on an advisory lock, held
+        # until commit (MAX()+1 alone gave two simultaneous runs the same numbers).
+        if isinstance(Batch._meta.db, PostgresEngine):  # passnum.db.is_postgres() once on main
+            await Batch.raw("SELECT pg_advisory_xact_lock({})", NUMBERING_LOCK)
         last = await Booklet.select(Max(Booklet.serial, alias="last")).first()
         first_serial = ((last or {}).get("last") or FIRST_BOOKLET_SERIAL - 1) + 1
         batch = Batch(
