@@ -1,11 +1,11 @@
-"""JSON API of loans: reserve, extend, hand over, take back, cancel, declare loss, slips."""
+"""JSON API of loans: reserve, change devices, extend, hand over, take back, cancel, loss, slips."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from equipment import documents, followup, handover, loans, schemas
+from equipment import documents, followup, handover, loan_changes, loans, schemas
 from equipment.api_inventory import STAFF, pdf
 from equipment.tables import Loan
 from passnum.pagination import (
@@ -63,6 +63,22 @@ class LoanApi(Controller):
         self, request: Request, number: FromPath[str], data: JSONBody[schemas.LoanExtend]
     ) -> schemas.LoanView:
         return await loans.extend_loan(request.user, number, data.due_date)
+
+    @post(
+        "/{number:str}/items",
+        status_code=200,
+        summary="Ajouter un appareil à une réservation, ou en remplacer un (replaces)",
+    )
+    async def add_item(
+        self, request: Request, number: FromPath[str], data: JSONBody[schemas.LoanItemIn]
+    ) -> schemas.LoanView:
+        return await loan_changes.add_item(request.user, number, data.item, data.replaces)
+
+    @delete("/{number:str}/items/{tag:str}", status_code=200, summary="Retirer un appareil")
+    async def remove_item(
+        self, request: Request, number: FromPath[str], tag: FromPath[str]
+    ) -> schemas.LoanView:
+        return await loan_changes.remove_item(request.user, number, tag)
 
     @post("/{number:str}/checkout", status_code=200, summary="Remise du matériel (check-out)")
     async def checkout(

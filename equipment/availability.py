@@ -13,10 +13,10 @@ import hmac
 from datetime import UTC, date, datetime, timedelta
 
 from equipment import schemas
-from equipment.booking import find_conflicts
+from equipment.booking import find_conflicts, holds
 from equipment.inventory import invalid, item_view, kit_names
 from equipment.labels import loan_url
-from equipment.tables import Booking, Item, ItemStatus, ItemType, Loan, MaintenanceRecord
+from equipment.tables import Item, ItemStatus, ItemType, Loan
 from organisations.actors import load_actor
 from passnum.errors import DomainError
 from passnum.settings import get_settings
@@ -70,44 +70,22 @@ async def calendar(item_type: str | None, start: date, weeks: int = 4) -> schema
     if item_type:
         query = query.where(Item.item_type == item_type)
     items = await query.order_by(Item.asset_tag)
-    ids = [i["id"] for i in items] or [0]
-    bookings = await Booking.select(
-        Booking.item,
-        Booking.start_date,
-        Booking.end_date,
-        Booking.maintenance,
-        Booking.loan_item.loan.number,
-        Booking.loan_item.loan.status,
-        Booking.loan_item.loan.borrower.name,
-    ).where(
-        Booking.item.is_in(ids)
-        & Booking.active.eq(True)
-        & (Booking.start_date <= end)
-        & (Booking.end_date >= start)
-    )
-    open_repairs = await MaintenanceRecord.select(
-        MaintenanceRecord.item, MaintenanceRecord.start_date
-    ).where(
-        MaintenanceRecord.item.is_in(ids)
-        & MaintenanceRecord.end_date.is_null()
-        & (MaintenanceRecord.start_date <= end)
-    )
+    today = date.today()
     segments: dict[int, list[schemas.CalendarSegment]] = {}
-    for b in sorted(bookings, key=lambda b: b["start_date"]):
-        segments.setdefault(b["item"], []).append(
+    for hold in await holds([i["id"] for i in items], start, end):
+        last = hold.end
+        if hold.reason == "overdue":
+            # Out since its due date and not back: the bar runs until today (onwards if the
+            # period lies ahead, since nobody knows the day it will come back).
+            last = today if today >= start else None
+        segments.setdefault(hold.item_id, []).append(
             schemas.CalendarSegment(
-                start_date=max(b["start_date"], start),
-                end_date=min(b["end_date"], end),
-                reason="maintenance" if b["maintenance"] else "loan",
-                loan=b["loan_item.loan.number"],
-                borrower=b["loan_item.loan.borrower.name"],
-                status=b["loan_item.loan.status"],
-            )
-        )
-    for m in open_repairs:
-        segments.setdefault(m["item"], []).append(
-            schemas.CalendarSegment(
-                start_date=max(m["start_date"], start), end_date=None, reason="maintenance"
+                start_date=max(hold.start, start),
+                end_date=min(last, end) if last else None,
+                reason=hold.reason,
+                loan=hold.loan,
+                borrower=hold.borrower,
+                status=hold.loan_status,
             )
         )
     return schemas.Calendar(

@@ -201,12 +201,13 @@ async def preview_import(data: bytes) -> schemas.ImportReport:
             rejected.append(schemas.ImportRejection(line=line, reason=error.message))
             continue
         tag = (item.asset_tag or "").upper()
-        if item.serial in serials or (tag and tag in tags):
-            first = serials.get(item.serial) or tags.get(tag)
+        serial = item.serial.strip().lower()
+        if serial in serials or (tag and tag in tags):
+            first = serials.get(serial) or tags.get(tag)
             reason = f"doublon de la ligne {first} (même numéro de série ou d'inventaire)"
             rejected.append(schemas.ImportRejection(line=line, reason=reason))
             continue
-        serials[item.serial] = line
+        serials[serial] = line
         if tag:
             tags[tag] = line
         valid.append(item)

@@ -7,11 +7,11 @@ hand it over or both return the same item.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from equipment import schemas
-from equipment.booking import booking_transaction
-from equipment.loans import OPEN_STATUSES, _loan_row, get_loan
+from equipment.booking import book, booking_transaction, free_until
+from equipment.loans import OPEN_STATUSES, _loan_row, check_borrower_cap, check_dates, get_loan
 from equipment.maintenance import refresh_status_today
 from equipment.tables import (
     Booking,
@@ -25,7 +25,6 @@ from equipment.tables import (
 from passnum import audit
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
-from passnum.fr import format_date
 
 
 async def _lines(loan_id: int) -> dict[str, dict]:
@@ -48,18 +47,14 @@ def _unknown(tags: set[str], number: str) -> DomainError:
 async def check_out_loan(
     actor: Actor | None, number: str, lines: list[schemas.CheckoutLine]
 ) -> schemas.LoanView:
-    """Hand a reserved loan over, with a checklist line per item (present, working, accessories)."""
+    """Hand a reserved loan over, with a checklist line per item (present, working, accessories).
+
+    Early (before its start date) when the devices are free from today: the loan then starts
+    today. Refused, with the conflicts named, if anything else holds a device meanwhile."""
     loan = await _loan_row(number)
     today = date.today()
     if loan.status != LoanStatus.reserved:
         raise DomainError("not_reserved", f"Le prêt {loan.number} a déjà été remis ou clos.", 409)
-    if today < loan.start_date:
-        raise DomainError(
-            "too_early",
-            f"Le prêt {loan.number} commence le {format_date(loan.start_date)} : remise possible "
-            "à partir de ce jour.",
-            409,
-        )
     if today > loan.due_date:
         raise DomainError(
             "expired",
@@ -81,25 +76,36 @@ async def check_out_loan(
             f"Remplissez la liste de contrôle de chaque appareil ; il manque : {missing}.",
             422,
         )
-    not_ready = sorted(t for t, r in by_tag.items() if r["item.status"] != ItemStatus.available)
-    if not_ready:
-        raise DomainError(
-            "not_ready",
-            f"Ces appareils ne sont pas disponibles au parc (encore en prêt, en maintenance, "
-            f"perdus ou réformés) : {', '.join(not_ready)}.",
-            409,
-            items=not_ready,
-        )
-    async with booking_transaction():
-        updated = (
-            await Loan.update(
-                {Loan.status: LoanStatus.checked_out.value, Loan.checked_out_at: datetime.now()}
+    early = today < loan.start_date
+    if early:
+        await check_dates(today, loan.due_date, new_loan=False)
+
+    async def hand_over() -> None:
+        not_ready = sorted(t for t, r in by_tag.items() if r["item.status"] != ItemStatus.available)
+        if not_ready:
+            raise DomainError(
+                "not_ready",
+                f"Ces appareils ne sont pas disponibles au parc (encore en prêt, en maintenance, "
+                f"perdus ou réformés) : {', '.join(not_ready)}.",
+                409,
+                items=not_ready,
             )
+        values = {Loan.status: LoanStatus.checked_out.value, Loan.checked_out_at: datetime.now()}
+        if early:  # handed over before its first day: the loan starts today
+            values[Loan.start_date] = today
+            await check_borrower_cap(loan.borrower, today, loan.start_date, len(by_tag), loan.id)
+        updated = (
+            await Loan.update(values)
             .where((Loan.id == loan.id) & (Loan.status == LoanStatus.reserved.value))
             .returning(Loan.id)
         )
         if not updated:
             raise DomainError("not_reserved", f"Le prêt {loan.number} vient d'être remis.", 409)
+        if early:
+            await Booking.update({Booking.start_date: today}).where(
+                Booking.loan_item.is_in([r["id"] for r in by_tag.values()])
+                & Booking.active.eq(True)
+            )
         for tag, line in given.items():
             checklist = {
                 "present": line.present,
@@ -112,7 +118,21 @@ async def check_out_loan(
         await Item.update({Item.status: ItemStatus.on_loan.value}).where(
             Item.id.is_in([r["item"] for r in by_tag.values()])
         )
-        await audit.record(actor, "check_out", "loan", loan.number, {"items": sorted(given)})
+        changes = {"items": sorted(given)}
+        if early:
+            changes["start"] = today.isoformat()
+        await audit.record(actor, "check_out", "loan", loan.number, changes)
+
+    # Every device free from the hand-over day (today, or the start) to the due date: nothing
+    # else holds them, a device still out on an overdue loan included (named as the conflict).
+    await book(
+        [r["item"] for r in by_tag.values()],
+        min(today, loan.start_date),
+        loan.due_date,
+        hand_over,
+        borrower_id=loan.borrower,
+        exclude_loan_id=loan.id,
+    )
     return await get_loan(loan.number)
 
 
@@ -146,6 +166,34 @@ async def _take_back(loan: Loan, tags: list[str]) -> dict[str, dict]:
     return {t: by_tag[t] for t in wanted}
 
 
+async def _end_booking_on(line: dict, today: date) -> None:
+    """The line's booking ends on the return day, which stays booked (checks, wiping): an early
+    return frees the days after; a late one holds the device until today — as far as no booking
+    made meanwhile already starts (that one then meets the device at its hand-over)."""
+    booking = await Booking.objects().get(
+        (Booking.loan_item == line["id"]) & Booking.active.eq(True)
+    )
+    if booking is None or booking.end_date == today:
+        return
+    end = today
+    if booking.end_date < today:
+        end = min(today, await free_until(line["item"], booking.end_date, booking.id))
+    await Booking.update({Booking.end_date: end}).where(Booking.id == booking.id)
+
+
+async def _open_repair(item_id: int, today: date, description: str) -> None:
+    """A device back damaged or not wiped: an open maintenance from today, booked from tomorrow
+    (today is the loan's return day) until closed, as far as no later booking already starts."""
+    record = MaintenanceRecord(item=item_id, start_date=today, description=description)
+    await record.save()
+    first = today + timedelta(days=1)
+    last = await free_until(item_id, today)
+    if last >= first:
+        await Booking.insert(
+            Booking(item=item_id, start_date=first, end_date=last, maintenance=record.id)
+        )
+
+
 async def check_in_loan(
     actor: Actor | None, number: str, lines: list[schemas.ReturnLine]
 ) -> schemas.LoanView:
@@ -171,23 +219,18 @@ async def check_in_loan(
             )
             if not updated:
                 raise DomainError("already_returned", f"{line.item} vient d'être rendu.", 409)
-            # The return day stays booked (checks, wiping); the days after are free again.
-            await Booking.update({Booking.end_date: today}).where(
-                (Booking.loan_item == row["id"]) & (Booking.end_date > today)
-            )
+            await _end_booking_on(row, today)
             needs_care = line.damaged or not line.data_wiped
             status = ItemStatus.maintenance if needs_care else ItemStatus.available
             await Item.update({Item.status: status.value}).where(Item.id == row["item"])
             if needs_care:
                 reasons = ["endommagé"] if line.damaged else []
                 reasons += [] if line.data_wiped else ["données personnelles non effacées"]
-                await MaintenanceRecord.insert(
-                    MaintenanceRecord(
-                        item=row["item"],
-                        start_date=today,
-                        description=f"Retour du prêt {loan.number} : {', '.join(reasons)}. "
-                        f"{line.note.strip()}".strip(),
-                    )
+                await _open_repair(
+                    row["item"],
+                    today,
+                    f"Retour du prêt {loan.number} : {', '.join(reasons)}. "
+                    f"{line.note.strip()}".strip(),
                 )
             await audit.record(
                 actor,

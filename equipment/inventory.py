@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
+from piccolo.query.functions.string import Lower
 
 from equipment import schemas
 from equipment.labels import STATUS_LABELS, TYPE_LABELS, item_url
@@ -80,6 +81,20 @@ async def next_asset_tag() -> str:
             return tag
 
 
+async def check_serial_free(serial: str, item_id: int | None = None) -> None:
+    """A serial number names one device whatever its case (``AUDIT-SN-1`` is ``audit-sn-1``);
+    a unique index on ``lower(serial)`` holds it in the database too."""
+    query = Item.select(Item.serial).where(Lower(Item.serial) == serial.lower())
+    if item_id is not None:
+        query = query.where(Item.id != item_id)
+    taken = await query.first()
+    if taken:
+        spelt = "" if taken["serial"] == serial else f" (écrit « {taken['serial']} »)"
+        raise DomainError(
+            "duplicate_serial", f"Le numéro de série {serial} existe déjà{spelt}.", 409
+        )
+
+
 def item_view(item: Item | dict[str, Any], kit: str | None = None) -> schemas.ItemView:
     get = item.get if isinstance(item, dict) else lambda k: getattr(item, k)
     accessories = get("accessories")
@@ -117,8 +132,7 @@ async def clean_item(data: schemas.ItemIn) -> dict[str, Any]:
         raise invalid("declared_value_cents", "La valeur déclarée ne peut pas être négative.")
     if data.purchase_date and data.purchase_date > date.today():
         raise invalid("purchase_date", "La date d'achat est dans le futur.")
-    if await Item.exists().where(Item.serial == serial):
-        raise DomainError("duplicate_serial", f"Le numéro de série {serial} existe déjà.", 409)
+    await check_serial_free(serial)
     tag = (data.asset_tag or "").strip().upper()
     if tag and await Item.exists().where(Item.asset_tag == tag):
         raise DomainError("duplicate_asset_tag", f"Le numéro d'inventaire {tag} existe déjà.", 409)

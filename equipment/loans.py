@@ -113,7 +113,7 @@ def _line_view(line: dict[str, Any]) -> schemas.LoanItemView:
     )
 
 
-async def _check_dates(start: date, due: date, *, new_loan: bool) -> None:
+async def check_dates(start: date, due: date, *, new_loan: bool) -> None:
     rules = await fleet_rules()
     if due < start:
         raise invalid("due_date", "La date de retour doit être postérieure à la date de début.")
@@ -133,17 +133,24 @@ async def _check_dates(start: date, due: date, *, new_loan: bool) -> None:
         )
 
 
-async def _check_borrower_cap(borrower_id: int, start: date, due: date, adding: int) -> None:
-    """Items the borrower would hold at once over these dates, this loan included."""
+async def check_borrower_cap(
+    borrower_id: int, start: date, due: date, adding: int, loan_id: int | None = None
+) -> None:
+    """Items the borrower would hold at once over these dates: ``adding`` for loan ``loan_id``
+    (new, extended or given more devices) and those of their other loans. Checked on every write
+    that makes a borrower hold more (reservation, extension, added device)."""
     rules = await fleet_rules()
-    held = await LoanItem.count().where(
+    overdue = LoanItem.loan.status.is_in(OPEN_STATUSES) & (LoanItem.loan.due_date < date.today())
+    query = LoanItem.count().where(
         (LoanItem.loan.borrower == borrower_id)
         & LoanItem.loan.status.is_in(ACTIVE_LOAN_STATUSES)
         & (LoanItem.loan.start_date <= due)
-        & (LoanItem.loan.due_date >= start)
+        # a device still out past its due date is held until it comes back
+        & ((LoanItem.loan.due_date >= start) | overdue)
         & LoanItem.returned_at.is_null()
         & LoanItem.lost.eq(False)
     )
+    held = await (query.where(LoanItem.loan != loan_id) if loan_id else query)
     if held + adding > rules.max_items_per_borrower:
         raise DomainError(
             "too_many_items",
@@ -181,11 +188,11 @@ async def create_loan(actor: Actor | None, data: schemas.LoanCreate) -> schemas.
     borrower = await Organisation.objects().get(Organisation.id == data.borrower_id)
     if borrower is None or not borrower.is_borrower:
         raise invalid("borrower_id", "Cette organisation n'est pas enregistrée comme emprunteuse.")
-    await _check_dates(data.start_date, data.due_date, new_loan=True)
+    await check_dates(data.start_date, data.due_date, new_loan=True)
     items = await _resolve_items(data.items, data.kits)
 
     async def insert() -> Loan:
-        await _check_borrower_cap(borrower.id, data.start_date, data.due_date, len(items))
+        await check_borrower_cap(borrower.id, data.start_date, data.due_date, len(items))
         loan = Loan(
             borrower=borrower.id,
             contact_name=contact,
@@ -243,12 +250,14 @@ async def extend_loan(actor: Actor | None, number: str, due_date: date) -> schem
         raise DomainError("loan_closed", f"Le prêt {loan.number} est clos ou annulé.", 409)
     if due_date <= loan.due_date:
         raise invalid("due_date", "La nouvelle date de retour doit suivre l'actuelle.")
-    await _check_dates(loan.start_date, due_date, new_loan=False)
+    await check_dates(loan.start_date, due_date, new_loan=False)
     lines = await LoanItem.select(LoanItem.id, LoanItem.item).where(
         (LoanItem.loan == loan.id) & LoanItem.returned_at.is_null() & LoanItem.lost.eq(False)
     )
+    first_new_day = loan.due_date + timedelta(days=1)
 
     async def extend() -> None:
+        await check_borrower_cap(loan.borrower, first_new_day, due_date, len(lines), loan.id)
         await Booking.update({Booking.end_date: due_date}).where(
             Booking.loan_item.is_in([line["id"] for line in lines] or [0]) & Booking.active.eq(True)
         )
@@ -261,8 +270,14 @@ async def extend_loan(actor: Actor | None, number: str, due_date: date) -> schem
             {"from": loan.due_date.isoformat(), "to": due_date.isoformat()},
         )
 
-    first_new_day = loan.due_date + timedelta(days=1)
-    await book([line["item"] for line in lines], first_new_day, due_date, extend)
+    await book(
+        [line["item"] for line in lines],
+        first_new_day,
+        due_date,
+        extend,
+        borrower_id=loan.borrower,
+        exclude_loan_id=loan.id,
+    )
     return await get_loan(loan.number)
 
 

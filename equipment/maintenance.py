@@ -1,9 +1,9 @@
-"""Maintenance records: planned periods book the item's days like a loan; open ones block it.
+"""Maintenance records: every one books the item's days like a loan, open ones until closed.
 
-A planned maintenance (start and end dates) goes through the same booking guard as loans, so it
-is refused over a reservation and later reservations are refused over it. An open maintenance
-(no end date yet: a broken item, a return without wiping) blocks the item from its start until
-staff close it with the end date, cost and what was done.
+A maintenance goes through the same booking guard as loans: refused over a reservation, and later
+reservations are refused over it. A planned one books its dates; an open one (no end date yet: a
+broken item, a return without wiping) books every day from its start until staff close it with
+the end date, cost and what was done — closing it on a future day keeps those days booked.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from equipment import schemas
-from equipment.booking import book, booking_transaction
+from equipment.booking import OPEN_END, book, booking_transaction
 from equipment.inventory import invalid, item_by_tag
 from equipment.tables import Booking, Item, ItemStatus, MaintenanceRecord
 from passnum import audit
@@ -112,15 +112,14 @@ async def schedule_maintenance(
 
     async def insert() -> None:
         await record.save()
-        if record.end_date is not None:
-            await Booking.insert(
-                Booking(
-                    item=item.id,
-                    start_date=record.start_date,
-                    end_date=record.end_date,
-                    maintenance=record.id,
-                )
+        await Booking.insert(
+            Booking(
+                item=item.id,
+                start_date=record.start_date,
+                end_date=record.end_date or OPEN_END,
+                maintenance=record.id,
             )
+        )
         await refresh_status_today(item.id)
         await audit.record(
             actor,
@@ -134,11 +133,7 @@ async def schedule_maintenance(
             },
         )
 
-    if data.end_date is None:
-        async with booking_transaction():
-            await insert()
-    else:
-        await book([item.id], data.start_date, data.end_date, insert)
+    await book([item.id], data.start_date, data.end_date, insert)
     return await get_maintenance(record.id)
 
 
@@ -160,18 +155,32 @@ async def close_maintenance(
             raise invalid("cost_cents", "Le coût ne peut pas être négatif.")
         values[MaintenanceRecord.cost_cents] = data.cost_cents
 
+    booked = await Booking.objects().get(Booking.maintenance == record_id)
+
     async def update() -> None:
         await MaintenanceRecord.update(values).where(MaintenanceRecord.id == record_id)
-        await Booking.update({Booking.end_date: data.end_date}).where(
-            Booking.maintenance == record_id
-        )
+        if booked is None:
+            await Booking.insert(
+                Booking(
+                    item=record.item,
+                    start_date=record.start_date,
+                    end_date=data.end_date,
+                    maintenance=record_id,
+                )
+            )
+        elif data.end_date < booked.start_date:  # repaired on its return day: no day of its own
+            await Booking.update({Booking.active: False}).where(Booking.id == booked.id)
+        else:
+            await Booking.update({Booking.end_date: data.end_date}).where(Booking.id == booked.id)
         await refresh_status_today(record.item)
         await audit.record(actor, "close", "maintenance", record_id, {"end": str(data.end_date)})
 
-    if record.end_date is not None and data.end_date > record.end_date:
-        start = record.end_date + timedelta(days=1)
-        await book([record.item], start, data.end_date, update)
-    else:
-        async with booking_transaction():
+    if booked is not None and booked.end_date >= data.end_date:
+        async with booking_transaction():  # fewer days: nothing to check
             await update()
+    else:
+        # Days not booked yet (a longer repair, or one whose days were never stored) are
+        # checked like a new booking.
+        start = booked.end_date + timedelta(days=1) if booked else record.start_date
+        await book([record.item], start, data.end_date, update, exclude_maintenance_id=record_id)
     return await get_maintenance(record_id)

@@ -13,7 +13,7 @@ from typing import Any
 
 from equipment import schemas
 from equipment.followup import due_soon_loans, overdue_loans
-from equipment.inventory import get_item, invalid, item_by_tag, list_kits
+from equipment.inventory import check_serial_free, get_item, invalid, item_by_tag, list_kits
 from equipment.tables import Item, ItemType
 from organisations.tables import Organisation
 from passnum import audit
@@ -69,8 +69,7 @@ async def update_item(
     serial = values["serial"].strip()
     if not serial:
         raise invalid("serial", "Le numéro de série est obligatoire.")
-    if await Item.exists().where((Item.serial == serial) & (Item.id != item.id)):
-        raise DomainError("duplicate_serial", f"Le numéro de série {serial} existe déjà.", 409)
+    await check_serial_free(serial, item.id)
     if values["declared_value_cents"] < 0:
         raise invalid("declared_value_cents", "La valeur déclarée ne peut pas être négative.")
     if purchase_date and purchase_date > date.today():

@@ -22,6 +22,7 @@ KIND_LABELS = {
     "out": "Sorti",
     "done": "Rendu",
     "maintenance": "Maintenance",
+    "late": "En retard, pas encore rendu",
 }
 
 
@@ -49,6 +50,8 @@ class Picture:
 def kind_of(segment: schemas.CalendarSegment) -> str:
     if segment.reason == "maintenance":
         return "maintenance"
+    if segment.reason == "overdue":
+        return "late"
     if segment.status == "reserved":
         return "reserved"
     return "done" if segment.status == "returned" else "out"

@@ -8,11 +8,13 @@ an unwiped or damaged item to maintenance).
 
 from __future__ import annotations
 
+from datetime import date
+
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from equipment import documents, handover, loans, schemas
+from equipment import documents, handover, loan_changes, loans, schemas
 from equipment.api_inventory import pdf
 from equipment.page_queries import accessories_by_tag
 from equipment.pages_forms import error_context, parse_day, render, text
@@ -51,6 +53,7 @@ async def screen(
         loan=loan,
         accessories=accessories,
         outstanding=[i for i in loan.items if not (i.returned_at or i.lost)],
+        today=date.today(),
         **extra,
         **context,
     )
@@ -115,10 +118,12 @@ class LoanRecordPages(Controller):
     async def handover(self, request: Request, number: FromPath[str]) -> Template | Redirect:
         form = await request.form()
         tags = [str(t) for t in form.getall("items", [])]
+        lines = checkout_lines(form, tags)
         try:
-            loan = await handover.check_out_loan(request.user, number, checkout_lines(form, tags))
-        except DomainError as error:
-            return await screen("loan_handover.html", number, error)
+            loan = await handover.check_out_loan(request.user, number, lines)
+        except DomainError as error:  # the form comes back as it was filled in
+            typed = {line.item: line for line in lines}
+            return await screen("loan_handover.html", number, error, typed=typed)
         return Redirect(f"/loans/{loan.number}?done=remise")
 
     @get("/{number:str}/retour")
@@ -134,6 +139,28 @@ class LoanRecordPages(Controller):
         except DomainError as error:
             return await screen("loan_return.html", number, error)
         return Redirect(f"/loans/{loan.number}?done=retour")
+
+    @post("/{number:str}/appareils")
+    async def add_item(self, request: Request, number: FromPath[str]) -> Template | Redirect:
+        """Add a device to a reservation, or put it in the place of one (``replaces``)."""
+        form = await request.form()
+        try:
+            loan = await loan_changes.add_item(
+                request.user, number, text(form, "item"), text(form, "replaces") or None
+            )
+        except DomainError as error:
+            return await loan_page(number, error.status_code, **error_context(error))
+        return Redirect(f"/loans/{loan.number}?done=appareils")
+
+    @post("/{number:str}/appareils/{tag:str}/retirer")
+    async def remove_item(
+        self, request: Request, number: FromPath[str], tag: FromPath[str]
+    ) -> Template | Redirect:
+        try:
+            loan = await loan_changes.remove_item(request.user, number, tag)
+        except DomainError as error:
+            return await loan_page(number, error.status_code, **error_context(error))
+        return Redirect(f"/loans/{loan.number}?done=appareils")
 
     @post("/{number:str}/perte")
     async def loss(self, request: Request, number: FromPath[str]) -> Template | Redirect:

@@ -98,6 +98,11 @@ class LoanExtend(msgspec.Struct, kw_only=True):
     due_date: date
 
 
+class LoanItemIn(msgspec.Struct, kw_only=True):
+    item: str  # the device to add, by asset tag
+    replaces: str | None = None  # the device it takes the place of, removed in the same step
+
+
 class CheckoutLine(msgspec.Struct, kw_only=True):
     item: str
     present: bool = True
@@ -182,7 +187,7 @@ class Availability(msgspec.Struct, kw_only=True):
 class CalendarSegment(msgspec.Struct, kw_only=True):
     start_date: date
     end_date: date | None
-    reason: str  # "loan" | "maintenance"
+    reason: str  # "loan" | "overdue" (out past due: the bar runs until today) | "maintenance"
     loan: str | None = None
     borrower: str | None = None
     status: str | None = None

@@ -65,7 +65,7 @@ class Item(Table):
     item_type = Varchar(length=20, choices=ItemType, index=True)
     brand = Varchar(length=80, default="")
     model = Varchar(length=120, default="")
-    serial = Varchar(length=80, unique=True)
+    serial = Varchar(length=80, unique=True)  # and unique whatever its case: index on lower(serial)
     asset_tag = Varchar(length=20, unique=True)
     declared_value_cents = Integer(default=0)
     accessories = JSON(default="[]")

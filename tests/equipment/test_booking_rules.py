@@ -76,3 +76,45 @@ async def test_an_organisation_that_is_not_a_borrower_cannot_borrow(fleet: Fleet
     with pytest.raises(DomainError) as caught:
         await fleet.reserve([fleet.tags[0]], day(1), day(2), borrower_id=fleet.world.site_id)
     assert caught.value.extra["field"] == "borrower_id"
+
+
+async def test_an_extension_cannot_take_a_borrower_over_the_maximum_number_of_items(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    await _set_rules(client, fleet, min_notice_days=0)
+    first = await fleet.reserve(fleet.tags[:2], day(1), day(3))
+    await fleet.reserve([fleet.tags[2]], day(5), day(7))
+    with pytest.raises(DomainError) as caught:
+        await extend_loan(fleet.staff, first.number, day(6))  # would hold 3 on days 5 and 6
+    assert caught.value.code == "too_many_items"
+    assert (await extend_loan(fleet.staff, first.number, day(4))).due_date == day(4)
+
+
+async def test_a_serial_number_is_one_device_whatever_its_case(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    headers = await fleet.world.staff.bearer()
+    item = {"item_type": "laptop", "brand": "Lenovo", "model": "ThinkPad E14"}
+    created = await client.post(
+        "/api/v1/items", json={**item, "serial": "AUDIT-SN-1"}, headers=headers
+    )
+    assert created.status_code == 201, created.text
+    again = await client.post(
+        "/api/v1/items", json={**item, "serial": "audit-sn-1"}, headers=headers
+    )
+    assert again.status_code == 409
+    assert again.json()["error"] == "duplicate_serial"
+    assert "AUDIT-SN-1" in again.json()["message"]
+    other = await client.post(
+        "/api/v1/items", json={**item, "serial": "audit-sn-2"}, headers=headers
+    )
+    assert other.status_code == 201
+
+
+async def test_the_database_refuses_a_serial_number_differing_only_in_case(fleet: Fleet) -> None:
+    """Even a write that skipped the service's check (two at once, a manual insert)."""
+    from equipment.tables import Item
+
+    await Item.insert(Item(item_type="laptop", serial="PF3X-AB", asset_tag="T-1"))
+    with pytest.raises(Exception, match=r"(?i)unique"):
+        await Item.insert(Item(item_type="laptop", serial="pf3x-ab", asset_tag="T-2"))

@@ -9,6 +9,7 @@ from litestar.testing import AsyncTestClient
 from pypdf import PdfReader
 
 from equipment.inventory import get_item, list_items
+from equipment.loans import cancel_loan
 from equipment.maintenance import list_maintenance
 from tests.equipment.conftest import Fleet, day
 from tests.factories import login, post_form
@@ -133,11 +134,13 @@ async def test_the_item_page_shows_bookings_and_takes_a_maintenance_record(
     assert refused.status_code == 409
     assert f"prêt {loan.number}" in text_of(refused.text)
 
-    added = await post_form(
-        client,
-        f"/i/{tag}/maintenance",
-        {"start_date": day(-1).isoformat(), "description": "Clavier changé", "cost": "45"},
-    )
+    repair = {"start_date": day(-1).isoformat(), "description": "Clavier changé", "cost": "45"}
+    open_ended = await post_form(client, f"/i/{tag}/maintenance", repair)
+    assert open_ended.status_code == 409  # without an end it would hold the reserved days too
+    assert f"prêt {loan.number}" in text_of(open_ended.text)
+    await cancel_loan(fleet.staff, loan.number)
+
+    added = await post_form(client, f"/i/{tag}/maintenance", repair)
     assert added.status_code == 200 and "Maintenance enregistrée" in added.text
     record = (await list_maintenance(tag))[0]
     assert record.cost_cents == 4500 and record.end_date is None
