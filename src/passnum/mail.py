@@ -12,7 +12,9 @@ text (no HTML escaping), a missing value is an error (never a half-written e-mai
 write French: ``{{ day | date_fr }}`` (03/12/2026) and ``{{ cents | euros }}`` (150,00 €).
 
 Sending uses the standard library's ``smtplib`` in a worker thread, one connection per message,
-to ``PASSNUM_SMTP_HOST``:``PASSNUM_SMTP_PORT`` from ``PASSNUM_SMTP_SENDER``. Without a host,
+to ``PASSNUM_SMTP_HOST``:``PASSNUM_SMTP_PORT`` from ``PASSNUM_SMTP_SENDER``; ``PASSNUM_SMTP_TLS``
+(``starttls`` or ``tls``) encrypts the connection, checking the server's certificate, and
+``PASSNUM_SMTP_USER``/``PASSNUM_SMTP_PASSWORD`` log in. Without a host,
 nothing is sent and :func:`send` raises :class:`MailNotConfigured`: the caller decides whether that
 is an error (a page says so) or a quiet no-op (a cron job checks :func:`is_configured` first). A
 refused or unreachable server raises :class:`MailFailed`; neither is retried here.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import smtplib
+import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -122,7 +125,18 @@ def _email(message: Mail) -> EmailMessage:
 
 def _deliver(email: EmailMessage) -> None:
     settings = get_settings()
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+    host, port, timeout = settings.smtp_host, settings.smtp_port, SMTP_TIMEOUT_SECONDS
+    # The server's certificate is checked against the system's authorities, host name included.
+    context = ssl.create_default_context()
+    if settings.smtp_tls == "tls":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+    with smtp:
+        if settings.smtp_tls == "starttls":
+            smtp.starttls(context=context)
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password)
         smtp.send_message(email)
 
 

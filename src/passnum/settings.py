@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_SECRET_KEY = "dev-only-secret-change-me-in-production"  # noqa: S105 - refused in production
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# none: plain SMTP (a relay on the same machine or network); starttls: upgrade on port 587;
+# tls: TLS from the first byte (port 465).
+SMTP_TLS_MODES = ("none", "starttls", "tls")
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 # Written by `passnum serve` when PASSNUM_PUBLIC_URL is unset (development): the address it serves.
 SERVED_URL_VARIABLE = "PASSNUM_SERVED_URL"
@@ -29,6 +32,9 @@ class Settings:
     smtp_host: str
     smtp_port: int
     smtp_sender: str
+    smtp_tls: str
+    smtp_user: str
+    smtp_password: str = field(repr=False)
     rate_login_per_minute: int
     rate_scan_per_minute: int
     rate_limit_store: str
@@ -52,6 +58,13 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(f"PASSNUM_{name}", default).strip() or default
 
 
+def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = _env(name, default).lower()
+    if value not in allowed:
+        raise ValueError(f"PASSNUM_{name} doit valoir {', '.join(allowed)} (reçu : « {value} »).")
+    return value
+
+
 @lru_cache
 def get_settings() -> Settings:
     return Settings(
@@ -70,6 +83,9 @@ def get_settings() -> Settings:
         smtp_host=_env("SMTP_HOST", ""),
         smtp_port=int(_env("SMTP_PORT", "25")),
         smtp_sender=_env("SMTP_SENDER", "passnum@localhost"),
+        smtp_tls=_choice("SMTP_TLS", "none", SMTP_TLS_MODES),
+        smtp_user=_env("SMTP_USER", ""),
+        smtp_password=os.environ.get("PASSNUM_SMTP_PASSWORD", ""),
         rate_login_per_minute=int(_env("RATE_LOGIN_PER_MINUTE", "10")),
         rate_scan_per_minute=int(_env("RATE_SCAN_PER_MINUTE", "120")),
         rate_limit_store=_env("RATE_LIMIT_STORE", "file"),

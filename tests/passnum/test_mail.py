@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from passnum import mail
-from tests.smtp_server import SENDER, SmtpServer
+from tests.env import passnum_env
+from tests.smtp_server import SENDER, USER, SmtpServer, secure_smtp_server
 
 TEMPLATES = mail.MailTemplates(Path(__file__).parent / "mail_templates")
 
@@ -68,3 +69,38 @@ async def test_an_unreachable_server_is_a_french_error_with_a_stable_code(
     assert failed.value.code == "mail_failed"
     assert "claire.lebrun@tessy.test" in failed.value.message
     assert smtp_server.messages == []
+
+
+@pytest.mark.parametrize("mode", ["starttls", "tls"])
+async def test_a_relay_that_wants_tls_and_a_login_gets_both(
+    smtp_certificate: Path, mode: str
+) -> None:
+    with secure_smtp_server(mode, smtp_certificate) as server:
+        await mail.send(reminder())
+    [received] = server.messages
+    assert received["Subject"] == "Prêt P-2026-0042 : à rendre le 03/12/2026"
+    assert (server.envelopes[0].tls, server.envelopes[0].login) == (True, USER)
+
+
+async def test_a_wrong_smtp_password_is_a_failed_sending(smtp_certificate: Path) -> None:
+    with (
+        secure_smtp_server("starttls", smtp_certificate, password="pas-le-bon") as server,
+        pytest.raises(mail.MailFailed) as failed,
+    ):
+        await mail.send(reminder())
+    assert failed.value.code == "mail_failed" and server.messages == []
+
+
+async def test_a_certificate_nobody_vouches_for_is_refused(smtp_certificate: Path) -> None:
+    with (
+        secure_smtp_server("starttls", smtp_certificate, trusted=False) as server,
+        pytest.raises(mail.MailFailed) as failed,
+    ):
+        await mail.send(reminder())
+    assert "certificate" in failed.value.message and server.messages == []
+
+
+def test_an_unknown_tls_mode_stops_the_settings_with_a_french_message() -> None:
+    with pytest.raises(ValueError, match="PASSNUM_SMTP_TLS doit valoir none, starttls, tls"):
+        with passnum_env(SMTP_TLS="ssl3"):
+            mail.is_configured()
