@@ -145,12 +145,18 @@ UniqueRefusals = Mapping[tuple[str, str], tuple[str, str]]
 
 def violated_unique(exc: Exception) -> tuple[str, str] | None:
     """``(table, "column[,column…]")`` of the unique index a write hit, on either engine, or
-    None when the error is something else (a foreign key, a NOT NULL…)."""
+    ``("index", name)`` for a unique index on an expression, or None when the error is something
+    else (a foreign key, a NOT NULL…)."""
     if isinstance(exc, asyncpg.exceptions.UniqueViolationError):
         match = re.match(r"Key \(([^)]*)\)=", exc.detail or "")
+        if match is None and exc.constraint_name:  # an index on an expression, e.g. lower(serial)
+            return ("index", exc.constraint_name)
         columns = match[1].replace(" ", "").replace('"', "") if match else ""
         return (exc.table_name or "", columns)
     if isinstance(exc, sqlite3.IntegrityError):
+        named = re.match(r"UNIQUE constraint failed: index '([^']+)'", str(exc))
+        if named:
+            return ("index", named[1])
         match = re.match(r"UNIQUE constraint failed: (.+)", str(exc))
         if match:
             pairs = [p.strip().split(".", 1) for p in match[1].split(",")]

@@ -113,8 +113,12 @@ async def test_a_serial_number_is_one_device_whatever_its_case(
 
 async def test_the_database_refuses_a_serial_number_differing_only_in_case(fleet: Fleet) -> None:
     """Even a write that skipped the service's check (two at once, a manual insert)."""
+    from equipment.errors import UNIQUE_REFUSALS
     from equipment.tables import Item
+    from passnum.errors import violated_unique
 
     await Item.insert(Item(item_type="laptop", serial="PF3X-AB", asset_tag="T-1"))
-    with pytest.raises(Exception, match=r"(?i)unique"):
+    with pytest.raises(Exception, match=r"(?i)unique") as caught:
         await Item.insert(Item(item_type="laptop", serial="pf3x-ab", asset_tag="T-2"))
+    # a request losing that race is answered like the service's check: 409 duplicate_serial
+    assert UNIQUE_REFUSALS[violated_unique(caught.value)][0] == "duplicate_serial"
