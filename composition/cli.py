@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
+from passnum.commands import run
 from passnum.errors import DomainError
 from passnum.settings import SERVED_URL_VARIABLE, get_settings, served_url
-
-T = TypeVar("T")
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run one async service call, turning refusals into a clear message and exit code 1."""
-    try:
-        return asyncio.run(coro)
-    except DomainError as error:
-        click.echo(f"Erreur : {error.message}", err=True)
-        sys.exit(1)
 
 
 @click.group()
@@ -132,41 +120,6 @@ def run_sync(action: Callable[[], None]) -> None:
 
 
 @main.group()
-def user() -> None:
-    """Manage user accounts."""
-
-
-@user.command("create")
-@click.argument("email")
-@click.option("--organisation-id", type=int, required=True)
-@click.option(
-    "--role", type=click.Choice(["staff", "funder", "prescriber", "site_agent"]), required=True
-)
-@click.option("--password", default=None, help="Asked interactively when omitted.")
-def user_create(email: str, organisation_id: int, role: str, password: str | None) -> None:
-    """Create a user belonging to an organisation with a role."""
-    from organisations.services import create_user
-
-    password = (
-        password
-        or os.environ.get("PASSNUM_NEW_PASSWORD")
-        or click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
-    )
-    created = run(create_user(email, password, organisation_id, role))
-    click.echo(f"Compte créé : {created.email} ({role}).")
-
-
-@user.command("deactivate")
-@click.argument("email")
-def user_deactivate(email: str) -> None:
-    """Deactivate a user: their sessions end and their tokens stop working."""
-    from organisations.services import deactivate_by_email
-
-    run(deactivate_by_email(email))
-    click.echo(f"Compte désactivé : {email}.")
-
-
-@main.group()
 def token() -> None:
     """API tokens for machine clients."""
 
@@ -200,11 +153,13 @@ def token_revoke(token_or_email: str) -> None:
 def _register_app_commands() -> None:
     """Each domain app brings its own commands (print, anonymise, remind, statements…)."""
     import equipment.cli
+    import organisations.cli
     import reimbursements.cli
     import vouchers.cli
 
-    for command in (*vouchers.cli.COMMANDS, *equipment.cli.COMMANDS, *reimbursements.cli.COMMANDS):
-        main.add_command(command)
+    for app_cli in (organisations.cli, vouchers.cli, equipment.cli, reimbursements.cli):
+        for command in app_cli.COMMANDS:
+            main.add_command(command)
 
 
 _register_app_commands()
