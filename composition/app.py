@@ -16,6 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from piccolo.engine import engine_finder
 
+import vouchers.settlement
 from composition.routes import route_handlers
 from equipment.errors import UNIQUE_REFUSALS as EQUIPMENT_UNIQUE
 from organisations.actors import ACTOR_LOADERS
@@ -32,6 +33,7 @@ from passnum.errors import (
 from passnum.openapi import document_errors
 from passnum.security import add_security_headers, rate_limit_middleware, rate_limit_store
 from passnum.settings import get_settings
+from reimbursements.settled import SETTLEMENT
 from vouchers.errors import UNIQUE_REFUSALS as VOUCHERS_UNIQUE
 
 ROOT_DIR = Path(__file__).resolve().parents[1]
@@ -76,6 +78,7 @@ def create_served_app() -> Litestar:
 
 def create_app() -> Litestar:
     settings = get_settings()
+    vouchers.settlement.install(SETTLEMENT)  # reimbursements answers vouchers' reversals
     app = Litestar(
         route_handlers=[
             *route_handlers(),

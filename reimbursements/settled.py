@@ -1,4 +1,5 @@
-"""Whether a site's redemption is already settled by a statement, for the vouchers app's reversal.
+"""Whether a site's redemption is already settled by a statement, for the vouchers app's reversal
+(installed into vouchers.settlement by the composition root: vouchers may not import this app).
 
 A redemption belongs to the statement of its site and of the month it was made in. Once that
 statement (or the one the cheque is on) is submitted, it is frozen: the redemption can no longer
@@ -12,6 +13,7 @@ from datetime import datetime
 from reimbursements.statements import BUILD_LOCK
 from reimbursements.tables import Statement, StatementLine, StatementStatus
 from reporting.sql import is_postgres
+from vouchers.settlement import Settlement
 
 # The month's statement of the site and the statement holding the cheque, if any, row-locked on
 # PostgreSQL so that a submission waits for the reversal (or the reversal sees it submitted).
@@ -57,3 +59,6 @@ async def release_cheque(cheque_id: int) -> None:
         statement,
         StatementStatus.draft.value,
     )
+
+
+SETTLEMENT = Settlement(lock=lock_settlement, release=release_cheque)

@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from passnum import audit
 from passnum.auth import Role
 from passnum.auth.actor import Actor
-from reimbursements.settled import lock_settlement, release_cheque
 from vouchers import schemas
 from vouchers.choices import BookletStatus, ChequeStatus
 from vouchers.codes import format_code, parse_code
 from vouchers.errors import invalid, refuse
 from vouchers.services.common import now, transaction
 from vouchers.services.redemption import cheque_row
+from vouchers.settlement import settlement
 from vouchers.tables import Booklet, Cheque, ScanAttempt
 
 AGENT_WINDOW = timedelta(minutes=15)
@@ -78,7 +78,7 @@ async def reverse_redemption(actor: Actor, text: str, reason: str) -> schemas.Re
     _check_actor(actor, row)
     at = now()
     async with transaction():
-        if await lock_settlement(row["site"], row["redeemed_at"], row["id"]):
+        if await settlement().lock(row["site"], row["redeemed_at"], row["id"]):
             raise refuse("statement_submitted")
         won = await Cheque.raw(
             UNREDEEM_SQL,
@@ -96,7 +96,7 @@ async def reverse_redemption(actor: Actor, text: str, reason: str) -> schemas.Re
                 at=at, user=actor.user_id, site=row["site"], result="reversed", cheque=row["id"]
             )
         )
-        await release_cheque(row["id"])
+        await settlement().release(row["id"])
         await audit.record(
             actor,
             "reverse_redemption",
