@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from equipment import availability, csvio, documents, inventory, maintenance, schemas
 from equipment.followup import item_history
 from passnum.auth import PUBLIC, Role, roles
+from passnum.csvout import csv_response
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
     PAGED_HEADERS,
@@ -87,11 +88,7 @@ class InventoryFilesApi(Controller):
 
     @get("/export.csv", summary="Export CSV (Excel français)")
     async def export(self) -> Response[bytes]:
-        return Response(
-            await csvio.export_items(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="inventaire.csv"'},
-        )
+        return csv_response(await csvio.export_items(), "inventaire.csv")
 
     @post("/import", status_code=200, summary="Import CSV : aperçu (preview=true) ou import")
     async def import_csv(

@@ -29,6 +29,7 @@ from equipment.pages_forms import (
 )
 from equipment.pages_loans import STAFF
 from equipment.tables import ItemStatus, ItemType
+from passnum.csvout import csv_response
 from passnum.errors import DomainError
 from passnum.pagination import paginate_fetch
 from printing import SHEET_FORMATS
@@ -160,11 +161,7 @@ class InventoryPages(Controller):
 
     @get("/inventaire.csv")
     async def export(self) -> Response[bytes]:
-        return Response(
-            await csvio.export_items(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="inventaire.csv"'},
-        )
+        return csv_response(await csvio.export_items(), "inventaire.csv")
 
     @get("/import")
     async def import_form(self) -> Template:

@@ -10,7 +10,7 @@ from litestar.response import Redirect, Response, Template
 
 from passnum import audit
 from passnum.auth import Role, roles
-from passnum.csvout import CSV_MEDIA_TYPE, attachment
+from passnum.csvout import attachment, csv_response
 from passnum.errors import DomainError
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
@@ -135,10 +135,8 @@ class StatementPages(Controller):
     @get("/{statement_id:int}/csv")
     async def csv(self, request: Request, statement_id: FromPath[int]) -> Response[bytes]:
         s = await svc.get_statement(request.user, statement_id)
-        return Response(
-            await documents.statement_csv(s),
-            media_type=CSV_MEDIA_TYPE,
-            headers=attachment(documents.statement_filename(s, "csv")),
+        return csv_response(
+            await documents.statement_csv(s), documents.statement_filename(s, "csv")
         )
 
     @post("/{statement_id:int}/transmettre", opt=roles(Role.staff))
@@ -182,11 +180,7 @@ class CreditNotePages(Controller):
     @get("/{funder_id:int}/csv")
     async def csv(self, request: Request, funder_id: FromPath[int]) -> Response[bytes]:
         note = await credit_note_for(request.user, funder_id)
-        return Response(
-            documents.credit_note_csv(note),
-            media_type=CSV_MEDIA_TYPE,
-            headers=attachment(f"avoir-{funder_id}.csv"),
-        )
+        return csv_response(documents.credit_note_csv(note), f"avoir-{funder_id}.csv")
 
 
 class StatementApi(Controller):

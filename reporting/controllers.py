@@ -10,7 +10,7 @@ from litestar.response import Response, Stream, Template
 
 from organisations.tables import Organisation
 from passnum.auth import Role, roles
-from passnum.csvout import CSV_MEDIA_TYPE, attachment, cell, csv_chunks, euros
+from passnum.csvout import cell, csv_chunks, csv_stream, euros
 from reporting import exports
 from reporting.equipment_stats import equipment_stats
 from reporting.scope import read_filters
@@ -86,11 +86,8 @@ class StatisticsPages(Controller):
         def convert(row: dict) -> list[object]:
             return [euros(row[c]) if exports.is_money(c) else cell(row[c]) for c in export.header]
 
-        return Stream(
-            csv_chunks(export.csv_header, exports.pages(export, f, convert)),
-            media_type=CSV_MEDIA_TYPE,
-            headers=attachment(f"{name}.csv"),
-        )
+        rows = exports.pages(export, f, convert)
+        return csv_stream(csv_chunks(export.csv_header, rows), f"{name}.csv")
 
 
 class ExportApi(Controller):

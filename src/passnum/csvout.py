@@ -24,6 +24,9 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from litestar import Response
+from litestar.response import Stream
+
 from passnum.fr import format_date
 
 BOM = "\ufeff"
@@ -101,3 +104,13 @@ async def csv_chunks(
 
 def attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def csv_response(body: bytes, filename: str) -> Response[bytes]:
+    """A whole CSV file (from :func:`csv_bytes`) as a download named ``filename``."""
+    return Response(body, media_type=CSV_MEDIA_TYPE, headers=attachment(filename))
+
+
+def csv_stream(chunks: AsyncIterator[bytes], filename: str) -> Stream:
+    """A CSV file streamed as it is written (from :func:`csv_chunks`), named ``filename``."""
+    return Stream(chunks, media_type=CSV_MEDIA_TYPE, headers=attachment(filename))
