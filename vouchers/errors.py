@@ -135,6 +135,11 @@ REFUSALS: dict[str, tuple[int, str]] = {
         "Un autre tirage a pris ces numéros au même instant : rien n'a été enregistré. "
         "Recommencez.",
     ),
+    "batch_validity_ended": (
+        409,
+        "Ce tirage ne peut pas être activé : sa validité a pris fin le {date}, ses chèques ne "
+        "pourraient plus être utilisés. Créez un tirage avec de nouvelles dates.",
+    ),
     "batch_not_draft": (
         409,
         "Ce tirage est activé (le financeur a payé) : il ne peut plus être supprimé. "

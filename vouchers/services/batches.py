@@ -25,7 +25,7 @@ from vouchers.codes import FIRST_BOOKLET_SERIAL, booklet_number, new_code
 from vouchers.errors import invalid, refuse
 from vouchers.job_tables import PrintJob
 from vouchers.rules import accepted_until
-from vouchers.services.common import now, require_staff, transaction
+from vouchers.services.common import now, require_staff, today, transaction
 from vouchers.tables import Batch, Booklet, Cheque, ScanAttempt
 
 CHEQUES_PER_BOOKLET = 5
@@ -150,19 +150,30 @@ async def _insert_rows(table: type[Table], columns: tuple[str, ...], rows: list[
 
 async def activate_batch(actor: Actor, batch_id: int, paid_on: date | None = None) -> schemas.Batch:
     """Staff record the funder's payment (today unless ``paid_on``): its booklets can now be
-    handed out."""
+    handed out. A batch whose validity has already ended is refused (nothing could be used)."""
     require_staff(actor)
     paid_at = datetime.combine(paid_on, time()) if paid_on else now()
+    day = today()
     async with transaction():
         updated = (
             await Batch.update({Batch.status: BatchStatus.active.value, Batch.paid_at: paid_at})
-            .where((Batch.id == batch_id) & (Batch.status == BatchStatus.draft.value))
+            .where(
+                (Batch.id == batch_id)
+                & (Batch.status == BatchStatus.draft.value)
+                & (Batch.valid_until >= day)
+            )
             .returning(Batch.id)
         )
         if not updated:
-            if await Batch.exists().where(Batch.id == batch_id):
+            rows = await Batch.select(Batch.status, Batch.valid_until).where(Batch.id == batch_id)
+            if not rows:
+                raise refuse("batch_not_found")
+            if rows[0]["status"] != BatchStatus.draft.value:
                 raise refuse("batch_already_active")
-            raise refuse("batch_not_found")
+            ended = rows[0]["valid_until"]
+            raise refuse(
+                "batch_validity_ended", valid_until=ended.isoformat(), _date=f"{ended:%d/%m/%Y}"
+            )
         await audit.record(actor, "activate", "batch", batch_id, {"paid_at": paid_at.isoformat()})
     return await get_batch(actor, batch_id)
 
