@@ -25,14 +25,15 @@ BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[2]
 TEST_PG_URL = os.environ.get("PASSNUM_TEST_DATABASE_URL", "")
 
-# Each app's migrations as the code before the hand-over ran them (the kernel's first one only).
+# Each app's migrations as the code before the hand-over had them (their last migration then);
+# later ones run with the hand-over, as they do on a real upgrade.
 OLD_STATE = [
     ("user", "all"),
     ("session_auth", "all"),
     ("passnum", "2026-11-26T06:06:18:535585"),
-    ("vouchers", "all"),
-    ("equipment", "all"),
-    ("reimbursements", "all"),
+    ("vouchers", "2026-11-26T06:43:16:458960"),
+    ("equipment", "2026-11-26T06:03:30:000000"),
+    ("reimbursements", "2026-11-26T06:10:26:000000"),
 ]
 OLD_CODE_ROWS = [
     """INSERT INTO organisation (id, name, kind, siret, address, commune, insee_code, postcode,
