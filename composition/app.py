@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from types import ModuleType
 
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
@@ -16,6 +17,13 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from piccolo.engine import engine_finder
 
+import composition
+import equipment
+import organisations
+import passnum
+import reimbursements
+import reporting
+import vouchers
 import vouchers.settlement
 from composition.routes import route_handlers
 from equipment.errors import UNIQUE_REFUSALS as EQUIPMENT_UNIQUE
@@ -36,16 +44,24 @@ from passnum.settings import get_settings
 from reimbursements.settled import SETTLEMENT
 from vouchers.errors import UNIQUE_REFUSALS as VOUCHERS_UNIQUE
 
-ROOT_DIR = Path(__file__).resolve().parents[1]
-KERNEL_DIR = ROOT_DIR / "src" / "passnum"
+
+def _package_dir(package: ModuleType) -> Path:
+    return Path(package.__file__ or "").resolve().parent
+
+
+KERNEL_DIR = _package_dir(passnum)
+# Each room's templates/, named by the room (passnum/base.html, vouchers/batch.html…).
 TEMPLATE_DIRS = [
-    KERNEL_DIR / "templates",
-    ROOT_DIR / "composition" / "templates",
-    ROOT_DIR / "organisations" / "templates",
-    ROOT_DIR / "vouchers" / "templates",
-    ROOT_DIR / "equipment" / "templates",
-    ROOT_DIR / "reimbursements" / "templates",
-    ROOT_DIR / "reporting" / "templates",
+    _package_dir(package) / "templates"
+    for package in (
+        passnum,
+        composition,
+        organisations,
+        vouchers,
+        equipment,
+        reimbursements,
+        reporting,
+    )
 ]
 
 
