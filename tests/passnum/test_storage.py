@@ -7,6 +7,10 @@ document_chunk. The same stories run on both (PASSNUM_TEST_DATABASE_URL chooses)
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
+import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,6 +149,45 @@ async def test_a_40_mb_print_run_never_sits_in_memory(documents: Path) -> None:
     print(f"peaks: write {written_peak}, read {read_peak}")
     assert written_peak < 6 * MB, written_peak
     assert read_peak < 6 * MB, read_peak
+
+
+INTERRUPTED_WRITER = """
+import asyncio
+from passnum import storage
+
+async def pieces():
+    yield b"%PDF" * storage.CHUNK_SIZE  # four chunks
+    print("written", flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(storage.put("essais/interrompu.pdf", pieces(), "application/pdf"))
+"""
+
+
+def kill_while_writing(data_dir: Path) -> None:
+    """Another process starts writing a document; it is killed (SIGKILL) in the middle."""
+    env = {**os.environ, "PASSNUM_DATA_DIR": str(data_dir)}
+    writer = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED_WRITER], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline() == "written\n"
+    finally:
+        writer.kill()
+        writer.wait(timeout=30)
+
+
+async def test_a_worker_killed_while_writing_leaves_nothing_behind(documents: Path) -> None:
+    """A print job's worker can die mid-render (the job is then taken over): on PostgreSQL its
+    rows go with its transaction; on disk its unfinished file is swept by a later write."""
+    kill_while_writing(documents.parent)
+    assert await Document.count() == 0 and await DocumentChunk.count() == 0
+    if not on_postgres():
+        [part] = [f for f in documents.rglob("*.part")]  # noqa: ASYNC240 - a test's tmp dir
+        day_ago = time.time() - 25 * 3600
+        os.utime(part, (day_ago, day_ago))
+    await storage.put("essais/suivant.pdf", [b"%PDF-1.4"], "application/pdf")
+    assert await stored_bytes(documents) == len(b"%PDF-1.4")
 
 
 def test_keys_are_paths_of_plain_names() -> None:

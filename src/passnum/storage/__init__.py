@@ -15,9 +15,10 @@ binary file (the PDF renderers do) in a worker thread, and its output flows to s
 back-pressure; :func:`open` reads one chunk at a time, and :func:`download` hands those chunks to
 a Litestar ``Stream`` response. A 40 MB print run therefore costs about two chunks of memory.
 
-A document appears only once complete: while being written it has a ``~pending/…`` key, and it
-takes its real key in the transaction that removes the document it replaces. A failed put leaves
-nothing behind (a process killed in the middle of one can leave a pending row, never shown).
+A document appears only once complete: it takes its key in the transaction that removes the
+document it replaces. A failed put leaves nothing behind, nor does a process killed in the middle
+of one: on PostgreSQL the whole write is one transaction, rolled back with the connection; on disk
+the file being written (``documents/en-cours/…part``) is removed by a write a day later.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ Both keep the document's row in ``document``; :mod:`passnum.storage` is the inte
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,6 +22,8 @@ from passnum.storage.tables import Document, DocumentChunk
 
 CHUNK_SIZE = 1024 * 1024
 PENDING = "~pending/"  # never a valid key: a document being written
+PARTS = "en-cours"  # disk: files being written, beside the documents (same file system)
+PART_MAX_AGE_SECONDS = 24 * 3600
 
 
 class Digest(Protocol):
@@ -68,8 +71,20 @@ async def _row(key: str) -> dict[str, Any]:
     return row
 
 
+def _sweep_parts() -> None:
+    """Remove files left half-written by a process that died (a day old: no write lasts that
+    long), and make sure the folder of files being written exists."""
+    folder = documents_dir() / PARTS
+    folder.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - PART_MAX_AGE_SECONDS
+    for part in folder.glob("*.part"):
+        if part.stat().st_mtime < stale:
+            part.unlink(missing_ok=True)
+
+
 class Disk:
-    """One file per document under ``{data_dir}/documents/ab/abcdef…`` (a random name)."""
+    """One file per document under ``{data_dir}/documents/ab/abcdef…`` (a random name), written
+    first as ``documents/en-cours/abcdef….part`` then moved into place."""
 
     async def put(
         self, key: str, chunks: AsyncIterator[bytes], content_type: str, digest: Digest
@@ -77,8 +92,9 @@ class Disk:
         name = uuid.uuid4().hex
         location = f"{name[:2]}/{name}"
         path = documents_dir() / location
-        part = path.with_name(f"{name}.part")
+        part = documents_dir() / PARTS / f"{name}.part"
         await anyio.Path(path.parent).mkdir(parents=True, exist_ok=True)
+        await anyio.to_thread.run_sync(_sweep_parts)
         size = 0
         try:
             async with await anyio.open_file(part, "wb") as out:
@@ -134,23 +150,21 @@ class Database:
     async def put(
         self, key: str, chunks: AsyncIterator[bytes], content_type: str, digest: Digest
     ) -> dict[str, Any]:
-        pending = await Document.insert(
-            Document(key=f"{PENDING}{uuid.uuid4().hex}", content_type=content_type)
-        ).returning(Document.id)
-        pending_id = pending[0]["id"]
-        size = 0
-        try:
-            seq = 0
+        # One transaction from the first chunk to the key: a failure, or a worker that dies
+        # mid-write, leaves no row behind (PostgreSQL rolls it back), and until it commits no one
+        # else sees the document. It holds no lock others wait for but the replaced row's, briefly.
+        async with _write_transaction():
+            pending = await Document.insert(
+                Document(key=f"{PENDING}{uuid.uuid4().hex}", content_type=content_type)
+            ).returning(Document.id)
+            pending_id = pending[0]["id"]
+            size = seq = 0
             async for chunk in chunks:
                 await DocumentChunk.insert(DocumentChunk(document=pending_id, seq=seq, data=chunk))
                 seq += 1
                 size += len(chunk)
             values = {"key": key, "size": size, "sha256": digest.hexdigest()}
             await _publish(values, pending_id=pending_id)
-        except BaseException:
-            with anyio.CancelScope(shield=True):
-                await Document.delete().where(Document.id == pending_id)
-            raise
         return await _row(key)
 
     async def reader(self, row: dict[str, Any]) -> AsyncIterator[bytes] | None:
