@@ -32,8 +32,11 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# In parallel (pytest-xdist): each worker has its own SQLite file or PostgreSQL database
+# (tests/databases.py); the tests of the live server share one worker. TEST_WORKERS=0: in series.
+TEST_WORKERS ?= auto
 test: install system-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,28 +1,36 @@
 """Test set-up: the test database is chosen before any app module is imported.
 
-SQLite by default (var/test.sqlite); PostgreSQL when PASSNUM_TEST_DATABASE_URL is set. The schema
-is built once per run from the Piccolo migrations, and every test that asks for ``db`` starts from
-empty tables. Fixtures here are opt-in so that pure tests (printing) never touch a database.
+SQLite by default (var/test.sqlite); PostgreSQL when PASSNUM_TEST_DATABASE_URL is set; under
+pytest-xdist each worker has its own (tests/databases.py). The schema is built once per run from
+the Piccolo migrations and kept as a template; every test that asks for ``db`` starts from that
+template's empty tables (a copy of the file on SQLite, a truncation on PostgreSQL). The app is
+built once per run and shared by the tests' clients, with fresh rate-limit counters for each test.
+Fixtures here are opt-in so that pure tests (printing) never touch a database.
 """
 
 from __future__ import annotations
 
+# ruff: noqa: E402 - the databases are chosen (environment) before any app module is imported
 import os
+
+from tests.databases import use_worker_databases
 
 os.environ["PICCOLO_CONF"] = "piccolo_conf_test"
 os.environ.setdefault("PASSNUM_PUBLIC_URL", "https://passnum.test")
 # The test client runs the app in another event loop: no connection pool (see passnum.db).
 os.environ["PASSNUM_DB_POOL_SIZE"] = "0"
-# Each test gets a fresh app, hence fresh rate-limit counters.
+# Rate-limit counters in memory, emptied before each test (see ``client``).
 os.environ["PASSNUM_RATE_LIMIT_STORE"] = "memory"
+use_worker_databases()
 
 from collections.abc import AsyncIterator
 
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from piccolo.apps.user.tables import BaseUser
 
-from tests.factories import World, reset_database, truncate_all
+from tests.factories import World, reset_database, restore_template, save_template
 
 # The live-server fixtures (a real `passnum serve` process) for browser tests and API fuzzing,
 # and a real local SMTP server (`smtp_server`) for e-mail.
@@ -34,27 +42,51 @@ BaseUser._pbkdf2_iteration_count = 1_000
 
 def pytest_report_header() -> str:
     url = os.environ.get("PASSNUM_TEST_DATABASE_URL", "")
-    return f"passnum test database: {'PostgreSQL' if url else 'SQLite (var/test.sqlite)'}"
+    if url:
+        return f"passnum test database: PostgreSQL ({url.rsplit('/', 1)[-1]})"
+    path = os.environ.get("PASSNUM_TEST_SQLITE_PATH", "var/test.sqlite")
+    return f"passnum test database: SQLite ({path})"
 
 
 @pytest.fixture(scope="session")
 async def database() -> None:
-    """Build the schema once from the migrations, on a database emptied first."""
+    """Build the schema once from the migrations, on a database emptied first, and keep it."""
     await reset_database()
+    await save_template()
 
 
 @pytest.fixture
 async def db(database: None) -> None:
-    await truncate_all()
+    await restore_template()
+
+
+_apps: dict[object, Litestar] = {}
+
+
+def _shared_app() -> Litestar:
+    """The app for the current settings, built once (building it costs more than most tests).
+
+    A test that changes the settings (``get_settings.cache_clear()`` with other variables) gets
+    an app of its own, as ``create_app()`` would have given it.
+    """
+    from composition.app import create_app
+    from passnum.security import rate_limit_store
+    from passnum.settings import get_settings
+
+    settings = get_settings()
+    app = _apps.get(settings)
+    if app is None:
+        _apps.clear()
+        app = _apps[settings] = create_app()
+    # Fresh counters, as a new app would have had.
+    app.stores.register("rate_limit", rate_limit_store(settings), allow_override=True)
+    return app
 
 
 @pytest.fixture
 async def client(db: None) -> AsyncIterator[AsyncTestClient]:
-    from composition.app import create_app
-
-    async with AsyncTestClient(
-        app=create_app(), base_url="https://testserver.local"
-    ) as test_client:
+    app = _shared_app()
+    async with AsyncTestClient(app=app, base_url="https://testserver.local") as test_client:
         yield test_client
 
 
@@ -65,7 +97,11 @@ async def world(db: None) -> World:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """PostgreSQL-only guarantees are deselected (and counted as such) on the SQLite run."""
+    """PostgreSQL-only guarantees are deselected (and counted as such) on the SQLite run. The
+    tests of the live server share one xdist worker (``--dist loadgroup``): it starts once."""
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("live_server"))
     if os.environ.get("PASSNUM_TEST_DATABASE_URL"):
         return
     kept = [i for i in items if i.get_closest_marker("postgres_only") is None]
