@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import sys
 from typing import Any
@@ -60,10 +59,13 @@ DEMO_EMAIL_DOMAIN = "demo.passnum.fr"
 
 # Rate limits. A route opts in with opt={"rate_limit": "login"} or {"rate_limit": "scan"}.
 def _account_or_address(request: Request) -> str:
-    """The caller's token or session when there is one (per account), else the address."""
-    credential = request.headers.get("authorization") or request.cookies.get("passnum_session")
-    if credential:
-        return hashlib.sha256(credential.encode()).hexdigest()
+    """The authenticated account (set by the authentication middleware, which runs first), else
+    the caller's address: however the Authorization header is spelled, whichever token or session
+    of the account is used, and whatever made-up session cookie comes along, one account, or one
+    anonymous address, has one quota."""
+    actor = request.scope.get("user")
+    if actor is not None:
+        return f"account:{actor.user_id}"
     return get_remote_address(request)
 
 
