@@ -31,7 +31,7 @@ from organisations.actors import ACTOR_LOADERS
 from organisations.errors import UNIQUE_REFUSALS as ORGANISATIONS_UNIQUE
 from passnum.auth import PUBLIC, access_guard
 from passnum.auth.middleware import PassnumAuthenticationMiddleware
-from passnum.db import close_pool, open_pool
+from passnum.db import close_database, open_database
 from passnum.errors import (
     EXCEPTION_HANDLERS,
     PassnumRequest,
@@ -66,11 +66,11 @@ TEMPLATE_DIRS = [
 
 
 async def _open_database() -> None:
-    await open_pool(engine_finder(), get_settings().db_pool_size)
+    await open_database(engine_finder(), get_settings().db_pool_size)
 
 
 async def _close_database() -> None:
-    await close_pool(engine_finder())
+    await close_database(engine_finder())
 
 
 def _freeze_long_lived_objects() -> None:

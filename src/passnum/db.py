@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import socket
+import sqlite3
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
@@ -37,6 +43,80 @@ async def open_pool(engine: Engine, max_size: int) -> None:
     elif isinstance(engine, SQLiteEngine):
         # WAL lets readers and one writer work at once across worker processes.
         await engine._run_in_new_connection("PRAGMA journal_mode=WAL")
+
+
+# What a query raises when the database cannot be reached (server down, refused, unknown host,
+# timed out, starting up, connection lost; a SQLite file that cannot be opened).
+UNREACHABLE_ERRORS: tuple[type[BaseException], ...] = (
+    ConnectionError,
+    socket.gaierror,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.ConnectionDoesNotExistError,
+)
+RETRY_SECONDS = 2.0
+_reconnecting: set[asyncio.Task[None]] = set()
+logger = logging.getLogger("passnum")
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Whether ``error`` means "the database cannot be reached" rather than a bug."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "unable to open database file" in str(error)
+    return isinstance(error, UNREACHABLE_ERRORS)
+
+
+async def open_database(engine: Engine, max_size: int) -> None:
+    """:func:`open_pool`, or, when the database cannot be reached, start anyway.
+
+    The server then says so in French on standard error and tries again every few seconds in
+    the background; meanwhile ``/health`` answers 503 and every request that needs the database
+    503 ``unavailable`` (passnum.errors). Once the database answers, the pool opens and the
+    service is back, without a restart.
+    """
+    try:
+        await open_pool(engine, max_size)
+    except Exception as error:
+        if not is_unreachable(error):
+            raise
+        _say(
+            f"Base de données injoignable ({_reason(error)}). passnum démarre quand même : il "
+            "répond 503 (service indisponible) jusqu'au retour de la base, qu'il guette toutes "
+            f"les {RETRY_SECONDS:g} secondes."
+        )
+        task = asyncio.get_running_loop().create_task(_reconnect(engine, max_size))
+        _reconnecting.add(task)
+        task.add_done_callback(_reconnecting.discard)
+
+
+async def _reconnect(engine: Engine, max_size: int) -> None:
+    while True:
+        await asyncio.sleep(RETRY_SECONDS)
+        try:
+            await open_pool(engine, max_size)
+            await engine._run_in_new_connection("SELECT 1")
+        except Exception as error:
+            if not is_unreachable(error):
+                logger.exception("Reconnecting to the database")
+            continue
+        _say("Base de données de nouveau joignable : le service reprend.")
+        return
+
+
+def _reason(error: BaseException) -> str:
+    return str(error).strip() or type(error).__name__
+
+
+def _say(message: str) -> None:
+    print(f"passnum : {message}", file=sys.stderr, flush=True)
+
+
+async def close_database(engine: Engine) -> None:
+    """Stop waiting for the database, then :func:`close_pool`."""
+    for task in list(_reconnecting):
+        task.cancel()
+    await close_pool(engine)
 
 
 async def _keep_session(connection: object) -> None:

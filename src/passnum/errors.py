@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
 import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -23,6 +24,8 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from passnum.db import is_unreachable
 
 logger = logging.getLogger("passnum")
 
@@ -195,10 +198,27 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR, code, message)
 
 
+def unreachable_database_handler(request: Request, exc: Exception) -> Response:
+    """The database cannot be reached: 503 ``unavailable`` until it is back (passnum.db)."""
+    if not is_unreachable(exc):
+        return internal_error_handler(request, exc)
+    logger.warning("Database unreachable on %s %s: %s", request.method, request.url.path, exc)
+    code, message = HTTP_CODES[503]
+    return _respond(request, 503, code, message, headers={"Retry-After": "5"})
+
+
 EXCEPTION_HANDLERS = {
     DomainError: domain_error_handler,
     HTTPException: http_error_handler,
     OverflowError: out_of_range_handler,  # SQLite: integer beyond 64 bits
     asyncpg.exceptions.DataError: out_of_range_handler,  # PostgreSQL: the same, or a year 0
+    # The database is down or unreachable (each checked by is_unreachable).
+    ConnectionError: unreachable_database_handler,
+    socket.gaierror: unreachable_database_handler,
+    TimeoutError: unreachable_database_handler,
+    asyncpg.PostgresConnectionError: unreachable_database_handler,
+    asyncpg.CannotConnectNowError: unreachable_database_handler,
+    asyncpg.ConnectionDoesNotExistError: unreachable_database_handler,
+    sqlite3.OperationalError: unreachable_database_handler,
     Exception: internal_error_handler,
 }
