@@ -8,6 +8,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncpg
 from litestar.testing import AsyncTestClient
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.conf.apps import Finder
@@ -76,11 +77,41 @@ async def truncate_all() -> None:
     tables = sort_table_classes(Finder().get_table_classes())
     engine = engine_finder()
     if isinstance(engine, PostgresEngine):
-        names = ", ".join(f'"{t._meta.tablename}"' for t in tables)
-        await engine._run_in_new_connection(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        await _empty_postgres_tables(engine, [t._meta.tablename for t in tables])
         return
     for table in reversed(tables):
         await table.delete(force=True)
+
+
+# The sequences of these tables' serial columns (what TRUNCATE … RESTART IDENTITY restarts).
+OWNED_SEQUENCES = """
+SELECT s.oid::regclass::text AS name FROM pg_class s
+JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+WHERE s.relkind = 'S' AND d.refobjid = ANY($1::text[]::regclass[])
+"""
+
+
+async def _empty_postgres_tables(engine: PostgresEngine, names: list[str]) -> None:
+    """``TRUNCATE … RESTART IDENTITY CASCADE`` as DELETEs and sequence restarts in one transaction,
+    triggers off (append-only tables refuse DELETE; TRUNCATE skips them too): the same empty tables,
+    0.5 to 1 s sooner on a loaded machine (TRUNCATE makes new files for every table and index; a
+    test's few rows are deleted in no time). Without the superuser's right to turn triggers off, a
+    TRUNCATE as before."""
+    quoted = [f'"{name}"' for name in names]
+    truncate = f"TRUNCATE {', '.join(quoted)} RESTART IDENTITY CASCADE"
+    connection = await engine.get_new_connection()
+    try:
+        sequences = [r["name"] for r in await connection.fetch(OWNED_SEQUENCES, quoted)]
+        statements = ["BEGIN", "SET LOCAL session_replication_role = replica"]
+        statements += [f"DELETE FROM {name}" for name in quoted]  # noqa: S608 - our table names
+        statements += [f"ALTER SEQUENCE {sequence} RESTART" for sequence in sequences]
+        try:
+            await connection.execute(";\n".join([*statements, "COMMIT"]))
+        except asyncpg.InsufficientPrivilegeError:
+            await connection.execute("ROLLBACK")
+            await connection.execute(truncate)
+    finally:
+        await connection.close()
 
 
 @dataclass
