@@ -21,7 +21,7 @@ UNKNOWN_CODE = "0000-0000-0000-0000"
 @pytest.fixture
 async def limited(world: World, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[AsyncTestClient]:
     """An app whose scan limit is two a minute."""
-    from passnum.app import create_app
+    from composition.app import create_app
     from passnum.settings import get_settings
 
     monkeypatch.setenv("PASSNUM_RATE_SCAN_PER_MINUTE", str(SCANS_PER_MINUTE))
