@@ -3,7 +3,7 @@
 SQLite by default (var/test.sqlite); PostgreSQL when PASSNUM_TEST_DATABASE_URL is set; under
 pytest-xdist each worker has its own (tests/databases.py). The schema is built once per run from
 the Piccolo migrations and kept as a template; every test that asks for ``db`` starts from that
-template's empty tables (a copy of the file on SQLite, a truncation on PostgreSQL). The app is
+template's empty tables (a copy of the file on SQLite, DELETEs on PostgreSQL). The app is
 built once per run and shared by the tests' clients, with fresh rate-limit counters for each test.
 Fixtures here are opt-in so that pure tests (printing) never touch a database.
 """
