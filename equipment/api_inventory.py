@@ -7,7 +7,15 @@ from datetime import date
 from litestar import Controller, Request, Response, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from equipment import availability, csvio, documents, inventory, maintenance, schemas
+from equipment import (
+    availability,
+    csvio,
+    documents,
+    inventory,
+    item_status,
+    maintenance,
+    schemas,
+)
 from equipment.followup import item_history
 from passnum.auth import PUBLIC, Role, roles
 from passnum.csvout import csv_response
@@ -63,7 +71,7 @@ class ItemApi(Controller):
     async def set_status(
         self, request: Request, tag: FromPath[str], data: JSONBody[schemas.ItemStatusIn]
     ) -> schemas.ItemView:
-        return await inventory.set_item_status(request.user, tag, data.status, data.note)
+        return await item_status.set_item_status(request.user, tag, data.status, data.note)
 
     @get(
         "/{tag:str}/history",

@@ -237,29 +237,6 @@ async def list_items(
     return [item_view(r, kits.get(r["id"])) for r in rows]
 
 
-async def set_item_status(
-    actor: Actor | None, tag: str, status: str, note: str = ""
-) -> schemas.ItemView:
-    """Staff put an item in or out of service; loans move it to and from ``on_loan`` themselves."""
-    if status not in ItemStatus.__members__ or ItemStatus(status) not in MANUAL_STATUSES | {
-        ItemStatus.lost
-    }:
-        raise invalid("status", "Statut possible : available, maintenance, retired ou lost.")
-    item = await item_by_tag(tag)
-    if item.status == ItemStatus.on_loan:
-        raise DomainError(
-            "on_loan",
-            f"{item.asset_tag} est en prêt : enregistrez d'abord son retour ou sa perte.",
-            409,
-        )
-    async with Item._meta.db.transaction():
-        await Item.update({Item.status: status}).where(Item.id == item.id)
-        await audit.record(
-            actor, "set_status", "item", item.id, {"from": item.status, "to": status, "note": note}
-        )
-    return await get_item(item.asset_tag)
-
-
 async def create_kit(actor: Actor | None, data: schemas.KitIn) -> schemas.KitView:
     name = data.name.strip()
     if not name:

@@ -17,7 +17,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from equipment import inventory, maintenance, schemas
+from equipment import inventory, item_status, maintenance, schemas
 from equipment.followup import item_loans, upcoming_loans
 from equipment.inventory import item_by_tag
 from equipment.loans import count_loans, list_loans
@@ -141,7 +141,7 @@ class ItemPages(Controller):
     async def set_status(self, request: Request, tag: FromPath[str]) -> Template | Redirect:
         form = await request.form()
         try:
-            await inventory.set_item_status(
+            await item_status.set_item_status(
                 request.user, tag, text(form, "status"), text(form, "note")
             )
         except DomainError as error:

@@ -8,7 +8,7 @@ import pytest
 
 from equipment import schemas
 from equipment.handover import check_in_loan, check_out_loan
-from equipment.inventory import set_item_status
+from equipment.item_status import set_item_status
 from equipment.loans import cancel_loan, extend_loan
 from equipment.maintenance import close_maintenance, schedule_maintenance
 from passnum.errors import DomainError

@@ -160,3 +160,39 @@ async def test_the_database_itself_refuses_a_booking_inside_a_closed_or_open_mai
     with pytest.raises(ExclusionViolationError):
         await Booking.insert(Booking(item=item.id, start_date=day(5), end_date=day(6)))
     await Booking.insert(Booking(item=item.id, start_date=day(6), end_date=day(6)))
+
+
+async def test_a_device_put_in_maintenance_from_its_page_holds_its_days_until_put_back(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    tag = fleet.tags[0]
+    headers = await fleet.world.staff.bearer()
+    response = await client.post(
+        f"/api/v1/items/{tag}/status",
+        json={"status": "maintenance", "note": "Batterie gonflée"},
+        headers=headers,
+    )
+    assert response.status_code == 200 and response.json()["status"] == "maintenance"
+    assert tag not in [i.asset_tag for i in (await find_available(day(5), day(6))).items]
+    error = await refused(fleet.reserve([tag], day(5), day(6)))
+    assert error.extra["conflicts"][0]["reason"] == "maintenance"
+
+    back = await client.post(
+        f"/api/v1/items/{tag}/status", json={"status": "available"}, headers=headers
+    )
+    assert back.json()["status"] == "available"
+    assert (await fleet.reserve([tag], day(1), day(2))).status == "reserved"
+
+
+async def test_a_device_cannot_be_put_in_maintenance_over_its_reservations(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    tag = fleet.tags[0]
+    loan = await fleet.reserve([tag], day(3), day(4))
+    response = await client.post(
+        f"/api/v1/items/{tag}/status",
+        json={"status": "maintenance"},
+        headers=await fleet.world.staff.bearer(),
+    )
+    assert response.status_code == 409
+    assert response.json()["conflicts"][0]["loan"] == loan.number
