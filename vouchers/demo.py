@@ -4,7 +4,7 @@ booklets handed out and partly used at demo sites, plus a draft batch for a fund
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from organisations.actors import load_actor
 from organisations.demo import DemoTerritory
@@ -19,6 +19,7 @@ from vouchers.tables import Batch, Booklet, Cheque
 DEMO_LABEL = "Pass numériques Département — démonstration"
 PER_PRESCRIBER = 10
 HANDED_OUT = 4
+FUNDER_BOOKLETS = 12
 NEEDS = ["admin", "email", "rights", "health", "employment", "banking", "device", "security"]
 AGE_BANDS = ["18_24", "25_39", "40_59", "60_69", "70_plus", "70_plus"]
 STATUSES = ["job_seeker", "retired", "employed", "retired", "unknown"]
@@ -73,30 +74,10 @@ async def load_demo(territory: DemoTerritory) -> None:
             schemas.StockMoveIn(to_organisation_id=org_id, batch_id=batch.id, count=PER_PRESCRIBER),
         )
     for org_id in territory.prescriber_ids:
-        prescriber = await _acting(org_id, Role.prescriber, staff)
-        numbers = (
-            await Booklet.select(Booklet.number)
-            .where((Booklet.holder == org_id) & (Booklet.batch == batch.id))
-            .order_by(Booklet.serial)
-            .limit(HANDED_OUT)
-        )
-        for i, row in enumerate(numbers):
-            beneficiary = schemas.BeneficiaryIn(
-                consent=True,
-                insee_code=rng.choice(COMMUNES),
-                age_band=rng.choice(AGE_BANDS),
-                social_status=rng.choice(STATUSES),
-                needs=rng.sample(NEEDS, k=rng.randint(1, 3)),
-                reference=f"Démo {org_id}-{i + 1}",
-            )
-            await svc.hand_out_booklet(
-                prescriber, schemas.HandOutIn(booklet_number=row["number"], beneficiary=beneficiary)
-            )
-            await Booklet.update(
-                {Booklet.issued_at: now() - timedelta(days=rng.randint(61, 90))}
-            ).where(Booklet.number == row["number"])
-            await _use(row["number"], i, territory, staff, rng)
+        for i, number in enumerate(await _hand_out(batch.id, org_id, HANDED_OUT, staff, rng)):
+            await _use(number, i, territory, staff, rng)
     if len(territory.funder_ids) > 1:
+        await _funder_runs(territory, staff, rng)
         await svc.create_batch(
             staff,
             schemas.BatchIn(
@@ -107,6 +88,113 @@ async def load_demo(territory: DemoTerritory) -> None:
                 valid_until=date(year + 1, 12, 31),
             ),
         )
+
+
+async def _hand_out(
+    batch_id: int, org_id: int, count: int, staff: Actor, rng: random.Random
+) -> list[str]:
+    """Hand out ``count`` booklets of the organisation's stock of that batch, 61 to 90 days ago."""
+    prescriber = await _acting(org_id, Role.prescriber, staff)
+    numbers = (
+        await Booklet.select(Booklet.number)
+        .where((Booklet.holder == org_id) & (Booklet.batch == batch_id))
+        .order_by(Booklet.serial)
+        .limit(count)
+    )
+    for i, row in enumerate(numbers):
+        beneficiary = schemas.BeneficiaryIn(
+            consent=True,
+            insee_code=rng.choice(COMMUNES),
+            age_band=rng.choice(AGE_BANDS),
+            social_status=rng.choice(STATUSES),
+            needs=rng.sample(NEEDS, k=rng.randint(1, 3)),
+            reference=f"Démo {org_id}-{i + 1}",
+        )
+        await svc.hand_out_booklet(
+            prescriber, schemas.HandOutIn(booklet_number=row["number"], beneficiary=beneficiary)
+        )
+        await Booklet.update(
+            {Booklet.issued_at: now() - timedelta(days=rng.randint(61, 90))}
+        ).where(Booklet.number == row["number"])
+    return [row["number"] for row in numbers]
+
+
+async def _funder_run(
+    staff: Actor, funder_id: int, label: str, valid_from: date, valid_until: date
+) -> int:
+    batch = await svc.create_batch(
+        staff,
+        schemas.BatchIn(
+            funder_id=funder_id,
+            label=label,
+            booklet_count=FUNDER_BOOKLETS,
+            valid_from=valid_from,
+            valid_until=valid_until,
+        ),
+    )
+    await svc.activate_batch(staff, batch.id)
+    await svc.move_booklets(
+        staff, schemas.StockMoveIn(to_organisation_id=funder_id, batch_id=batch.id, count=8)
+    )
+    return batch.id
+
+
+async def _funder_runs(t: DemoTerritory, staff: Actor, rng: random.Random) -> None:
+    """The demo funder (CAF, which also prescribes): a print run in use, with three cheques
+    redeemed last month at Terre-et-Marais (the demo site agent's site, so it has last month's
+    statement); one whose validity and grace period have ended (a credit note); and a draft."""
+    caf, today = t.funder_ids[1], date.today()
+    year = today.year
+    current = await _funder_run(
+        staff, caf, f"CAF — pass numériques {year}", date(year, 1, 1), date(year, 12, 31)
+    )
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    numbers = await _hand_out(current, caf, 4, staff, rng)
+    for i, number in enumerate(numbers):
+        await _use(number, i, t, staff, rng)
+    for day, code in zip((5, 12, 19), await _valid_codes(numbers[0]), strict=False):
+        await _redeem_at(code, t.site_ids[-1], last_month.replace(day=day), staff, rng)
+    ended_until = today - timedelta(days=90)  # grace period (31 days) over two months ago
+    label = f"CAF — pass numériques jusqu'au {ended_until:%d/%m/%Y}"
+    ended = await _funder_run(staff, caf, label, today, today)
+    for i, number in enumerate(await _hand_out(ended, caf, 4, staff, rng)):
+        for code in (await _valid_codes(number))[: i + 1]:
+            day = ended_until - timedelta(days=rng.randint(10, 150))
+            await _redeem_at(code, rng.choice(t.site_ids), day, staff, rng)
+        await Booklet.update({Booklet.issued_at: ended_until - timedelta(days=200)}).where(
+            Booklet.number == number
+        )
+    await Batch.update(
+        {Batch.valid_from: ended_until - timedelta(days=364), Batch.valid_until: ended_until}
+    ).where(Batch.id == ended)
+
+
+async def _valid_codes(number: str) -> list[str]:
+    rows = (
+        await Cheque.select(Cheque.code)
+        .where((Cheque.booklet.number == number) & (Cheque.status == "valid"))
+        .order_by(Cheque.position)
+    )
+    return [r["code"] for r in rows]
+
+
+async def _redeem_at(code: str, site: int, day: date, staff: Actor, rng: random.Random) -> None:
+    """Redeem a cheque at ``site`` now, then date it ``day`` at 10:00 (the demo's history; the
+    append-only scan ledger keeps the real time)."""
+    agent = await _acting(site, Role.site_agent, staff)
+    await svc.redeem_cheque(
+        agent,
+        schemas.RedemptionIn(
+            code=code,
+            activity=rng.choice(["individual", "workshop"]),
+            place="site",
+            themes=rng.sample(NEEDS, k=1),
+            duration_minutes=60,
+            site_id=site,
+        ),
+    )
+    at = datetime.combine(day, time(10))
+    await Cheque.update({Cheque.redeemed_at: at}).where(Cheque.code == code)
 
 
 async def _use(number: str, i: int, t: DemoTerritory, staff: Actor, rng: random.Random) -> None:
