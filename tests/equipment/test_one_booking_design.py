@@ -91,6 +91,9 @@ async def test_search_form_and_calendar_agree_that_an_overdue_device_is_not_free
     view = await calendar("tablet", day(-7), weeks=3)
     bar = {r.item: r for r in view.rows}[tag].segments[0]
     assert (bar.loan, bar.reason, bar.end_date) == (late.number, "overdue", TODAY)
+    page = await client.get("/equipment/calendar", params={"item_type": "tablet"})
+    shown = text_of(page.text)
+    assert f"au {TODAY:%d/%m} (En retard, pas encore rendu)" in shown
 
 
 async def test_once_the_overdue_device_is_back_its_loan_ends_on_the_return_day(
