@@ -47,7 +47,7 @@ async def signals(since: date, today: date | None = None) -> list[Signal]:
     bursts = await _raw(
         f"SELECT u.email AS account, {hour_of('a.at')} AS hour, count(*) AS n "  # noqa: S608
         "FROM scan_attempt a JOIN piccolo_user u ON u.id = a.user "
-        "WHERE a.result <> 'redeemed' AND a.at >= {} "
+        "WHERE a.result NOT IN ('redeemed', 'reversed') AND a.at >= {} "
         f"GROUP BY u.email, {hour_of('a.at')} HAVING count(*) >= 5 ORDER BY 3 DESC LIMIT {LIMIT}",
         start,
     )

@@ -4,10 +4,11 @@ both rows and the audit trail names who and why (POST /api/v1/redemptions/{code}
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from passnum.tables import AuditEntry
 from reimbursements.tables import Statement, StatementLine
+from reporting.signals import signals
 from tests.factories import login, post_form
 from tests.vouchers.conftest import actor_of
 from tests.vouchers.pages_helpers import seen
@@ -175,3 +176,12 @@ async def test_the_scanner_page_offers_the_agent_to_reverse_their_scan_for_15_mi
     assert result_of(await scan(client, code)) == "redeemed"
     await _redeemed_minutes_ago(code, 16)
     assert "Annuler cet encaissement" not in seen(await client.get("/scanner"))
+
+
+async def test_reversals_are_not_counted_as_bursts_of_refused_scans(client, scene):
+    staff = await actor_of(scene.world.staff)
+    for code in scene.codes:
+        await redeem(client, scene.world.site_agent, code)
+        await svc.reverse_redemption(staff, code, "Carnet de démonstration")
+    found = {s.title: s.rows for s in await signals(date.today() - timedelta(days=1))}
+    assert found["Rafales de codes refusés ou inconnus"] == []
