@@ -229,6 +229,25 @@ class StaffStockPages(Controller):
             return page("search.html", q=q, error=error_view(error), status_code=error.status_code)
         return page("search.html", q=q, found=found)
 
+    @post("/recherche/annuler")
+    async def reverse(self, request: Request) -> Template:
+        """Reverse a redemption from a booklet's history, then show that history again."""
+        values = form_dict(await request.form(), "code", "reason", "q")
+        q = values["q"] or values["code"]
+        try:
+            done = await svc.reverse_redemption(request.user, values["code"], values["reason"])
+        except DomainError as error:
+            found = await svc.search(request.user, q)
+            return page(
+                "search.html",
+                q=q,
+                found=found,
+                error=error_view(error),
+                status_code=error.status_code,
+            )
+        message = f"Encaissement du chèque {done.code_display} annulé : il est de nouveau valable."
+        return page("search.html", q=q, found=await svc.search(request.user, q), done=message)
+
     @get("/carnets/{number:str}/pdf")
     async def booklet_pdf(self, number: FromPath[str]) -> Response:
         data = await svc.booklet_print_data(number)

@@ -77,6 +77,7 @@ EXPECTED: dict[str, str] = {
     "GET /scanner": "site_agent",
     "POST /scanner": "site_agent",
     "POST /scanner/annuler": "site_agent",
+    "POST /staff/recherche/annuler": "staff",
     "GET /staff/carnets/{number}/pdf": "staff",
     "GET /staff/impressions/{job_id}": "staff",
     "GET /staff/impressions/{job_id}/etat": "staff",

@@ -185,3 +185,20 @@ async def test_reversals_are_not_counted_as_bursts_of_refused_scans(client, scen
         await svc.reverse_redemption(staff, code, "Carnet de démonstration")
     found = {s.title: s.rows for s in await signals(date.today() - timedelta(days=1))}
     assert found["Rafales de codes refusés ou inconnus"] == []
+
+
+async def test_staff_reverse_from_the_booklets_history_page(client, scene):
+    code = scene.codes[0]
+    await redeem(client, scene.world.site_agent, code)
+    await login(client, scene.world.staff)
+    history = await client.get(f"/staff/recherche?q={scene.issued}")
+    assert seen(history).count("Annuler cet encaissement") == 1  # only the redeemed cheque
+    form = {"code": code, "reason": "Appel de la mairie", "q": scene.issued}
+    done = await post_form(client, "/staff/recherche/annuler", form)
+    assert done.status_code == 200
+    assert "annulé : il est de nouveau valable" in seen(done)
+    assert "Annuler cet encaissement" not in seen(done)
+    await redeem(client, scene.world.site_agent, code)
+    await _statement_of_this_month(scene.world.site_id, "submitted")
+    refused = await post_form(client, "/staff/recherche/annuler", form)
+    assert refused.status_code == 409 and "relevé du mois" in seen(refused)
