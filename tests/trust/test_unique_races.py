@@ -135,20 +135,23 @@ async def test_simultaneous_print_runs_are_numbered_one_after_the_other(
     assert all(last - first == 49 for first, last in spans)
 
 
-async def test_each_engine_names_the_unique_column_a_write_hit(world: World) -> None:
-    """What the 409 handler reads, on SQLite as on PostgreSQL: the table and column refused."""
+async def test_each_engine_names_the_unique_rule_a_write_hit(world: World) -> None:
+    """What the 409 handler reads, on SQLite as on PostgreSQL: the unique column (or index) the
+    database refused, and the app's refusal for it."""
+    from equipment.errors import UNIQUE_REFUSALS
     from equipment.tables import Item
     from passnum.errors import violated_unique
     from passnum.tables import LoginThrottle
 
     await Item.insert(Item(item_type="tablet", serial="SN-1", asset_tag="T-1"))
-    for duplicate, where in (
-        (Item(item_type="tablet", serial="SN-1", asset_tag="T-2"), ("item", "serial")),
-        (Item(item_type="tablet", serial="SN-2", asset_tag="T-1"), ("item", "asset_tag")),
+    for duplicate, code in (
+        (Item(item_type="tablet", serial="SN-1", asset_tag="T-2"), "duplicate_serial"),
+        (Item(item_type="tablet", serial="sn-1", asset_tag="T-3"), "duplicate_serial"),
+        (Item(item_type="tablet", serial="SN-2", asset_tag="T-1"), "duplicate_asset_tag"),
     ):
         with pytest.raises(Exception) as refused:
             await Item.insert(duplicate)
-        assert violated_unique(refused.value) == where
+        assert UNIQUE_REFUSALS[violated_unique(refused.value)][0] == code
     await LoginThrottle.insert(LoginThrottle(email="a@b.fr"))
     with pytest.raises(Exception) as refused:
         await LoginThrottle.insert(LoginThrottle(email="a@b.fr"))
