@@ -9,21 +9,37 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from organisations.tables import Organisation
 from tests.factories import World, login
 
 SCANS_PER_MINUTE = 2  # per account (or per anonymous address); 8 per address
 UNKNOWN_CODE = "0000-0000-0000-0000"
 
 
-@pytest.fixture
-async def limited(world: World, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[AsyncTestClient]:
-    """An app whose scan limit is two a minute."""
+@pytest.fixture(
+    params=["memory", pytest.param("database", marks=pytest.mark.postgres_only)],
+    ids=["store-memory", "store-postgresql"],
+)
+async def limited(
+    request: pytest.FixtureRequest, world: World, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[AsyncTestClient]:
+    """An app whose scan limit is two a minute, its counters in memory or in PostgreSQL."""
     from composition.app import create_app
     from passnum.settings import get_settings
 
+    if request.param == "database":  # counters left by earlier tests in PostgreSQL
+        connection = await Organisation._meta.db.get_new_connection()
+        try:
+            await connection.execute("DELETE FROM rate_limit_counter")
+        except asyncpg.UndefinedTableError:
+            pass  # made on first use
+        finally:
+            await connection.close()
+    monkeypatch.setenv("PASSNUM_RATE_LIMIT_STORE", request.param)
     monkeypatch.setenv("PASSNUM_RATE_SCAN_PER_MINUTE", str(SCANS_PER_MINUTE))
     get_settings.cache_clear()
     try:
