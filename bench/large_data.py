@@ -19,10 +19,11 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bench.loadgen import PASSNUM
 from bench.vouchers_load import PG_ADMIN, machine
+from passnum import clock
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -42,7 +43,7 @@ async def generate(args: argparse.Namespace) -> None:
     from vouchers.codes import booklet_number, new_code
 
     db = await asyncpg.connect(f"{args.pg}/bench_large")
-    now = datetime.now().replace(microsecond=0)
+    now = clock.stamp()
     funder = await db.fetchval("SELECT id FROM organisation WHERE is_funder LIMIT 1")
     holder = await db.fetchval("SELECT id FROM organisation WHERE is_prescriber LIMIT 1")
     await db.execute(
@@ -58,8 +59,8 @@ async def generate(args: argparse.Namespace) -> None:
            'active', $5, $5) RETURNING id""",
         funder,
         args.booklets,
-        date.today() - timedelta(days=30),
-        date.today() + timedelta(days=365),
+        clock.today() - timedelta(days=30),
+        clock.today() + timedelta(days=365),
         now,
     )
     await db.copy_records_to_table(
@@ -91,7 +92,7 @@ async def _loans(db, count: int, now: datetime) -> None:
            FROM generate_series(1, $1) n""",
         items,
     )
-    start = date.today() - timedelta(days=20 * 10 + 10)
+    start = clock.today() - timedelta(days=20 * 10 + 10)
     await db.execute(
         """WITH l AS (
              INSERT INTO loan (number, borrower, contact_name, start_date, due_date, status,

@@ -15,9 +15,9 @@ import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from datetime import date
 from multiprocessing import get_context
 
+from passnum import clock
 from printing import BookletData, ChequeData, render_booklets
 from printing.qr import qr_matrix
 
@@ -103,7 +103,7 @@ def main() -> None:
     assert pages == count, (pages, count)
     matrices = matrix_only(count, workers)
 
-    print(f"{date.today()} · {os.cpu_count()} CPU · {cpu_model()}")
+    print(f"{clock.today()} · {os.cpu_count()} CPU · {cpu_model()}")
     print(
         f"{count} booklets, {workers} worker(s): {elapsed:.2f} s, {count / elapsed:.0f} booklets/s"
     )

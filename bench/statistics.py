@@ -17,8 +17,10 @@ import asyncio
 import os
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
+
+from passnum import clock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ["PICCOLO_CONF"] = "piccolo_conf_test"
@@ -38,13 +40,13 @@ def series(n: int, pg: bool) -> str:
 
 async def generate(booklets: int) -> None:
     from organisations.tables import Organisation
-    from reporting.sql import is_postgres
+    from passnum.db import is_postgres
     from tests.factories import reset_database
 
     await reset_database()
     pg = is_postgres()
     run = Organisation.raw
-    today = date.today()
+    today = clock.today()
     for i in range(1, 61):
         await run(
             "INSERT INTO organisation (name, kind, address, commune, insee_code, postcode, "
@@ -114,10 +116,9 @@ async def main(smoke: bool) -> None:
     from piccolo.engine import engine_finder
 
     from organisations.tables import Organisation
-    from passnum.db import close_pool, open_pool
+    from passnum.db import close_pool, is_postgres, open_pool
     from reporting import stats
     from reporting.scope import Filters
-    from reporting.sql import is_postgres
 
     booklets = 200 if smoke else 200_000
     started = time.perf_counter()
@@ -131,7 +132,7 @@ async def main(smoke: bool) -> None:
             for _ in range(3)
         ]
     )
-    f = Filters(date.today() - timedelta(days=364), date.today(), None)
+    f = Filters(clock.today() - timedelta(days=364), clock.today(), None)
     best = min([await timed("stats", lambda: stats.statistics(f)) for _ in range(5)])
     print(f"baseline SELECT count(*) FROM cheque: {baseline * 1000:.0f} ms")
     print(f"statistics default view: {best * 1000:.0f} ms ({best / baseline:.1f}× baseline)")

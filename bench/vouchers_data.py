@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.query.functions.aggregate import Count
@@ -19,11 +19,12 @@ from piccolo.table import Table
 
 from organisations.services import create_user
 from organisations.tables import Organisation, SiteStatus
+from passnum import clock
 from passnum.auth import Role
 from passnum.auth.tokens import create_token
+from passnum.db import write_transaction
 from passnum.tables import AuditEntry
 from vouchers.codes import booklet_number, new_code
-from vouchers.services.common import transaction
 from vouchers.tables import Batch, Beneficiary, Booklet, Cheque, ScanAttempt
 
 # Bench accounts log in only with tokens: a cheap hash keeps the set-up quick.
@@ -75,8 +76,8 @@ class BenchBatch:
 async def make_batch(holders: list[Account], booklets: int, issued: bool) -> BenchBatch:
     """An active batch whose booklets are spread over ``holders``' organisations, either handed
     out (ready to redeem) or allocated (ready to hand out)."""
-    at = datetime.now().replace(microsecond=0)
-    async with transaction():
+    at = clock.stamp()
+    async with write_transaction():
         funder = (
             await Organisation.select(Organisation.id)
             .where(Organisation.is_funder.eq(True))
@@ -89,8 +90,8 @@ async def make_batch(holders: list[Account], booklets: int, issued: bool) -> Ben
             label=f"Benchmark {at:%Y-%m-%d %H:%M}",
             booklet_count=booklets,
             first_serial=first_serial,
-            valid_from=date.today() - timedelta(days=30),
-            valid_until=date.today() + timedelta(days=365),
+            valid_from=clock.today() - timedelta(days=30),
+            valid_until=clock.today() + timedelta(days=365),
             status="active",
             paid_at=at,
         )

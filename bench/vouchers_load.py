@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import itertools
 import json
 import os
@@ -40,6 +39,7 @@ from bench.loadgen import (
     run_load,
     worker_shares,
 )
+from passnum import clock
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432"
 
@@ -201,7 +201,7 @@ def machine() -> str:
     # timed now tells two runs' machines apart.
     loop_ns = min(timeit.repeat("sum(range(50))", number=200_000, repeat=5)) / 200_000 * 1e9
     return (
-        f"{dt.date.today()}, nproc {os.cpu_count()}, CPU {cpu}, Python {platform.python_version()}"
+        f"{clock.today()}, nproc {os.cpu_count()}, CPU {cpu}, Python {platform.python_version()}"
         f", sum(range(50)) {loop_ns:.0f} ns"
     )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from passnum import db
 from passnum.commands import run
 from passnum.errors import DomainError
 from passnum.settings import SERVED_URL_VARIABLE, get_settings, served_url
@@ -38,7 +39,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
         get_settings.cache_clear()
         click.echo(f"Adresse publique : {served_url(host, port)} (PASSNUM_PUBLIC_URL non défini)")
     settings = get_settings()
-    if not settings.uses_postgres:
+    if not db.is_postgres():
         from passnum.backup import hold_for_serving
 
         # Held until this process exits; `passnum restore` refuses to run meanwhile.
@@ -85,7 +86,7 @@ def backup(out: Path) -> None:
     from passnum.backup import backup_sqlite
 
     settings = get_settings()
-    if settings.uses_postgres:
+    if db.is_postgres():
         click.echo(POSTGRES_BACKUP_HINT, err=True)
         sys.exit(1)
     run_sync(lambda: backup_sqlite(settings.sqlite_path, out))
@@ -99,7 +100,7 @@ def restore(backup_file: Path) -> None:
     from passnum.backup import restore_sqlite
 
     settings = get_settings()
-    if settings.uses_postgres:
+    if db.is_postgres():
         click.echo(POSTGRES_BACKUP_HINT, err=True)
         sys.exit(1)
     run_sync(lambda: restore_sqlite(backup_file, settings.sqlite_path))

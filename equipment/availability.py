@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 
 from equipment import schemas
 from equipment.booking import find_conflicts, holds
@@ -18,6 +18,7 @@ from equipment.inventory import invalid, item_view, kit_names
 from equipment.labels import loan_url
 from equipment.tables import Item, ItemStatus, ItemType, Loan
 from organisations.actors import load_actor
+from passnum import clock
 from passnum.errors import DomainError
 from passnum.settings import get_settings
 
@@ -144,7 +145,7 @@ def _fold(line: str) -> str:
 
 async def ical_feed(days_back: int = 90) -> str:
     """Loans (reserved or out) as all-day events, from ``days_back`` days ago onwards."""
-    since = date.today() - timedelta(days=days_back)
+    since = clock.today() - timedelta(days=days_back)
     loans = await Loan.select(
         Loan.id,
         Loan.number,
@@ -156,7 +157,7 @@ async def ical_feed(days_back: int = 90) -> str:
         Loan.contact_phone,
         Loan.purpose,
     ).where(Loan.status.not_in(["cancelled"]) & (Loan.due_date >= since))
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = clock.now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")  # iCalendar: UTC
     host = get_settings().public_url.split("//")[-1]
     lines = [
         "BEGIN:VCALENDAR",

@@ -10,7 +10,7 @@ calendar and every booking's check all call it.
 How it holds, in three layers:
 
 1. Every write that books days (loan, extension, maintenance) runs in :func:`book`, inside
-   :func:`booking_transaction`. On PostgreSQL it first locks the items' rows
+   :func:`passnum.db.write_transaction`. On PostgreSQL it first locks the items' rows
    (``SELECT … FOR UPDATE``, in id order so two requests never deadlock), then checks the holds:
    a concurrent request for the same item waits for the lock, then sees the first booking and is
    refused with the conflicts listed. On SQLite the transaction is ``BEGIN IMMEDIATE``: one writer
@@ -36,16 +36,13 @@ the device at its hand-over, which is refused, and staff replace the device in i
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import TransactionType
-
 from equipment.tables import Booking, Item, Loan, MaintenanceRecord
 from organisations.tables import Organisation
+from passnum import db
 from passnum.errors import DomainError
 from passnum.fr import format_date
 
@@ -59,25 +56,9 @@ ACTIVE_LOAN_STATUSES = ("reserved", "checked_out", "partially_returned")
 OUT_STATUSES = ("checked_out", "partially_returned")
 
 
-def _on_postgres() -> bool:
-    return isinstance(Item._meta.db, PostgresEngine)
-
-
-@asynccontextmanager
-async def booking_transaction():
-    """A transaction in which checking then booking is atomic (see the module docstring)."""
-    db = Item._meta.db
-    if _on_postgres():
-        async with db.transaction() as transaction:
-            yield transaction
-    else:
-        async with db.transaction(transaction_type=TransactionType.immediate) as transaction:
-            yield transaction
-
-
 async def lock_items(item_ids: Iterable[int], borrower_id: int | None = None) -> None:
     """Row locks on PostgreSQL, in id order; the borrower's row serialises their item cap."""
-    if not _on_postgres():
+    if not db.is_postgres():
         return
     ids = sorted(set(item_ids))
     if borrower_id is not None:
@@ -250,7 +231,7 @@ async def locked_loan_status(loan_id: int) -> str:
     """A loan's status read with its row locked on PostgreSQL (SQLite: one writer already), so a
     change of its devices and its hand-over never both go through."""
     query = Loan.select(Loan.status).where(Loan.id == loan_id)
-    return (await (query.lock_rows() if _on_postgres() else query).first())["status"]
+    return (await (query.lock_rows() if db.is_postgres() else query).first())["status"]
 
 
 async def find_conflicts(
@@ -334,7 +315,7 @@ async def book(
         "exclude_maintenance_id": exclude_maintenance_id,
     }
     try:
-        async with booking_transaction():
+        async with db.write_transaction():
             await lock_items(item_ids, borrower_id)
             conflicts = await find_conflicts(item_ids, start, end, **excluded)
             if conflicts:

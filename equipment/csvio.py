@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from equipment import schemas
-from equipment.booking import booking_transaction
 from equipment.inventory import clean_item, insert_item, list_items
 from equipment.labels import STATUS_LABELS, TYPE_LABELS
 from equipment.tables import ItemStatus
 from passnum.auth.actor import Actor
 from passnum.csvout import csv_bytes, euros, read_cell
+from passnum.db import write_transaction
 from passnum.errors import DomainError
 
 COLUMNS = [
@@ -216,7 +216,7 @@ async def preview_import(data: bytes) -> schemas.ImportReport:
 
 async def import_items(actor: Actor | None, data: bytes) -> schemas.ImportReport:
     """Import every row in one transaction, or none if any row is rejected."""
-    async with booking_transaction():
+    async with write_transaction():
         report = await preview_import(data)
         if report.rejected:
             raise DomainError(

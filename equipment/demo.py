@@ -15,6 +15,7 @@ from equipment.inventory import create_item, create_kit
 from equipment.loans import create_loan
 from equipment.tables import Booking, Item, Kit, Loan, LoanItem
 from organisations.demo import DemoTerritory
+from passnum import clock
 
 FLEET = [
     ("laptop", "DEMO-PC", 20, "Lenovo", "ThinkPad E14", 89_900, ["chargeur", "souris", "sacoche"]),
@@ -66,7 +67,7 @@ async def _load_items() -> dict[str, list[str]]:
 async def _loan(
     borrower_id: int, tags: list[str], purpose: str, contact: str, days: int, starts_in: int = 0
 ) -> str:
-    today = date.today() + timedelta(days=starts_in)
+    today = clock.today() + timedelta(days=starts_in)
     loan = await create_loan(
         None,
         schemas.LoanCreate(
@@ -99,7 +100,7 @@ async def load_demo(territory: DemoTerritory) -> None:
         Loan.contact_email.like(f"%{DEMO_CONTACT}")
     ):
         return
-    today = date.today()
+    today = clock.today()
     first, second, third = (territory.borrower_ids * 3)[:3]
     laptops, tablets, hotspots = tags["laptop"], tags["tablet"], tags["hotspot"]
 

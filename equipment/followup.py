@@ -11,7 +11,7 @@ a new due-soon reminder is allowed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from equipment.loans import OPEN_STATUSES, count_loans, list_loans
 from equipment.maintenance import list_maintenance
 from equipment.tables import Loan, LoanItem, ReminderSent
 from organisations.tables import Organisation
-from passnum import mail
+from passnum import clock, mail
 from passnum.pagination import PAGE_SIZE
 from passnum.settings import get_settings
 
@@ -32,7 +32,7 @@ MAIL = mail.MailTemplates(Path(__file__).parent / "templates")
 async def due_soon_loans(days: int | None = None) -> list[schemas.LoanView]:
     """Loans out and due back within ``days`` (the fleet rule by default), soonest first."""
     days = (await get_rules()).due_soon_days if days is None else days
-    today = date.today()
+    today = clock.today()
     loans = await list_loans(
         Loan.status.is_in(OPEN_STATUSES)
         & (Loan.due_date >= today)
@@ -45,7 +45,7 @@ async def due_soon_loans(days: int | None = None) -> list[schemas.LoanView]:
 async def overdue_loans() -> list[schemas.LoanView]:
     """Loans whose due date has passed with items still out, most late first."""
     loans = await list_loans(
-        Loan.status.is_in(OPEN_STATUSES) & (Loan.due_date < date.today()), with_items=True
+        Loan.status.is_in(OPEN_STATUSES) & (Loan.due_date < clock.today()), with_items=True
     )
     return sorted(loans, key=lambda loan: loan.due_date)
 
@@ -75,7 +75,7 @@ async def upcoming_loans(item_id: int) -> list[schemas.LoanView]:
     loans = await list_loans(
         item_loans(item_id)
         & Loan.status.is_in(list(ACTIVE_LOAN_STATUSES))
-        & (Loan.due_date >= date.today())
+        & (Loan.due_date >= clock.today())
     )
     return sorted(loans, key=lambda loan: loan.start_date)
 

@@ -7,10 +7,10 @@ hand it over or both return the same item.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from equipment import schemas
-from equipment.booking import book, booking_transaction, free_until
+from equipment.booking import book, free_until
 from equipment.loans import OPEN_STATUSES, _loan_row, check_borrower_cap, check_dates, get_loan
 from equipment.maintenance import refresh_status_today
 from equipment.tables import (
@@ -22,8 +22,9 @@ from equipment.tables import (
     LoanStatus,
     MaintenanceRecord,
 )
-from passnum import audit
+from passnum import audit, clock
 from passnum.auth.actor import Actor
+from passnum.db import write_transaction
 from passnum.errors import DomainError
 
 
@@ -52,7 +53,7 @@ async def check_out_loan(
     Early (before its start date) when the devices are free from today: the loan then starts
     today. Refused, with the conflicts named, if anything else holds a device meanwhile."""
     loan = await _loan_row(number)
-    today = date.today()
+    today = clock.today()
     if loan.status != LoanStatus.reserved:
         raise DomainError("not_reserved", f"Le prêt {loan.number} a déjà été remis ou clos.", 409)
     if today > loan.due_date:
@@ -90,7 +91,7 @@ async def check_out_loan(
                 409,
                 items=not_ready,
             )
-        values = {Loan.status: LoanStatus.checked_out.value, Loan.checked_out_at: datetime.now()}
+        values = {Loan.status: LoanStatus.checked_out.value, Loan.checked_out_at: clock.stamp()}
         if early:  # handed over before its first day: the loan starts today
             values[Loan.start_date] = today
             await check_borrower_cap(loan.borrower, today, loan.start_date, len(by_tag), loan.id)
@@ -143,7 +144,7 @@ async def _close_if_done(loan: Loan, actor: Actor) -> None:
     status = LoanStatus.partially_returned if pending else LoanStatus.returned
     values = {Loan.status: status.value}
     if not pending:
-        values[Loan.closed_at] = datetime.now()
+        values[Loan.closed_at] = clock.stamp()
     await Loan.update(values).where(Loan.id == loan.id)
     await audit.record(actor, "set_status", "loan", loan.number, {"status": status.value})
 
@@ -199,15 +200,15 @@ async def check_in_loan(
 ) -> schemas.LoanView:
     """Take items back (all or some). Not wiped or damaged → maintenance, else available again."""
     loan = await _loan_row(number)
-    today = date.today()
-    async with booking_transaction():
+    today = clock.today()
+    async with write_transaction():
         taken = await _take_back(loan, [line.item for line in lines])
         for line in lines:
             row = taken[line.item.strip().upper()]
             updated = (
                 await LoanItem.update(
                     {
-                        LoanItem.returned_at: datetime.now(),
+                        LoanItem.returned_at: clock.stamp(),
                         LoanItem.return_note: line.note.strip(),
                         LoanItem.missing_accessories: [m for m in line.missing_accessories if m],
                         LoanItem.data_wiped: line.data_wiped,
@@ -248,7 +249,7 @@ async def declare_loss(
 ) -> schemas.LoanView:
     """Items that will not come back: marked lost, bookings released, the loan closed if done."""
     loan = await _loan_row(number)
-    async with booking_transaction():
+    async with write_transaction():
         taken = await _take_back(loan, tags)
         ids = [row["id"] for row in taken.values()]
         await LoanItem.update({LoanItem.lost: True, LoanItem.return_note: note.strip()}).where(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import msgspec
@@ -12,8 +11,9 @@ from piccolo.query.functions.string import Lower
 from equipment import schemas
 from equipment.labels import STATUS_LABELS, TYPE_LABELS, item_url
 from equipment.tables import FleetRules, Item, ItemStatus, ItemType, Kit, KitItem
-from passnum import audit
+from passnum import audit, clock
 from passnum.auth.actor import Actor
+from passnum.db import write_transaction
 from passnum.errors import DomainError
 from passnum.pagination import where_all
 
@@ -55,7 +55,7 @@ async def update_rules(actor: Actor | None, data: schemas.Rules) -> schemas.Rule
         raise invalid("asset_tag_prefix", "Le préfixe compte 1 à 6 lettres ou chiffres (ex. MAN).")
     values["asset_tag_prefix"] = prefix
     await get_rules()
-    async with FleetRules._meta.db.transaction():
+    async with write_transaction():
         await FleetRules.update({getattr(FleetRules, k): v for k, v in values.items()}).where(
             FleetRules.id == 1
         )
@@ -130,7 +130,7 @@ async def clean_item(data: schemas.ItemIn) -> dict[str, Any]:
         raise invalid("serial", "Le numéro de série est obligatoire.")
     if data.declared_value_cents < 0:
         raise invalid("declared_value_cents", "La valeur déclarée ne peut pas être négative.")
-    if data.purchase_date and data.purchase_date > date.today():
+    if data.purchase_date and data.purchase_date > clock.today():
         raise invalid("purchase_date", "La date d'achat est dans le futur.")
     await check_serial_free(serial)
     tag = (data.asset_tag or "").strip().upper()
@@ -162,7 +162,7 @@ async def insert_item(actor: Actor | None, values: dict[str, Any]) -> Item:
 
 async def create_item(actor: Actor | None, data: schemas.ItemIn) -> schemas.ItemView:
     values = await clean_item(data)
-    async with Item._meta.db.transaction():
+    async with write_transaction():
         item = await insert_item(actor, values)
     return item_view(item)
 
@@ -248,7 +248,7 @@ async def create_kit(actor: Actor | None, data: schemas.KitIn) -> schemas.KitVie
     if taken:
         tags = ", ".join(i.asset_tag for i in items if i.id in taken)
         raise DomainError("already_in_kit", f"Déjà dans un autre kit : {tags}.", 409)
-    async with Kit._meta.db.transaction():
+    async with write_transaction():
         kit = Kit(name=name, notes=data.notes.strip())
         await kit.save()
         if items:

@@ -7,28 +7,24 @@ an item frees the days after its return; an extension books the extra days.
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from typing import Any
 
 from equipment import schemas
-from equipment.booking import ACTIVE_LOAN_STATUSES, book, booking_transaction
+from equipment.booking import ACTIVE_LOAN_STATUSES, book
 from equipment.inventory import get_rules as fleet_rules
 from equipment.inventory import invalid, item_by_tag, kit_item_ids
 from equipment.labels import LOAN_STATUS_LABELS
 from equipment.tables import Booking, Item, ItemStatus, Loan, LoanItem, LoanStatus
 from organisations.services import EMAIL_RE
 from organisations.tables import Organisation
-from passnum import audit
+from passnum import audit, clock, db
 from passnum.auth.actor import Actor
+from passnum.db import write_transaction
 from passnum.errors import DomainError
 from passnum.fr import format_date
 
 OPEN_STATUSES = (LoanStatus.checked_out.value, LoanStatus.partially_returned.value)
-
-
-def _loads(value: Any, default: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else (value or default)
 
 
 async def get_loan(number: str) -> schemas.LoanView:
@@ -69,7 +65,7 @@ async def list_loans(
         ).where(LoanItem.loan.is_in([r["id"] for r in rows]))
         for line in sorted(lines, key=lambda r: r["item.asset_tag"]):
             items.setdefault(line["loan"], []).append(_line_view(line))
-    today = date.today()
+    today = clock.today()
     return [
         schemas.LoanView(
             id=r["id"],
@@ -102,11 +98,11 @@ def _line_view(line: dict[str, Any]) -> schemas.LoanItemView:
         model=line["item.model"],
         serial=line["item.serial"],
         item_status=line["item.status"],
-        checkout_checklist=_loads(line["checkout_checklist"], {}),
+        checkout_checklist=db.as_json(line["checkout_checklist"], {}),
         checkout_note=line["checkout_note"],
         returned_at=line["returned_at"],
         return_note=line["return_note"],
-        missing_accessories=_loads(line["missing_accessories"], []),
+        missing_accessories=db.as_json(line["missing_accessories"], []),
         data_wiped=line["data_wiped"],
         damaged=line["damaged"],
         lost=line["lost"],
@@ -117,7 +113,7 @@ async def check_dates(start: date, due: date, *, new_loan: bool) -> None:
     rules = await fleet_rules()
     if due < start:
         raise invalid("due_date", "La date de retour doit être postérieure à la date de début.")
-    earliest = date.today() + timedelta(days=rules.min_notice_days)
+    earliest = clock.today() + timedelta(days=rules.min_notice_days)
     if new_loan and start < earliest:
         raise DomainError(
             "notice_too_short",
@@ -284,7 +280,7 @@ async def extend_loan(actor: Actor | None, number: str, due_date: date) -> schem
 async def cancel_loan(actor: Actor | None, number: str, reason: str = "") -> schemas.LoanView:
     """A reservation not yet handed over is cancelled; its days are free again at once."""
     loan = await _loan_row(number)
-    async with booking_transaction():
+    async with write_transaction():
         updated = (
             await Loan.update({Loan.status: LoanStatus.cancelled.value})
             .where((Loan.id == loan.id) & (Loan.status == LoanStatus.reserved.value))

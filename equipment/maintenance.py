@@ -8,14 +8,15 @@ the end date, cost and what was done — closing it on a future day keeps those 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from equipment import schemas
-from equipment.booking import OPEN_END, book, booking_transaction
+from equipment.booking import OPEN_END, book
 from equipment.inventory import invalid, item_by_tag
 from equipment.tables import Booking, Item, ItemStatus, MaintenanceRecord
-from passnum import audit
+from passnum import audit, clock
 from passnum.auth.actor import Actor
+from passnum.db import write_transaction
 from passnum.errors import DomainError
 from passnum.pagination import where_all
 
@@ -80,7 +81,7 @@ async def refresh_status_today(item_id: int) -> None:
     Called when a maintenance changes and again when the item is next needed, since a maintenance
     that ended yesterday leaves no event behind to put the item back.
     """
-    today = date.today()
+    today = clock.today()
     item = await Item.objects().get(Item.id == item_id)
     current = await MaintenanceRecord.exists().where(
         (MaintenanceRecord.item == item_id)
@@ -176,7 +177,7 @@ async def close_maintenance(
         await audit.record(actor, "close", "maintenance", record_id, {"end": str(data.end_date)})
 
     if booked is not None and booked.end_date >= data.end_date:
-        async with booking_transaction():  # fewer days: nothing to check
+        async with write_transaction():  # fewer days: nothing to check
             await update()
     else:
         # Days not booked yet (a longer repair, or one whose days were never stored) are

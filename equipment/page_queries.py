@@ -6,7 +6,6 @@ here either reads, or edits an item's descriptive fields (no dates, no status).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,8 +15,9 @@ from equipment.followup import due_soon_loans, overdue_loans
 from equipment.inventory import check_serial_free, get_item, invalid, item_by_tag, list_kits
 from equipment.tables import Item, ItemType
 from organisations.tables import Organisation
-from passnum import audit
+from passnum import audit, clock, db
 from passnum.auth.actor import Actor
+from passnum.db import write_transaction
 from passnum.errors import DomainError
 
 
@@ -46,12 +46,7 @@ async def accessories_by_tag(tags: list[str]) -> dict[str, list[str]]:
     rows = await Item.select(Item.asset_tag, Item.accessories).where(
         Item.asset_tag.is_in(tags or [""])
     )
-    return {
-        r["asset_tag"]: json.loads(r["accessories"])
-        if isinstance(r["accessories"], str)
-        else list(r["accessories"] or [])
-        for r in rows
-    }
+    return {r["asset_tag"]: list(db.as_json(r["accessories"], [])) for r in rows}
 
 
 async def free_kits(free_tags: set[str]) -> list[schemas.KitView]:
@@ -72,7 +67,7 @@ async def update_item(
     await check_serial_free(serial, item.id)
     if values["declared_value_cents"] < 0:
         raise invalid("declared_value_cents", "La valeur déclarée ne peut pas être négative.")
-    if purchase_date and purchase_date > date.today():
+    if purchase_date and purchase_date > clock.today():
         raise invalid("purchase_date", "La date d'achat est dans le futur.")
     changes = {
         "item_type": values["item_type"],
@@ -84,7 +79,7 @@ async def update_item(
         "notes": notes.strip(),
         "purchase_date": purchase_date,
     }
-    async with Item._meta.db.transaction():
+    async with write_transaction():
         await Item.update({getattr(Item, k): v for k, v in changes.items()}).where(
             Item.id == item.id
         )

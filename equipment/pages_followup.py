@@ -16,6 +16,7 @@ from equipment.pages_calendar import KIND_LABELS, describe_segment, draw, shift
 from equipment.pages_forms import error_context, parse_day, parse_int, render, text
 from equipment.pages_loans import STAFF
 from equipment.tables import ItemType
+from passnum import clock
 from passnum.errors import DomainError
 from passnum.pagination import paginate_fetch
 
@@ -51,7 +52,7 @@ class FollowUpPages(Controller):
         start: FromQuery[str] = "",
         weeks: FromQuery[str] = "4",
     ) -> Template:
-        today = date.today()
+        today = clock.today()
         kind = item_type if item_type in ItemType.__members__ else None
         try:
             first = parse_day(start, "start_date", required=False) or today

@@ -10,7 +10,6 @@ the staff role is refused (403) like on every other fleet page.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import PermissionDeniedException
@@ -23,7 +22,7 @@ from equipment.inventory import item_by_tag
 from equipment.loans import count_loans, list_loans
 from equipment.pages_forms import error_context, parse_cents, parse_day, render, text
 from equipment.pages_loans import STAFF
-from passnum import audit
+from passnum import audit, clock
 from passnum.auth import PUBLIC
 from passnum.errors import DomainError
 from passnum.pagination import paginate_fetch
@@ -61,7 +60,7 @@ async def item_screen(
         records=await maintenance.list_maintenance(item.asset_tag),
         history=history.items,
         history_pager=history,
-        today=date.today(),
+        today=clock.today(),
         statuses=SETTABLE_STATUSES,
         **(error_context(error) if error else {}),
         **context,

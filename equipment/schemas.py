@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 import msgspec
 
+from passnum import clock
+
 
 class ItemIn(msgspec.Struct, kw_only=True):
     item_type: str
@@ -132,7 +134,7 @@ class LossIn(msgspec.Struct, kw_only=True):
     note: str = ""
 
 
-class LoanItemView(msgspec.Struct, kw_only=True):
+class LoanItemView(msgspec.Struct, clock.WithOffsets, kw_only=True):
     item: str
     item_id: int
     item_type: str
@@ -150,7 +152,7 @@ class LoanItemView(msgspec.Struct, kw_only=True):
     lost: bool
 
 
-class LoanView(msgspec.Struct, kw_only=True):
+class LoanView(msgspec.Struct, clock.WithOffsets, kw_only=True):
     id: int
     number: str
     borrower_id: int

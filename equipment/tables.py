@@ -19,10 +19,10 @@ from piccolo.columns import (
     Timestamp,
     Varchar,
 )
-from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.table import Table
 
 from organisations.tables import Organisation
+from passnum.clock import StampNow
 
 
 class ItemType(StrEnum):
@@ -72,7 +72,7 @@ class Item(Table):
     purchase_date = Date(null=True, default=None)
     status = Varchar(length=20, choices=ItemStatus, default=ItemStatus.available.value, index=True)
     notes = Text(default="")
-    created_at = Timestamp(default=TimestampNow())
+    created_at = Timestamp(default=StampNow())
 
 
 class Kit(Table):
@@ -97,7 +97,7 @@ class MaintenanceRecord(Table):
     end_date = Date(null=True, default=None)
     description = Text(default="")
     cost_cents = Integer(default=0)
-    created_at = Timestamp(default=TimestampNow())
+    created_at = Timestamp(default=StampNow())
 
 
 class Loan(Table):
@@ -112,7 +112,7 @@ class Loan(Table):
     status = Varchar(length=20, choices=LoanStatus, default=LoanStatus.reserved.value, index=True)
     checked_out_at = Timestamp(null=True, default=None)
     closed_at = Timestamp(null=True, default=None)
-    created_at = Timestamp(default=TimestampNow())
+    created_at = Timestamp(default=StampNow())
 
 
 class LoanItem(Table):
@@ -148,4 +148,4 @@ class ReminderSent(Table):
     loan = ForeignKey(references=Loan, index=True)
     kind = Varchar(length=20)
     recipient = Varchar(length=200, default="")
-    sent_at = Timestamp(default=TimestampNow())
+    sent_at = Timestamp(default=StampNow())

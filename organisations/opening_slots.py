@@ -9,6 +9,7 @@ from organisations.places import to_slot
 from organisations.tables import OpeningSlot, Organisation
 from passnum import audit
 from passnum.auth import Actor, Role
+from passnum.db import write_transaction
 from passnum.errors import DomainError
 
 
@@ -43,7 +44,7 @@ async def add_opening_slot(
 ) -> int:
     """Add a regular opening slot to a site (staff, or the site's own agents)."""
     await editable_site(actor, organisation_id)
-    async with OpeningSlot._meta.db.transaction():
+    async with write_transaction():
         slot = OpeningSlot(
             organisation=organisation_id,
             weekday=weekday,
@@ -73,7 +74,7 @@ async def add_opening_slot_from_form(
 
 async def delete_opening_slot(actor: Actor, organisation_id: int, slot_id: int) -> None:
     await editable_site(actor, organisation_id)
-    async with OpeningSlot._meta.db.transaction():
+    async with write_transaction():
         row = (
             await OpeningSlot.objects()
             .where((OpeningSlot.id == slot_id) & (OpeningSlot.organisation == organisation_id))

@@ -16,6 +16,7 @@ from passnum import audit
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.csvout import FORMULA_STARTS
+from passnum.db import write_transaction
 from passnum.errors import DomainError
 
 ORG_ROLES = ("operator", "funder", "prescriber", "site", "borrower")
@@ -92,7 +93,7 @@ async def create_organisation(data: OrganisationInput, actor: Actor | None = Non
     if values["siret"] and await Organisation.exists().where(Organisation.siret == values["siret"]):
         raise DomainError("duplicate_siret", "Une organisation avec ce SIRET existe déjà.", 409)
     organisation = Organisation(**values)
-    async with Organisation._meta.db.transaction():
+    async with write_transaction():
         await organisation.save()
         await audit.record(actor, "create", "organisation", organisation.id, values)
     return organisation

@@ -10,10 +10,10 @@ from enum import StrEnum
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import Boolean, ForeignKey, Integer, Text, Time, Timestamp, Varchar
-from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.table import Table
 
 from passnum.auth.actor import Role
+from passnum.clock import StampNow
 
 
 class SiteStatus(StrEnum):
@@ -41,7 +41,7 @@ class Organisation(Table):
     is_borrower = Boolean(default=False)
     site_status = Varchar(length=20, default=SiteStatus.none.value)
     services = Text(default="")
-    created_at = Timestamp(default=TimestampNow())
+    created_at = Timestamp(default=StampNow())
 
 
 class OpeningSlot(Table):

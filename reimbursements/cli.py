@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import date
 
 import click
 
+from passnum import clock
 from passnum.errors import DomainError
 from reimbursements.periods import month_label, parse_month, previous_month
 
@@ -19,7 +19,7 @@ def statements(month: str) -> None:
     from reimbursements.statements import build_statements
 
     try:
-        start = parse_month(month) if month else previous_month(date.today())
+        start = parse_month(month) if month else previous_month(clock.today())
         result = asyncio.run(build_statements(start))
     except DomainError as error:
         click.echo(f"Erreur : {error.message}", err=True)

@@ -8,9 +8,10 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Response, Template
 
-from passnum import audit
+from passnum import audit, clock
 from passnum.auth import Role, roles
 from passnum.csvout import attachment, csv_response
+from passnum.db import as_datetime
 from passnum.errors import DomainError
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
@@ -26,7 +27,6 @@ from reimbursements import statements as svc
 from reimbursements.credit_notes import credit_note_for, credit_notes
 from reimbursements.periods import month_label, parse_month, previous_month
 from reimbursements.tables import Statement
-from reporting.sql import as_datetime
 
 PDF = "application/pdf"
 
@@ -92,7 +92,7 @@ class StatementPages(Controller):
             "status": status,
             "labels": svc.STATUS_LABELS,
             "month_label": month_label,
-            "default_month": f"{previous_month(date.today()):%Y-%m}",
+            "default_month": f"{previous_month(clock.today()):%Y-%m}",
         }
         return Template("reimbursements/statements.html", context=context)
 
@@ -115,7 +115,7 @@ class StatementPages(Controller):
             "month_label": month_label,
             "masked": documents.masked,
             "activity": documents.activity_label,
-            "today": date.today(),
+            "today": clock.today(),
             "when": lambda v: as_datetime(v).strftime("%d/%m/%Y %H:%M"),
         }
         if request.user.is_staff:

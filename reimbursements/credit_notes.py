@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from passnum import clock
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
 from printing.credit_notes import CreditNoteData, CreditNoteLine
+from vouchers.choices import ChequeStatus
 from vouchers.tables import Batch
 
 
@@ -47,7 +49,7 @@ def visible_funders(actor: Actor) -> frozenset[int] | None:
 
 async def credit_notes(actor: Actor, today: date | None = None) -> list[FunderCredit]:
     """Every funder's credit note over its print runs whose grace period has ended."""
-    today = today or date.today()
+    today = today or clock.today()
     funders = visible_funders(actor)
     batches = await Batch.select(Batch.id, Batch.valid_until, Batch.grace_days, Batch.funder).where(
         Batch.status == "active"
@@ -65,7 +67,7 @@ async def credit_notes(actor: Actor, today: date | None = None) -> list[FunderCr
         "SELECT b.id AS batch_id, b.label AS label, b.valid_until AS valid_until, "  # noqa: S608 (only "{}" placeholders are interpolated)
         "b.grace_days AS grace_days, b.face_value_cents AS face_value_cents, "
         "o.id AS funder_id, o.name AS funder_name, count(c.id) AS cheques, "
-        "sum(CASE WHEN c.status = 'redeemed' THEN 0 ELSE 1 END) AS unused "
+        f"sum(CASE WHEN c.status = '{ChequeStatus.redeemed}' THEN 0 ELSE 1 END) AS unused "
         "FROM batch b JOIN organisation o ON o.id = b.funder "
         "JOIN booklet k ON k.batch = b.id JOIN cheque c ON c.booklet = k.id "
         f"WHERE b.id IN ({marks}) "

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
+from passnum import clock
 from passnum.csvout import csv_bytes, euros
+from passnum.db import as_datetime
 from passnum.settings import get_settings
 from printing import StatementData, StatementFunderTotal, StatementLine, render_statement
 from printing.credit_notes import render_credit_note
@@ -12,7 +12,6 @@ from reimbursements.credit_notes import FunderCredit
 from reimbursements.periods import month_label
 from reimbursements.statements import STATUS_LABELS, funder_totals, statement_lines
 from reimbursements.tables import Statement
-from reporting.sql import as_datetime
 from vouchers.choices import ACTIVITIES, PLACES
 
 STATEMENT_CSV_HEADER = [
@@ -74,7 +73,7 @@ async def statement_pdf(statement: Statement) -> bytes:
         funder_totals=totals,
         lines=lines,
         total_cents=statement.total_cents,
-        generated_on=date.today(),
+        generated_on=clock.today(),
         payment_date=statement.paid_on,
         payment_reference=statement.payment_reference,
     )
@@ -98,7 +97,7 @@ async def statement_csv(statement: Statement) -> bytes:
 
 
 def credit_note_pdf(note: FunderCredit) -> bytes:
-    return render_credit_note(note.document(get_settings().operator_name, date.today()))
+    return render_credit_note(note.document(get_settings().operator_name, clock.today()))
 
 
 def credit_note_csv(note: FunderCredit) -> bytes:

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 import msgspec
 
+from passnum import clock
+
 
 class FunderTotal(msgspec.Struct):
     funder: str
@@ -14,7 +16,7 @@ class FunderTotal(msgspec.Struct):
     total_cents: int
 
 
-class Statement(msgspec.Struct):
+class Statement(msgspec.Struct, clock.WithOffsets):
     id: int
     site_id: int
     site: str

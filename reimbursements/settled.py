@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from passnum.db import is_postgres
 from reimbursements.statements import BUILD_LOCK
 from reimbursements.tables import Statement, StatementLine, StatementStatus
-from reporting.sql import is_postgres
 from vouchers.settlement import Settlement
 
 # The month's statement of the site and the statement holding the cheque, if any, row-locked on

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from passnum import audit
+from passnum import audit, clock
 from passnum.auth import Role
 from passnum.auth.actor import Actor
+from passnum.db import day_of, is_postgres, typed, write_transaction
 from passnum.errors import DomainError
 from reimbursements.periods import month_end, month_label, next_month
 from reimbursements.tables import Statement, StatementLine, StatementStatus
-from reporting.sql import day_of, is_postgres, typed, write_transaction
+from vouchers.choices import ChequeStatus
 
 BUILD_LOCK = 7_362_501  # arbitrary advisory-lock key for statement builds
 
@@ -36,9 +37,9 @@ def _belonging() -> str:
     redeemed that month, or earlier when their own month's statement for their site is no longer
     a draft; and on no statement yet."""
     return (
-        "c.status = 'redeemed' AND c.site IS NOT NULL AND c.redeemed_at < {} "  # noqa: S608
+        f"c.status = '{ChequeStatus.redeemed}' AND c.site IS NOT NULL AND c.redeemed_at < {{}} "  # noqa: S608 - constants from the owning apps' enums
         "AND (c.redeemed_at >= {} OR EXISTS (SELECT 1 FROM statement o WHERE o.site = c.site "
-        f"AND o.status <> 'draft' AND {day_of('c.redeemed_at')} "
+        f"AND o.status <> '{StatementStatus.draft}' AND {day_of('c.redeemed_at')} "
         "BETWEEN o.period_start AND o.period_end)) "
         "AND NOT EXISTS (SELECT 1 FROM statement_line l WHERE l.cheque = c.id)"
     )
@@ -46,7 +47,7 @@ def _belonging() -> str:
 
 def _refuse_unended(start: date) -> None:
     stop = next_month(start)
-    if stop > date.today():
+    if stop > clock.today():
         raise _refuse(
             "month_not_ended",
             f"Le mois de {month_label(start)} n'est pas terminé : ses relevés pourront être "
@@ -84,25 +85,27 @@ async def build_statements(month: date, actor: Actor | None = None) -> BuildResu
         if is_postgres():
             await Statement.raw("SELECT pg_advisory_xact_lock({})", BUILD_LOCK)
         await Statement.raw(
-            "INSERT INTO statement (site, period_start, period_end, status, cheque_count, "  # noqa: S608
+            "INSERT INTO statement (site, period_start, period_end, status, cheque_count, "  # noqa: S608 - constants from the owning apps' enums
             "total_cents, late_count, created_at, payment_reference) "
-            f"SELECT DISTINCT c.site, {typed('date')}, {typed('date')}, 'draft', 0, 0, 0, "
+            f"SELECT DISTINCT c.site, {typed('date')}, {typed('date')}, "
+            f"'{StatementStatus.draft}', 0, 0, 0, "
             f"{typed('timestamp')}, '' FROM cheque c WHERE "
             + _belonging()
             + " ON CONFLICT (site, period_start) DO NOTHING",
             start,
             month_end(start),
-            datetime.now(),
+            clock.stamp(),
             until,
             since,
         )
         added = await Statement.raw(
-            "INSERT INTO statement_line (statement, cheque, funder, batch, face_value_cents, "
+            "INSERT INTO statement_line (statement, cheque, funder, batch, face_value_cents, "  # noqa: S608 - constants from the owning apps' enums
             "redeemed_at, late) "
             "SELECT s.id, c.id, b.funder, b.id, b.face_value_cents, c.redeemed_at, "
             "c.redeemed_at < {} "
             "FROM cheque c JOIN booklet k ON k.id = c.booklet JOIN batch b ON b.id = k.batch "
-            "JOIN statement s ON s.site = c.site AND s.period_start = {} AND s.status = 'draft' "
+            "JOIN statement s ON s.site = c.site AND s.period_start = {} "
+            f"AND s.status = '{StatementStatus.draft}' "
             "WHERE " + _belonging() + " ON CONFLICT (cheque) DO NOTHING RETURNING id",
             since,
             start,
@@ -111,20 +114,21 @@ async def build_statements(month: date, actor: Actor | None = None) -> BuildResu
         )
         # A redemption cancelled while its statement is still a draft leaves the draft.
         await Statement.raw(
-            "DELETE FROM statement_line WHERE statement IN (SELECT id FROM statement WHERE "
-            "period_start = {} AND status = 'draft') AND cheque IN (SELECT id FROM cheque "
-            "WHERE status <> 'redeemed')",
+            "DELETE FROM statement_line WHERE statement IN (SELECT id FROM statement WHERE "  # noqa: S608 - constants from the owning apps' enums
+            f"period_start = {{}} AND status = '{StatementStatus.draft}') "
+            "AND cheque IN (SELECT id FROM cheque "
+            f"WHERE status <> '{ChequeStatus.redeemed}')",
             start,
         )
         await Statement.raw(
-            "UPDATE statement SET "
+            "UPDATE statement SET "  # noqa: S608 - constants from the owning apps' enums
             "cheque_count = (SELECT count(*) FROM statement_line l "
             "WHERE l.statement = statement.id), "
             "total_cents = (SELECT coalesce(sum(l.face_value_cents), 0) FROM statement_line l "
             "WHERE l.statement = statement.id), "
             "late_count = (SELECT count(*) FROM statement_line l WHERE l.statement = statement.id "
             "AND l.late) "
-            "WHERE period_start = {} AND status = 'draft'",
+            f"WHERE period_start = {{}} AND status = '{StatementStatus.draft}'",
             start,
         )
         drafts = await Statement.count().where(
@@ -188,7 +192,7 @@ async def submit_statement(actor: Actor, statement_id: int) -> None:
             await Statement.update(
                 {
                     Statement.status: StatementStatus.submitted.value,
-                    Statement.submitted_at: datetime.now(),
+                    Statement.submitted_at: clock.stamp(),
                 }
             )
             .where((Statement.id == statement_id) & (Statement.status == "draft"))
@@ -207,7 +211,7 @@ async def record_payment(actor: Actor, statement_id: int, paid_on: date, referen
     reference = reference.strip()
     if not reference:
         raise _refuse("invalid", "Indiquez la référence du paiement (mandat, virement…).", 422)
-    if paid_on > date.today():
+    if paid_on > clock.today():
         raise _refuse("invalid", "La date de paiement ne peut pas être dans le futur.", 422)
     async with write_transaction():
         done = (

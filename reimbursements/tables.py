@@ -10,10 +10,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, Timestamp, Varchar
-from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.table import Table
 
 from organisations.tables import Organisation
+from passnum.clock import StampNow
 from vouchers.tables import Batch, Cheque
 
 
@@ -33,7 +33,7 @@ class Statement(Table):
     cheque_count = Integer(default=0)
     total_cents = Integer(default=0)
     late_count = Integer(default=0)
-    created_at = Timestamp(default=TimestampNow())
+    created_at = Timestamp(default=StampNow())
     submitted_at = Timestamp(null=True, default=None)
     paid_on = Date(null=True, default=None)
     payment_reference = Varchar(length=100, default="")

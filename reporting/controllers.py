@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Stream, Template
 
 from organisations.tables import Organisation
+from passnum import clock
 from passnum.auth import Role, roles
 from passnum.csvout import cell, csv_chunks, csv_stream, euros
 from reporting import exports
@@ -71,7 +72,7 @@ class StatisticsPages(Controller):
 
     @get("/signaux", opt=roles(Role.staff))
     async def signals_page(self) -> Template:
-        since = date.today() - timedelta(days=92)
+        since = clock.today() - timedelta(days=92)
         return Template(
             "reporting/signals.html", context={"signals": await signals(since), "since": since}
         )

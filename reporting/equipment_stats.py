@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from equipment.labels import TYPE_LABELS
+from equipment.tables import ItemStatus, LoanStatus
 from organisations.tables import Organisation
+from passnum import clock
+from passnum.db import is_postgres, sql_in
 from reporting.scope import Filters
-from reporting.sql import is_postgres
+
+OUT_ON_LOAN = sql_in([LoanStatus.checked_out, LoanStatus.partially_returned])
 
 
 @dataclass
@@ -41,23 +45,22 @@ def _overlap_days() -> str:
 
 
 async def equipment_stats(f: Filters, today: date | None = None) -> EquipmentStats:
-    today = today or date.today()
+    today = today or clock.today()
     loans = await Organisation.raw(
-        "SELECT count(*) AS n FROM loan "
-        "WHERE status <> 'cancelled' AND start_date >= {} AND start_date <= {}",
+        "SELECT count(*) AS n FROM loan "  # noqa: S608 - constants from the owning apps' enums
+        f"WHERE status <> '{LoanStatus.cancelled}' AND start_date >= {{}} AND start_date <= {{}}",
         f.start,
         f.end,
     )
     overdue = await Organisation.raw(
-        "SELECT count(*) AS n FROM loan WHERE status IN ('checked_out', 'partially_returned') "
-        "AND due_date < {}",
+        f"SELECT count(*) AS n FROM loan WHERE status IN ({OUT_ON_LOAN}) AND due_date < {{}}",  # noqa: S608 - constants from the owning apps' enums
         today,
     )
     rows = await Organisation.raw(
         "SELECT i.item_type AS type, count(DISTINCT i.id) AS items, "  # noqa: S608
         f"coalesce(sum({_overlap_days()}), 0) AS days FROM item i "
         "LEFT JOIN booking k ON k.item = i.id AND k.active AND k.loan_item IS NOT NULL "
-        "AND k.start_date <= {} AND k.end_date >= {} WHERE i.status <> 'retired' "
+        f"AND k.start_date <= {{}} AND k.end_date >= {{}} WHERE i.status <> '{ItemStatus.retired}' "
         "GROUP BY i.item_type ORDER BY i.item_type",
         f.end,
         f.start,

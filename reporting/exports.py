@@ -13,6 +13,7 @@ from organisations.tables import Organisation
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
 from reporting.scope import Filters
+from vouchers.choices import ChequeStatus
 
 PAGE = 2000
 
@@ -37,11 +38,11 @@ def is_money(column: str) -> bool:
 
 EXPORTS: dict[str, Export] = {
     "redemptions": Export(
-        "SELECT c.id AS id, c.redeemed_at AS encaisse_le, c.code AS cheque, k.number AS carnet, "
+        "SELECT c.id AS id, c.redeemed_at AS encaisse_le, c.code AS cheque, k.number AS carnet, "  # noqa: S608 - constants from the owning apps' enums
         "s.name AS lieu, f.name AS financeur, c.activity AS activite, c.place AS lieu_activite, "
         "b.face_value_cents AS valeur_cents FROM cheque c JOIN booklet k ON k.id = c.booklet "
         "JOIN batch b ON b.id = k.batch JOIN organisation f ON f.id = b.funder "
-        "JOIN organisation s ON s.id = c.site WHERE c.status = 'redeemed'",
+        f"JOIN organisation s ON s.id = c.site WHERE c.status = '{ChequeStatus.redeemed}'",
         [
             "id",
             "encaisse_le",

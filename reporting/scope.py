@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from passnum import clock
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
@@ -31,7 +32,7 @@ class Filters:
 def read_filters(actor: Actor, start: str = "", end: str = "", funder: str = "") -> Filters:
     """Default: the last twelve months. Funder users only ever see their own print runs."""
     try:
-        last = date.fromisoformat(end) if end else date.today()
+        last = date.fromisoformat(end) if end else clock.today()
         first = date.fromisoformat(start) if start else last - timedelta(days=364)
     except ValueError as exc:
         raise DomainError("invalid", "Indiquez les dates au format jj/mm/aaaa.", 422) from exc

@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from organisations.tables import Organisation
-from reporting.sql import day_of, hour_of, time_of, weekday_of
+from organisations.tables import Organisation, SiteStatus
+from passnum import clock
+from passnum.db import day_of, hour_of, sql_in, time_of, weekday_of
+from vouchers.choices import ON_SITE, SCAN_REDEEMED, SCAN_REVERSED, ChequeStatus
 
 LIMIT = 50
+# Scan results that are not refusals: what the burst signal leaves out.
+SCANS_NOT_REFUSED = sql_in([SCAN_REDEEMED, SCAN_REVERSED])
 
 
 @dataclass
@@ -24,12 +28,13 @@ async def _raw(sql: str, *args: object) -> list[dict]:
 
 
 async def signals(since: date, today: date | None = None) -> list[Signal]:
-    today = today or date.today()
+    today = today or clock.today()
     start = datetime.combine(since, datetime.min.time())
     same_day = await _raw(
         f"SELECT k.number AS booklet, o.name AS site, {day_of('c.redeemed_at')} AS day, "  # noqa: S608
         "count(*) AS n FROM cheque c JOIN booklet k ON k.id = c.booklet "
-        "JOIN organisation o ON o.id = c.site WHERE c.status = 'redeemed' AND c.redeemed_at >= {} "
+        f"JOIN organisation o ON o.id = c.site WHERE c.status = '{ChequeStatus.redeemed}' "
+        "AND c.redeemed_at >= {} "
         f"GROUP BY k.number, o.name, {day_of('c.redeemed_at')} HAVING count(*) > 1 "
         f"ORDER BY 3 DESC LIMIT {LIMIT}",
         start,
@@ -37,7 +42,8 @@ async def signals(since: date, today: date | None = None) -> list[Signal]:
     outside = await _raw(
         "SELECT o.name AS site, c.redeemed_at AS at, k.number AS booklet FROM cheque c "  # noqa: S608
         "JOIN organisation o ON o.id = c.site JOIN booklet k ON k.id = c.booklet "
-        "WHERE c.status = 'redeemed' AND c.place = 'site' AND c.redeemed_at >= {} "
+        f"WHERE c.status = '{ChequeStatus.redeemed}' AND c.place = '{ON_SITE}' "
+        "AND c.redeemed_at >= {} "
         "AND EXISTS (SELECT 1 FROM opening_slot s WHERE s.organisation = c.site) "
         "AND NOT EXISTS (SELECT 1 FROM opening_slot s WHERE s.organisation = c.site "
         f"AND s.weekday = {weekday_of('c.redeemed_at')} AND s.opens <= {time_of('c.redeemed_at')} "
@@ -47,14 +53,14 @@ async def signals(since: date, today: date | None = None) -> list[Signal]:
     bursts = await _raw(
         f"SELECT u.email AS account, {hour_of('a.at')} AS hour, count(*) AS n "  # noqa: S608
         "FROM scan_attempt a JOIN piccolo_user u ON u.id = a.user "
-        "WHERE a.result NOT IN ('redeemed', 'reversed') AND a.at >= {} "
+        f"WHERE a.result NOT IN ({SCANS_NOT_REFUSED}) AND a.at >= {{}} "
         f"GROUP BY u.email, {hour_of('a.at')} HAVING count(*) >= 5 ORDER BY 3 DESC LIMIT {LIMIT}",
         start,
     )
     quiet = await _raw(
-        "SELECT o.name AS site, max(c.redeemed_at) AS last FROM organisation o "
-        "LEFT JOIN cheque c ON c.site = o.id AND c.status = 'redeemed' "
-        "WHERE o.is_site AND o.site_status = 'qualified' GROUP BY o.id, o.name "
+        "SELECT o.name AS site, max(c.redeemed_at) AS last FROM organisation o "  # noqa: S608 - constants from the owning apps' enums
+        f"LEFT JOIN cheque c ON c.site = o.id AND c.status = '{ChequeStatus.redeemed}' "
+        f"WHERE o.is_site AND o.site_status = '{SiteStatus.qualified}' GROUP BY o.id, o.name "
         "HAVING max(c.redeemed_at) IS NULL OR max(c.redeemed_at) < {} ORDER BY o.name",
         datetime.combine(today - timedelta(days=91), datetime.min.time()),
     )

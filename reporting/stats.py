@@ -9,7 +9,6 @@ a row lock. Redemption figures (where, how) come from cheques redeemed in the pe
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -17,9 +16,10 @@ from datetime import datetime, time, timedelta
 from piccolo.engine import engine_finder
 
 from organisations.tables import Organisation
+from passnum import db
+from passnum.db import days_between, is_postgres, month_key, month_label, scanned
 from reporting.scope import Filters
-from reporting.sql import days_between, is_postgres, month_key, month_label, scanned
-from vouchers.choices import ACTIVITIES, AGE_BANDS, NEEDS, PLACES, SOCIAL_STATUSES
+from vouchers.choices import ACTIVITIES, AGE_BANDS, NEEDS, PLACES, SOCIAL_STATUSES, ChequeStatus
 
 CHEQUES_PER_BOOKLET = 5
 
@@ -118,7 +118,7 @@ async def _redemptions(f: Filters) -> list[dict]:
         scope = f" AND c.booklet IN (SELECT k.id FROM booklet k WHERE 1 = 1{scope})"
     return await _raw(
         f"SELECT {month_key('c.redeemed_at')} AS month, c.site AS site, c.activity AS activity, "
-        "c.place AS place, count(*) AS n FROM cheque c WHERE c.status = 'redeemed' "
+        f"c.place AS place, count(*) AS n FROM cheque c WHERE c.status = '{ChequeStatus.redeemed}' "
         "AND c.redeemed_at >= {} AND c.redeemed_at < {}" + scope + " GROUP BY 1, 2, 3, 4",
         *bounds(f),
         *ids,
@@ -138,14 +138,15 @@ async def median_days_to_first_use(f: Filters) -> float | None:
         firsts = (
             "SELECT "
             + days_between("min(c.redeemed_at)", "k.issued_at")
-            + " AS d FROM booklet k JOIN cheque c ON c.booklet = k.id AND c.status = 'redeemed' "
+            + " AS d FROM booklet k JOIN cheque c ON c.booklet = k.id "
+            f"AND c.status = '{ChequeStatus.redeemed}' "
             f"WHERE {cohort} GROUP BY k.id, k.issued_at"
         )
         sql = f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS median FROM ({firsts}) x"
     else:  # one index seek per booklet, no GROUP BY to sort
         first = (
             "(SELECT min(c.redeemed_at) FROM cheque c "
-            "WHERE c.booklet = k.id AND c.status = 'redeemed')"
+            f"WHERE c.booklet = k.id AND c.status = '{ChequeStatus.redeemed}')"
         )
         firsts = f"SELECT {days_between(first, 'k.issued_at')} AS d FROM booklet k WHERE {cohort}"
         sql = (
@@ -177,7 +178,7 @@ def _by_need(rows: list[dict]) -> list[dict]:
     out = []
     for r in rows:
         if r["dim"] == "needs":
-            for need in json.loads(r["key"] or "[]"):
+            for need in db.as_json(r["key"], []):
                 out.append({**r, "dim": "need", "key": need})
     return out
 

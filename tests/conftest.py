@@ -23,7 +23,7 @@ os.environ["PASSNUM_DB_POOL_SIZE"] = "0"
 os.environ["PASSNUM_RATE_LIMIT_STORE"] = "memory"
 use_worker_databases()
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 from litestar import Litestar
@@ -94,6 +94,16 @@ async def client(db: None) -> AsyncIterator[AsyncTestClient]:
 async def world(db: None) -> World:
     """A small territory: one operator, two prescribers, two sites, one funder, one borrower."""
     return await World.build()
+
+
+@pytest.fixture
+def clock_at() -> Iterator[Callable[..., None]]:
+    """Move passnum's clock: ``clock_at(datetime(…))`` (aware, or naive = Paris wall clock) stands
+    it still there, ``frozen=False`` lets it run on; the real clock comes back after the test."""
+    from passnum import clock
+
+    yield clock.set_now
+    clock.set_now(None)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -64,6 +64,9 @@ SOCIAL_STATUSES: dict[str, str] = {
 }
 ACTIVITIES: dict[str, str] = {"individual": "Accompagnement individuel", "workshop": "Atelier"}
 PLACES: dict[str, str] = {"site": "Sur place", "home": "À domicile", "remote": "À distance"}
+ON_SITE = "site"  # the PLACES key of a cheque used at the site itself
+SCAN_REDEEMED = ChequeStatus.redeemed.value  # scan_attempt.result of a scan that redeemed
+SCAN_REVERSED = "reversed"  # scan_attempt.result of a redemption's reversal
 CANCEL_REASONS: dict[str, str] = {
     "lost": "Perdu",
     "stolen": "Volé",

@@ -9,11 +9,11 @@ from datetime import date, datetime, time, timedelta
 from organisations.actors import load_actor
 from organisations.demo import DemoTerritory
 from organisations.tables import Membership, Organisation
+from passnum import clock
 from passnum.auth import Role
 from passnum.auth.actor import Actor, MembershipInfo
 from vouchers import schemas
 from vouchers import services as svc
-from vouchers.services.common import now
 from vouchers.tables import Batch, Booklet, Cheque
 
 DEMO_LABEL = "Pass numériques Département — démonstration"
@@ -56,7 +56,7 @@ async def load_demo(territory: DemoTerritory) -> None:
         return
     staff = await _staff()
     rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security
-    year = date.today().year
+    year = clock.today().year
     batch = await svc.create_batch(
         staff,
         schemas.BatchIn(
@@ -114,7 +114,7 @@ async def _hand_out(
             prescriber, schemas.HandOutIn(booklet_number=row["number"], beneficiary=beneficiary)
         )
         await Booklet.update(
-            {Booklet.issued_at: now() - timedelta(days=rng.randint(61, 90))}
+            {Booklet.issued_at: clock.stamp() - timedelta(days=rng.randint(61, 90))}
         ).where(Booklet.number == row["number"])
     return [row["number"] for row in numbers]
 
@@ -143,7 +143,7 @@ async def _funder_runs(t: DemoTerritory, staff: Actor, rng: random.Random) -> No
     """The demo funder (CAF, which also prescribes): a print run in use, with three cheques
     redeemed last month at Terre-et-Marais (the demo site agent's site, so it has last month's
     statement); one whose validity and grace period have ended (a credit note); and a draft."""
-    caf, today = t.funder_ids[1], date.today()
+    caf, today = t.funder_ids[1], clock.today()
     year = today.year
     current = await _funder_run(
         staff, caf, f"CAF — pass numériques {year}", date(year, 1, 1), date(year, 12, 31)
@@ -224,6 +224,6 @@ async def _use(number: str, i: int, t: DemoTerritory, staff: Actor, rng: random.
         )
         if position < used - 1 or site != t.site_ids[-1]:
             days_ago = rng.randint(2, 60)
-            await Cheque.update({Cheque.redeemed_at: now() - timedelta(days=days_ago)}).where(
-                Cheque.code == row["code"]
-            )
+            await Cheque.update(
+                {Cheque.redeemed_at: clock.stamp() - timedelta(days=days_ago)}
+            ).where(Cheque.code == row["code"])

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import ForeignKey, Integer, Text, Timestamp, Varchar
-from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.table import Table
 
+from passnum.clock import StampNow
 from vouchers.tables import Batch
 
 
@@ -21,6 +21,6 @@ class PrintJob(Table):
     file_name = Varchar(length=200, default="")
     error = Text(default="")
     created_by = ForeignKey(references=BaseUser, null=True, default=None)
-    created_at = Timestamp(default=TimestampNow())
+    created_at = Timestamp(default=StampNow())
     heartbeat_at = Timestamp(null=True, default=None)
     finished_at = Timestamp(null=True, default=None)

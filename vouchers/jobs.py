@@ -23,11 +23,12 @@ from litestar.response import Stream
 
 from passnum import audit, storage
 from passnum.auth.actor import Actor
+from passnum.clock import stamp
 from printing import BookletData, render_booklets
 from vouchers import services as svc
 from vouchers.errors import refuse
 from vouchers.job_tables import PrintJob
-from vouchers.services.common import now, require_staff
+from vouchers.services.common import require_staff
 
 DIRECT_LIMIT = 200  # booklets: above this, the batch PDF is a background job
 STALE_AFTER = timedelta(seconds=30)
@@ -59,7 +60,7 @@ async def start_job(actor: Actor, batch_id: int) -> int:
     )
     if current:
         return current["id"]
-    job = PrintJob(batch=batch_id, total=total, created_by=actor.user_id, created_at=now())
+    job = PrintJob(batch=batch_id, total=total, created_by=actor.user_id, created_at=stamp())
     await job.save()
     await audit.record(actor, "print", "batch", batch_id, {"job": job.id, "booklets": total})
     return job.id
@@ -97,10 +98,10 @@ async def download(job: dict) -> Stream:
 
 async def _claim(job_id: int) -> bool:
     """Take the job if it is queued or its worker stopped beating; the database decides."""
-    stale = now() - STALE_AFTER
+    stale = stamp() - STALE_AFTER
     taken = (
         await PrintJob.update(
-            {PrintJob.status: "running", PrintJob.heartbeat_at: now(), PrintJob.done: 0}
+            {PrintJob.status: "running", PrintJob.heartbeat_at: stamp(), PrintJob.done: 0}
         )
         .where(
             (PrintJob.id == job_id)
@@ -142,7 +143,7 @@ async def run_job(job_id: int) -> None:
         while True:
             await anyio.sleep(1)
             await PrintJob.update(
-                {PrintJob.done: progress["pages"], PrintJob.heartbeat_at: now()}
+                {PrintJob.done: progress["pages"], PrintJob.heartbeat_at: stamp()}
             ).where(PrintJob.id == job_id)
 
     try:
@@ -153,7 +154,7 @@ async def run_job(job_id: int) -> None:
         values = {PrintJob.status: "done", PrintJob.done: pages, PrintJob.file_name: name}
     except Exception as error:  # the job records its failure; staff can start another
         values = {PrintJob.status: "failed", PrintJob.error: str(error)[:1000]}
-    await PrintJob.update({**values, PrintJob.finished_at: now()}).where(PrintJob.id == job_id)
+    await PrintJob.update({**values, PrintJob.finished_at: stamp()}).where(PrintJob.id == job_id)
 
 
 def spawn(job_id: int) -> None:
@@ -165,6 +166,6 @@ def spawn(job_id: int) -> None:
 
 async def resume_if_stalled(job: dict) -> None:
     """A job nobody is working on (queued, or its worker died) is picked up by this worker."""
-    stale = job["heartbeat_at"] is None or job["heartbeat_at"] < now() - STALE_AFTER
+    stale = job["heartbeat_at"] is None or job["heartbeat_at"] < stamp() - STALE_AFTER
     if job["status"] == "queued" or (job["status"] == "running" and stale):
         spawn(job["id"])

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 import msgspec
 
+from passnum import clock
+
 
 class BatchIn(msgspec.Struct, forbid_unknown_fields=True):
     funder_id: int
@@ -19,7 +21,7 @@ class BatchIn(msgspec.Struct, forbid_unknown_fields=True):
     allowed_insee_codes: list[str] = msgspec.field(default_factory=list)
 
 
-class Batch(msgspec.Struct):
+class Batch(msgspec.Struct, clock.WithOffsets):
     id: int
     funder_id: int
     funder_name: str
@@ -104,7 +106,7 @@ class SiteInfo(msgspec.Struct):
     opening_slots: str
 
 
-class HandOut(msgspec.Struct):
+class HandOut(msgspec.Struct, clock.WithOffsets):
     """What the hand-over receipt shows the person: where to go and until when."""
 
     booklet_number: str
@@ -146,7 +148,7 @@ class RedemptionIn(msgspec.Struct, forbid_unknown_fields=True):
     site_id: int | None = None
 
 
-class Redemption(msgspec.Struct):
+class Redemption(msgspec.Struct, clock.WithOffsets):
     result: str
     code: str
     code_display: str
@@ -165,7 +167,7 @@ class ReversalIn(msgspec.Struct, forbid_unknown_fields=True):
     reason: str
 
 
-class Reversal(msgspec.Struct):
+class Reversal(msgspec.Struct, clock.WithOffsets):
     """A redemption reversed: the cheque is valid again; who, when and why."""
 
     code: str
@@ -199,7 +201,7 @@ class ChequePublic(msgspec.Struct):
     directory_url: str
 
 
-class ChequeUse(msgspec.Struct):
+class ChequeUse(msgspec.Struct, clock.WithOffsets):
     position: int
     status: str
     redeemed_at: datetime | None = None
@@ -207,7 +209,7 @@ class ChequeUse(msgspec.Struct):
     activity: str | None = None
 
 
-class FeedbackBooklet(msgspec.Struct):
+class FeedbackBooklet(msgspec.Struct, clock.WithOffsets):
     """A booklet the prescriber's organisation handed out, and what became of it."""
 
     booklet_number: str
@@ -221,7 +223,7 @@ class FeedbackBooklet(msgspec.Struct):
     cheques: list[ChequeUse]
 
 
-class BeneficiaryView(msgspec.Struct):
+class BeneficiaryView(msgspec.Struct, clock.WithOffsets):
     """A beneficiary record as staff see it: the internal reference stays with the prescriber."""
 
     prescriber: str
@@ -234,7 +236,7 @@ class BeneficiaryView(msgspec.Struct):
     anonymised_at: datetime | None
 
 
-class ChequeDetail(msgspec.Struct):
+class ChequeDetail(msgspec.Struct, clock.WithOffsets):
     id: int
     position: int
     code: str
@@ -249,7 +251,7 @@ class ChequeDetail(msgspec.Struct):
     duration_minutes: int | None
 
 
-class ScanEntry(msgspec.Struct):
+class ScanEntry(msgspec.Struct, clock.WithOffsets):
     at: datetime
     user: str | None
     site: str | None
@@ -257,7 +259,7 @@ class ScanEntry(msgspec.Struct):
     cheque_code: str | None
 
 
-class AuditView(msgspec.Struct):
+class AuditView(msgspec.Struct, clock.WithOffsets):
     at: datetime
     user: str
     action: str
@@ -266,7 +268,7 @@ class AuditView(msgspec.Struct):
     changes: dict
 
 
-class BookletHistory(msgspec.Struct):
+class BookletHistory(msgspec.Struct, clock.WithOffsets):
     booklet_number: str
     status: str
     batch_id: int
@@ -288,7 +290,7 @@ class BookletHistory(msgspec.Struct):
     matched_code: str | None = None
 
 
-class SiteRedemption(msgspec.Struct):
+class SiteRedemption(msgspec.Struct, clock.WithOffsets):
     code: str
     code_display: str
     booklet_number: str

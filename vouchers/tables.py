@@ -19,10 +19,10 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.base import OnDelete
-from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.table import Table
 
 from organisations.tables import Organisation
+from passnum.clock import StampNow
 
 
 class Batch(Table):
@@ -44,7 +44,7 @@ class Batch(Table):
     allowed_insee_codes = JSON(default="[]")
     status = Varchar(length=20, default="draft")
     paid_at = Timestamp(null=True, default=None)
-    created_at = Timestamp(default=TimestampNow())
+    created_at = Timestamp(default=StampNow())
 
 
 class Beneficiary(Table):
@@ -58,7 +58,7 @@ class Beneficiary(Table):
     social_status = Varchar(length=20, default="unknown")
     needs = JSON(default="[]")
     consent = Boolean(default=False)
-    created_at = Timestamp(default=TimestampNow())
+    created_at = Timestamp(default=StampNow())
     anonymised_at = Timestamp(null=True, default=None)
 
 
@@ -119,7 +119,7 @@ class ScanAttempt(Table):
     For codes matching no cheque, only a keyed hash (HMAC-SHA256) of the normalised text is kept.
     """
 
-    at = Timestamp(default=TimestampNow(), index=True)
+    at = Timestamp(default=StampNow(), index=True)
     user = ForeignKey(on_delete=OnDelete.restrict, references=BaseUser, null=True, default=None)
     site = ForeignKey(
         on_delete=OnDelete.restrict, references=Organisation, null=True, default=None, index=True
@@ -139,4 +139,4 @@ class IdempotencyRecord(Table):
     fingerprint = Varchar(length=64)
     status_code = Integer(null=True, default=None)
     body = JSON(default="{}")
-    created_at = Timestamp(default=TimestampNow(), index=True)
+    created_at = Timestamp(default=StampNow(), index=True)

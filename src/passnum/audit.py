@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from piccolo.utils.encoding import dump_json
 
-from passnum import db
+from passnum import clock, db
 from passnum.auth.actor import Actor
 from passnum.pagination import Page, paginate
 from passnum.tables import AuditEntry
@@ -27,7 +26,7 @@ def values(
 ) -> tuple[Any, ...]:
     """The entry's values in :data:`COLUMNS` order, for a statement that writes it with others."""
     return (
-        datetime.now(),
+        clock.stamp(),
         actor.user_id if actor else None,
         actor.email if actor else "système",
         action,

@@ -1,21 +1,40 @@
-"""Database engines: SQLite embedded by default, PostgreSQL when a URL is given."""
+"""Database access that every app shares, written once: the engine, the engine test, the write
+transaction, the few SQL fragments that differ between SQLite and PostgreSQL, row and JSON
+coercion, and the fast fetch path.
+
+**Every write goes through** :func:`write_transaction`. On SQLite it is ``BEGIN IMMEDIATE``: the
+file's write lock is taken up front, and a writer that finds it held waits (the connection's busy
+timeout, :data:`SQLITE_BUSY_TIMEOUT_S`) instead of failing. A plain deferred transaction reads
+first and upgrades to a write lock later; two of them upgrading at once is a deadlock SQLite breaks
+by failing one at once with "database is locked", whatever the timeout (the 500s of several
+workers on one file). On PostgreSQL it is an ordinary transaction: row locks
+(``SELECT … FOR UPDATE``), conditional updates and constraints decide races there. A write that is
+one single statement (an audit row, a conditional ``UPDATE … RETURNING``) is atomic by itself and
+takes the write lock directly; it may run outside a transaction.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import socket
 import sqlite3
 import sys
-from functools import lru_cache
+from datetime import date, datetime, time
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
+
+# How long a SQLite writer waits for another process's write lock before giving up.
+SQLITE_BUSY_TIMEOUT_S = 30
 
 
 def make_engine(database_url: str, sqlite_path: Path) -> Engine:
@@ -26,7 +45,30 @@ def make_engine(database_url: str, sqlite_path: Path) -> Engine:
         sqlite_path = Path(database_url.removeprefix("sqlite:///"))
     sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     # A generous busy timeout lets several worker processes share the file.
-    return SQLiteEngine(path=str(sqlite_path), timeout=30)
+    return SQLiteEngine(path=str(sqlite_path), timeout=SQLITE_BUSY_TIMEOUT_S)
+
+
+@cache
+def engine() -> Engine:
+    """The configured engine (``piccolo_conf``'s ``DB``; the tests' when testing)."""
+    found = engine_finder()
+    if found is None:  # pragma: no cover - piccolo_conf always defines DB
+        raise RuntimeError("No Piccolo engine configured")
+    return found
+
+
+def is_postgres() -> bool:
+    """The one engine test: is the database PostgreSQL (else SQLite)?"""
+    return isinstance(engine(), PostgresEngine)
+
+
+def write_transaction() -> Any:
+    """The transaction every write runs in (see the module docstring): ``async with
+    write_transaction():``. Inside an open transaction it joins that one."""
+    current = engine()
+    if isinstance(current, SQLiteEngine):
+        return current.transaction(transaction_type=TransactionType.immediate)
+    return current.transaction()
 
 
 async def open_pool(engine: Engine, max_size: int) -> None:
@@ -153,3 +195,101 @@ async def fetch(table: type[Table], sql: str, *args: Any) -> list[dict[str, Any]
 def _numbered(sql: str) -> str:
     """``{}`` placeholders as PostgreSQL's ``$1, $2…`` (what Piccolo's QueryString produces)."""
     return sql.format(*(f"${n}" for n in range(1, sql.count("{}") + 1)))
+
+
+# --- SQL fragments that differ between the engines -----------------------------------------------
+# Statistics are plain SQL aggregates (GROUP BY in the database); these keep each query written
+# once for both engines. Stored times are the operator's wall clock (passnum.clock), so a day or a
+# month of a stored timestamp is the operator's day or month on both engines.
+
+
+def typed(sql_type: str) -> str:
+    """A placeholder PostgreSQL can type where it cannot infer it (e.g. in a SELECT list)."""
+    return f"CAST({{}} AS {sql_type})" if is_postgres() else "{}"
+
+
+def month_key(column: str) -> str:
+    """The month of a timestamp in the cheapest form per engine; :func:`month_label` reads it."""
+    return f"date_trunc('month', {column})" if is_postgres() else f"strftime('%Y-%m', {column})"
+
+
+def month_label(value: Any) -> str:
+    """'YYYY-MM' from :func:`month_key` (a timestamp on PostgreSQL, text on SQLite)."""
+    return str(value)[:7] if value is not None else ""
+
+
+def scanned(column: str) -> str:
+    """A column SQLite must not use an index for (unary ``+``): for a period covering much of a
+    table, walking ``booklet.issued_at`` costs a random row lookup per booklet where a plain
+    scan is 8× faster. PostgreSQL's planner weighs that itself."""
+    return column if is_postgres() else f"+{column}"
+
+
+def day_of(column: str) -> str:
+    return f"CAST({column} AS date)" if is_postgres() else f"date({column})"
+
+
+def days_between(later: str, earlier: str) -> str:
+    """Whole days from ``earlier`` to ``later`` (timestamps)."""
+    if is_postgres():
+        return f"(CAST({later} AS date) - CAST({earlier} AS date))"
+    return f"CAST(julianday(date({later})) - julianday(date({earlier})) AS INTEGER)"
+
+
+def weekday_of(column: str) -> str:
+    """0 = Monday … 6 = Sunday, as in ``OpeningSlot.weekday``."""
+    if is_postgres():
+        return f"(CAST(extract(isodow FROM {column}) AS integer) - 1)"
+    return f"((CAST(strftime('%w', {column}) AS integer) + 6) % 7)"
+
+
+def time_of(column: str) -> str:
+    return f"CAST({column} AS time)" if is_postgres() else f"time({column})"
+
+
+def hour_of(column: str) -> str:
+    """'YYYY-MM-DD HH' of a timestamp, to find bursts within one hour."""
+    if is_postgres():
+        return f"to_char({column}, 'YYYY-MM-DD HH24')"
+    return f"strftime('%Y-%m-%d %H', {column})"
+
+
+def sql_in(values: Any) -> str:
+    """``'a', 'b'`` for an ``IN (…)`` list of constants from code (enum values), never input."""
+    quoted = []
+    for value in values:
+        text = str(getattr(value, "value", value))
+        if "'" in text:
+            raise ValueError(f"not a SQL constant: {text!r}")
+        quoted.append(f"'{text}'")
+    return ", ".join(quoted)
+
+
+# --- Row coercion: raw SQL gives text on SQLite where PostgreSQL gives typed values -------------
+
+
+def as_date(value: Any) -> date | None:
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(str(value)[:10])
+
+
+def as_datetime(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def as_time(value: Any) -> time | None:
+    if value is None or isinstance(value, time):
+        return value
+    return time.fromisoformat(str(value))
+
+
+def as_json(value: Any, default: Any = None) -> Any:
+    """A JSON column's value from raw SQL (text on SQLite, sometimes on PostgreSQL too)."""
+    if isinstance(value, (str, bytes)):
+        return json.loads(value) if value else default
+    return default if value is None else value

@@ -16,7 +16,7 @@ import itertools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 from litestar import Request
@@ -26,6 +26,7 @@ from litestar.middleware.rate_limit import DURATION_VALUES, RateLimitConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from piccolo.engine.postgres import PostgresEngine
 
+from passnum import db
 from passnum.tables import ApiToken
 
 CREATE_SQL = """
@@ -84,9 +85,9 @@ _NAMES = RateLimitConfig(rate_limit=("minute", 1))  # built once: only its heade
 
 async def hit(keys: list[str], window: int = WINDOW) -> dict[str, Count]:
     """Count one request against each key, atomically; the counts, this request included."""
-    engine = ApiToken._meta.db  # any table: they share the engine
-    if not isinstance(engine, PostgresEngine):  # pragma: no cover - chosen for PostgreSQL only
+    if not db.is_postgres():  # pragma: no cover - chosen for PostgreSQL only
         raise TypeError("The database rate-limit store needs PostgreSQL.")
+    engine = cast(PostgresEngine, ApiToken._meta.db)  # any table: they share the engine
     purge = next(_requests) % PURGE_EVERY == 0
     keys = sorted(set(keys))
     if engine.pool is not None:

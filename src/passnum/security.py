@@ -156,6 +156,13 @@ def refuse_unsafe_production() -> None:
             err=True,
         )
         sys.exit(2)
+    if settings.fake_now:
+        click.echo(
+            "Refus de démarrer : PASSNUM_FAKE_NOW (horloge déplacée pour les tests) est interdit "
+            "en production.",
+            err=True,
+        )
+        sys.exit(2)
     demo_accounts = asyncio.run(_active_demo_accounts())
     if demo_accounts:
         click.echo(

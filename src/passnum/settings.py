@@ -40,14 +40,12 @@ class Settings:
     rate_limit_store: str
     lockout_attempts: int
     lockout_minutes: int
+    timezone: str = "Europe/Paris"
+    fake_now: str = ""
 
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "passnum.sqlite"
-
-    @property
-    def uses_postgres(self) -> bool:
-        return self.database_url.startswith(("postgres://", "postgresql://"))
 
     @property
     def https(self) -> bool:
@@ -91,6 +89,8 @@ def get_settings() -> Settings:
         rate_limit_store=_env("RATE_LIMIT_STORE", "file"),
         lockout_attempts=int(_env("LOCKOUT_ATTEMPTS", "5")),
         lockout_minutes=int(_env("LOCKOUT_MINUTES", "15")),
+        timezone=_env("TIMEZONE", "Europe/Paris"),
+        fake_now=_env("FAKE_NOW", ""),
     )
 
 

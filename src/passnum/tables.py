@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import JSON, ForeignKey, Integer, Timestamp, Varchar
-from piccolo.columns.defaults.timestamp import TimestampNow
 from piccolo.table import Table
+
+from passnum.clock import StampNow
 
 
 class ApiToken(Table):
@@ -17,7 +18,7 @@ class ApiToken(Table):
     user = ForeignKey(references=BaseUser, index=True)
     token_hash = Varchar(length=64, unique=True)
     label = Varchar(length=100, default="")
-    created_at = Timestamp(default=TimestampNow())
+    created_at = Timestamp(default=StampNow())
     revoked_at = Timestamp(null=True, default=None)
 
 
@@ -27,7 +28,7 @@ class AuditEntry(Table):
     The application only ever inserts here (see passnum.audit); nothing updates or deletes rows.
     """
 
-    at = Timestamp(default=TimestampNow(), index=True)
+    at = Timestamp(default=StampNow(), index=True)
     user_id = Integer(null=True, default=None)
     user_email = Varchar(length=255, default="")
     action = Varchar(length=60)

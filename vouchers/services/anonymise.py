@@ -13,10 +13,11 @@ from piccolo.query.functions.aggregate import Count, Sum
 from passnum import audit
 from passnum.auth import Role
 from passnum.auth.actor import Actor
+from passnum.clock import stamp, today
+from passnum.db import write_transaction
 from vouchers import schemas
 from vouchers.errors import refuse
 from vouchers.rules import accepted_until
-from vouchers.services.common import now, today, transaction
 from vouchers.tables import Batch, Beneficiary, Booklet, Cheque
 
 CHUNK = 1_000
@@ -48,11 +49,11 @@ async def anonymise_beneficiaries(
     still_used = {r["beneficiary"] for r in rows if r["batch"] not in over}
     ids = sorted({r["beneficiary"] for r in rows if r["batch"] in over} - still_used)
     count = 0
-    async with transaction():
+    async with write_transaction():
         for start in range(0, len(ids), CHUNK):
             done = (
                 await Beneficiary.update(
-                    {Beneficiary.reference: "", Beneficiary.anonymised_at: now()}
+                    {Beneficiary.reference: "", Beneficiary.anonymised_at: stamp()}
                 )
                 .where(
                     Beneficiary.id.is_in(ids[start : start + CHUNK])

@@ -11,21 +11,21 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count, Max
 from piccolo.table import Table
 
 from organisations.tables import Organisation
-from passnum import audit, storage
+from passnum import audit, clock, db, storage
 from passnum.auth import Role
 from passnum.auth.actor import Actor
+from passnum.db import write_transaction
 from vouchers import schemas
 from vouchers.choices import BatchStatus
 from vouchers.codes import FIRST_BOOKLET_SERIAL, booklet_number, new_code
 from vouchers.errors import invalid, refuse
 from vouchers.job_tables import PrintJob
 from vouchers.rules import accepted_until
-from vouchers.services.common import now, require_staff, today, transaction
+from vouchers.services.common import require_staff
 from vouchers.tables import Batch, Booklet, Cheque, ScanAttempt
 
 CHEQUES_PER_BOOKLET = 5
@@ -86,11 +86,11 @@ async def create_batch(actor: Actor, data: schemas.BatchIn) -> schemas.Batch:
     """
     require_staff(actor)
     await _validate(data)
-    async with transaction():
+    async with write_transaction():
         # Numbers follow on from the last booklet: one print run at a time takes them. SQLite's
         # write transaction is already exclusive; PostgreSQL queues on an advisory lock, held
         # until commit (MAX()+1 alone gave two simultaneous runs the same numbers).
-        if isinstance(Batch._meta.db, PostgresEngine):  # passnum.db.is_postgres() once on main
+        if db.is_postgres():
             await Batch.raw("SELECT pg_advisory_xact_lock({})", NUMBERING_LOCK)
         last = await Booklet.select(Max(Booklet.serial, alias="last")).first()
         first_serial = ((last or {}).get("last") or FIRST_BOOKLET_SERIAL - 1) + 1
@@ -152,9 +152,9 @@ async def activate_batch(actor: Actor, batch_id: int, paid_on: date | None = Non
     """Staff record the funder's payment (today unless ``paid_on``): its booklets can now be
     handed out. A batch whose validity has already ended is refused (nothing could be used)."""
     require_staff(actor)
-    paid_at = datetime.combine(paid_on, time()) if paid_on else now()
-    day = today()
-    async with transaction():
+    paid_at = datetime.combine(paid_on, time()) if paid_on else clock.stamp()
+    day = clock.today()
+    async with write_transaction():
         updated = (
             await Batch.update({Batch.status: BatchStatus.active.value, Batch.paid_at: paid_at})
             .where(
@@ -183,7 +183,7 @@ async def delete_batch(actor: Actor, batch_id: int) -> str:
     its booklets, cheques and print jobs; returns its label. An active batch, one whose cheques
     were scanned (the scan ledger keeps them), or one being printed is refused."""
     require_staff(actor)
-    async with transaction():
+    async with write_transaction():
         rows = await Batch.select(Batch.label, Batch.status, Batch.booklet_count).where(
             Batch.id == batch_id
         )

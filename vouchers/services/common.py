@@ -1,12 +1,8 @@
-"""Helpers every vouchers service shares: transactions, clock, access checks, site listings."""
+"""Helpers every vouchers service shares: access checks, site listings."""
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
 from typing import Any
-
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from organisations.tables import Organisation, SiteStatus
 from passnum import db
@@ -15,31 +11,12 @@ from passnum.auth.actor import Actor
 from passnum.settings import get_settings
 from vouchers import schemas
 from vouchers.errors import refuse
-from vouchers.tables import Booklet
-
-
-def transaction() -> Any:
-    """A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE), so
-    concurrent writers queue instead of failing when they upgrade a read lock."""
-    engine = Booklet._meta.db
-    if isinstance(engine, SQLiteEngine):
-        return engine.transaction(transaction_type=TransactionType.immediate)
-    return engine.transaction()
-
-
-def now() -> datetime:
-    return datetime.now().replace(microsecond=0)
-
-
-def today() -> date:
-    return date.today()
 
 
 def load_perimeter(row: dict) -> dict:
     """A raw row's batch perimeter as lists (JSON columns come back as text from raw SQL)."""
     for name in ("allowed_site_ids", "allowed_insee_codes"):
-        if isinstance(row[name], str):
-            row[name] = json.loads(row[name])
+        row[name] = db.as_json(row[name], [])
     return row
 
 

@@ -7,6 +7,8 @@ import re
 from passnum import audit, db
 from passnum.auth import Role
 from passnum.auth.actor import Actor
+from passnum.clock import stamp, today
+from passnum.db import write_transaction
 from passnum.settings import get_settings
 from vouchers import schemas
 from vouchers.choices import (
@@ -22,15 +24,7 @@ from vouchers.choices import (
 from vouchers.codes import parse_booklet_number
 from vouchers.errors import invalid, refuse
 from vouchers.rules import accepted_until, booklet_status, validity_text
-from vouchers.services.common import (
-    accepted_sites,
-    directory_url,
-    load_perimeter,
-    now,
-    prescriber_org,
-    today,
-    transaction,
-)
+from vouchers.services.common import accepted_sites, directory_url, load_perimeter, prescriber_org
 from vouchers.tables import Beneficiary, Booklet, Cheque
 
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -121,7 +115,7 @@ async def hand_out_booklet(
         raise refuse("booklet_expired", _date=booklet["valid_until"].strftime("%d/%m/%Y"))
     replaced = await _replaced(data.replaces, org) if data.replaces else None
     values = None if replaced else clean_beneficiary(data.beneficiary or schemas.BeneficiaryIn())
-    async with transaction():
+    async with write_transaction():
         if replaced:
             beneficiary_id = replaced["beneficiary"]
         else:
@@ -132,7 +126,7 @@ async def hand_out_booklet(
             await Booklet.update(
                 {
                     Booklet.status: BookletStatus.issued.value,
-                    Booklet.issued_at: now(),
+                    Booklet.issued_at: stamp(),
                     Booklet.issued_by: actor.user_id,
                     Booklet.beneficiary: beneficiary_id,
                     Booklet.replaces: replaced["id"] if replaced else None,
@@ -209,10 +203,10 @@ async def cancel_booklet(
     )
     if booklet["status"] not in CANCELLABLE:
         raise refuse("not_cancellable", _status=BOOKLET_STATUS_LABELS[shown])
-    async with transaction():
+    async with write_transaction():
         cheques = (
             await Cheque.update(
-                {Cheque.status: ChequeStatus.cancelled.value, Cheque.cancelled_at: now()}
+                {Cheque.status: ChequeStatus.cancelled.value, Cheque.cancelled_at: stamp()}
             )
             .where((Cheque.booklet == booklet["id"]) & (Cheque.status == ChequeStatus.valid.value))
             .returning(Cheque.id)
@@ -221,7 +215,7 @@ async def cancel_booklet(
             await Booklet.update(
                 {
                     Booklet.status: BookletStatus.cancelled.value,
-                    Booklet.cancelled_at: now(),
+                    Booklet.cancelled_at: stamp(),
                     Booklet.cancelled_by: actor.user_id,
                     Booklet.cancel_reason: reason,
                     Booklet.cancel_note: note.strip()[:1000],

@@ -14,9 +14,9 @@ from typing import Any
 
 import msgspec
 
+from passnum.clock import stamp
 from passnum.errors import DomainError
 from vouchers.errors import invalid, refuse
-from vouchers.services.common import now
 from vouchers.tables import IdempotencyRecord
 
 ABANDONED_AFTER = timedelta(minutes=2)  # an in-flight claim older than this was a crash
@@ -46,7 +46,7 @@ async def _claim(scope: str, fingerprint: str) -> StoredResponse | None:
     """None when this request now owns the key; otherwise what to answer instead."""
     claimed = (
         await IdempotencyRecord.insert(
-            IdempotencyRecord(scope=scope, fingerprint=fingerprint, created_at=now())
+            IdempotencyRecord(scope=scope, fingerprint=fingerprint, created_at=stamp())
         )
         .on_conflict(target=IdempotencyRecord.scope, action="DO NOTHING")
         .returning(IdempotencyRecord.id)
@@ -67,11 +67,11 @@ async def _claim(scope: str, fingerprint: str) -> StoredResponse | None:
     if record["status_code"] is not None:
         return StoredResponse(record["status_code"], record["body"])
     taken_over = (
-        await IdempotencyRecord.update({IdempotencyRecord.created_at: now()})
+        await IdempotencyRecord.update({IdempotencyRecord.created_at: stamp()})
         .where(
             (IdempotencyRecord.id == record["id"])
             & IdempotencyRecord.status_code.is_null()
-            & (IdempotencyRecord.created_at < now() - ABANDONED_AFTER)
+            & (IdempotencyRecord.created_at < stamp() - ABANDONED_AFTER)
         )
         .returning(IdempotencyRecord.id)
     )

@@ -9,20 +9,14 @@ from typing import Any
 from passnum import audit
 from passnum.auth import Role
 from passnum.auth.actor import Actor
+from passnum.clock import stamp, today
 from passnum.errors import DomainError
 from vouchers import schemas
 from vouchers.choices import CHEQUE_STATUS_LABELS
 from vouchers.codes import format_code, parse_code
 from vouchers.errors import refuse
 from vouchers.rules import accepted_until, booklet_status, cheque_state, validity_text
-from vouchers.services.common import (
-    accepted_sites,
-    directory_url,
-    now,
-    prescriber_org,
-    require_staff,
-    today,
-)
+from vouchers.services.common import accepted_sites, directory_url, prescriber_org, require_staff
 from vouchers.services.handout import find_booklet
 from vouchers.services.redemption import cheque_row
 from vouchers.services.reversal import may_reverse
@@ -291,7 +285,7 @@ async def site_redemptions(
         )
         .order_by(Cheque.redeemed_at, ascending=False)
     )
-    at = now()
+    at = stamp()
     return [
         schemas.SiteRedemption(
             code=r["code"],

@@ -12,13 +12,14 @@ import hashlib
 import hmac
 from datetime import date
 
-from piccolo.engine.postgres import PostgresEngine
 from piccolo.utils.encoding import dump_json
 
 from organisations.tables import Organisation, SiteStatus
 from passnum import audit, db
 from passnum.auth import Role
 from passnum.auth.actor import Actor
+from passnum.clock import stamp, today
+from passnum.db import write_transaction
 from passnum.errors import DomainError
 from passnum.settings import get_settings
 from vouchers import schemas
@@ -26,7 +27,7 @@ from vouchers.choices import ACTIVITIES, NEEDS, PLACES, BookletStatus, ChequeSta
 from vouchers.codes import format_code, normalise_code, parse_code
 from vouchers.errors import invalid, refuse
 from vouchers.rules import cheque_state, last_day, site_in_perimeter
-from vouchers.services.common import load_perimeter, now, today, transaction
+from vouchers.services.common import load_perimeter
 from vouchers.tables import Booklet, Cheque, ScanAttempt
 
 # Raw SQL on the hot paths (redemption, public status): building the equivalent Piccolo query
@@ -162,7 +163,7 @@ def _validate(data: schemas.RedemptionIn) -> None:
 
 async def _log(actor: Actor, site_id: int, result: str, cheque_id=None, text: str = "") -> None:
     digest = text_hash(text) if cheque_id is None and text else ""
-    await db.fetch(ScanAttempt, LOG_SQL, now(), actor.user_id, site_id, result, cheque_id, digest)
+    await db.fetch(ScanAttempt, LOG_SQL, stamp(), actor.user_id, site_id, result, cheque_id, digest)
 
 
 async def redeem_cheque(actor: Actor, data: schemas.RedemptionIn) -> schemas.Redemption:
@@ -195,7 +196,7 @@ async def redeem_cheque(actor: Actor, data: schemas.RedemptionIn) -> schemas.Red
 async def _redeem(
     actor: Actor, site: dict, row: dict, data: schemas.RedemptionIn
 ) -> schemas.Redemption:
-    at = now()
+    at = stamp()
     redeem = (
         ChequeStatus.redeemed.value,
         at,
@@ -212,11 +213,11 @@ async def _redeem(
     use_booklet = (issued, exhausted, issued, at, row["booklet_id"])
     log = (at, actor.user_id, site["id"], "redeemed")
     changes = {"site": site["id"], "activity": data.activity, "place": data.place}
-    if isinstance(Cheque._meta.db, PostgresEngine):
+    if db.is_postgres():
         entry = audit.values(actor, "redeem", "cheque", row["code"], changes)
         won = await db.fetch(Cheque, REDEEM_ALL_SQL, *redeem, *use_booklet, *log, *entry)
     else:
-        async with transaction():
+        async with write_transaction():
             won = await Cheque.raw(REDEEM_SQL, *redeem)
             if won:
                 await Booklet.raw(USE_BOOKLET_SQL, *use_booklet)

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from passnum import audit
+from passnum import audit, clock
 from passnum.auth import Role
 from passnum.auth.actor import Actor
+from passnum.db import write_transaction
 from vouchers import schemas
-from vouchers.choices import BookletStatus, ChequeStatus
+from vouchers.choices import SCAN_REVERSED, BookletStatus, ChequeStatus
 from vouchers.codes import format_code, parse_code
 from vouchers.errors import invalid, refuse
-from vouchers.services.common import now, transaction
 from vouchers.services.redemption import cheque_row
 from vouchers.settlement import settlement
 from vouchers.tables import Booklet, Cheque, ScanAttempt
@@ -56,7 +56,7 @@ def _check_actor(actor: Actor, row: dict) -> None:
         return
     if not actor.has_role(Role.site_agent) or row["redeemed_by"] != actor.user_id:
         raise refuse("reversal_not_yours")
-    if now() - row["redeemed_at"] > AGENT_WINDOW:
+    if clock.stamp() - row["redeemed_at"] > AGENT_WINDOW:
         raise refuse("reversal_too_late", _minutes=int(AGENT_WINDOW.total_seconds() // 60))
 
 
@@ -76,8 +76,8 @@ async def reverse_redemption(actor: Actor, text: str, reason: str) -> schemas.Re
     extra = await Cheque.select(Cheque.redeemed_by, Cheque.site).where(Cheque.id == row["id"])
     row.update(extra[0])
     _check_actor(actor, row)
-    at = now()
-    async with transaction():
+    at = clock.stamp()
+    async with write_transaction():
         if await settlement().lock(row["site"], row["redeemed_at"], row["id"]):
             raise refuse("statement_submitted")
         won = await Cheque.raw(
@@ -93,7 +93,7 @@ async def reverse_redemption(actor: Actor, text: str, reason: str) -> schemas.Re
         await Booklet.raw(UNUSE_BOOKLET_SQL, exhausted, issued, exhausted, row["booklet_id"])
         await ScanAttempt.insert(
             ScanAttempt(
-                at=at, user=actor.user_id, site=row["site"], result="reversed", cheque=row["id"]
+                at=at, user=actor.user_id, site=row["site"], result=SCAN_REVERSED, cheque=row["id"]
             )
         )
         await settlement().release(row["id"])

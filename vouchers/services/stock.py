@@ -11,12 +11,14 @@ from organisations.tables import Organisation
 from passnum import audit
 from passnum.auth import Role
 from passnum.auth.actor import Actor
+from passnum.clock import stamp, today
+from passnum.db import write_transaction
 from vouchers import schemas
 from vouchers.choices import BookletStatus
 from vouchers.codes import booklet_number, parse_booklet_number
 from vouchers.errors import invalid, refuse
 from vouchers.rules import validity_text
-from vouchers.services.common import now, require_staff, today, transaction
+from vouchers.services.common import require_staff
 from vouchers.tables import Batch, Booklet
 
 DEPARTEMENT_STOCK = "Stock du Département (non attribué)"
@@ -87,14 +89,14 @@ async def move_booklets(actor: Actor, data: schemas.StockMoveIn) -> schemas.Stoc
     if data.from_organisation_id == data.to_organisation_id:
         raise invalid("from_organisation_id", "La structure d'origine et de destination diffèrent.")
     source = await _source(data)
-    async with transaction():
+    async with write_transaction():
         first, last, wanted = await _serial_range(data, source)
         moved = (
             await Booklet.update(
                 {
                     Booklet.status: BookletStatus.allocated.value,
                     Booklet.holder: data.to_organisation_id,
-                    Booklet.allocated_at: now(),
+                    Booklet.allocated_at: stamp(),
                 }
             )
             .where(source & (Booklet.serial >= first) & (Booklet.serial <= last))

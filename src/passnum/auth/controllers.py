@@ -12,6 +12,7 @@ from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from piccolo_api.session_auth.tables import SessionsBase
 
+from passnum import clock
 from passnum.auth.guards import PUBLIC
 from passnum.auth.middleware import ADMIN_COOKIE, SESSION_COOKIE
 from passnum.auth.passwords import LoginRefused, authenticate
@@ -52,7 +53,7 @@ class LoginController(Controller):
                 status_code=refused.status_code,
             )
         settings = get_settings()
-        expiry = dt.datetime.now() + dt.timedelta(hours=settings.session_hours)
+        expiry = clock.stamp() + dt.timedelta(hours=settings.session_hours)
         session = await SessionsBase.create_session(
             user_id, expiry_date=expiry, max_expiry_date=expiry
         )

@@ -15,6 +15,7 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from litestar.types import ASGIApp, Scope
 from piccolo_api.session_auth.tables import SessionsBase
 
+from passnum import clock
 from passnum.auth.actor import ActorLoaders
 from passnum.auth.tokens import digest
 
@@ -28,6 +29,22 @@ def request_path(scope: Scope) -> str:
     return raw.decode("latin-1") if raw else scope["path"]
 
 
+async def session_user_id(token: str) -> int | None:
+    """The user of a session that has not expired by passnum's clock (piccolo_api's own
+    ``get_user_id`` reads the server's clock)."""
+    now = clock.stamp()
+    row = (
+        await SessionsBase.select(SessionsBase.user_id)
+        .where(
+            (SessionsBase.token == token)
+            & (SessionsBase.expiry_date > now)
+            & (SessionsBase.max_expiry_date > now)
+        )
+        .first()
+    )
+    return row["user_id"] if row else None
+
+
 class PassnumAuthenticationMiddleware(AbstractAuthenticationMiddleware):
     def __init__(self, app: ASGIApp, *, actors: ActorLoaders, **options: Any) -> None:
         super().__init__(app, **options)
@@ -38,7 +55,7 @@ class PassnumAuthenticationMiddleware(AbstractAuthenticationMiddleware):
             return await self._from_bearer(connection)
         token = connection.cookies.get(SESSION_COOKIE)
         if token:
-            user_id = await SessionsBase.get_user_id(token)
+            user_id = await session_user_id(token)
             if user_id is not None:
                 actor = await self.actors.by_user_id(user_id)
                 if actor is not None:

@@ -17,6 +17,7 @@ import datetime as dt
 from piccolo.apps.user.tables import BaseUser
 from piccolo.query import Select
 
+from passnum import clock
 from passnum.settings import get_settings
 from passnum.tables import LoginThrottle
 
@@ -41,7 +42,7 @@ async def authenticate(email: str, password: str) -> int:
     email = email.strip().lower()
     if not email or not password:
         raise LoginRefused("Saisissez votre adresse e-mail et votre mot de passe.", 400)
-    now = dt.datetime.now()
+    now = clock.stamp()
     throttle = await LoginThrottle.objects().get(LoginThrottle.email == email)
     if throttle and throttle.locked_until and throttle.locked_until > now:
         raise LoginRefused(LOCKED.format(until=throttle.locked_until.strftime("%H:%M")), 429)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import secrets
 
 from piccolo.apps.user.tables import BaseUser
 
+from passnum import clock
 from passnum.errors import DomainError
 from passnum.tables import ApiToken
 
@@ -31,7 +31,7 @@ async def create_token(email: str, label: str = "") -> str:
 async def revoke_token(token: str) -> bool:
     """Revoke one token (given in clear); True if it existed and was active."""
     rows = (
-        await ApiToken.update({ApiToken.revoked_at: dt.datetime.now()})
+        await ApiToken.update({ApiToken.revoked_at: clock.stamp()})
         .where((ApiToken.token_hash == digest(token)) & ApiToken.revoked_at.is_null())
         .returning(ApiToken.id)
     )
@@ -43,7 +43,7 @@ async def revoke_all_tokens(email: str) -> int:
     if user is None:
         raise DomainError("unknown_user", f"Aucun utilisateur avec l'adresse {email}.", 404)
     rows = (
-        await ApiToken.update({ApiToken.revoked_at: dt.datetime.now()})
+        await ApiToken.update({ApiToken.revoked_at: clock.stamp()})
         .where((ApiToken.user == user.id) & ApiToken.revoked_at.is_null())
         .returning(ApiToken.id)
     )

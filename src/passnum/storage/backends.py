@@ -14,9 +14,8 @@ from typing import Any, Protocol
 
 import anyio
 import anyio.to_thread
-from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from passnum import db
 from passnum.settings import get_settings
 from passnum.storage.tables import Document, DocumentChunk
 
@@ -44,18 +43,10 @@ def documents_dir() -> Path:
     return get_settings().data_dir / "documents"
 
 
-def _write_transaction() -> Any:
-    # TODO: passnum.db.write_transaction() once it lands (BEGIN IMMEDIATE on SQLite).
-    engine = Document._meta.db
-    if isinstance(engine, SQLiteEngine):
-        return engine.transaction(transaction_type=TransactionType.immediate)
-    return engine.transaction()
-
-
 async def _publish(values: dict[str, Any], pending_id: int | None) -> list[dict[str, Any]]:
     """Give the complete document its key, removing the one it replaces; the rows removed."""
     key = values["key"]
-    async with _write_transaction():
+    async with db.write_transaction():
         replaced = await Document.select(Document.id, Document.location).where(Document.key == key)
         await Document.delete().where(Document.key == key)
         if pending_id is None:
@@ -153,7 +144,7 @@ class Database:
         # One transaction from the first chunk to the key: a failure, or a worker that dies
         # mid-write, leaves no row behind (PostgreSQL rolls it back), and until it commits no one
         # else sees the document. It holds no lock others wait for but the replaced row's, briefly.
-        async with _write_transaction():
+        async with db.write_transaction():
             pending = await Document.insert(
                 Document(key=f"{PENDING}{uuid.uuid4().hex}", content_type=content_type)
             ).returning(Document.id)
@@ -190,5 +181,4 @@ class Database:
 
 def current() -> Backend:
     """The database itself on PostgreSQL, the disk beside SQLite."""
-    # TODO: passnum.db.is_postgres() once it lands.
-    return Database() if isinstance(Document._meta.db, PostgresEngine) else Disk()
+    return Database() if db.is_postgres() else Disk()
