@@ -71,7 +71,7 @@ async def calendar(item_type: str | None, start: date, weeks: int = 4) -> schema
     if item_type:
         query = query.where(Item.item_type == item_type)
     items = await query.order_by(Item.asset_tag)
-    today = date.today()
+    today = clock.today()
     segments: dict[int, list[schemas.CalendarSegment]] = {}
     for hold in await holds([i["id"] for i in items], start, end):
         last = hold.end

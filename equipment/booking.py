@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 
 from equipment.tables import Booking, Item, Loan, MaintenanceRecord
 from organisations.tables import Organisation
-from passnum import db
+from passnum import clock, db
 from passnum.errors import DomainError
 from passnum.fr import format_date
 
@@ -129,7 +129,7 @@ async def holds(
     ids = sorted(set(item_ids))
     if not ids:
         return []
-    today = date.today()
+    today = clock.today()
     open_repair = Booking.maintenance.is_not_null() & Booking.maintenance.end_date.is_null()
     reaches = (Booking.end_date >= start) | _overdue(today) | open_repair
     where = Booking.item.is_in(ids) & Booking.active.eq(True) & reaches

@@ -8,14 +8,13 @@ ends today. Retired and lost only change the status (and the device leaves every
 
 from __future__ import annotations
 
-from datetime import date
-
 from equipment import schemas
 from equipment.inventory import get_item, invalid, item_by_tag
 from equipment.maintenance import close_maintenance, schedule_maintenance
 from equipment.tables import Item, ItemStatus, MaintenanceRecord
-from passnum import audit
+from passnum import audit, clock
 from passnum.auth.actor import Actor
+from passnum.db import write_transaction
 from passnum.errors import DomainError
 
 SETTABLE = {ItemStatus.available, ItemStatus.maintenance, ItemStatus.retired, ItemStatus.lost}
@@ -34,7 +33,7 @@ async def set_item_status(
             f"{item.asset_tag} est en prêt : enregistrez d'abord son retour ou sa perte.",
             409,
         )
-    today = date.today()
+    today = clock.today()
     current = await MaintenanceRecord.select(MaintenanceRecord.id).where(
         (MaintenanceRecord.item == item.id)
         & (MaintenanceRecord.start_date <= today)
@@ -49,7 +48,7 @@ async def set_item_status(
     elif status != ItemStatus.maintenance:
         for record in current:  # back in service (or gone): the repair ends today
             await close_maintenance(actor, record["id"], schemas.MaintenanceClose(end_date=today))
-    async with Item._meta.db.transaction():
+    async with write_transaction():
         await Item.update({Item.status: status}).where(Item.id == item.id)
         await audit.record(
             actor, "set_status", "item", item.id, {"from": item.status, "to": status, "note": note}

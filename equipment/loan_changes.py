@@ -10,11 +10,12 @@ the device's days at once. Only a reservation not yet handed over can be changed
 from __future__ import annotations
 
 from equipment import schemas
-from equipment.booking import book, booking_transaction, locked_loan_status
+from equipment.booking import book, locked_loan_status
 from equipment.loans import _loan_row, _resolve_items, check_borrower_cap, get_loan
 from equipment.tables import Booking, Loan, LoanItem, LoanStatus
 from passnum import audit
 from passnum.auth.actor import Actor
+from passnum.db import write_transaction
 from passnum.errors import DomainError
 
 
@@ -105,7 +106,7 @@ async def remove_item(actor: Actor | None, number: str, tag: str) -> schemas.Loa
     loan = await _loan_row(number)
     _must_be_reserved(loan)
     tag = tag.strip().upper()
-    async with booking_transaction():
+    async with write_transaction():
         await _still_reserved(loan)
         lines = await _lines(loan)
         if tag not in lines:

@@ -136,7 +136,7 @@ async def check_borrower_cap(
     (new, extended or given more devices) and those of their other loans. Checked on every write
     that makes a borrower hold more (reservation, extension, added device)."""
     rules = await fleet_rules()
-    overdue = LoanItem.loan.status.is_in(OPEN_STATUSES) & (LoanItem.loan.due_date < date.today())
+    overdue = LoanItem.loan.status.is_in(OPEN_STATUSES) & (LoanItem.loan.due_date < clock.today())
     query = LoanItem.count().where(
         (LoanItem.loan.borrower == borrower_id)
         & LoanItem.loan.status.is_in(ACTIVE_LOAN_STATUSES)

@@ -8,8 +8,6 @@ an unwiped or damaged item to maintenance).
 
 from __future__ import annotations
 
-from datetime import date
-
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -19,7 +17,7 @@ from equipment.api_inventory import pdf
 from equipment.page_queries import accessories_by_tag
 from equipment.pages_forms import error_context, parse_day, render, text
 from equipment.pages_loans import STAFF
-from passnum import audit
+from passnum import audit, clock
 from passnum.errors import DomainError
 
 RETURN_CHOICES = {"wiped": True, "not_wiped": False}
@@ -53,7 +51,7 @@ async def screen(
         loan=loan,
         accessories=accessories,
         outstanding=[i for i in loan.items if not (i.returned_at or i.lost)],
-        today=date.today(),
+        today=clock.today(),
         **extra,
         **context,
     )

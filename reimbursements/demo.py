@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
+from passnum import clock
 from reimbursements.periods import previous_month
 from reimbursements.statements import build_statements
 
 
 async def load_demo() -> None:
     """Build last month's statements, so every demo site with redemptions then has one."""
-    await build_statements(previous_month(date.today()))
+    await build_statements(previous_month(clock.today()))
