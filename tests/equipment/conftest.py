@@ -11,10 +11,11 @@ from equipment import schemas
 from equipment.inventory import create_item
 from equipment.loans import create_loan
 from organisations.actors import load_actor
+from passnum import clock
 from passnum.auth.actor import Actor
 from tests.factories import World, make_organisation
 
-TODAY = date.today()
+TODAY = clock.today()  # the operator's day (Paris), as the services read it
 
 
 def day(offset: int) -> date:

@@ -27,14 +27,13 @@ async def test_demo_fleet_loads_twice_without_duplicates(db: None) -> None:
 async def test_the_demos_overdue_laptops_are_not_offered_to_the_next_borrower(db: None) -> None:
     """Issue 14: MAN-00005 and MAN-00006, still out on a loan due three days ago, were offered as
     free from today in the search, the new-loan form and the calendar."""
-    from datetime import date
-
     from equipment.availability import calendar, find_available
+    from passnum import clock
 
     await load_demo(await load_territory())
     late = (await overdue_loans())[0]
     out = [i.item for i in late.items]
-    today = date.today()
+    today = clock.today()
     free = {i.asset_tag for i in (await find_available(today, today)).items}
     assert out and not set(out) & free
     rows = {r.item: r for r in (await calendar("laptop", today)).rows}
