@@ -193,16 +193,17 @@ async def create_user(
 
 async def set_user_active(user_id: int, active: bool, actor: Actor | None = None) -> None:
     """Deactivating a user also ends their sessions; their tokens stop working at once."""
-    updated = (
-        await BaseUser.update({BaseUser.active: active})
-        .where(BaseUser.id == user_id)
-        .returning(BaseUser.id)
-    )
-    if not updated:
-        raise DomainError("not_found", "Utilisateur introuvable.", 404)
-    if not active:
-        await SessionsBase.delete().where(SessionsBase.user_id == user_id)
-    await audit.record(actor, "activate" if active else "deactivate", "user", user_id)
+    async with write_transaction():
+        updated = (
+            await BaseUser.update({BaseUser.active: active})
+            .where(BaseUser.id == user_id)
+            .returning(BaseUser.id)
+        )
+        if not updated:
+            raise DomainError("not_found", "Utilisateur introuvable.", 404)
+        if not active:
+            await SessionsBase.delete().where(SessionsBase.user_id == user_id)
+        await audit.record(actor, "activate" if active else "deactivate", "user", user_id)
 
 
 async def deactivate_by_email(email: str) -> None:

@@ -24,6 +24,7 @@ from litestar.response import Stream
 from passnum import audit, storage
 from passnum.auth.actor import Actor
 from passnum.clock import stamp
+from passnum.db import write_transaction
 from printing import BookletData, render_booklets
 from vouchers import services as svc
 from vouchers.errors import refuse
@@ -61,8 +62,9 @@ async def start_job(actor: Actor, batch_id: int) -> int:
     if current:
         return current["id"]
     job = PrintJob(batch=batch_id, total=total, created_by=actor.user_id, created_at=stamp())
-    await job.save()
-    await audit.record(actor, "print", "batch", batch_id, {"job": job.id, "booklets": total})
+    async with write_transaction():
+        await job.save()
+        await audit.record(actor, "print", "batch", batch_id, {"job": job.id, "booklets": total})
     return job.id
 
 
