@@ -18,6 +18,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo.query import Select
 
 from passnum import clock
+from passnum.db import write_transaction
 from passnum.settings import get_settings
 from passnum.tables import LoginThrottle
 
@@ -50,7 +51,8 @@ async def authenticate(email: str, password: str) -> int:
     user_id = await BaseUser.login(email, password)
     if user_id is None:
         raise LoginRefused(WRONG_CREDENTIALS)
-    await LoginThrottle.delete().where(LoginThrottle.email == email)
+    async with write_transaction():
+        await LoginThrottle.delete().where(LoginThrottle.email == email)
     active = await BaseUser.select(BaseUser.active).where(BaseUser.id == user_id).first()
     if not active or not active["active"]:
         raise LoginRefused(DEACTIVATED, 403)
@@ -63,31 +65,35 @@ async def _count_attempt(email: str, now: dt.datetime) -> None:
     does nothing on the unique e-mail), its count restarts after a quiet window."""
     settings = get_settings()
     window = dt.timedelta(minutes=settings.lockout_minutes)
-    await LoginThrottle.insert(LoginThrottle(email=email, failures=0)).on_conflict(
-        action="DO NOTHING"
-    )
-    # A quiet window restarts the count (a concurrent attempt has just set last_failure_at to
-    # now, so this never undoes one counted meanwhile).
-    await LoginThrottle.update({LoginThrottle.failures: 0}).where(
-        (LoginThrottle.email == email) & (LoginThrottle.last_failure_at < now - window)
-    )
-    row = (
-        await LoginThrottle.update(
-            {LoginThrottle.failures: LoginThrottle.failures + 1, LoginThrottle.last_failure_at: now}
+    async with write_transaction():  # counted and locked in one step
+        await LoginThrottle.insert(LoginThrottle(email=email, failures=0)).on_conflict(
+            action="DO NOTHING"
         )
-        .where(LoginThrottle.email == email)
-        .returning(LoginThrottle.failures, LoginThrottle.locked_until)
-    )[0]
-    if row["failures"] < settings.lockout_attempts:
-        return
-    locked_until = (
-        row["locked_until"] if row["locked_until"] and row["locked_until"] > now else None
-    )
-    if locked_until is None:
-        locked_until = now + window
-        await LoginThrottle.update({LoginThrottle.locked_until: locked_until}).where(
-            LoginThrottle.email == email
+        # A quiet window restarts the count (a concurrent attempt has just set last_failure_at to
+        # now, so this never undoes one counted meanwhile).
+        await LoginThrottle.update({LoginThrottle.failures: 0}).where(
+            (LoginThrottle.email == email) & (LoginThrottle.last_failure_at < now - window)
         )
+        row = (
+            await LoginThrottle.update(
+                {
+                    LoginThrottle.failures: LoginThrottle.failures + 1,
+                    LoginThrottle.last_failure_at: now,
+                }
+            )
+            .where(LoginThrottle.email == email)
+            .returning(LoginThrottle.failures, LoginThrottle.locked_until)
+        )[0]
+        if row["failures"] < settings.lockout_attempts:
+            return
+        locked_until = (
+            row["locked_until"] if row["locked_until"] and row["locked_until"] > now else None
+        )
+        if locked_until is None:
+            locked_until = now + window
+            await LoginThrottle.update({LoginThrottle.locked_until: locked_until}).where(
+                LoginThrottle.email == email
+            )
     if row["failures"] > settings.lockout_attempts:
         raise LoginRefused(LOCKED.format(until=locked_until.strftime("%H:%M")), 429)
 
