@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 1
 
 .PHONY: install run test lint format system-deps bench-smoke
 
@@ -19,7 +20,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/passnum migrate
 	$(BIN)/passnum demo
-	$(BIN)/passnum serve --host $(HOST) --port $(PORT)
+	$(BIN)/passnum serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 # Tools the tests call outside Python: pdftoppm (poppler-utils) to rasterise PDFs, and Debian's
 # Chromium for the browser tests (Playwright drives it; no browser download). Installed when missing.
