@@ -15,7 +15,7 @@ from datetime import UTC, date, timedelta
 from equipment import schemas
 from equipment.booking import find_conflicts, holds
 from equipment.inventory import invalid, item_view, kit_names
-from equipment.labels import loan_url
+from equipment.labels import loan_status_label, loan_url
 from equipment.tables import Item, ItemStatus, ItemType, Loan
 from organisations.actors import load_actor
 from passnum import clock
@@ -177,7 +177,7 @@ async def ical_feed(days_back: int = 90) -> str:
             "DESCRIPTION:"
             + _escape(
                 f"Contact : {loan['contact_name']} {loan['contact_phone']}\n"
-                f"Objet : {loan['purpose']}\nStatut : {loan['status']}"
+                f"Objet : {loan['purpose']}\nStatut : {loan_status_label(loan['status'])}"
             ),
             f"URL:{loan_url(loan['number'])}",
             "END:VEVENT",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from passnum import vocabulary
 from passnum.settings import get_settings
 
 TYPE_LABELS = {
@@ -26,6 +27,10 @@ LOAN_STATUS_LABELS = {
     "returned": "Clos",
     "cancelled": "Annulé",
 }
+
+item_type_label = vocabulary.define("item_type", TYPE_LABELS)
+item_status_label = vocabulary.define("item_status", STATUS_LABELS)
+loan_status_label = vocabulary.define("loan_status", LOAN_STATUS_LABELS)
 
 
 def item_url(asset_tag: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from passnum import audit, clock
+from passnum import audit, clock, vocabulary
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.db import day_of, is_postgres, typed, write_transaction
@@ -30,6 +30,7 @@ from vouchers.choices import ChequeStatus
 BUILD_LOCK = 7_362_501  # arbitrary advisory-lock key for statement builds
 
 STATUS_LABELS = {"draft": "Brouillon", "submitted": "Transmis", "paid": "Payé"}
+statement_status_label = vocabulary.define("statement_status", STATUS_LABELS)
 
 
 def _belonging() -> str:

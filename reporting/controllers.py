@@ -11,7 +11,7 @@ from litestar.response import Response, Stream, Template
 from organisations.tables import Organisation
 from passnum import clock
 from passnum.auth import Role, roles
-from passnum.csvout import cell, csv_chunks, csv_stream, euros
+from passnum.csvout import csv_chunks, csv_stream
 from reporting import exports
 from reporting.equipment_stats import equipment_stats
 from reporting.scope import read_filters
@@ -85,7 +85,7 @@ class StatisticsPages(Controller):
         f = read_filters(request.user)
 
         def convert(row: dict) -> list[object]:
-            return [euros(row[c]) if exports.is_money(c) else cell(row[c]) for c in export.header]
+            return [export.csv_cell(c, row[c]) for c in export.header]
 
         rows = exports.pages(export, f, convert)
         return csv_stream(csv_chunks(export.csv_header, rows), f"{name}.csv")

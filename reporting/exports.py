@@ -6,12 +6,16 @@ Each export is one SQL query with a scope (staff everything; funders their own p
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import equipment.labels  # noqa: F401 - defines the item and loan vocabularies
+import vouchers.choices  # noqa: F401 - defines the booklet, activity and person vocabularies
 from organisations.tables import Organisation
+from passnum import vocabulary
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
+from passnum.csvout import cell, euros
 from reporting.scope import Filters
 from vouchers.choices import ChequeStatus
 
@@ -26,10 +30,20 @@ class Export:
     sql: str  # selects "id" first; "{scope}" is replaced by the funder filter
     header: list[str]
     funder_column: str | None  # None: staff only
+    # Columns holding a code: JSON gives the code, the CSV for people the vocabulary's French word.
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def csv_header(self) -> list[str]:
         return [f"{c.removesuffix('_cents')}_euros" if is_money(c) else c for c in self.header]
+
+    def csv_cell(self, column: str, value: object) -> object:
+        """A value as the CSV for people shows it: euros, or the French word for a code."""
+        if is_money(column):
+            return euros(value)  # type: ignore[arg-type]
+        if column in self.labels:
+            return vocabulary.label(self.labels[column], value)  # type: ignore[arg-type]
+        return cell(value)
 
 
 def is_money(column: str) -> bool:
@@ -55,6 +69,7 @@ EXPORTS: dict[str, Export] = {
             "valeur_cents",
         ],
         "b.funder",
+        {"activite": "activity", "lieu_activite": "place"},
     ),
     "booklets": Export(
         "SELECT k.id AS id, k.number AS carnet, b.label AS tirage, f.name AS financeur, "
@@ -76,6 +91,7 @@ EXPORTS: dict[str, Export] = {
             "situation",
         ],
         "b.funder",
+        {"statut": "booklet_status", "tranche_age": "age_band", "situation": "social_status"},
     ),
     "statements": Export(
         "SELECT st.id AS id, o.name AS lieu, st.period_start AS debut, st.period_end AS fin, "
@@ -95,6 +111,7 @@ EXPORTS: dict[str, Export] = {
             "reference",
         ],
         None,
+        {"statut": "statement_status"},
     ),
     "loans": Export(
         "SELECT l.id AS id, l.number AS numero, o.name AS emprunteur, l.start_date AS debut, "
@@ -112,6 +129,7 @@ EXPORTS: dict[str, Export] = {
             "materiels",
         ],
         None,
+        {"statut": "loan_status"},
     ),
     "items": Export(
         "SELECT i.id AS id, i.asset_tag AS numero_inventaire, i.item_type AS type, "
@@ -130,6 +148,7 @@ EXPORTS: dict[str, Export] = {
             "date_achat",
         ],
         None,
+        {"type": "item_type", "statut": "item_status"},
     ),
 }
 

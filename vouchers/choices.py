@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from passnum import vocabulary
+
 
 class BatchStatus(StrEnum):
     draft = "draft"
@@ -90,3 +92,32 @@ CHEQUE_STATUS_LABELS: dict[str, str] = {
     "not_issued": "Pas encore remis",
     "not_yet_valid": "Pas encore valable",
 }
+BATCH_STATUS_LABELS: dict[str, str] = {
+    "draft": "Brouillon (en attente du paiement)",
+    "active": "Actif",
+}
+# What the scan register shows for each result of a scan (the redemption's refusal codes).
+SCAN_RESULT_LABELS: dict[str, str] = {
+    "redeemed": "Chèque accepté",
+    "malformed": "Refusé : code mal saisi",
+    "unknown": "Refusé : code inconnu",
+    "already_redeemed": "Refusé : déjà utilisé",
+    "cancelled": "Refusé : chèque annulé",
+    "expired": "Refusé : chèque expiré",
+    "not_yet_valid": "Refusé : pas encore valable",
+    "not_issued": "Refusé : carnet pas encore remis",
+    "not_accepted_here": "Refusé : pas accepté dans ce lieu",
+    "site_not_qualified": "Refusé : lieu non habilité",
+    "not_site_agent": "Refusé : pas agent d'un lieu",
+}
+
+booklet_status_label = vocabulary.define("booklet_status", BOOKLET_STATUS_LABELS)
+cheque_status_label = vocabulary.define("cheque_status", CHEQUE_STATUS_LABELS)
+batch_status_label = vocabulary.define("batch_status", BATCH_STATUS_LABELS)
+scan_result_label = vocabulary.define("scan_result", SCAN_RESULT_LABELS)
+activity_label = vocabulary.define("activity", ACTIVITIES)
+place_label = vocabulary.define("place", PLACES)
+age_band_label = vocabulary.define("age_band", AGE_BANDS)
+social_status_label = vocabulary.define("social_status", SOCIAL_STATUSES)
+need_label = vocabulary.define("need", NEEDS)
+cancel_reason_label = vocabulary.define("cancel_reason", CANCEL_REASONS)

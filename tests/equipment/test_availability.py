@@ -54,6 +54,8 @@ async def test_staff_subscribe_to_bookings_with_a_secret_ical_address(
     assert f"DTSTART;VALUE=DATE:{day(2):%Y%m%d}" in text
     assert f"DTEND;VALUE=DATE:{day(5):%Y%m%d}" in text
     assert f"Prêt {loan.number}" in text
+    unfolded = text.replace("\r\n ", "")
+    assert "Statut : Réservé" in unfolded and "reserved" not in unfolded  # French, not the code
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     assert (await client.get(path.replace("-", "-0", 1))).status_code == 404
     prescriber_id = fleet.world.prescriber.user_id

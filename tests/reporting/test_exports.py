@@ -9,7 +9,9 @@ import re
 from datetime import date, datetime
 
 from passnum.csvout import BOM, FrenchExcel
+from passnum.vocabulary import label
 from reimbursements.statements import build_statements
+from reporting.exports import EXPORTS
 from tests.factories import login
 from tests.reporting.dataset import generate
 from tests.reporting.fleet import generate_fleet
@@ -136,7 +138,7 @@ async def test_each_json_export_gives_integer_cents_and_its_csv_the_same_rows_in
     await generate_fleet(world.borrower_id)
     await login(client, world.staff)
     bearer = await world.staff.bearer()
-    money_columns = 0
+    money_columns = labelled = 0
     for name in ("redemptions", "booklets", "statements", "loans", "items"):
         items, _ = await all_pages(client, bearer, name, limit=500)
         rows = await download(client, name)
@@ -149,11 +151,22 @@ async def test_each_json_export_gives_integer_cents_and_its_csv_the_same_rows_in
                     assert isinstance(value, int), (name, key, value)
                     euros = row[key.removesuffix("_cents") + "_euros"]
                     assert euros == f"{value // 100},{value % 100:02d}", (name, key)
+                elif key in EXPORTS[name].labels:
+                    labelled += 1
+                    assert row[key] == label(EXPORTS[name].labels[key], value), (name, key)
+                    assert value is None or row[key] != value, (name, key, value)  # French
                 else:
                     assert row[key] == as_csv_cell(value), (name, key)
-    assert money_columns > 0
+    assert money_columns > 0 and labelled > 0
     cheque = (await all_pages(client, bearer, "redemptions", limit=1))[0][0]
     assert cheque["valeur_cents"] in (1000, 1500)  # a 10 € or 15 € cheque
     items = {r["numero_inventaire"]: r for r in (await all_pages(client, bearer, "items", 500))[0]}
     assert items["MAN-00001"]["valeur_cents"] == 45050
-    assert (await download(client, "items"))[0]["valeur_euros"] == "450,50"
+    laptop = next(
+        r for r in await download(client, "items") if r["numero_inventaire"] == "MAN-00001"
+    )
+    assert laptop["valeur_euros"] == "450,50" and laptop["type"] == "Ordinateur portable"
+    statuses = {r["statut"] for r in await download(client, "statements")}
+    assert statuses == {"Brouillon"}  # JSON: "draft"
+    kinds = {(r["activite"], r["lieu_activite"]) for r in await download(client, "redemptions")}
+    assert ("Accompagnement individuel", "Sur place") in kinds
