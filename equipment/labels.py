@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from passnum import vocabulary
+from passnum import audit_view, vocabulary
 from passnum.settings import get_settings
 
 TYPE_LABELS = {
@@ -31,6 +31,29 @@ LOAN_STATUS_LABELS = {
 item_type_label = vocabulary.define("item_type", TYPE_LABELS)
 item_status_label = vocabulary.define("item_status", STATUS_LABELS)
 loan_status_label = vocabulary.define("loan_status", LOAN_STATUS_LABELS)
+
+audit_view.describe_fields(
+    "item",
+    {
+        "from": audit_view.Field("Avant", "item_status"),
+        "to": audit_view.Field("Après", "item_status"),
+        "item_type": audit_view.Field("Type", "item_type"),
+        "status": audit_view.Field("État", "item_status"),
+        "asset_tag": audit_view.Field("N° d'inventaire"),
+        "brand": audit_view.Field("Marque"),
+        "model": audit_view.Field("Modèle"),
+        "serial": audit_view.Field("N° de série"),
+        "accessories": audit_view.Field("Accessoires", "list"),
+    },
+)
+audit_view.describe_fields(
+    "loan",
+    {
+        "status": audit_view.Field("État", "loan_status"),
+        "from": audit_view.Field("Retour prévu", "date"),
+        "to": audit_view.Field("Nouveau retour prévu", "date"),
+    },
+)
 
 
 def item_url(asset_tag: str) -> str:

@@ -12,7 +12,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as siret_number
 
 from organisations.tables import Membership, Organisation
-from passnum import audit
+from passnum import audit, audit_view, vocabulary
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.csvout import FORMULA_STARTS
@@ -37,6 +37,47 @@ class OrganisationInput:
     email: str = ""
     roles: list[str] = field(default_factory=list)
     site_status: str = ""
+
+
+async def organisation_names(ids: list[int]) -> dict[int, str]:
+    """Names of organisations by id (for histories that recorded ids)."""
+    rows = await Organisation.select(Organisation.id, Organisation.name).where(
+        Organisation.id.is_in(ids or [0])
+    )
+    return {r["id"]: r["name"] for r in rows}
+
+
+role_label = vocabulary.define(
+    "role",
+    {
+        "staff": "Agent du Département",
+        "funder": "Financeur",
+        "prescriber": "Prescripteur",
+        "site_agent": "Agent d'un lieu",
+    },
+)
+site_status_label = vocabulary.define(
+    "site_status", {"qualified": "Habilité", "suspended": "Suspendu", "": "—"}
+)
+audit_view.name_records("organisation", organisation_names)
+audit_view.describe_fields(
+    "organisation",
+    {
+        "kind": audit_view.Field("Type de structure"),
+        "siret": audit_view.Field("SIRET"),
+        "address": audit_view.Field("Adresse"),
+        "commune": audit_view.Field("Commune"),
+        "insee_code": audit_view.Field("Code INSEE"),
+        "postcode": audit_view.Field("Code postal"),
+        "site_status": audit_view.Field("Habilitation", "site_status"),
+        "is_operator": audit_view.Field("Opérateur", "bool"),
+        "is_funder": audit_view.Field("Financeur", "bool"),
+        "is_prescriber": audit_view.Field("Prescripteur", "bool"),
+        "is_site": audit_view.Field("Lieu", "bool"),
+        "is_borrower": audit_view.Field("Emprunteur", "bool"),
+    },
+)
+audit_view.describe_fields("user", {"role": audit_view.Field("Rôle", "role")})
 
 
 def _invalid(field_name: str, message: str) -> DomainError:

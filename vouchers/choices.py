@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from passnum import vocabulary
+from passnum import audit_view, vocabulary
 
 
 class BatchStatus(StrEnum):
@@ -96,18 +96,18 @@ BATCH_STATUS_LABELS: dict[str, str] = {
     "draft": "Brouillon (en attente du paiement)",
     "active": "Actif",
 }
-# What the scan register shows for each result of a scan (the redemption's refusal codes).
+# A scan's result as the scanner's verdict and the scan register show it.
 SCAN_RESULT_LABELS: dict[str, str] = {
     "redeemed": "Chèque accepté",
-    "malformed": "Refusé : code mal saisi",
-    "unknown": "Refusé : code inconnu",
-    "already_redeemed": "Refusé : déjà utilisé",
-    "cancelled": "Refusé : chèque annulé",
-    "expired": "Refusé : chèque expiré",
-    "not_yet_valid": "Refusé : pas encore valable",
-    "not_issued": "Refusé : carnet pas encore remis",
-    "not_accepted_here": "Refusé : pas accepté dans ce lieu",
-    "site_not_qualified": "Refusé : lieu non habilité",
+    "already_redeemed": "Chèque déjà utilisé",
+    "cancelled": "Chèque annulé",
+    "expired": "Chèque expiré",
+    "not_yet_valid": "Chèque pas encore valable",
+    "not_issued": "Chèque non remis",
+    "not_accepted_here": "Chèque non accepté dans ce lieu",
+    "site_not_qualified": "Lieu non habilité",
+    "unknown": "Chèque inconnu",
+    "malformed": "Code mal saisi",
     "not_site_agent": "Refusé : pas agent d'un lieu",
 }
 
@@ -121,3 +121,20 @@ age_band_label = vocabulary.define("age_band", AGE_BANDS)
 social_status_label = vocabulary.define("social_status", SOCIAL_STATUSES)
 need_label = vocabulary.define("need", NEEDS)
 cancel_reason_label = vocabulary.define("cancel_reason", CANCEL_REASONS)
+
+audit_view.describe_fields(
+    "booklet",
+    {
+        "previous": audit_view.Field("État précédent", "booklet_status"),
+        "reason": audit_view.Field("Motif", "cancel_reason"),
+        "organisation": audit_view.Field("Structure", "organisation"),
+    },
+)
+audit_view.describe_fields(
+    "cheque",
+    {
+        "activity": audit_view.Field("Activité", "activity"),
+        "place": audit_view.Field("Lieu d'activité", "place"),
+    },
+)
+audit_view.describe_fields("organisation", {"from": audit_view.Field("Depuis", "organisation")})

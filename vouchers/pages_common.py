@@ -9,7 +9,7 @@ from typing import Any
 from litestar.response import Template
 
 from passnum.errors import DomainError
-from passnum.fr import format_euros
+from passnum.fr import format_date, format_euros, format_moment
 from passnum.settings import get_settings
 from vouchers import choices
 from vouchers.codes import format_code
@@ -26,18 +26,7 @@ RESULT_NEXT_STEP: dict[str, str] = {
     "unknown": "Vérifiez la saisie, puis réessayez ; sinon n'acceptez pas ce chèque.",
     "malformed": "Scannez à nouveau le QR code ou retapez les 16 caractères.",
 }
-RESULT_TITLES: dict[str, str] = {
-    "redeemed": "Chèque accepté",
-    "already_redeemed": "Chèque déjà utilisé",
-    "cancelled": "Chèque annulé",
-    "expired": "Chèque expiré",
-    "not_yet_valid": "Chèque pas encore valable",
-    "not_issued": "Chèque non remis",
-    "not_accepted_here": "Chèque non accepté dans ce lieu",
-    "site_not_qualified": "Lieu non habilité",
-    "unknown": "Chèque inconnu",
-    "malformed": "Code mal saisi",
-}
+RESULT_TITLES: dict[str, str] = choices.SCAN_RESULT_LABELS  # the verdict's title
 
 
 def euros(cents: int | None) -> str:
@@ -45,11 +34,11 @@ def euros(cents: int | None) -> str:
 
 
 def day(value: date | datetime | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return format_date(value) if value else ""
 
 
 def moment(value: datetime | None) -> str:
-    return value.strftime("%d/%m/%Y à %H:%M") if value else ""
+    return format_moment(value) if value else ""
 
 
 def hour(value: datetime | None) -> str:
@@ -75,6 +64,7 @@ def base_context() -> dict[str, Any]:
         "CANCEL_REASONS": choices.CANCEL_REASONS,
         "BOOKLET_STATUS": choices.BOOKLET_STATUS_LABELS,
         "CHEQUE_STATUS": choices.CHEQUE_STATUS_LABELS,
+        "scan_result_label": choices.scan_result_label,
     }
 
 

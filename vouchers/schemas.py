@@ -266,6 +266,8 @@ class AuditView(msgspec.Struct, clock.WithOffsets):
     entity: str
     entity_id: str
     changes: dict
+    action_label: str = ""  # the action in French ("Chèque accepté")
+    details: list[str] = msgspec.field(default_factory=list)  # "Lieu : Mairie de Lessay", …
 
 
 class BookletHistory(msgspec.Struct, clock.WithOffsets):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from piccolo.utils.encoding import dump_json
 
 from passnum import clock, db
+from passnum.audit_view import readable
 from passnum.auth.actor import Actor
 from passnum.pagination import Page, paginate
 from passnum.tables import AuditEntry
@@ -69,11 +71,14 @@ async def history_page(
     """One page of a record's history, newest first (50 entries; ``?historique=2`` the next),
     for the ``passnum/_history.html`` include. ``params`` are the page's other query values."""
     where = _about(entity, entity_id)
-    return await paginate(
+    page = await paginate(
         _newest_first(where), AuditEntry.count().where(where), number, params, key=HISTORY_KEY
     )
+    return replace(page, items=await readable(page.items))
 
 
 async def history(entity: str, entity_id: int | str) -> list[dict[str, Any]]:
-    """A record's whole history, newest first (a booklet's or cheque's: a handful of events)."""
-    return await _newest_first(_about(entity, entity_id))
+    """A record's whole history, newest first (a booklet's or cheque's: a handful of events).
+
+    Each entry also reads in French (``when``, ``action_label``, ``details``: see audit_view)."""
+    return await readable(await _newest_first(_about(entity, entity_id)))

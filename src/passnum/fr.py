@@ -9,7 +9,7 @@ onto the next line.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 NBSP = "\u00a0"
 
@@ -25,6 +25,38 @@ def format_euros(cents: int) -> str:
 def format_date(day: date) -> str:
     """Dates as the French read them: 01/01/2027."""
     return day.strftime("%d/%m/%Y")
+
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def format_moment(moment: datetime) -> str:
+    """A date and time as the French say it: 29/11/2026 à 15:48."""
+    return moment.strftime("%d/%m/%Y à %H:%M")
+
+
+def format_month(day: date) -> str:
+    """The month of ``day`` in words: août 2026."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def format_number(value: float, decimals: int = 1) -> str:
+    """36.5 -> "36,5", 36.0 -> "36", 1234.5 -> "1 234,5" (decimal comma, no useless zero)."""
+    text = f"{value:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    return text.rstrip("0").rstrip(",") if "," in text else text
 
 
 def group_code(code: str) -> str:

@@ -42,7 +42,7 @@ async def test_an_organisation_shows_its_newest_fifty_events_then_the_older_ones
     text = text_of(first.text)
     # sixty updates after the organisation's creation
     assert "61 événement(s), du plus récent au plus ancien, page 1 sur 2" in text
-    assert "note : note 59" in text and "note : note 10" in text and "note : note 09" not in text
+    assert "Note : note 59" in text and "Note : note 10" in text and "Note : note 09" not in text
     assert 'aria-label="Pages de l&#39;historique"' in first.text
     assert 'href="?historique=2" rel="next"' in first.text
     assert "<title>Centre médico-social de Coutances" in first.text
@@ -50,7 +50,7 @@ async def test_an_organisation_shows_its_newest_fifty_events_then_the_older_ones
 
     second = text_of((await client.get(f"{url}?historique=2")).text)
     assert "Page 2 sur 2 — 51 à 61 sur 61" in second
-    assert "note : note 09" in second and "note : note 00" in second and "note 10" not in second
+    assert "Note : note 09" in second and "Note : note 00" in second and "note 10" not in second
     bad = await client.get(f"{url}?historique=abc")
     assert bad.status_code == 200
     assert "« abc » n'est pas un numéro de page : voici la page 1." in text_of(bad.text)
@@ -64,7 +64,7 @@ async def test_a_device_pages_its_loans_and_its_history_each_keeping_the_other(c
     page = await client.get("/i/MAN-00001?page=1&historique=2")
     assert page.status_code == 200
     text = text_of(page.text)
-    assert "Page 2 sur 2 — 51 à 60 sur 60" in text and "note : note 00" in text
+    assert "Page 2 sur 2 — 51 à 60 sur 60" in text and "Note : note 00" in text
     assert 'href="?page=1&amp;historique=1" rel="prev"' in page.text
 
 

@@ -98,8 +98,15 @@ async def test_staff_find_a_booklet_by_cheque_code_with_its_full_history(client,
     assert response.status_code == 200
     text = seen(response)
     assert f"Carnet n° {scene.issued}" in text
-    assert "Mairie de Terre-et-Marais" in text and "redeemed" in text
-    assert "hand_out booklet" in text and "redeem cheque" in text
+    assert "Mairie de Terre-et-Marais" in text
+    ledger = text.split("Scans de ces chèques")[1].split("Historique")[0]
+    assert "Chèque accepté" in ledger and "redeemed" not in ledger
+    history = text.split("Historique (journal d'audit)")[1]
+    assert "Remis à la personne" in history and "Chèque accepté" in history
+    assert "Lieu : Mairie de Terre-et-Marais" in history and "Activité : Atelier" in history
+    for code in ("hand_out", "redeem", "site :", "activity", "workshop", "beneficiary"):
+        assert code not in history, code
+    assert re.search(r"\d\d/\d\d/\d{4} à \d\d:\d\d", history)
     assert "Dossier CMS" not in text  # the internal reference stays with the prescriber
     by_number = await client.get("/staff/recherche", params={"q": scene.issued})
     assert "Chèques du carnet" in seen(by_number)

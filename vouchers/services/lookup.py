@@ -170,6 +170,8 @@ async def search(actor: Actor, text: str) -> schemas.BookletHistory:
                 entity=h["entity"],
                 entity_id=h["entity_id"],
                 changes=h["changes"] if isinstance(h["changes"], dict) else {},
+                action_label=h["action_label"],
+                details=h["details"],
             )
             for h in history
         ],
