@@ -14,6 +14,8 @@ from piccolo.query.functions.aggregate import Max
 
 from organisations.hours import Slot, short_labels
 from organisations.tables import OpeningSlot, Organisation, SiteStatus
+from passnum.db import order_french
+from passnum.fr import sort_key
 from passnum.pagination import Page, paginate_where
 from passnum.tables import AuditEntry
 
@@ -48,13 +50,10 @@ def split_services(text: str | None) -> list[str]:
 
 
 def places_query() -> Any:
-    """Sites by commune, then name, then id (so pages never repeat a site); add the filters."""
-    return (
-        Organisation.objects()
-        .order_by(Organisation.commune)
-        .order_by(Organisation.name)
-        .order_by(Organisation.id)
-    )
+    """Sites by commune, then name, in French order, then id (so pages never repeat a site);
+    add the filters."""
+    query = order_french(Organisation.objects(), "commune")
+    return order_french(query, "name").order_by(Organisation.id)
 
 
 async def list_places() -> list[Place]:
@@ -87,8 +86,8 @@ async def directory_choices() -> DirectoryChoices:
     texts = await Organisation.select(Organisation.services).where(qualified_site()).distinct()
     service_texts = [r["services"] or "" for r in texts]
     return DirectoryChoices(
-        sorted({r["commune"] for r in communes if r["commune"]}),
-        sorted({s for t in service_texts for s in split_services(t)}),
+        sorted({r["commune"] for r in communes if r["commune"]}, key=sort_key),
+        sorted({s for t in service_texts for s in split_services(t)}, key=sort_key),
         service_texts,
     )
 

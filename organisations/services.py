@@ -16,7 +16,7 @@ from passnum import audit, audit_view, vocabulary
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.csvout import FORMULA_STARTS
-from passnum.db import write_transaction
+from passnum.db import order_french, write_transaction
 from passnum.errors import DomainError
 
 ORG_ROLES = ("operator", "funder", "prescriber", "site", "borrower")
@@ -155,8 +155,8 @@ async def visible_organisation(actor: Actor, organisation_id: int) -> Organisati
 
 
 def organisations_query() -> Any:
-    """Organisations by name, then id so that pages never repeat or skip a row."""
-    return Organisation.objects().order_by(Organisation.name).order_by(Organisation.id)
+    """Organisations by name in French order, then id so that pages never repeat or skip a row."""
+    return order_french(Organisation.objects(), "name").order_by(Organisation.id)
 
 
 def organisation_filters(actor: Actor, role: str | None = None, q: str = "") -> list[Any]:

@@ -12,6 +12,7 @@ from organisations.tables import Organisation
 from passnum import clock
 from passnum.auth import Role, roles
 from passnum.csvout import csv_chunks, csv_stream
+from passnum.fr import format_month, format_number
 from reporting import exports
 from reporting.equipment_stats import equipment_stats
 from reporting.scope import read_filters
@@ -32,6 +33,19 @@ REDEMPTION_DIMENSIONS = {
     "activity": "Par activité",
     "place": "Par lieu d'activité",
 }
+
+
+def month_in_words(key: str) -> str:
+    """A "YYYY-MM" statistics key as people read it: "août 2026"."""
+    try:
+        return format_month(date.fromisoformat(f"{key}-01"))
+    except ValueError:
+        return key
+
+
+def days_in_words(days: float) -> str:
+    """36.5 -> "36,5 jours", 1 -> "1 jour"."""
+    return f"{format_number(days)} jour{'s' if days >= 2 else ''}"
 
 
 def _json_value(value: object) -> object:
@@ -67,6 +81,8 @@ class StatisticsPages(Controller):
             "dimensions": DIMENSIONS,
             "redemption_dimensions": REDEMPTION_DIMENSIONS,
             "equipment": await equipment_stats(f) if request.user.is_staff else None,
+            "month": month_in_words,
+            "days": days_in_words,
         }
         return Template("reporting/statistics.html", context=context)
 

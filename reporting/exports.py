@@ -14,8 +14,8 @@ import vouchers.choices  # noqa: F401 - defines the booklet, activity and person
 from organisations.tables import Organisation
 from passnum import vocabulary
 from passnum.auth.actor import Actor
-from passnum.errors import DomainError
 from passnum.csvout import cell, euros
+from passnum.errors import DomainError
 from reporting.scope import Filters
 from vouchers.choices import ChequeStatus
 

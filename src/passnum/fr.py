@@ -9,6 +9,7 @@ onto the next line.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 
 NBSP = "\u00a0"
@@ -57,6 +58,16 @@ def format_number(value: float, decimals: int = 1) -> str:
     """36.5 -> "36,5", 36.0 -> "36", 1234.5 -> "1 234,5" (decimal comma, no useless zero)."""
     text = f"{value:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
     return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """Key for French alphabetical order in Python (Brécey before Bricquebec): accents folded,
+    case ignored, hyphens and apostrophes as spaces; the text itself breaks ties. The SQL
+    counterpart is passnum.db.french_sort_key."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = folded.replace("œ", "oe").replace("æ", "ae")
+    return folded.translate(str.maketrans("-'’", "   ")), text
 
 
 def group_code(code: str) -> str:

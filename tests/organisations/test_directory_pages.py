@@ -66,3 +66,35 @@ async def test_a_bad_page_number_shows_a_french_notice_and_the_open_data_stays_w
     assert response.status_code == 200
     assert "« deux » n'est pas un numéro de page : voici la page 1." in text_of(response.text)
     assert len((await client.get("/lieux/donnees.json")).json()) == 65
+
+
+async def test_places_and_organisations_are_listed_in_french_alphabetical_order(client, world):
+    from tests.factories import login
+
+    names = {
+        "Bricquebec": "Médiathèque de Bricquebec",
+        "Brécey": "Espace public numérique de Brécey",
+        "Écausseville": "Mairie d'Écausseville",
+        "Ducey": "Mairie de Ducey",
+        "Fermanville": "Mairie de Fermanville",
+    }
+    await Organisation.insert(
+        *(
+            Organisation(name=name, commune=commune, is_site=True, site_status="qualified")
+            for commune, name in names.items()
+        )
+    )
+    page = text_of((await client.get("/lieux")).text)
+    french = ["Brécey", "Bricquebec", "Ducey", "Écausseville", "Fermanville"]
+    assert sorted(names, key=page.index) == french  # the commune filter
+    assert sorted(names.values(), key=page.index) == [names[c] for c in french]  # the list (SQL)
+    await login(client, world.staff)
+    listing = text_of((await client.get("/staff/organisations")).text)
+    shown = sorted(names.values(), key=listing.index)
+    assert shown == [
+        "Espace public numérique de Brécey",
+        "Mairie d'Écausseville",  # the apostrophe sorts as a space, before any letter
+        "Mairie de Ducey",
+        "Mairie de Fermanville",
+        "Médiathèque de Bricquebec",
+    ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import statistics as pystats
 from collections import defaultdict
+from datetime import datetime, timedelta
 
 from organisations.actors import load_actor
 from organisations.tables import Organisation
 from reporting.scope import read_filters
 from reporting.stats import statistics
 from tests.factories import login, text_of
-from tests.reporting.dataset import generate
+from tests.reporting.dataset import Dataset, generate, make_batch, make_booklet, redeem
 
 
 async def test_statistics_match_an_independent_count_of_the_generated_dataset(world):
@@ -119,3 +120,18 @@ async def test_statistics_read_inside_a_transaction_give_the_same_figures(world)
     assert inside.total == outside.total
     assert inside.total.booklets == sum(1 for b in data.booklets if b.issued_at)
     assert inside.median_days_to_first_use == outside.median_days_to_first_use
+
+
+async def test_the_statistics_page_writes_numbers_and_months_in_french(client, world):
+    batch = await make_batch(world.operator_id)
+    data = Dataset()
+    for days in (36, 37):
+        booklet = await make_booklet(
+            data, batch, world.operator_id, 1000, world.prescriber_org_id, datetime(2026, 3, 2, 9)
+        )
+        await redeem(booklet.cheques[0], world.site_id, datetime(2026, 3, 2, 9) + timedelta(days))
+    await login(client, world.staff)
+    page = text_of((await client.get("/statistiques?start=2026-01-01&end=2026-12-31")).text)
+    assert "Délai médian avant la première utilisation 36,5 jours" in page
+    assert "mars 2026 2 " in page and "avril 2026 2 " in page  # booklets and redemptions by month
+    assert "2026-03" not in page and "36.5" not in page
