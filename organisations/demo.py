@@ -15,6 +15,7 @@ from stdnum import luhn
 from organisations.services import OrganisationInput, create_organisation, create_user
 from organisations.tables import OpeningSlot, Organisation
 from passnum.auth import Role
+from passnum.fr import de
 
 # (commune, INSEE code, postcode); Terre-et-Marais is the 50th permanence (Sainteny).
 COMMUNES = [
@@ -126,11 +127,11 @@ async def load_territory() -> DemoTerritory:
             t.funder_ids.append(org_id)
     n = 0
     for i, commune in enumerate(COMMUNES):
-        kinds = [("mairie", f"Mairie de {commune[0]}")]
+        kinds = [("mairie", f"Mairie {de(commune[0])}")]
         if i < 10:
-            kinds.append(("CMS", f"Centre médico-social de {commune[0]}"))
+            kinds.append(("CMS", f"Centre médico-social {de(commune[0])}"))
         if 10 <= i < 20:
-            kinds.append(("bibliothèque", f"Bibliothèque de {commune[0]}"))
+            kinds.append(("bibliothèque", f"Bibliothèque {de(commune[0])}"))
         for kind, name in kinds:
             n += 1
             slot = SLOTS[2] if commune[0] == "Terre-et-Marais" else SLOTS[n % len(SLOTS)]
@@ -156,7 +157,7 @@ async def load_territory() -> DemoTerritory:
             t.site_ids.append(org_id)
     t.prescriber_ids.append(await _site_id("Centre médico-social de Coutances"))
     for commune in COMMUNES[26:29]:
-        mairie = f"Mairie de {commune[0]}"
+        mairie = f"Mairie {de(commune[0])}"
         await Organisation.update({Organisation.is_borrower: True}).where(
             Organisation.name == mairie
         )

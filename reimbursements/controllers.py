@@ -13,6 +13,7 @@ from passnum.auth import Role, roles
 from passnum.csvout import attachment, csv_response
 from passnum.db import as_datetime
 from passnum.errors import DomainError
+from passnum.fr import de
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
     PAGED_HEADERS,
@@ -92,6 +93,7 @@ class StatementPages(Controller):
             "status": status,
             "labels": svc.STATUS_LABELS,
             "month_label": month_label,
+            "de": de,
             "default_month": f"{previous_month(clock.today()):%Y-%m}",
         }
         return Template("reimbursements/statements.html", context=context)
@@ -113,6 +115,7 @@ class StatementPages(Controller):
             "labels": svc.STATUS_LABELS,
             "lines": await svc.statement_lines(s.id),
             "month_label": month_label,
+            "de": de,
             "masked": documents.masked,
             "activity": documents.activity_label,
             "today": clock.today(),
@@ -165,7 +168,8 @@ class CreditNotePages(Controller):
     @get("/")
     async def index(self, request: Request) -> Template:
         return Template(
-            "reimbursements/credit_notes.html", context={"notes": await credit_notes(request.user)}
+            "reimbursements/credit_notes.html",
+            context={"notes": await credit_notes(request.user), "de": de},
         )
 
     @get("/{funder_id:int}/pdf")

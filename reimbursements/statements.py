@@ -23,6 +23,7 @@ from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.db import day_of, is_postgres, typed, write_transaction
 from passnum.errors import DomainError
+from passnum.fr import de
 from reimbursements.periods import month_end, month_label, next_month
 from reimbursements.tables import Statement, StatementLine, StatementStatus
 from vouchers.choices import ChequeStatus
@@ -51,7 +52,7 @@ def _refuse_unended(start: date) -> None:
     if stop > clock.today():
         raise _refuse(
             "month_not_ended",
-            f"Le mois de {month_label(start)} n'est pas terminé : ses relevés pourront être "
+            f"Le mois {de(month_label(start))} n'est pas terminé : ses relevés pourront être "
             f"construits à partir du 1er {month_label(stop)}.",
         )
 

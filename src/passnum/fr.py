@@ -60,6 +60,15 @@ def format_number(value: float, decimals: int = 1) -> str:
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
+_VOWELS = set("aeiouyàâäéèêëîïôöùûüœæ")
+
+
+def de(name: str) -> str:
+    """ "de" elided before a vowel: de("Avranches") -> "d'Avranches", de("Lessay") -> "de Lessay",
+    de("août 2026") -> "d'août 2026"."""
+    return f"d'{name}" if name[:1].lower() in _VOWELS else f"de {name}"
+
+
 def sort_key(text: str) -> tuple[str, str]:
     """Key for French alphabetical order in Python (Brécey before Bricquebec): accents folded,
     case ignored, hyphens and apostrophes as spaces; the text itself breaks ties. The SQL

@@ -1,12 +1,21 @@
 """Amounts and dates are printed the way French readers expect."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from passnum.fr import format_date, format_euros, group_code
+from passnum.fr import (
+    de,
+    format_date,
+    format_euros,
+    format_moment,
+    format_month,
+    format_number,
+    group_code,
+    sort_key,
+)
 from printing.fonts import BOLD, REGULAR, winansi_font
 
 
@@ -43,3 +52,30 @@ def test_printed_fonts_have_the_euro_sign_accents_and_no_break_space(font: str) 
     widths = winansi_font(font).widths
     for char in "€éèêàâçùÉÈÀÇ—•…\u00a0":
         assert widths[char.encode("cp1252")[0]] > 0, char
+
+
+def test_numbers_months_and_moments_read_as_in_french() -> None:
+    assert format_number(36.5) == "36,5" and format_number(36.0) == "36"
+    assert format_number(1234.5) == "1\u00a0234,5"
+    assert format_month(date(2026, 8, 14)) == "août 2026"
+    assert format_moment(datetime(2026, 11, 29, 15, 48)) == "29/11/2026 à 15:48"
+
+
+def test_de_is_elided_before_a_vowel() -> None:
+    assert f"Mairie {de('Avranches')}" == "Mairie d'Avranches"
+    assert f"Mairie {de('Écausseville')}" == "Mairie d'Écausseville"
+    assert f"Mairie {de('Lessay')}" == "Mairie de Lessay"
+    assert f"Relevés {de('août 2026')}" == "Relevés d'août 2026"
+
+
+def test_names_sort_in_french_alphabetical_order() -> None:
+    names = ["Bricquebec", "Élan", "Brécey", "ducey", "Saint-Lô", "Saint Jean", "Emondeville"]
+    assert sorted(names, key=sort_key) == [
+        "Brécey",
+        "Bricquebec",
+        "ducey",
+        "Élan",
+        "Emondeville",
+        "Saint Jean",
+        "Saint-Lô",
+    ]
