@@ -109,6 +109,7 @@ SCAN_RESULT_LABELS: dict[str, str] = {
     "unknown": "Chèque inconnu",
     "malformed": "Code mal saisi",
     "not_site_agent": "Refusé : pas agent d'un lieu",
+    "reversed": "Encaissement annulé",
 }
 
 booklet_status_label = vocabulary.define("booklet_status", BOOKLET_STATUS_LABELS)

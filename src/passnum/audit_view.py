@@ -24,6 +24,7 @@ action_label = vocabulary.define(
         "deactivate": "Désactivé",
         "cancel": "Annulé",
         "redeem": "Chèque accepté",
+        "reverse_redemption": "Encaissement annulé",
         "hand_out": "Remis à la personne",
         "allocate": "Carnets attribués",
         "move": "Carnets transférés",
@@ -48,7 +49,8 @@ action_label = vocabulary.define(
 @dataclass(frozen=True)
 class Field:
     """How one key of ``changes`` reads: its French label and the kind of its value
-    ("" as it is, "date", "cents", "bool", "list", "organisation" (an id), or a vocabulary)."""
+    ("" as it is, "date", "moment", "cents", "bool", "list", "organisation" (an id), or a
+    vocabulary)."""
 
     label: str
     kind: str = ""
@@ -66,6 +68,7 @@ _GENERIC: dict[str, Field] = {
     "end": Field("Fin", "date"),
     "due": Field("Retour prévu", "date"),
     "paid_at": Field("Payé le", "date"),
+    "redeemed_at": Field("Encaissé le", "moment"),
     "paid_on": Field("Payé le", "date"),
     "reference": Field("Référence"),
     "booklets": Field("Carnets"),
@@ -156,6 +159,8 @@ def _value(field: Field, value: Any, names: dict[str, dict[int, str]]) -> str:
     kind = field.kind
     if kind in names or kind in _NAMES:
         return names.get(kind, {}).get(value, f"n° {value}")
+    if kind == "moment":
+        return fr.format_moment(datetime.fromisoformat(str(value)))
     if kind == "date":
         return fr.format_date(date.fromisoformat(str(value)[:10]))
     if kind == "cents":

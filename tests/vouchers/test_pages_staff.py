@@ -107,6 +107,10 @@ async def test_staff_find_a_booklet_by_cheque_code_with_its_full_history(client,
     for code in ("hand_out", "redeem", "site :", "activity", "workshop", "beneficiary"):
         assert code not in history, code
     assert re.search(r"\d\d/\d\d/\d{4} à \d\d:\d\d", history)
+    await svc.reverse_redemption(await actor_of(scene.world.staff), scene.codes[1], "Doublon")
+    again = seen(await client.get("/staff/recherche", params={"q": scene.issued}))
+    assert "Encaissement annulé" in again.split("Scans de ces chèques")[1].split("Historique")[0]
+    assert "Motif : Doublon" in again and "reversed" not in again
     assert "Dossier CMS" not in text  # the internal reference stays with the prescriber
     by_number = await client.get("/staff/recherche", params={"q": scene.issued})
     assert "Chèques du carnet" in seen(by_number)
