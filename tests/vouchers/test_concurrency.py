@@ -8,10 +8,12 @@ import pytest
 
 from passnum.db import close_pool, open_pool
 from passnum.errors import DomainError
+from reimbursements.settled import SETTLEMENT
 from tests.factories import make_person
 from tests.vouchers.conftest import actor_of
 from vouchers import schemas
 from vouchers import services as svc
+from vouchers.settlement import install
 from vouchers.tables import Booklet, Cheque, ScanAttempt
 
 
@@ -115,3 +117,24 @@ async def test_the_ledger_cannot_be_rewritten(scene):
     with pytest.raises(Exception, match="append-only"):
         await ScanAttempt.update({ScanAttempt.result: "unknown"}).where(ScanAttempt.id > 0)
     assert await ScanAttempt.count().where(ScanAttempt.result == "redeemed") == 1
+
+
+async def _reverse(staff, code: str) -> str:
+    try:
+        await svc.reverse_redemption(staff, code, "Deux clics sur Annuler")
+    except DomainError as error:
+        return error.code
+    return "reversed"
+
+
+async def test_ten_simultaneous_reversals_of_one_redemption_reverse_it_once(scene, engine_mode):
+    install(SETTLEMENT)  # what the composition root does when it builds the app
+    agent = await actor_of(scene.world.site_agent)
+    assert await _attempt(agent, scene.codes[0]) == "redeemed"
+    staff = await actor_of(scene.world.staff)
+    results = await asyncio.gather(*(_reverse(staff, scene.codes[0]) for _ in range(10)))
+    assert sorted(set(results)) == ["not_redeemed", "reversed"]
+    assert results.count("reversed") == 1
+    assert await ScanAttempt.count().where(ScanAttempt.result == "reversed") == 1
+    booklet = await Booklet.select(Booklet.used_count).where(Booklet.number == scene.issued).first()
+    assert booklet["used_count"] == 0
