@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
@@ -49,6 +49,9 @@ def days_in_words(days: float) -> str:
 
 
 def _json_value(value: object) -> object:
+    """Dates as ISO text; times with the operator's offset, as every API timestamp."""
+    if isinstance(value, datetime):
+        return clock.aware(value).isoformat()
     return value.isoformat() if isinstance(value, date) else value
 
 

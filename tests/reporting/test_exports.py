@@ -125,7 +125,8 @@ def as_csv_cell(value: object) -> str:
     text = str(value)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return date.fromisoformat(text).strftime("%d/%m/%Y")
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?", text):
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2})?", text):
+        # JSON times carry the Paris offset; the CSV shows the same wall-clock time
         return datetime.fromisoformat(text).strftime("%d/%m/%Y %H:%M")
     return text
 

@@ -90,6 +90,8 @@ async def test_a_scan_at_2330_utc_on_the_31st_belongs_to_the_next_day_and_month_
     assert the_31st.strftime("%d/%m/%Y") not in printed
     exported = await client.get("/statistiques/exports/redemptions.csv")
     assert shown in exported.content.decode("utf-8-sig")
+    api = await client.get("/api/v1/exports/redemptions", headers=await scene.world.staff.bearer())
+    assert [r["encaisse_le"] for r in api.json()["items"]] == [in_paris.isoformat()]
 
 
 async def test_across_a_dst_change_times_keep_their_paris_offset(client, scene, clock_at):
