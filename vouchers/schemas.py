@@ -34,6 +34,7 @@ class Batch(msgspec.Struct, clock.WithOffsets):
     valid_until: date
     grace_days: int
     accepted_until: date
+    validity: str  # the one wording of vouchers.rules.validity_text
     allowed_site_ids: list[int]
     allowed_insee_codes: list[str]
     status: str

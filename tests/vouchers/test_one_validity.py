@@ -54,6 +54,15 @@ async def test_the_cheque_page_and_the_public_api_give_the_same_wording(client, 
     assert (await client.get(f"/api/v1/cheques/{stock_code}")).json()["validity"] == WORDING
 
 
+async def test_staff_and_the_funder_read_the_same_wording_for_the_print_run(client, world):
+    await _scene(world)
+    staff = await client.get("/api/v1/batches", headers=await world.staff.bearer())
+    assert [b["validity"] for b in staff.json()] == [WORDING]
+    await login(client, world.staff)
+    batch_id = staff.json()[0]["id"]
+    assert WORDING in seen(await client.get(f"/staff/tirages/{batch_id}"))
+
+
 async def test_the_receipt_and_the_stock_give_the_same_wording(client, world):
     numbers = await _scene(world)
     headers = await world.prescriber.bearer()

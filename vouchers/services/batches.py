@@ -24,7 +24,7 @@ from vouchers.choices import BatchStatus
 from vouchers.codes import FIRST_BOOKLET_SERIAL, booklet_number, new_code
 from vouchers.errors import invalid, refuse
 from vouchers.job_tables import PrintJob
-from vouchers.rules import accepted_until
+from vouchers.rules import accepted_until, validity_text
 from vouchers.services.common import require_staff
 from vouchers.tables import Batch, Booklet, Cheque, ScanAttempt
 
@@ -264,6 +264,7 @@ def _to_schema(row: dict, by_status: dict[str, int], redeemed: int) -> schemas.B
         valid_until=row["valid_until"],
         grace_days=row["grace_days"],
         accepted_until=accepted_until(row["valid_until"], row["grace_days"]),
+        validity=validity_text(row["valid_from"], row["valid_until"], row["grace_days"]),
         allowed_site_ids=list(row["allowed_site_ids"]),
         allowed_insee_codes=list(row["allowed_insee_codes"]),
         status=row["status"],
