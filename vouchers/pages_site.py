@@ -22,7 +22,7 @@ from vouchers import schemas
 from vouchers import services as svc
 from vouchers.api import SCAN_AGENTS, SCAN_PUBLIC
 from vouchers.choices import ACTIVITIES, PLACES
-from vouchers.codes import normalise_code
+from vouchers.codes import normalise_code, parse_code
 from vouchers.pages_common import (
     RESULT_NEXT_STEP,
     RESULT_TITLES,
@@ -166,8 +166,12 @@ def _reversed(done: schemas.Reversal) -> dict[str, Any]:
 
 @get("/c", opt=SCAN_PUBLIC, include_in_schema=False)
 async def cheque_lookup(code: FromQuery[str] = "") -> Redirect:
-    """The "check a code" form: send the visitor to that cheque's page."""
-    cleaned = re.sub(r"[^0-9A-Z]", "", normalise_code(code))  # a code has nothing else
+    """The "check a code" form: send the visitor to that cheque's page (the canonical code when
+    it reads as one, even typed by a US-layout scanner on AZERTY; else what was typed, cleaned)."""
+    try:
+        cleaned = parse_code(code)
+    except DomainError:
+        cleaned = re.sub(r"[^0-9A-Z]", "", normalise_code(code))  # a code has nothing else
     return Redirect(path=f"/c/{cleaned or '-'}")
 
 

@@ -73,3 +73,11 @@ async def test_a_prescriber_hands_out_a_booklet_whose_number_the_scanner_typed(c
     )
     assert response.status_code == 201, response.text
     assert response.json()["booklet_number"] == "10000099"
+
+
+async def test_the_public_check_form_finds_the_cheque_the_scanner_typed(client, scene):
+    await _with_codes(scene)
+    response = await client.get(
+        "/c", params={"code": "httpsM!!pqssnu,:test!c!?QWE(AZèNRT_KXàà"}, follow_redirects=False
+    )
+    assert response.headers["location"] == f"/c/{SHUFFLED}"
