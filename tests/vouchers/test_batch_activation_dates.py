@@ -3,14 +3,15 @@ used, so a funder would pay for nothing. The refusal is in French on the API and
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from passnum import clock
 from tests.factories import login, post_form
 from tests.vouchers.conftest import make_batch
 from tests.vouchers.pages_helpers import seen
 from vouchers.tables import Batch
 
-YESTERDAY = date.today() - timedelta(days=1)
+YESTERDAY = clock.today() - timedelta(days=1)
 ENDED = {"valid_from": YESTERDAY - timedelta(days=365), "valid_until": YESTERDAY}
 
 
@@ -34,7 +35,7 @@ async def test_a_batch_whose_validity_ended_yesterday_is_refused_and_stays_a_dra
 
 
 async def test_a_batch_valid_until_today_can_still_be_activated(client, world):
-    batch = await make_batch(world, count=1, active=False, valid_until=date.today())
+    batch = await make_batch(world, count=1, active=False, valid_until=clock.today())
     headers = await world.staff.bearer()
     response = await client.post(f"/api/v1/batches/{batch.id}/activate", headers=headers)
     assert response.status_code == 200 and response.json()["status"] == "active"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from composition.demo import load_demo
+from passnum import clock
 from tests.factories import create_token
 
 FUNDER = "financeur@demo.passnum.fr"
@@ -23,7 +24,7 @@ async def test_the_demo_funder_has_an_active_and_an_ended_print_run_statistics_a
     await load_demo()
     headers = await _as(FUNDER)
     batches = (await client.get("/api/v1/batches", headers=headers)).json()
-    today = date.today()
+    today = clock.today()
     active = [b for b in batches if b["status"] == "active"]
     assert any(date.fromisoformat(b["accepted_until"]) >= today for b in active), batches
     assert any(date.fromisoformat(b["accepted_until"]) < today for b in active), batches
@@ -36,7 +37,7 @@ async def test_the_demo_funder_has_an_active_and_an_ended_print_run_statistics_a
 async def test_the_demo_site_has_last_months_statement(client):
     await load_demo()
     await load_demo()  # safe to run again
-    last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    last_month = (clock.today().replace(day=1) - timedelta(days=1)).replace(day=1)
     headers = await _as(SITE_AGENT)
     statements = (await client.get("/api/v1/statements", headers=headers)).json()
     mine = [s for s in statements if s["period_start"] == last_month.isoformat()]

@@ -3,8 +3,9 @@ from the same function, in the same order, whatever the booklet and batch are go
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from passnum import clock
 from tests.vouchers.conftest import actor_of, allocate, codes_of, hand_out, make_batch, numbers_of
 from vouchers import services as svc
 from vouchers.tables import Batch, Cheque
@@ -23,7 +24,7 @@ async def _public_and_scanner(client, world, code: str) -> tuple[str, str]:
 
 
 async def _ended(batch_id: int, days_ago: int) -> None:
-    await Batch.update({Batch.valid_until: date.today() - timedelta(days=days_ago)}).where(
+    await Batch.update({Batch.valid_until: clock.today() - timedelta(days=days_ago)}).where(
         Batch.id == batch_id
     )
 
@@ -57,12 +58,12 @@ async def test_every_state_reads_the_same_on_the_phone_and_at_the_scanner(client
     )
     stock_code = in_stock[0]
     assert await _public_and_scanner(client, world, stock_code) == ("not_issued", "not_issued")
-    await Batch.update({Batch.valid_from: date.today() + timedelta(days=2)}).where(
+    await Batch.update({Batch.valid_from: clock.today() + timedelta(days=2)}).where(
         Batch.id == batch.id
     )
     later = to_redeem[0]
     assert await _public_and_scanner(client, world, later) == ("not_yet_valid", "not_yet_valid")
-    await Batch.update({Batch.valid_from: date.today() - timedelta(days=60)}).where(
+    await Batch.update({Batch.valid_from: clock.today() - timedelta(days=60)}).where(
         Batch.id == batch.id
     )
     await _ended(batch.id, 40)

@@ -5,16 +5,17 @@ cheque's public page and the API. The batch's internal name is never printed on 
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from pypdf import PdfReader
 
+from passnum import clock
 from tests.factories import login
 from tests.vouchers.conftest import allocate, codes_of, hand_out, make_batch, numbers_of
 from tests.vouchers.pages_helpers import seen
 
-FROM = date.today() - timedelta(days=30)
-UNTIL = date.today() + timedelta(days=300)
+FROM = clock.today() - timedelta(days=30)
+UNTIL = clock.today() + timedelta(days=300)
 MAIN = f"Valable du {FROM:%d/%m/%Y} au {UNTIL:%d/%m/%Y}"
 GRACE = f"accepté jusqu'au {UNTIL + timedelta(days=31):%d/%m/%Y} si le carnet a été remis avant"
 WORDING = f"{MAIN} — {GRACE}"

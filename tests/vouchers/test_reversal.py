@@ -4,8 +4,9 @@ both rows and the audit trail names who and why (POST /api/v1/redemptions/{code}
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
+from passnum import clock
 from passnum.tables import AuditEntry
 from reimbursements.tables import Statement, StatementLine
 from reporting.signals import signals
@@ -38,7 +39,7 @@ async def reverse(client, person, code: str, reason: str = WHY):
 
 
 async def _redeemed_minutes_ago(code: str, minutes: int) -> None:
-    at = datetime.now().replace(microsecond=0) - timedelta(minutes=minutes)
+    at = clock.stamp() - timedelta(minutes=minutes)
     await Cheque.update({Cheque.redeemed_at: at}).where(Cheque.code == code)
 
 
@@ -118,7 +119,7 @@ async def test_an_exhausted_booklet_is_in_use_again_after_a_reversal(client, sce
 
 
 async def _statement_of_this_month(site_id: int, status: str) -> int:
-    start = datetime.now().date().replace(day=1)
+    start = clock.today().replace(day=1)
     rows = await Statement.insert(
         Statement(site=site_id, period_start=start, period_end=start, status=status)
     )
@@ -183,7 +184,7 @@ async def test_reversals_are_not_counted_as_bursts_of_refused_scans(client, scen
     for code in scene.codes:
         await redeem(client, scene.world.site_agent, code)
         await svc.reverse_redemption(staff, code, "Carnet de démonstration")
-    found = {s.title: s.rows for s in await signals(date.today() - timedelta(days=1))}
+    found = {s.title: s.rows for s in await signals(clock.today() - timedelta(days=1))}
     assert found["Rafales de codes refusés ou inconnus"] == []
 
 
