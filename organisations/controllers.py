@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from organisations.api import MeController, OrganisationApiController, UserApiController
 from organisations.api_directory import open_data_csv, open_data_json
+from organisations.pages_accounts import accept_invitation, invitation_page
 from organisations.pages_directory import OpeningSlotPages, directory_page
 from organisations.pages_organisations import StaffOrganisationPages
 
@@ -16,4 +17,6 @@ ROUTE_HANDLERS = [
     open_data_json,
     open_data_csv,
     OpeningSlotPages,
+    invitation_page,
+    accept_invitation,
 ]

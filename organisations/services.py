@@ -185,6 +185,40 @@ ROLE_NEEDS = {
 }
 
 
+ROLE_LABELS = {
+    Role.staff: "agent du Département",
+    Role.funder: "financeur",
+    Role.prescriber: "prescripteur",
+    Role.site_agent: "agent d'un lieu qualifié",
+}
+
+
+async def check_new_account(
+    email: str, organisation_id: int, role: Role | str
+) -> tuple[str, Role, Organisation]:
+    """The cleaned e-mail, the role and the organisation of an account about to be created, or
+    DomainError: unknown role, bad address, organisation without that role, address taken."""
+    email = email.strip().lower()
+    try:
+        role = Role(role)
+    except ValueError as exc:
+        raise _invalid("role", "Rôle inconnu : choisissez un rôle dans la liste.") from exc
+    if not EMAIL_RE.match(email):
+        raise _invalid("email", "L'adresse e-mail n'est pas valide.")
+    organisation = await get_organisation(organisation_id)
+    check_role_fits(organisation, role)
+    if await BaseUser.exists().where(BaseUser.email == email):
+        raise DomainError("duplicate_email", "Un compte existe déjà avec cette adresse.", 409)
+    return email, role, organisation
+
+
+def check_role_fits(organisation: Organisation, role: Role) -> None:
+    if not getattr(organisation, f"is_{ROLE_NEEDS[role]}"):
+        raise _invalid(
+            "role", f"{organisation.name} n'a pas le rôle requis pour des comptes « {role.value} »."
+        )
+
+
 async def create_user(
     email: str,
     password: str,
@@ -194,41 +228,38 @@ async def create_user(
     last_name: str = "",
     actor: Actor | None = None,
 ) -> BaseUser:
-    """A new active user who belongs to one organisation with one role."""
-    email = email.strip().lower()
-    try:
-        role = Role(role)
-    except ValueError as exc:
-        raise _invalid("role", "Rôle inconnu : choisissez un rôle dans la liste.") from exc
-    if not EMAIL_RE.match(email):
-        raise _invalid("email", "L'adresse e-mail n'est pas valide.")
-    organisation = await get_organisation(organisation_id)
-    if not getattr(organisation, f"is_{ROLE_NEEDS[role]}"):
-        raise _invalid(
-            "role", f"{organisation.name} n'a pas le rôle requis pour des comptes « {role.value} »."
+    """A new active user who belongs to one organisation with one role, with this password
+    (demo and tests; people are invited: ``organisations.invitations.invite_user``)."""
+    from organisations.password_rules import check_new_password
+
+    email, role, _ = await check_new_account(email, organisation_id, role)
+    check_new_password(password, email=email)
+    async with write_transaction():
+        user = await insert_user(email, password, organisation_id, role, first_name, last_name)
+        await audit.record(
+            actor,
+            "create",
+            "user",
+            user.id,
+            {"email": email, "organisation": organisation_id, "role": role.value},
         )
-    if await BaseUser.exists().where(BaseUser.email == email):
-        raise DomainError("duplicate_email", "Un compte existe déjà avec cette adresse.", 409)
-    try:
-        user = await BaseUser.create_user(
-            username=email,
-            password=password,
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            active=True,
-            admin=role is Role.staff,  # staff may open the read-only back-office (/admin/)
-        )
-    except ValueError as exc:
-        raise _invalid("password", "Le mot de passe doit compter de 6 à 128 caractères.") from exc
-    await Membership(user=user.id, organisation=organisation_id, role=role.value).save()
-    await audit.record(
-        actor,
-        "create",
-        "user",
-        user.id,
-        {"email": email, "organisation": organisation_id, "role": role.value},
+    return user
+
+
+async def insert_user(
+    email: str, password: str, organisation_id: int, role: Role, first_name: str, last_name: str
+) -> BaseUser:
+    """The rows of a new account (checked by ``check_new_account``): user and membership."""
+    user = await BaseUser.create_user(
+        username=email,
+        password=password,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        active=True,
+        admin=role is Role.staff,  # staff may open the read-only back-office (/admin/)
     )
+    await Membership(user=user.id, organisation=organisation_id, role=role.value).save()
     return user
 
 

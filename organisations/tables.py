@@ -60,3 +60,18 @@ class Membership(Table):
     user = ForeignKey(references=BaseUser, index=True)
     organisation = ForeignKey(references=Organisation, index=True)
     role = Varchar(length=20, choices=Role)
+
+
+class AccountLink(Table):
+    """A single-use link sent to a person: an invitation (72 h) or a password reset (1 h).
+
+    Only the SHA-256 digest of the token is stored; the link itself is in the e-mail.
+    """
+
+    user = ForeignKey(references=BaseUser, index=True)
+    purpose = Varchar(length=20)  # LinkPurpose
+    token_hash = Varchar(length=64, unique=True)
+    expires_at = Timestamp()
+    used_at = Timestamp(null=True, default=None)
+    created_by = Integer(null=True, default=None)  # the staff member's user id, if any
+    created_at = Timestamp(default=StampNow())

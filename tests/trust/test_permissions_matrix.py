@@ -26,6 +26,8 @@ EXPECTED: dict[str, str] = {
     "GET /login": "public",
     "POST /login": "public",
     "POST /logout": "public",
+    "GET /invitation/{token}": "public",
+    "POST /invitation/{token}": "public",
     "GET /health": "public",
     "GET /static/{file_path}": "public",
     "GET /schema": "public",
