@@ -13,6 +13,7 @@ APP_REGISTRY = AppRegistry(
         "piccolo.apps.user.piccolo_app",
         "piccolo_api.session_auth.piccolo_app",
         "passnum.piccolo_app",
+        "territory.piccolo_app",
         "organisations.piccolo_app",
         "vouchers.piccolo_app",
         "equipment.piccolo_app",

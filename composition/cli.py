@@ -157,9 +157,16 @@ def _register_app_commands() -> None:
     import equipment.cli
     import organisations.cli
     import reimbursements.cli
+    import territory.cli
     import vouchers.cli
 
-    for app_cli in (organisations.cli, vouchers.cli, equipment.cli, reimbursements.cli):
+    for app_cli in (
+        territory.cli,
+        organisations.cli,
+        vouchers.cli,
+        equipment.cli,
+        reimbursements.cli,
+    ):
         for command in app_cli.COMMANDS:
             main.add_command(command)
 

@@ -8,6 +8,7 @@ import equipment.controllers
 import organisations.controllers
 import reimbursements.controllers
 import reporting.controllers
+import territory.controllers
 import vouchers.controllers
 from composition.web import ROUTE_HANDLERS as CORE_HANDLERS
 from passnum.auth.controllers import LoginController
@@ -19,6 +20,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         LoginController,
         StaffSecurityPages,
         *CORE_HANDLERS,
+        *territory.controllers.ROUTE_HANDLERS,
         *organisations.controllers.ROUTE_HANDLERS,
         *vouchers.controllers.ROUTE_HANDLERS,
         *equipment.controllers.ROUTE_HANDLERS,

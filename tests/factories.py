@@ -74,7 +74,12 @@ def _copy_template(engine: SQLiteEngine) -> None:
 
 
 async def truncate_all() -> None:
-    tables = sort_table_classes(Finder().get_table_classes())
+    # The official communes (territory) are reference data loaded by a migration: kept.
+    tables = [
+        t
+        for t in sort_table_classes(Finder().get_table_classes())
+        if not t.__module__.startswith("territory.")
+    ]
     engine = engine_finder()
     if isinstance(engine, PostgresEngine):
         await _empty_postgres_tables(engine, [t._meta.tablename for t in tables])

@@ -178,6 +178,7 @@ EXPECTED: dict[str, str] = {
     "GET /avoirs": "funder staff",
     "GET /avoirs/{funder_id}/csv": "funder staff",
     "GET /avoirs/{funder_id}/pdf": "funder staff",
+    "GET /api/v1/communes": "public",
     "GET /lieux": "public",
     "GET /lieux/donnees.csv": "public",
     "GET /lieux/donnees.json": "public",

@@ -1,0 +1,87 @@
+"""The official communes, read from the files vendored in ``territory/data`` and put in the tables.
+
+The files come from the ``@etalab/decoupage-administratif`` npm package (MIT, Etalab), compacted by
+``territory/data/build.py``; the migration loads them once and ``passnum communes update`` loads
+them again after a refresh. Nothing is fetched at run time.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+from passnum.db import write_transaction
+
+DATA = Path(__file__).parent / "data"
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+BATCH = 500
+
+
+def fold(text: str) -> str:
+    """What a search compares: lower case, no accents, words split by one space.
+
+    >>> fold("Sainte-Mère-Église") == fold("sainte mere  eglise") == "sainte mere eglise"
+    True
+    """
+    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _NOT_WORD.sub(" ", text).strip()
+
+
+def _rows(name: str) -> Iterator[dict[str, str]]:
+    with gzip.open(DATA / name, "rt", encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+def communes() -> list[dict[str, object]]:
+    return [
+        {
+            "code": r["code"],
+            "name": r["nom"],
+            "search_name": fold(r["nom"]),
+            "postcodes": f" {r['codes_postaux']} ",
+            "epci_code": r["epci"],
+            "department": r["departement"],
+            "population": int(r["population"] or 0),
+        }
+        for r in _rows("communes.csv.gz")
+    ]
+
+
+def aliases() -> list[dict[str, object]]:
+    return [
+        {
+            "old_code": r["ancien_code"],
+            "commune_code": r["code"],
+            "name": r["nom"],
+            "search_name": fold(r["nom"]),
+        }
+        for r in _rows("anciens-codes.csv.gz")
+    ]
+
+
+def epcis() -> list[dict[str, object]]:
+    return [{"code": r["code"], "name": r["nom"], "kind": r["type"]} for r in _rows("epci.csv.gz")]
+
+
+def version() -> str:
+    return (DATA / "VERSION").read_text("utf-8").strip()
+
+
+async def replace_all(tables: dict[str, type]) -> dict[str, int]:
+    """Empty the three tables and load the vendored files, in one write transaction.
+
+    ``tables`` maps "commune", "alias", "epci" to Table classes (the migration passes its own, as
+    they stood then; ``passnum communes update`` the app's)."""
+    loaded = {"commune": communes(), "alias": aliases(), "epci": epcis()}
+    async with write_transaction():
+        for key, table in tables.items():
+            await table.delete(force=True)
+            rows = loaded[key]
+            for start in range(0, len(rows), BATCH):
+                await table.insert(*[table(**row) for row in rows[start : start + BATCH]])
+    return {key: len(rows) for key, rows in loaded.items()}

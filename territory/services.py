@@ -1,0 +1,179 @@
+"""Finding and checking communes: search by name or postcode, old codes to the current commune.
+
+Every app that takes a commune from a person calls :func:`require_commune` (one) or
+:func:`require_communes` (a list): an unknown code is refused with the stable code
+``unknown_commune`` and a French message, and an old code comes back as its current commune.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from passnum.errors import DomainError
+from territory.official import fold
+from territory.tables import Commune, CommuneAlias, Epci
+
+CODE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+# "Coutances (50147)": what the suggestion list puts in the field; the code in brackets decides.
+PICKED_RE = re.compile(r"\((\d{5}|2[AB]\d{3})\)\s*$")
+COLUMNS = (Commune.code, Commune.name, Commune.postcodes, Commune.epci_code, Commune.department)
+
+
+@dataclass(frozen=True)
+class CommuneInfo:
+    code: str
+    name: str
+    postcodes: tuple[str, ...]
+    epci_code: str
+    department: str
+    epci_name: str = ""
+
+    @property
+    def label(self) -> str:
+        """What the field shows once picked: "Coutances (50147)"."""
+        return f"{self.name} ({self.code})"
+
+
+def _info(row: dict, epci_names: dict[str, str] | None = None) -> CommuneInfo:
+    return CommuneInfo(
+        code=row["code"],
+        name=row["name"],
+        postcodes=tuple(row["postcodes"].split()),
+        epci_code=row["epci_code"],
+        department=row["department"],
+        epci_name=(epci_names or {}).get(row["epci_code"], ""),
+    )
+
+
+async def _epci_names(codes: set[str]) -> dict[str, str]:
+    codes.discard("")
+    if not codes:
+        return {}
+    rows = await Epci.select(Epci.code, Epci.name).where(Epci.code.is_in(sorted(codes)))
+    return {r["code"]: r["name"] for r in rows}
+
+
+async def search(q: str, limit: int = 10) -> list[CommuneInfo]:
+    """Communes matching what a person typed: a name (accents, hyphens and case ignored, names
+    starting with it first, then the most populous), a postcode or its start, an INSEE code or an
+    old code (its current commune)."""
+    text = fold(q)
+    if not text:
+        return []
+    limit = max(1, min(limit, 50))
+    compact = text.replace(" ", "")
+    if compact.isdigit() or CODE_RE.match(q.strip().upper()):
+        code = q.strip().upper()
+        found = await find_communes([code]) if CODE_RE.match(code) else {}
+        by_postcode = await (
+            Commune.select(*COLUMNS)
+            .where(Commune.postcodes.like(f"% {compact}%"))
+            .order_by(Commune.population, ascending=False)
+            .limit(limit)
+        )
+        # A postcode first (what people know), then the INSEE code or old code it may also be.
+        hits = [_info(r) for r in by_postcode] + list(found.values())
+    else:
+        rows = await (
+            Commune.select(*COLUMNS, Commune.search_name)
+            .where(Commune.search_name.like(f"%{text}%"))
+            .order_by(Commune.population, ascending=False)
+            .limit(200)
+        )
+        rows.sort(key=lambda r: (not r["search_name"].startswith(text), r["search_name"] != text))
+        old = (
+            await CommuneAlias.select(CommuneAlias.commune_code)
+            .where(CommuneAlias.search_name.like(f"{text}%"))
+            .limit(limit)
+        )
+        hits = [_info(r) for r in rows[:limit]]
+        if len(hits) < limit and old:
+            extra = await find_communes([r["commune_code"] for r in old])
+            hits += list(extra.values())
+    unique = list({h.code: h for h in hits}.values())[:limit]
+    names = await _epci_names({h.epci_code for h in unique})
+    return [
+        CommuneInfo(
+            h.code, h.name, h.postcodes, h.epci_code, h.department, names.get(h.epci_code, "")
+        )
+        for h in unique
+    ]
+
+
+async def find_communes(codes: list[str]) -> dict[str, CommuneInfo]:
+    """Each known code (current or old) → its current commune; unknown codes are left out."""
+    wanted = sorted({c.strip().upper() for c in codes if c and c.strip()})
+    if not wanted:
+        return {}
+    rows = await Commune.select(*COLUMNS).where(Commune.code.is_in(wanted))
+    found = {r["code"]: _info(r) for r in rows}
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        old = await CommuneAlias.select(CommuneAlias.old_code, CommuneAlias.commune_code).where(
+            CommuneAlias.old_code.is_in(missing)
+        )
+        if old:
+            current = await Commune.select(*COLUMNS).where(
+                Commune.code.is_in(sorted({r["commune_code"] for r in old}))
+            )
+            by_code = {r["code"]: _info(r) for r in current}
+            for r in old:
+                if r["commune_code"] in by_code:
+                    found[r["old_code"]] = by_code[r["commune_code"]]
+    return found
+
+
+def unknown_commune(text: str, field: str, candidates: list[CommuneInfo] = ()) -> DomainError:
+    if candidates:
+        listed = ", ".join(c.label for c in candidates[:5])
+        message = f"Plusieurs communes répondent à « {text} » : {listed}. Choisissez-en une."
+        return DomainError("ambiguous_commune", message, 422, field=field)
+    return DomainError(
+        "unknown_commune",
+        f"La commune « {text} » est inconnue : tapez son nom ou son code postal et choisissez-la "
+        "dans la liste (code INSEE officiel, pas le code postal).",
+        422,
+        field=field,
+    )
+
+
+async def require_commune(text: str, field: str = "insee_code") -> CommuneInfo | None:
+    """The commune a person gave: an INSEE code (an old one gives its current commune), the
+    picked label "Coutances (50147)", or a name or postcode naming exactly one commune (the form
+    without JavaScript). Empty gives None; anything else is refused."""
+    text = text.strip()
+    if not text:
+        return None
+    picked = PICKED_RE.search(text)
+    code = picked.group(1) if picked else text.upper()
+    if CODE_RE.match(code):
+        found = await find_communes([code])
+        if code in found:
+            return found[code]
+        if not text.isdigit() or picked:
+            raise unknown_commune(text, field)
+    hits = await search(text, limit=6)
+    exact = [h for h in hits if fold(h.name) == fold(text) or text in h.postcodes]
+    if len(exact) == 1:
+        return exact[0]
+    if len(hits) == 1 and not text.isdigit():
+        return hits[0]
+    raise unknown_commune(text, field, exact or hits)
+
+
+async def require_communes(codes: list[str], field: str) -> list[CommuneInfo]:
+    """Every code of a list known (old codes give their current commune), or the refusal naming
+    the first unknown one."""
+    found = await find_communes(codes)
+    for code in codes:
+        if code.strip() and code.strip().upper() not in found:
+            raise unknown_commune(code.strip(), field)
+    return list(
+        {c.code: c for c in (found[c.strip().upper()] for c in codes if c.strip())}.values()
+    )
+
+
+async def commune_names(codes: list[str]) -> dict[str, str]:
+    """Code → name, for showing communes by name (codes unknown are left out)."""
+    return {code: c.name for code, c in (await find_communes(codes)).items()}
