@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import msgspec
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns.combination import Combinable
 
 from organisations import schemas
 from organisations import services as orgs
+from organisations.invitations import Invitation
 from organisations.tables import Membership, Organisation
 from passnum import audit
 from passnum.auth import Actor
@@ -90,6 +92,14 @@ async def with_memberships(users: list[dict]) -> list[schemas.User]:
 
 async def user(user_id: int) -> schemas.User:
     return (await users_with_memberships(BaseUser.id == user_id))[0]
+
+
+def invited(user: schemas.User, invitation: Invitation) -> schemas.InvitedUser:
+    return schemas.InvitedUser(
+        **msgspec.structs.asdict(user),
+        invitation_sent=invitation.sent,
+        invitation_link=None if invitation.sent else invitation.link,
+    )
 
 
 async def users_slice(limit: int, offset: int) -> tuple[list[schemas.User], int]:

@@ -8,6 +8,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from organisations import accounts, schemas
 from organisations import services as orgs
+from organisations.invitations import invite_user
 from passnum.auth import Actor, Role, roles
 from passnum.pagination import API_DEFAULT_LIMIT, PAGED_HEADERS, Limit, Offset, paged_response
 
@@ -85,10 +86,15 @@ class UserApiController(Controller):
         users, total = await accounts.users_slice(limit, offset)
         return paged_response(request, users, total, limit, offset)
 
-    @post("/", summary="Créer un compte rattaché à une organisation")
-    async def create(self, request: Request, data: JSONBody[schemas.UserIn]) -> schemas.User:
-        user = await orgs.create_user(**_struct_dict(data), actor=request.user)
-        return await accounts.user(user.id)
+    @post(
+        "/",
+        summary="Inviter une personne (compte rattaché à une organisation)",
+        description="Le lien d'invitation (72 h, à usage unique) part par e-mail ; sans serveur "
+        "d'envoi configuré, il est renvoyé dans `invitation_link` pour être transmis.",
+    )
+    async def create(self, request: Request, data: JSONBody[schemas.UserIn]) -> schemas.InvitedUser:
+        invitation = await invite_user(**_struct_dict(data), actor=request.user)
+        return accounts.invited(await accounts.user(invitation.user_id), invitation)
 
     @post("/{user_id:int}/deactivate", status_code=200, summary="Désactiver un compte")
     async def deactivate(self, request: Request, user_id: FromPath[int]) -> schemas.User:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from passnum.commands import run
@@ -20,18 +18,18 @@ def user() -> None:
 @click.option(
     "--role", type=click.Choice(["staff", "funder", "prescriber", "site_agent"]), required=True
 )
-@click.option("--password", default=None, help="Asked interactively when omitted.")
-def user_create(email: str, organisation_id: int, role: str, password: str | None) -> None:
-    """Create a user belonging to an organisation with a role."""
-    from organisations.services import create_user
+@click.option("--first-name", default="")
+@click.option("--last-name", default="")
+def user_create(
+    email: str, organisation_id: int, role: str, first_name: str, last_name: str
+) -> None:
+    """Invite a person: their account is opened and a link (72 hours, single use) to choose
+    their password is e-mailed, or printed here when no SMTP server is configured."""
+    from organisations.invitations import invite_user
 
-    password = (
-        password
-        or os.environ.get("PASSNUM_NEW_PASSWORD")
-        or click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
-    )
-    created = run(create_user(email, password, organisation_id, role))
-    click.echo(f"Compte créé : {created.email} ({role}).")
+    invitation = run(invite_user(email, organisation_id, role, first_name, last_name))
+    click.echo(f"Compte créé : {invitation.email} ({role}).")
+    click.echo(invitation.message)
 
 
 @user.command("deactivate")

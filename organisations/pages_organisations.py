@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from organisations import accounts
 from organisations import services as orgs
+from organisations.invitations import invite_user
 from passnum.auth import Actor, Role, roles
 from passnum.errors import DomainError
 
@@ -84,9 +85,8 @@ class StaffOrganisationPages(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         try:
-            await orgs.create_user(
+            invitation = await invite_user(
                 email=str(form.get("email", "")),
-                password=str(form.get("password", "")),
                 organisation_id=organisation_id,
                 role=str(form.get("role", "")),
                 first_name=str(form.get("first_name", "")),
@@ -97,7 +97,7 @@ class StaffOrganisationPages(Controller):
             return await _detail_page(
                 organisation_id, error=error.message, status=error.status_code
             )
-        return Redirect(f"/staff/organisations/{organisation_id}")
+        return await _detail_page(organisation_id, notice=invitation.message)
 
     @post("/{organisation_id:int}/users/{user_id:int}/active")
     async def toggle_user(
@@ -109,7 +109,11 @@ class StaffOrganisationPages(Controller):
 
 
 async def _detail_page(
-    organisation_id: int, error: str = "", status: int = 200, historique: str = ""
+    organisation_id: int,
+    error: str = "",
+    status: int = 200,
+    historique: str = "",
+    notice: str = "",
 ) -> Template:
     detail = await accounts.organisation_detail(organisation_id, historique)
     return Template(
@@ -118,6 +122,7 @@ async def _detail_page(
             "org": detail.organisation,
             "users": detail.users,
             "error": error,
+            "notice": notice,
             "roles": list(Role),
             "history": detail.history.items,
             "history_pager": detail.history,

@@ -35,8 +35,9 @@ class Organisation(msgspec.Struct):
 
 
 class UserIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A person to invite: no password, they choose it through the invitation link."""
+
     email: str
-    password: str
     organisation_id: int
     role: str
     first_name: str = ""
@@ -54,6 +55,11 @@ class User(msgspec.Struct):
     email: str
     active: bool
     memberships: list[Membership]
+
+
+class InvitedUser(User):
+    invitation_sent: bool  # the link went by e-mail
+    invitation_link: str | None  # given only when it was not sent, to pass on by hand
 
 
 class Me(msgspec.Struct):

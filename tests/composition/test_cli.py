@@ -58,7 +58,7 @@ def test_token_for_an_unknown_email_fails_with_a_clear_message(demo_dir):
     assert "Aucun utilisateur" in result.stderr
 
 
-def test_user_create_refuses_a_short_password_and_never_echoes_it(demo_dir):
+def test_user_create_invites_and_prints_the_link_when_no_smtp_is_configured(demo_dir):
     result = run(
         demo_dir,
         "user",
@@ -68,13 +68,27 @@ def test_user_create_refuses_a_short_password_and_never_echoes_it(demo_dir):
         "1",
         "--role",
         "staff",
+    )
+    assert "nouveau@demo.fr" in result.stdout
+    assert "/invitation/" in result.stdout and "72 heures" in result.stdout
+
+
+def test_user_create_no_longer_takes_a_password(demo_dir):
+    result = run(
+        demo_dir,
+        "user",
+        "create",
+        "autre@demo.fr",
+        "--organisation-id",
+        "1",
+        "--role",
+        "staff",
         "--password",
-        "abc",
+        "abcabcabcabc",
         check=False,
     )
-    assert result.returncode == 1
-    assert "mot de passe" in result.stderr.lower()
-    assert " abc" not in result.stdout + result.stderr
+    assert result.returncode == 2
+    assert "abcabcabcabc" not in result.stdout
 
 
 def test_serve_refuses_production_mode_with_the_default_secret(demo_dir, monkeypatch):

@@ -96,3 +96,42 @@ async def test_the_token_is_stored_only_as_a_digest(world: World) -> None:
     token = _link(invitation.link).rsplit("/", 1)[1]
     rows = await AccountLink.select()
     assert len(rows) == 1 and token not in str(rows)
+
+
+async def test_staff_invite_from_the_organisation_page_and_see_the_link_without_smtp(
+    client, world: World
+) -> None:
+    from tests.factories import login
+
+    await login(client, world.staff)
+    response = await post_form(
+        client,
+        f"/staff/organisations/{world.site_id}/users",
+        {"email": "lou@terre-et-marais.test", "first_name": "Lou", "role": "site_agent"},
+    )
+    assert response.status_code == 200
+    text = text_of(response.text)
+    assert "Transmettez vous-même ce lien à lou@terre-et-marais.test" in text
+    path = _link(text)
+    assert (await client.get(path)).status_code == 200
+    assert "lou@terre-et-marais.test" in text_of(
+        (await client.get(f"/staff/organisations/{world.site_id}")).text
+    )
+
+
+async def test_staff_invite_from_the_page_by_e_mail(
+    client, world: World, smtp_server: SmtpServer
+) -> None:
+    from tests.factories import login
+
+    await login(client, world.staff)
+    response = await post_form(
+        client,
+        f"/staff/organisations/{world.site_id}/users",
+        {"email": "eva@terre-et-marais.test", "role": "site_agent"},
+    )
+    text = text_of(response.text)
+    assert "Invitation envoyée à eva@terre-et-marais.test" in text
+    assert "/invitation/" not in text  # the link is only in the e-mail
+    [mail] = smtp_server.messages
+    assert mail["To"] == "eva@terre-et-marais.test"

@@ -106,14 +106,31 @@ async def test_staff_creates_an_organisation_and_a_user_through_the_api(client, 
         "/api/v1/users",
         json={
             "email": "Accueil@Lessay.fr",
-            "password": "bonjour-lessay",
             "organisation_id": org["id"],
             "role": Role.site_agent.value,
         },
         headers=headers,
     )
     assert user.status_code == 201, user.text
-    assert user.json()["email"] == "accueil@lessay.fr"
+    invited = user.json()
+    assert invited["email"] == "accueil@lessay.fr"
+    # No SMTP in this test: the invitation link comes back for the staff member to pass on.
+    assert invited["invitation_sent"] is False
+    assert invited["invitation_link"].startswith("https://passnum.test/invitation/")
+
+
+async def test_the_api_no_longer_takes_a_password_typed_by_staff(client, world):
+    response = await client.post(
+        "/api/v1/users",
+        json={
+            "email": "accueil@lessay.fr",
+            "password": "bonjour-lessay",
+            "organisation_id": world.site_id,
+            "role": "site_agent",
+        },
+        headers=await world.staff.bearer(),
+    )
+    assert response.status_code == 400
 
 
 async def test_a_site_agent_account_needs_an_organisation_with_the_site_role(client, world):
@@ -121,7 +138,6 @@ async def test_a_site_agent_account_needs_an_organisation_with_the_site_role(cli
         "/api/v1/users",
         json={
             "email": "x@y.fr",
-            "password": "abcdefgh",
             "organisation_id": world.prescriber_org_id,
             "role": "site_agent",
         },
@@ -160,7 +176,6 @@ async def test_an_unknown_role_is_refused_with_the_field_named(client, world):
         "/api/v1/users",
         json={
             "email": "x@y.fr",
-            "password": "abcdefgh",
             "organisation_id": world.prescriber_org_id,
             "role": "pirate",
         },

@@ -90,7 +90,6 @@ async def test_simultaneous_duplicates_get_the_rules_409(pg_server: str, world: 
         [
             {
                 "email": "claire@race.test",
-                "password": "motdepasse-long",
                 "role": "prescriber",
                 "organisation_id": world.prescriber_org_id,
             }
