@@ -18,10 +18,10 @@ from passnum.auth.actor import Actor
 from passnum.csvout import FORMULA_STARTS
 from passnum.db import order_french, write_transaction
 from passnum.errors import DomainError
+from territory.services import require_commune
 
 ORG_ROLES = ("operator", "funder", "prescriber", "site", "borrower")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 
 @dataclass
@@ -106,10 +106,7 @@ def clean_organisation(data: OrganisationInput) -> dict[str, Any]:
         except StdnumError as exc:
             raise _invalid("siret", f"Le SIRET « {data.siret} » n'est pas valide.") from exc
     values["siret"] = siret or None
-    insee = data.insee_code.strip().upper()
-    if insee and not INSEE_RE.match(insee):
-        raise _invalid("insee_code", "Le code INSEE doit compter 5 caractères (ex. 50502).")
-    values["insee_code"] = insee
+    values["insee_code"] = data.insee_code.strip()  # checked against the official list below
     if data.postcode.strip() and not re.fullmatch(r"\d{5}", data.postcode.strip()):
         raise _invalid("postcode", "Le code postal doit compter 5 chiffres.")
     email = data.email.strip().lower()
@@ -129,8 +126,21 @@ def clean_organisation(data: OrganisationInput) -> dict[str, Any]:
     return values
 
 
+async def with_official_commune(values: dict[str, Any]) -> dict[str, Any]:
+    """The commune given (INSEE code, old code, or a name or postcode naming one) checked against
+    the official list: stored under its current code, with its official name, and its postcode
+    when none was typed. An unknown commune is refused (``unknown_commune``)."""
+    commune = await require_commune(values.get("insee_code", ""), "insee_code")
+    if commune is None:
+        return values
+    values = {**values, "insee_code": commune.code, "commune": commune.name}
+    if not values.get("postcode") and commune.postcodes:
+        values["postcode"] = commune.postcodes[0]
+    return values
+
+
 async def create_organisation(data: OrganisationInput, actor: Actor | None = None) -> Organisation:
-    values = clean_organisation(data)
+    values = await with_official_commune(clean_organisation(data))
     if values["siret"] and await Organisation.exists().where(Organisation.siret == values["siret"]):
         raise DomainError("duplicate_siret", "Une organisation avec ce SIRET existe déjà.", 409)
     organisation = Organisation(**values)

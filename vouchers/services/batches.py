@@ -8,7 +8,6 @@ transaction, or nothing is.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 
 from piccolo.query.functions.aggregate import Count, Max
@@ -19,6 +18,7 @@ from passnum import audit, clock, db, storage
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
+from territory.services import require_communes
 from vouchers import schemas
 from vouchers.choices import BatchStatus
 from vouchers.codes import FIRST_BOOKLET_SERIAL, booklet_number, new_code
@@ -31,13 +31,13 @@ from vouchers.tables import Batch, Booklet, Cheque, ScanAttempt
 CHEQUES_PER_BOOKLET = 5
 MAX_BOOKLETS = 100_000
 CHUNK = 1_000  # rows per INSERT: well under SQLite's and asyncpg's bound-parameter limits
-INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 NUMBERING_LOCK = 7_362_502  # arbitrary advisory-lock key: booklet numbering of new print runs
 # A cheque is paid on the statement of the month it is redeemed in; statements cover these years.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
-async def _validate(data: schemas.BatchIn) -> None:
+async def _validate(data: schemas.BatchIn) -> list[str]:
+    """The checks of a new print run; gives its perimeter's communes as current INSEE codes."""
     if not data.label.strip():
         raise invalid("label", "Donnez un nom au tirage (ex. « Département 2026 »).")
     if not 1 <= data.booklet_count <= MAX_BOOKLETS:
@@ -60,9 +60,9 @@ async def _validate(data: schemas.BatchIn) -> None:
         )
         if sites != len(set(data.allowed_site_ids)):
             raise invalid("allowed_site_ids", "Un des lieux choisis n'est pas un lieu habilité.")
-    for code in data.allowed_insee_codes:
-        if not INSEE_RE.match(code):
-            raise invalid("allowed_insee_codes", f"Le code INSEE « {code} » n'est pas valide.")
+    # Official communes only; an old code counts as its current commune.
+    communes = await require_communes(data.allowed_insee_codes, "allowed_insee_codes")
+    return sorted(c.code for c in communes)
 
 
 def _check_dates(valid_from: date, valid_until: date, grace_days: int) -> None:
@@ -85,7 +85,7 @@ async def create_batch(actor: Actor, data: schemas.BatchIn) -> schemas.Batch:
     Everything is inserted in one transaction, in chunks, so 10,000 booklets take seconds.
     """
     require_staff(actor)
-    await _validate(data)
+    communes = await _validate(data)
     async with write_transaction():
         # Numbers follow on from the last booklet: one print run at a time takes them. SQLite's
         # write transaction is already exclusive; PostgreSQL queues on an advisory lock, held
@@ -104,7 +104,7 @@ async def create_batch(actor: Actor, data: schemas.BatchIn) -> schemas.Batch:
             valid_until=data.valid_until,
             grace_days=data.grace_days,
             allowed_site_ids=sorted(set(data.allowed_site_ids)),
-            allowed_insee_codes=sorted(set(data.allowed_insee_codes)),
+            allowed_insee_codes=communes,
             status=BatchStatus.draft.value,
         )
         await batch.save()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from passnum import audit, db
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.clock import stamp, today
 from passnum.db import write_transaction
 from passnum.settings import get_settings
+from territory.services import require_commune
 from vouchers import schemas
 from vouchers.choices import (
     AGE_BANDS,
@@ -27,7 +26,6 @@ from vouchers.rules import accepted_until, booklet_status, validity_text
 from vouchers.services.common import accepted_sites, directory_url, load_perimeter, prescriber_org
 from vouchers.tables import Beneficiary, Booklet, Cheque
 
-INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 # Raw SQL: a hand-out reads the booklet twice (checks, then the receipt), and building this
 # Piccolo select with its joins was 42 % of a hand-out's worker CPU in the profile. Every
 # booklet column, then its batch's facts under the names the services use.
@@ -53,13 +51,13 @@ async def find_booklet(text: str) -> dict:
     return load_perimeter(rows[0])
 
 
-def clean_beneficiary(data: schemas.BeneficiaryIn) -> dict:
-    """Validated beneficiary values, or the refusal naming what to fix. Consent comes first."""
+async def clean_beneficiary(data: schemas.BeneficiaryIn) -> dict:
+    """Validated beneficiary values, or the refusal naming what to fix. Consent comes first; the
+    commune must be an official one (an old code is stored as its current commune)."""
     if not data.consent:
         raise refuse("consent_required")
-    insee = data.insee_code.strip().upper()
-    if insee and not INSEE_RE.match(insee):
-        raise invalid("insee_code", "Le code INSEE de la commune compte 5 caractères (ex. 50502).")
+    commune = await require_commune(data.insee_code, "insee_code")
+    insee = commune.code if commune else ""
     if data.age_band not in AGE_BANDS:
         raise invalid("age_band", "Choisissez une tranche d'âge dans la liste.")
     if data.social_status not in SOCIAL_STATUSES:
@@ -114,7 +112,9 @@ async def hand_out_booklet(
     if today() > booklet["valid_until"]:
         raise refuse("booklet_expired", _date=booklet["valid_until"].strftime("%d/%m/%Y"))
     replaced = await _replaced(data.replaces, org) if data.replaces else None
-    values = None if replaced else clean_beneficiary(data.beneficiary or schemas.BeneficiaryIn())
+    values = (
+        None if replaced else await clean_beneficiary(data.beneficiary or schemas.BeneficiaryIn())
+    )
     async with write_transaction():
         if replaced:
             beneficiary_id = replaced["beneficiary"]
