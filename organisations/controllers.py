@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from organisations.api import MeController, OrganisationApiController, UserApiController
 from organisations.api_directory import open_data_csv, open_data_json
-from organisations.pages_accounts import accept_invitation, invitation_page
+from organisations.pages_accounts import (
+    ForgottenPasswordPages,
+    MyAccountPages,
+    accept_invitation,
+    invitation_page,
+)
 from organisations.pages_directory import OpeningSlotPages, directory_page
 from organisations.pages_organisations import StaffOrganisationPages
 
@@ -19,4 +24,6 @@ ROUTE_HANDLERS = [
     OpeningSlotPages,
     invitation_page,
     accept_invitation,
+    ForgottenPasswordPages,
+    MyAccountPages,
 ]

@@ -57,7 +57,7 @@ POSTGRES_SCHEMES = ("postgres://", "postgresql://")
 DEMO_EMAIL_DOMAIN = "demo.passnum.fr"
 
 
-# Rate limits. A route opts in with opt={"rate_limit": "login"} or {"rate_limit": "scan"}.
+# Rate limits. A route opts in with opt={"rate_limit": "login"}, "reset" or "scan".
 def _account_or_address(request: Request) -> str:
     """The authenticated account (set by the authentication middleware, which runs first), else
     the caller's address: however the Authorization header is spelled, whichever token or session
@@ -74,6 +74,10 @@ class LoginAddressLimit(RateLimitMiddleware):
     """Login attempts per IP address (per-account attempts lock the account, see passwords)."""
 
 
+class ResetAddressLimit(RateLimitMiddleware):
+    """Password-reset requests per IP address (each account also gets few links an hour)."""
+
+
 class ScanAddressLimit(RateLimitMiddleware):
     """Cheque look-ups and redemptions per IP address."""
 
@@ -85,6 +89,7 @@ class ScanAccountLimit(RateLimitMiddleware):
 def rate_limits(settings: Settings) -> list[Limit]:
     return [
         Limit("LoginAddressLimit", "login", settings.rate_login_per_minute, get_remote_address),
+        Limit("ResetAddressLimit", "reset", settings.rate_login_per_minute, get_remote_address),
         Limit("ScanAddressLimit", "scan", settings.rate_scan_per_minute * 4, get_remote_address),
         Limit("ScanAccountLimit", "scan", settings.rate_scan_per_minute, _account_or_address),
     ]
@@ -103,7 +108,15 @@ def rate_limit_middleware(settings: Settings) -> list[DefineMiddleware]:
     limits = rate_limits(settings)
     if rate_limit_store_kind(settings) == "database":
         return [DefineMiddleware(DatabaseRateLimits, limits=limits)]
-    classes = {cls.__name__: cls for cls in (LoginAddressLimit, ScanAddressLimit, ScanAccountLimit)}
+    classes = {
+        cls.__name__: cls
+        for cls in (
+            LoginAddressLimit,
+            ResetAddressLimit,
+            ScanAddressLimit,
+            ScanAccountLimit,
+        )
+    }
     return [
         RateLimitConfig(
             rate_limit=("minute", limit.per_minute),

@@ -37,8 +37,10 @@ class LoginController(Controller):
     include_in_schema = False
 
     @get("/login")
-    async def login_page(self, next: FromQuery[str] = "/") -> Template:
-        return Template("passnum/login.html", context={"next": _safe_next(next), "email": ""})
+    async def login_page(self, next: FromQuery[str] = "/", compte: FromQuery[str] = "") -> Template:
+        # ?compte=pret: back from choosing a password (invitation or reset link)
+        context = {"next": _safe_next(next), "email": "", "ready": compte == "pret"}
+        return Template("passnum/login.html", context=context)
 
     @post("/login", opt={"rate_limit": "login"})
     async def login(

@@ -1,0 +1,101 @@
+"""People own their password: they change it knowing the current one, or reset it by e-mail.
+
+A reset request always gets the same answer, whether the address has an account or not (nobody
+learns who has one); the link goes only to an active account, at most ``RESETS_PER_HOUR`` times
+an hour per account (the page is also rate-limited per address, with the login). The link is
+valid one hour, used once (``account_links``), and a reset ends every session of the account and
+lifts its login lock-out: whoever had the old password is out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo_api.session_auth.tables import SessionsBase
+
+from organisations import account_links
+from organisations.account_links import LinkPurpose
+from organisations.password_rules import check_new_password
+from organisations.tables import AccountLink
+from passnum import audit, clock, mail
+from passnum.auth import Actor
+from passnum.auth.passwords import unlock
+from passnum.db import write_transaction
+from passnum.errors import DomainError
+from passnum.settings import get_settings
+
+TEMPLATES = mail.MailTemplates(Path(__file__).parent / "templates")
+RESETS_PER_HOUR = 3
+
+
+async def change_password(
+    actor: Actor, current: str, password: str, confirm: str, keep_session: str | None = None
+) -> None:
+    """The signed-in person's new password; their other sessions end (this one is kept)."""
+    if await BaseUser.login(actor.email, current) != actor.user_id:
+        raise DomainError(
+            "wrong_password", "Le mot de passe actuel n'est pas le bon.", 422, field="current"
+        )
+    check_new_password(password, confirm, email=actor.email)
+    async with write_transaction():
+        await account_links.set_password(actor.user_id, password)
+        others = SessionsBase.user_id == actor.user_id
+        if keep_session:
+            others &= SessionsBase.token != keep_session
+        await SessionsBase.delete().where(others)
+        await audit.record(actor, "change_password", "user", actor.user_id)
+
+
+async def request_reset(email: str) -> None:
+    """Send a reset link if ``email`` is an active account under its hourly quota; otherwise
+    nothing, silently (the page gives the same answer either way)."""
+    email = email.strip().lower()
+    user = (
+        await BaseUser.select(BaseUser.id)
+        .where((BaseUser.email == email) & (BaseUser.active == True))  # noqa: E712 - SQL
+        .first()
+    )
+    if user is None:
+        return
+    since = clock.stamp() - dt.timedelta(hours=1)
+    async with write_transaction():
+        recent = await AccountLink.count().where(
+            (AccountLink.user == user["id"])
+            & (AccountLink.purpose == LinkPurpose.reset.value)
+            & (AccountLink.created_at > since)
+        )
+        if recent >= RESETS_PER_HOUR:
+            return
+        link = await account_links.issue_link(user["id"], LinkPurpose.reset)
+    message = TEMPLATES.render(
+        "organisations/mail/password_reset.txt",
+        to=email,
+        email=email,
+        link=link,
+        operator=get_settings().operator_name,
+    )
+    try:
+        await mail.send(message)
+    except (mail.MailNotConfigured, mail.MailFailed):
+        return  # same answer: the person asks staff, who can re-invite them
+
+
+async def reset_user(token: str) -> int:
+    return await account_links.check_link(token, LinkPurpose.reset)
+
+
+async def reset_password(token: str, password: str, confirm: str) -> int:
+    """Set a new password through a reset link (once), end every session, lift the lock-out."""
+    user_id = await reset_user(token)
+    row = await BaseUser.select(BaseUser.email).where(BaseUser.id == user_id).first()
+    email = row["email"] if row else ""
+    check_new_password(password, confirm, email=email)
+    async with write_transaction():
+        user_id = await account_links.use_link(token, LinkPurpose.reset)
+        await account_links.set_password(user_id, password)
+        await SessionsBase.delete().where(SessionsBase.user_id == user_id)
+        await audit.record(None, "reset_password", "user", user_id)
+    await unlock(email)
+    return user_id
