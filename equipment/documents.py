@@ -125,8 +125,14 @@ async def label_data(tags: Sequence[str] = ()) -> list[LabelData]:
     unknown = wanted - {i.asset_tag for i in items}
     if unknown:
         raise DomainError("not_found", f"Numéros d'inventaire inconnus : {sorted(unknown)}.", 404)
+    settings = get_settings()
     return [
-        LabelData(asset_tag=i.asset_tag, qr_payload=item_url(i.asset_tag))
+        LabelData(
+            asset_tag=i.asset_tag,
+            qr_payload=item_url(i.asset_tag),
+            operator_name=settings.operator_name,
+            operator_phone=settings.operator_phone,
+        )
         for i in items
         if not wanted or i.asset_tag in wanted
     ]

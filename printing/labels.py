@@ -1,4 +1,6 @@
-"""Asset label sheets: one QR and asset tag per sticker, on standard A4 label sheets.
+"""Asset label sheets, on standard A4 label sheets. Each sticker carries the QR code (phones open
+the item page), the asset tag in Code 128 (hand scanners type it), the tag in letters, and the
+operator's name and phone number for whoever finds the device.
 
 Sheet geometry is data (``SHEET_FORMATS``): supporting another label stock means adding one
 ``SheetFormat`` entry. ``start_position`` lets a partly used sheet go back into the printer.
@@ -12,17 +14,22 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from printing.code128 import QUIET_MODULES as BAR_QUIET_MODULES
+from printing.code128 import code128_bars
 from printing.documents import draw_qr
 from printing.fonts import BOLD, REGULAR, register_fonts
 
 PADDING = 3 * mm
+BAR_HEIGHT = 8 * mm
+MAX_BAR_MODULE = 0.5 * mm
 
 
 @dataclass(frozen=True, slots=True)
 class LabelData:
     asset_tag: str
     qr_payload: str
-    owner_line: str = "Propriété du Département"
+    operator_name: str = "Département"
+    operator_phone: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,22 +64,39 @@ SHEET_FORMATS: dict[str, SheetFormat] = {
 }
 
 
+def _draw_code128(canvas: Canvas, value: str, x: float, y: float, width: float) -> None:
+    """Bars centred in ``width`` (quiet zones included), modules as wide as the room allows."""
+    bars, modules = code128_bars(value)
+    module = min(MAX_BAR_MODULE, width / (modules + 2 * BAR_QUIET_MODULES))
+    left = x + (width - modules * module) / 2
+    path = canvas.beginPath()
+    for bar_x, bar_width in bars:
+        path.rect(left + bar_x * module, y, bar_width * module, BAR_HEIGHT)
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
 def _draw_label(canvas: Canvas, label: LabelData, x: float, y: float, sheet: SheetFormat) -> None:
     height = sheet.label_height * mm
-    box = height - 2 * PADDING
-    draw_qr(canvas, label.qr_payload, x + PADDING, y + PADDING, box)
+    width = sheet.label_width * mm
+    _draw_code128(canvas, label.asset_tag, x + PADDING, y + PADDING, width - 2 * PADDING)
+    box = height - 2 * PADDING - BAR_HEIGHT - 1 * mm
+    top = y + PADDING + BAR_HEIGHT + 1 * mm
+    draw_qr(canvas, label.qr_payload, x + PADDING, top, box)
     text_x = x + 2 * PADDING + box
-    width = sheet.label_width * mm - box - 3 * PADDING
-    line_y = y + height - PADDING - 9 * mm
-    for line in simpleSplit(label.asset_tag, BOLD, 11, width):
+    text_width = width - box - 3 * PADDING
+    line_y = top + box - 5 * mm
+    for line in simpleSplit(label.asset_tag, BOLD, 11, text_width):
         canvas.setFont(BOLD, 11)
         canvas.drawString(text_x, line_y, line)
         line_y -= 13
-    canvas.setFont(REGULAR, 7.5)
-    for line in simpleSplit(label.owner_line, REGULAR, 7.5, width):
-        line_y -= 2
-        canvas.drawString(text_x, line_y, line)
-        line_y -= 9
+    canvas.setFont(REGULAR, 7)
+    lines = [f"Propriété : {label.operator_name}"]
+    if label.operator_phone:
+        lines.append(f"Trouvé ? Tél. {label.operator_phone}")
+    for text in lines:
+        for line in simpleSplit(text, REGULAR, 7, text_width):
+            canvas.drawString(text_x, line_y, line)
+            line_y -= 8.5
 
 
 def render_label_sheet(

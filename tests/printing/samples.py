@@ -44,7 +44,12 @@ def loan(items: int = 2, returned_on: date | None = None) -> LoanSlipData:
 
 def labels(count: int) -> list[LabelData]:
     return [
-        LabelData(f"PN-{index:06d}", f"https://passnum.example.fr/m/PN-{index:06d}")
+        LabelData(
+            f"PN-{index:06d}",
+            f"https://passnum.example.fr/m/PN-{index:06d}",
+            "Département de la Manche",
+            "02 33 05 55 50",
+        )
         for index in range(1, count + 1)
     ]
 

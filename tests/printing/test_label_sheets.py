@@ -16,7 +16,8 @@ def slots_of(pdf: bytes) -> list[dict[int, str]]:
     for page in rasterise(pdf):
         found = {}
         for result in scan(page):
-            assert result.format == zxingcpp.BarcodeFormat.QRCode
+            if result.format != zxingcpp.BarcodeFormat.QRCode:
+                continue  # the Code 128 under it
             corners = (result.position.top_left, result.position.bottom_right)
             x = sum(point.x for point in corners) / 2
             y = sum(point.y for point in corners) / 2 - mm_to_px(SHEET.top)
@@ -46,10 +47,16 @@ def test_labels_beyond_the_sheet_continue_on_a_new_sheet_from_the_top() -> None:
     assert pages[2][1] == "https://passnum.example.fr/m/PN-000030"
 
 
-def test_each_label_shows_its_asset_tag_and_owner() -> None:
-    text = pdf_text(render_label_sheet(labels(2)))[0]
+def test_each_label_shows_its_asset_tag_owner_and_phone() -> None:
+    text = " ".join(pdf_text(render_label_sheet(labels(2)))[0].split())
     assert "PN-000001" in text and "PN-000002" in text
-    assert "Propriété du" in text and "Département" in text
+    assert "Département de la Manche" in text and "02 33 05 55 50" in text
+
+
+def test_each_label_carries_its_asset_tag_in_code128() -> None:
+    found = scan(rasterise(render_label_sheet(labels(24)))[0])
+    bars = sorted(r.text for r in found if r.format == zxingcpp.BarcodeFormat.Code128)
+    assert bars == [f"PN-{index:06d}" for index in range(1, 25)]
 
 
 @pytest.mark.parametrize("position", [0, 25])
