@@ -1,9 +1,10 @@
 """Someone trying made-up e-mails leaves one failed-login row per address: the staff security
 page lists them in pages."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from html import unescape
 
+from passnum import clock
 from passnum.tables import LoginThrottle
 from tests.factories import login
 from tests.factories import text_of as raw_text
@@ -14,7 +15,7 @@ def text_of(html: str) -> str:
 
 
 async def test_staff_read_failed_logins_page_by_page(client, world):
-    now = datetime.now()
+    now = clock.stamp()
     await LoginThrottle.insert(
         *[
             LoginThrottle(
