@@ -191,3 +191,17 @@ async def test_an_early_hand_over_is_refused_when_a_device_is_taken_before_the_s
     assert caught.value.code == "unavailable"
     assert caught.value.extra["conflicts"][0]["loan"] == other.number
     assert (await get_loan(booking.number)).start_date == day(3)
+
+
+async def test_an_early_hand_over_is_refused_when_it_would_exceed_the_borrowers_cap(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    from tests.equipment.test_booking_rules import _set_rules
+
+    await _set_rules(client, fleet, min_notice_days=0)  # at most 2 devices at once
+    await fleet.reserve(fleet.tags[:2], TODAY, day(2))
+    later = await fleet.reserve([fleet.tags[2]], day(3), day(6))  # 3 devices, never at once
+    with pytest.raises(DomainError) as caught:  # handed over today, it would overlap the first
+        await check_out_loan(fleet.staff, later.number, [schemas.CheckoutLine(item=fleet.tags[2])])
+    assert caught.value.code == "too_many_items"
+    assert (await get_loan(later.number)).start_date == day(3)

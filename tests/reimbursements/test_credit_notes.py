@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from pypdf import PdfReader
 
+from organisations.actors import load_actor
+from reimbursements.credit_notes import credit_notes
 from tests.factories import login
 from tests.reporting.dataset import Dataset, make_batch, make_booklet, redeem
 
@@ -54,3 +56,15 @@ async def test_staff_download_each_funders_credit_note(client, world):
     await login(client, world.staff)
     text = pdf_text((await client.get(f"/avoirs/{world.operator_id}/pdf")).content)
     assert "Département de la Manche" in text and "50,00 €" in text
+
+
+async def test_no_credit_note_while_the_grace_period_still_accepts_the_cheques(world):
+    await expired_print_runs(world)  # valid until 31/12/2025, accepted 31 days more
+    staff = await load_actor(world.staff.user_id)
+    during_grace = await credit_notes(staff, today=date(2026, 1, 31))
+    assert during_grace == []
+    after = await credit_notes(staff, today=date(2026, 2, 1))
+    assert {line.batch_label for note in after for line in note.lines} == {
+        "CAF 2025",
+        "Département 2025",
+    }
