@@ -74,6 +74,7 @@ async def with_memberships(users: list[dict]) -> list[schemas.User]:
     ids = [u["id"] for u in users]
     rows = (
         await Membership.select(
+            Membership.id,
             Membership.user,
             Membership.organisation.id,
             Membership.organisation.name,
@@ -85,7 +86,7 @@ async def with_memberships(users: list[dict]) -> list[schemas.User]:
     by_user: dict[int, list[schemas.Membership]] = {}
     for r in rows:
         by_user.setdefault(r["user"], []).append(
-            schemas.Membership(r["organisation.id"], r["organisation.name"], r["role"])
+            schemas.Membership(r["organisation.id"], r["organisation.name"], r["role"], r["id"])
         )
     return [schemas.User(u["id"], u["email"], u["active"], by_user.get(u["id"], [])) for u in users]
 

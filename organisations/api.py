@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from organisations import accounts, schemas
+from organisations import accounts, memberships, schemas
 from organisations import services as orgs
 from organisations.invitations import invite_user
 from passnum.auth import Actor, Role, roles
@@ -95,6 +95,24 @@ class UserApiController(Controller):
     async def create(self, request: Request, data: JSONBody[schemas.UserIn]) -> schemas.InvitedUser:
         invitation = await invite_user(**_struct_dict(data), actor=request.user)
         return accounts.invited(await accounts.user(invitation.user_id), invitation)
+
+    @post("/{user_id:int}/memberships", summary="Rattacher la personne à une organisation")
+    async def add_membership(
+        self, request: Request, user_id: FromPath[int], data: JSONBody[schemas.MembershipIn]
+    ) -> schemas.User:
+        await memberships.add_membership(user_id, data.organisation_id, data.role, request.user)
+        return await accounts.user(user_id)
+
+    @delete(
+        "/{user_id:int}/memberships/{membership_id:int}",
+        status_code=200,
+        summary="Retirer un rattachement",
+    )
+    async def remove_membership(
+        self, request: Request, user_id: FromPath[int], membership_id: FromPath[int]
+    ) -> schemas.User:
+        await memberships.remove_membership(user_id, membership_id, request.user)
+        return await accounts.user(user_id)
 
     @post("/{user_id:int}/deactivate", status_code=200, summary="Désactiver un compte")
     async def deactivate(self, request: Request, user_id: FromPath[int]) -> schemas.User:

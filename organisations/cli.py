@@ -32,6 +32,20 @@ def user_create(
     click.echo(invitation.message)
 
 
+@user.command("add-membership")
+@click.argument("email")
+@click.option("--organisation-id", type=int, required=True)
+@click.option(
+    "--role", type=click.Choice(["staff", "funder", "prescriber", "site_agent"]), required=True
+)
+def user_add_membership(email: str, organisation_id: int, role: str) -> None:
+    """Give an existing person one more membership (organisation and role)."""
+    from organisations.memberships import add_membership_by_email
+
+    run(add_membership_by_email(email, organisation_id, role))
+    click.echo(f"Rattachement ajouté : {email} ({role}, organisation {organisation_id}).")
+
+
 @user.command("deactivate")
 @click.argument("email")
 def user_deactivate(email: str) -> None:

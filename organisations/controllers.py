@@ -12,6 +12,7 @@ from organisations.pages_accounts import (
 )
 from organisations.pages_directory import OpeningSlotPages, directory_page
 from organisations.pages_organisations import StaffOrganisationPages
+from organisations.pages_users import StaffUserPages
 
 ROUTE_HANDLERS = [
     MeController,
@@ -26,4 +27,5 @@ ROUTE_HANDLERS = [
     accept_invitation,
     ForgottenPasswordPages,
     MyAccountPages,
+    StaffUserPages,
 ]

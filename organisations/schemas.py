@@ -48,6 +48,12 @@ class Membership(msgspec.Struct):
     organisation_id: int
     organisation_name: str
     role: str
+    id: int | None = None  # the membership's id (DELETE /api/v1/users/{id}/memberships/{id})
+
+
+class MembershipIn(msgspec.Struct, forbid_unknown_fields=True):
+    organisation_id: int
+    role: str
 
 
 class User(msgspec.Struct):

@@ -212,7 +212,7 @@ async def check_new_account(
     try:
         role = Role(role)
     except ValueError as exc:
-        raise _invalid("role", "Rôle inconnu : choisissez un rôle dans la liste.") from exc
+        raise invalid_role() from exc
     if not EMAIL_RE.match(email):
         raise _invalid("email", "L'adresse e-mail n'est pas valide.")
     organisation = await get_organisation(organisation_id)
@@ -220,6 +220,10 @@ async def check_new_account(
     if await BaseUser.exists().where(BaseUser.email == email):
         raise DomainError("duplicate_email", "Un compte existe déjà avec cette adresse.", 409)
     return email, role, organisation
+
+
+def invalid_role() -> DomainError:
+    return _invalid("role", "Rôle inconnu : choisissez un rôle dans la liste.")
 
 
 def check_role_fits(organisation: Organisation, role: Role) -> None:

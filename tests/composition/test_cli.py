@@ -138,3 +138,13 @@ def test_serve_without_a_public_url_links_to_the_port_it_actually_serves(demo_di
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_user_add_membership_gives_an_existing_person_a_second_organisation(demo_dir):
+    # The demo's staff agent also becomes a funder of the Département (organisation 1).
+    args = ("user", "add-membership", "agent@demo.passnum.fr", "--organisation-id", "1")
+    assert "Rattachement ajouté" in run(demo_dir, *args, "--role", "funder").stdout
+    again = run(demo_dir, *args, "--role", "funder", check=False)
+    assert again.returncode == 1 and "déjà rattachée" in again.stderr
+    wrong = run(demo_dir, *args, "--role", "site_agent", check=False)
+    assert wrong.returncode == 1 and "rôle requis" in wrong.stderr

@@ -1,0 +1,67 @@
+"""Staff page of one person: their memberships, added and removed (/staff/users/{id})."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Template
+
+from organisations import accounts, memberships
+from organisations.services import ROLE_LABELS
+from organisations.tables import Organisation
+from passnum.auth import Role, roles
+from passnum.errors import DomainError
+
+
+async def _user_page(user_id: int, status: int = 200, **context: str) -> Template:
+    try:
+        person = await accounts.user(user_id)
+    except IndexError as exc:
+        raise DomainError("not_found", "Utilisateur introuvable.", 404) from exc
+    organisations = await Organisation.select(Organisation.id, Organisation.name).order_by(
+        Organisation.name
+    )
+    return Template(
+        "organisations/user_detail.html",
+        context={
+            "person": person,
+            "organisations": organisations,
+            "role_labels": {r.value: label for r, label in ROLE_LABELS.items()},
+            **context,
+        },
+        status_code=status,
+    )
+
+
+class StaffUserPages(Controller):
+    path = "/staff/users"
+    opt = roles(Role.staff)
+    include_in_schema = False
+
+    @get("/{user_id:int}")
+    async def detail(self, user_id: FromPath[int]) -> Template:
+        return await _user_page(user_id)
+
+    @post("/{user_id:int}/memberships", status_code=200)
+    async def add(self, request: Request, user_id: FromPath[int]) -> Template:
+        form = await request.form()
+        try:
+            organisation_id = int(str(form.get("organisation_id", "0")) or 0)
+            await memberships.add_membership(
+                user_id, organisation_id, str(form.get("role", "")), request.user
+            )
+        except DomainError as error:
+            return await _user_page(user_id, error.status_code, error=error.message)
+        except ValueError:
+            return await _user_page(user_id, 422, error="Choisissez une organisation.")
+        return await _user_page(user_id, notice="Rattachement ajouté.")
+
+    @post("/{user_id:int}/memberships/{membership_id:int}/delete", status_code=200)
+    async def remove(
+        self, request: Request, user_id: FromPath[int], membership_id: FromPath[int]
+    ) -> Template:
+        try:
+            await memberships.remove_membership(user_id, membership_id, request.user)
+        except DomainError as error:
+            return await _user_page(user_id, error.status_code, error=error.message)
+        return await _user_page(user_id, notice="Rattachement retiré.")
