@@ -13,7 +13,7 @@ from passnum.auth import Role, roles
 from passnum.csvout import attachment, csv_response
 from passnum.db import as_datetime
 from passnum.errors import DomainError
-from passnum.fr import de
+from passnum.fr import de, format_moment
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
     PAGED_HEADERS,
@@ -119,7 +119,7 @@ class StatementPages(Controller):
             "masked": documents.masked,
             "activity": documents.activity_label,
             "today": clock.today(),
-            "when": lambda v: as_datetime(v).strftime("%d/%m/%Y %H:%M"),
+            "when": lambda v: format_moment(as_datetime(v)),
         }
         if request.user.is_staff:
             history = await audit.history_page("statement", statement_id, historique)

@@ -42,6 +42,14 @@ action_label = vocabulary.define(
         "unlock": "Compte déverrouillé",
         "add_opening_slot": "Permanence ajoutée",
         "delete_opening_slot": "Permanence supprimée",
+        "delete": "Supprimé",
+        "add_item": "Matériel ajouté",
+        "remove_item": "Matériel retiré",
+        "replace_item": "Matériel remplacé",
+        "change_password": "Mot de passe changé",
+        "reset_password": "Mot de passe réinitialisé",
+        "invite": "Invitation envoyée",
+        "accept_invitation": "Invitation acceptée",
     },
 )
 
