@@ -5,19 +5,19 @@ from __future__ import annotations
 from litestar import get
 from litestar.response import Response
 
-from organisations.opendata import open_data_csv_bytes, open_data_csv_row, open_data_record
+from organisations.opendata import open_data_csv_bytes, open_data_csv_row, open_data_records
 from organisations.places import list_places
 from passnum.auth import PUBLIC
 
 
 @get("/lieux/donnees.json", opt=PUBLIC, tags=["annuaire"], summary="Lieux (schéma national)")
 async def open_data_json() -> list[dict[str, object]]:
-    return [open_data_record(p) for p in await list_places()]
+    return open_data_records(await list_places())
 
 
 @get("/lieux/donnees.csv", opt=PUBLIC, tags=["annuaire"], summary="Lieux en CSV (Excel)")
 async def open_data_csv() -> Response[bytes]:
-    rows = [open_data_csv_row(open_data_record(p)) for p in await list_places()]
+    rows = [open_data_csv_row(r) for r in open_data_records(await list_places())]
     return Response(
         open_data_csv_bytes(rows),
         media_type="text/csv; charset=utf-8",

@@ -17,6 +17,11 @@ from organisations.tables import OpeningSlot, Organisation
 from passnum.auth import Role
 from passnum.fr import de
 
+DEMO_SERVICES = {
+    "mairie": "Aide aux démarches administratives\nMaîtrise des outils numériques du quotidien",
+    "CMS": "Aide aux démarches administratives\nUtilisation sécurisée du numérique",
+    "bibliothèque": "Accès internet et matériel informatique\nLoisirs et créations numériques",
+}
 # (commune, INSEE code, postcode); Terre-et-Marais is the 50th permanence (Sainteny).
 COMMUNES = [
     ("Saint-Lô", "50502", "50000"),
@@ -149,6 +154,10 @@ async def load_territory() -> DemoTerritory:
                 site_status="qualified",
             )
             org_id = await _organisation(data)
+            # The site's catalogue, in the national schema's words (what the open data publishes).
+            await Organisation.update({Organisation.services: DEMO_SERVICES[kind]}).where(
+                (Organisation.id == org_id) & (Organisation.services == "")
+            )
             if not await OpeningSlot.exists().where(OpeningSlot.organisation == org_id):
                 weekday, (opens, closes) = slot
                 await OpeningSlot(

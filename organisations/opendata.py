@@ -1,14 +1,22 @@
-"""The directory as open data, in the national "lieux de médiation numérique" schema.
+"""The directory as open data, in the national "lieux de médiation numérique" schema (v1.0.2).
 
-JSON and CSV (lists joined with "|", ``horaires`` in OpenStreetMap syntax). The CSV follows the
-national schema's own rules, not the people's CSV writer: its cells are data for other systems
-(phones begin with +33), so they are not neutralised as formulas.
+JSON and CSV carry the same records, the CSV's columns in the schema's order (lists joined with
+"|", ``horaires`` in OpenStreetMap syntax). The CSV follows the national schema's own rules, not
+the people's CSV writer: its cells are data for other systems (phones begin with +33), so they are
+not neutralised as formulas. ``tests/organisations/test_open_data_schema.py`` runs
+``frictionless validate`` on the demo's file against the schema.
+
+Only what can be published is: a qualified site (not suspended) identified by a SIRET (the
+schema's ``pivot``), with an address, postcode and commune (required by the schema). Every value
+comes from the site's own data; what passnum does not know is left empty, never made up.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 
 from organisations.hours import osm_opening_hours
 from organisations.places import Place
@@ -16,23 +24,88 @@ from passnum.settings import get_settings
 
 TYPOLOGIES = {"mairie": "MUNI", "bibliothèque": "BIB", "médiathèque": "BIB", "ccas": "CCAS"}
 TYPOLOGIES |= {"association": "ASSO", "france services": "FRANCE_SERVICES"}
+# The schema's field order (v1.0.2).
 OPEN_DATA_FIELDS = [
     "id", "pivot", "nom", "commune", "code_postal", "code_insee", "adresse",
     "complement_adresse", "latitude", "longitude", "typologie", "telephone", "courriels",
-    "site_web", "horaires", "presentation_resume", "services", "publics_specifiquement_adresses",
-    "frais_a_charge", "dispositif_programmes_nationaux", "modalites_acces",
-    "modalites_accompagnement", "prise_rdv", "date_maj", "source",
+    "site_web", "horaires", "presentation_resume", "presentation_detail", "source", "itinerance",
+    "structure_parente", "date_maj", "services", "publics_specifiquement_adresses",
+    "prise_en_charge_specifique", "frais_a_charge", "dispositif_programmes_nationaux",
+    "formations_labels", "autres_formations_labels", "modalites_acces",
+    "modalites_accompagnement", "fiche_acces_libre", "prise_rdv",
 ]  # fmt: skip
-LIST_FIELDS = {"typologie", "courriels", "services", "frais_a_charge"}
-LIST_FIELDS |= {"dispositif_programmes_nationaux", "modalites_accompagnement"}
+LIST_FIELDS = {
+    "typologie", "courriels", "site_web", "itinerance", "services",
+    "publics_specifiquement_adresses", "prise_en_charge_specifique", "frais_a_charge",
+    "dispositif_programmes_nationaux", "formations_labels", "modalites_acces",
+    "modalites_accompagnement",
+}  # fmt: skip
+# The schema's list of services: a site's service lines are published when they name one.
+NATIONAL_SERVICES = [
+    "Aide aux démarches administratives",
+    "Maîtrise des outils numériques du quotidien",
+    "Insertion professionnelle via le numérique",
+    "Utilisation sécurisée du numérique",
+    "Parentalité et éducation avec le numérique",
+    "Loisirs et créations numériques",
+    "Compréhension du monde numérique",
+    "Accès internet et matériel informatique",
+    "Acquisition de matériel informatique à prix solidaire",
+]
+# French overseas numbers (0590…) have their own country code in the schema.
+OVERSEAS = {"0590": "+590", "0690": "+590", "0594": "+594", "0694": "+594", "0262": "+262"}
+OVERSEAS |= {"0692": "+262", "0693": "+262", "0596": "+596", "0696": "+596", "0269": "+262"}
+RESUME_MAX = 280
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+
+
+_SERVICES = {_fold(s): s for s in NATIONAL_SERVICES}
+
+
+def national_services(lines: list[str]) -> list[str]:
+    """The site's service lines that are the schema's services (case and accents aside)."""
+    found = {_SERVICES[f] for line in lines if (f := _fold(line)) in _SERVICES}
+    return [s for s in NATIONAL_SERVICES if s in found]
+
+
+def international_phone(phone: str) -> str:
+    """ "02 33 05 55 50" → "+33233055550"; "" when it is not a French number."""
+    digits = re.sub(r"\D", "", phone)
+    if phone.strip().startswith("+"):
+        return f"+{digits}" if re.fullmatch(r"(33|590|594|262|596|269)\d{6,9}", digits) else ""
+    if len(digits) != 10 or not digits.startswith("0"):
+        return ""
+    return OVERSEAS.get(digits[:4], "+33") + digits[1:]
+
+
+def publishable(place: Place) -> bool:
+    """A place goes into the open data only with a SIRET and the address the schema requires
+    (places are already the qualified, not suspended, sites)."""
+    return bool(
+        re.fullmatch(r"[a-zA-Z0-9]{9,14}", place.siret or "")
+        and place.address.strip()
+        and re.fullmatch(r"\d{5}", place.postcode or "")
+        and place.commune.strip()
+    )
+
+
+def open_data_records(places: list[Place]) -> list[dict[str, object]]:
+    return [open_data_record(p) for p in places if publishable(p)]
 
 
 def open_data_record(place: Place) -> dict[str, object]:
     """One place in the national "lieux de médiation numérique" schema."""
     settings = get_settings()
+    phone = international_phone(place.phone)
+    access = ["Se présenter"] + (["Téléphoner"] if phone else [])
+    access += ["Contacter par mail"] if place.email else []
     return {
         "id": f"passnum-{place.id}",
-        "pivot": place.siret or "00000000000000",
+        "pivot": place.siret,
         "nom": place.name,
         "commune": place.commune,
         "code_postal": place.postcode,
@@ -42,27 +115,35 @@ def open_data_record(place: Place) -> dict[str, object]:
         "latitude": None,
         "longitude": None,
         "typologie": [t] if (t := TYPOLOGIES.get(place.kind.strip().lower())) else [],
-        "telephone": place.phone,
+        "telephone": phone,
         "courriels": [place.email] if place.email else [],
-        "site_web": "",
+        "site_web": [],
         "horaires": osm_opening_hours(place.slots),
-        "presentation_resume": ", ".join(place.short_slots),
-        "services": place.services,
-        "publics_specifiquement_adresses": "",
-        "frais_a_charge": ["Gratuit sous condition"],
-        "dispositif_programmes_nationaux": ["Pass numérique"],
-        "modalites_acces": "Se présenter",
-        "modalites_accompagnement": ["Accompagnement individuel"],
-        "prise_rdv": "",
-        "date_maj": place.updated_on.isoformat(),
+        "presentation_resume": ", ".join(place.short_slots)[:RESUME_MAX],
+        "presentation_detail": "",
         "source": f"passnum — {settings.operator_name}",
+        "itinerance": ["Fixe"],  # a site of passnum is a fixed place
+        "structure_parente": "",
+        "date_maj": place.updated_on.isoformat(),
+        "services": national_services(place.services),
+        "publics_specifiquement_adresses": [],
+        "prise_en_charge_specifique": [],
+        "frais_a_charge": ["Gratuit sous condition"],  # free with the pass numérique
+        "dispositif_programmes_nationaux": [],
+        "formations_labels": [],
+        "autres_formations_labels": "",
+        "modalites_acces": access,
+        "modalites_accompagnement": ["Accompagnement individuel"],
+        "fiche_acces_libre": "",
+        "prise_rdv": "",
     }
 
 
 def open_data_csv_row(record: dict[str, object]) -> list[object]:
     """Lists joined with "|", as the schema's CSV form does."""
     return [
-        "|".join(map(str, record[f])) if f in LIST_FIELDS else record[f] for f in OPEN_DATA_FIELDS
+        "|".join(map(str, record[f])) if f in LIST_FIELDS else record[f]  # type: ignore[call-overload]
+        for f in OPEN_DATA_FIELDS
     ]
 
 

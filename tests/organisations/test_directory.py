@@ -56,7 +56,10 @@ async def test_anyone_finds_qualified_sites_with_their_slots_without_logging_in(
 
 
 async def test_open_data_follows_the_national_schema_in_json_and_excel_csv(client, world):
-    await _qualify(world.site_id, "Messagerie")
+    await _qualify(world.site_id, "Messagerie\nAide aux démarches administratives")
+    # Published with a SIRET (the schema's pivot) and the address the schema requires only.
+    identified = {"siret": "73282932000074", "address": "1 place de la Mairie", "postcode": "50190"}
+    await Organisation.update(identified).where(Organisation.id == world.site_id)
     await Organisation.update({Organisation.site_status: "suspended"}).where(
         Organisation.id == world.other_site_id
     )
@@ -69,7 +72,8 @@ async def test_open_data_follows_the_national_schema_in_json_and_excel_csv(clien
     assert record["nom"] == "Mairie de Terre-et-Marais"
     assert record["code_insee"] == "50564"
     assert record["horaires"] == "We 09:00-12:00"
-    assert record["services"] == ["Messagerie"]
+    # Only the schema's own services are published (a free-text line is not).
+    assert record["services"] == ["Aide aux démarches administratives"]
     assert record["frais_a_charge"] == ["Gratuit sous condition"]
     assert {"id", "pivot", "commune", "adresse", "date_maj", "source"} <= record.keys()
 

@@ -11,11 +11,15 @@ def text_of(html: str) -> str:
 
 
 async def many_places() -> None:
-    """60 town halls in Coutances (two services) and 5 libraries in Granville (one service)."""
+    """60 town halls in Coutances (two services) and 5 libraries in Granville (one service),
+    each with a SIRET and an address (what the open data needs to publish them)."""
     halls = [
         Organisation(
             name=f"Mairie annexe {n:02d}",
             commune="Coutances",
+            siret=f"2000000000{n:04d}",
+            address="Place de la Mairie",
+            postcode="50200",
             is_site=True,
             site_status="qualified",
             services="Messagerie\r\n Démarches administratives ",
@@ -26,6 +30,9 @@ async def many_places() -> None:
         Organisation(
             name=f"Médiathèque {n}",
             commune="Granville",
+            siret=f"3000000000{n:04d}",
+            address="Rue de la Bibliothèque",
+            postcode="50400",
             is_site=True,
             site_status="qualified",
             services="Messagerie",
