@@ -177,3 +177,27 @@ async def require_communes(codes: list[str], field: str) -> list[CommuneInfo]:
 async def commune_names(codes: list[str]) -> dict[str, str]:
     """Code → name, for showing communes by name (codes unknown are left out)."""
     return {code: c.name for code, c in (await find_communes(codes)).items()}
+
+
+EPCI_RE = re.compile(r"^\d{9}$")
+
+
+async def require_perimeter(codes: list[str], field: str) -> list[CommuneInfo]:
+    """The communes of a perimeter given as INSEE codes (old ones too) and EPCI SIREN codes
+    (9 digits: every member commune); an unknown commune or intercommunality is refused."""
+    epcis = [c.strip() for c in codes if EPCI_RE.match(c.strip())]
+    communes = await require_communes([c for c in codes if c.strip() not in epcis], field)
+    if epcis:
+        known = await Epci.select(Epci.code).where(Epci.code.is_in(epcis))
+        missing = sorted(set(epcis) - {r["code"] for r in known})
+        if missing:
+            raise DomainError(
+                "unknown_epci",
+                f"L'intercommunalité « {missing[0]} » est inconnue : donnez le SIREN (9 chiffres) "
+                "d'une communauté de communes, d'agglomération, urbaine ou d'une métropole.",
+                422,
+                field=field,
+            )
+        rows = await Commune.select(*COLUMNS).where(Commune.epci_code.is_in(epcis))
+        communes += [_info(r) for r in rows]
+    return list({c.code: c for c in communes}.values())

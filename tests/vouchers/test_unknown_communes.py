@@ -4,6 +4,7 @@ code ``unknown_commune``; an old code is kept as the current commune's."""
 
 from __future__ import annotations
 
+import json
 from html import unescape
 
 from tests.factories import login, post_form
@@ -72,3 +73,27 @@ async def test_a_print_run_perimeter_refuses_an_unknown_commune(client, world):
     assert page.status_code == 422
     assert "La commune « 99999 » est inconnue" in unescape(page.text)
     assert await Batch.count() == 0
+
+
+async def test_a_print_run_perimeter_can_name_an_intercommunality(client, world):
+    from territory.tables import Commune
+    from tests.vouchers.test_batches_and_stock import batch_json
+
+    # CC Coutances Mer et Bocage (SIREN 200067023) and one commune outside it (Saint-Lô).
+    response = await client.post(
+        "/api/v1/batches",
+        json=batch_json(world, allowed_insee_codes=["200067023", "50502"]),
+        headers=await world.staff.bearer(),
+    )
+    assert response.status_code == 201, response.text
+    members = await Commune.select(Commune.code).where(Commune.epci_code == "200067023")
+    assert len(members) > 40
+    stored = (await Batch.select(Batch.allowed_insee_codes).first())["allowed_insee_codes"]
+    stored = stored if isinstance(stored, list) else json.loads(stored)
+    assert sorted(stored) == sorted({r["code"] for r in members} | {"50502"})
+    unknown = await client.post(
+        "/api/v1/batches",
+        json=batch_json(world, allowed_insee_codes=["999999999"]),
+        headers=await world.staff.bearer(),
+    )
+    assert (unknown.status_code, unknown.json()["error"]) == (422, "unknown_epci")

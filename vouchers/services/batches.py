@@ -18,7 +18,7 @@ from passnum import audit, clock, db, storage
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
-from territory.services import require_communes
+from territory.services import require_perimeter
 from vouchers import schemas
 from vouchers.choices import BatchStatus
 from vouchers.codes import FIRST_BOOKLET_SERIAL, booklet_number, new_code
@@ -60,8 +60,9 @@ async def _validate(data: schemas.BatchIn) -> list[str]:
         )
         if sites != len(set(data.allowed_site_ids)):
             raise invalid("allowed_site_ids", "Un des lieux choisis n'est pas un lieu habilité.")
-    # Official communes only; an old code counts as its current commune.
-    communes = await require_communes(data.allowed_insee_codes, "allowed_insee_codes")
+    # Official communes only (an old code counts as its current commune); an EPCI's SIREN
+    # stands for all its member communes.
+    communes = await require_perimeter(data.allowed_insee_codes, "allowed_insee_codes")
     return sorted(c.code for c in communes)
 
 
