@@ -14,6 +14,7 @@ from piccolo.columns.combination import Combinable
 
 from organisations import schemas
 from organisations import services as orgs
+from organisations.editing import split_list
 from organisations.invitations import Invitation
 from organisations.tables import Membership, Organisation
 from passnum import audit
@@ -37,6 +38,16 @@ def to_schema(org: Organisation) -> schemas.Organisation:
         email=org.email,
         roles=orgs.organisation_roles(org),
         site_status=org.site_status,
+        rna=org.rna,
+        legal_representative=org.legal_representative,
+        typology=split_list(org.typology),
+        services=split_list(org.services),
+        publics=split_list(org.publics),
+        website=org.website,
+        acceslibre_url=org.acceslibre_url,
+        appointment_url=org.appointment_url,
+        suspension_reason=org.suspension_reason,
+        suspended_from=org.suspended_from,
     )
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from organisations import accounts, memberships, schemas
+from organisations import accounts, editing, memberships, schemas, suspension
 from organisations import services as orgs
 from organisations.invitations import invite_user
 from passnum.auth import Actor, Role, roles
@@ -68,6 +68,50 @@ class OrganisationApiController(Controller):
             orgs.OrganisationInput(**_struct_dict(data)), actor=request.user
         )
         return accounts.to_schema(org)
+
+    @patch(
+        "/{organisation_id:int}",
+        summary="Modifier une organisation (Département : tout ; agents du lieu : ses coordonnées "
+        "publiques)",
+    )
+    async def update(
+        self,
+        request: Request,
+        organisation_id: FromPath[int],
+        data: JSONBody[schemas.OrganisationPatch],
+    ) -> schemas.Organisation:
+        changes = {k: v for k, v in _struct_dict(data).items() if v is not msgspec.UNSET}
+        org = await editing.update_organisation(request.user, organisation_id, changes)
+        return accounts.to_schema(org)
+
+    @post(
+        "/{organisation_id:int}/suspension",
+        opt=roles(Role.staff),
+        status_code=200,
+        summary="Suspendre un lieu qualifié (motif, à partir du)",
+    )
+    async def suspend(
+        self,
+        request: Request,
+        organisation_id: FromPath[int],
+        data: JSONBody[schemas.SuspensionIn],
+    ) -> schemas.SiteStatusOut:
+        org, told = await suspension.suspend_site(
+            request.user, organisation_id, data.reason, data.start
+        )
+        return schemas.SiteStatusOut(accounts.to_schema(org), told)
+
+    @delete(
+        "/{organisation_id:int}/suspension",
+        opt=roles(Role.staff),
+        status_code=200,
+        summary="Lever la suspension : le lieu est de nouveau qualifié",
+    )
+    async def requalify(
+        self, request: Request, organisation_id: FromPath[int]
+    ) -> schemas.SiteStatusOut:
+        org, told = await suspension.requalify_site(request.user, organisation_id)
+        return schemas.SiteStatusOut(accounts.to_schema(org), told)
 
 
 def _struct_dict(struct: msgspec.Struct) -> dict:

@@ -11,6 +11,7 @@ from organisations.pages_accounts import (
     invitation_page,
 )
 from organisations.pages_directory import OpeningSlotPages, directory_page
+from organisations.pages_editing import OrganisationEditPages
 from organisations.pages_organisations import StaffOrganisationPages
 from organisations.pages_users import StaffUserPages
 
@@ -28,4 +29,5 @@ ROUTE_HANDLERS = [
     ForgottenPasswordPages,
     MyAccountPages,
     StaffUserPages,
+    OrganisationEditPages,
 ]

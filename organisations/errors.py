@@ -12,6 +12,7 @@ DUPLICATE_EMAIL = ("duplicate_email", "Un compte existe déjà avec cette adress
 
 UNIQUE_REFUSALS: UniqueRefusals = {
     ("organisation", "siret"): ("duplicate_siret", "Une organisation avec ce SIRET existe déjà."),
+    ("organisation", "rna"): ("duplicate_rna", "Une organisation avec ce numéro RNA existe déjà."),
     ("piccolo_user", "email"): DUPLICATE_EMAIL,
     ("piccolo_user", "username"): DUPLICATE_EMAIL,
 }

@@ -86,7 +86,7 @@ def publishable(place: Place) -> bool:
     """A place goes into the open data only with a SIRET and the address the schema requires
     (places are already the qualified, not suspended, sites)."""
     return bool(
-        re.fullmatch(r"[a-zA-Z0-9]{9,14}", place.siret or "")
+        re.fullmatch(r"[a-zA-Z0-9]{9,14}", place.siret or place.rna or "")
         and place.address.strip()
         and re.fullmatch(r"\d{5}", place.postcode or "")
         and place.commune.strip()
@@ -105,7 +105,7 @@ def open_data_record(place: Place) -> dict[str, object]:
     access += ["Contacter par mail"] if place.email else []
     return {
         "id": f"passnum-{place.id}",
-        "pivot": place.siret,
+        "pivot": place.siret or place.rna,
         "nom": place.name,
         "commune": place.commune,
         "code_postal": place.postcode,
@@ -114,10 +114,11 @@ def open_data_record(place: Place) -> dict[str, object]:
         "complement_adresse": "",
         "latitude": None,
         "longitude": None,
-        "typologie": [t] if (t := TYPOLOGIES.get(place.kind.strip().lower())) else [],
+        "typologie": place.typology
+        or ([t] if (t := TYPOLOGIES.get(place.kind.strip().lower())) else []),
         "telephone": phone,
         "courriels": [place.email] if place.email else [],
-        "site_web": [],
+        "site_web": [place.website] if place.website else [],
         "horaires": osm_opening_hours(place.slots),
         "presentation_resume": ", ".join(place.short_slots)[:RESUME_MAX],
         "presentation_detail": "",
@@ -126,7 +127,7 @@ def open_data_record(place: Place) -> dict[str, object]:
         "structure_parente": "",
         "date_maj": place.updated_on.isoformat(),
         "services": national_services(place.services),
-        "publics_specifiquement_adresses": [],
+        "publics_specifiquement_adresses": place.publics,
         "prise_en_charge_specifique": [],
         "frais_a_charge": ["Gratuit sous condition"],  # free with the pass numérique
         "dispositif_programmes_nationaux": [],
@@ -134,8 +135,8 @@ def open_data_record(place: Place) -> dict[str, object]:
         "autres_formations_labels": "",
         "modalites_acces": access,
         "modalites_accompagnement": ["Accompagnement individuel"],
-        "fiche_acces_libre": "",
-        "prise_rdv": "",
+        "fiche_acces_libre": place.acceslibre_url,
+        "prise_rdv": place.appointment_url,
     }
 
 

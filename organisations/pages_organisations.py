@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from organisations import accounts
+from organisations import accounts, suspension
 from organisations import services as orgs
 from organisations.invitations import invite_user
 from passnum.auth import Actor, Role, roles
 from passnum.errors import DomainError
+from passnum.fr import format_phone
 
 ORG_FIELDS = (
     "name",
@@ -99,6 +101,36 @@ class StaffOrganisationPages(Controller):
             )
         return await _detail_page(organisation_id, notice=invitation.message)
 
+    @post("/{organisation_id:int}/suspension")
+    async def suspend(
+        self, request: Request, organisation_id: FromPath[int]
+    ) -> Template | Redirect:
+        form = await request.form()
+        try:
+            start = date.fromisoformat(str(form.get("from") or "")) if form.get("from") else None
+            await suspension.suspend_site(
+                request.user, organisation_id, str(form.get("reason", "")), start
+            )
+        except ValueError:
+            return await _detail_page(organisation_id, error="Date invalide.", status=422)
+        except DomainError as error:
+            return await _detail_page(
+                organisation_id, error=error.message, status=error.status_code
+            )
+        return Redirect(f"/staff/organisations/{organisation_id}")
+
+    @post("/{organisation_id:int}/requalification")
+    async def requalify(
+        self, request: Request, organisation_id: FromPath[int]
+    ) -> Template | Redirect:
+        try:
+            await suspension.requalify_site(request.user, organisation_id)
+        except DomainError as error:
+            return await _detail_page(
+                organisation_id, error=error.message, status=error.status_code
+            )
+        return Redirect(f"/staff/organisations/{organisation_id}")
+
     @post("/{organisation_id:int}/users/{user_id:int}/active")
     async def toggle_user(
         self, request: Request, organisation_id: FromPath[int], user_id: FromPath[int]
@@ -120,6 +152,7 @@ async def _detail_page(
         "organisations/organisation_detail.html",
         context={
             "org": detail.organisation,
+            "phone": format_phone(detail.organisation.phone),
             "users": detail.users,
             "error": error,
             "notice": notice,

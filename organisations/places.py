@@ -15,7 +15,7 @@ from piccolo.query.functions.aggregate import Max
 from organisations.hours import Slot, short_labels
 from organisations.tables import OpeningSlot, Organisation, SiteStatus
 from passnum.db import order_french
-from passnum.fr import sort_key
+from passnum.fr import format_phone, sort_key
 from passnum.pagination import Page, paginate_where
 from passnum.tables import AuditEntry
 
@@ -35,6 +35,16 @@ class Place:
     services: list[str]
     updated_on: date
     slots: list[Slot] = field(default_factory=list)
+    rna: str = ""
+    website: str = ""
+    acceslibre_url: str = ""
+    appointment_url: str = ""
+    publics: list[str] = field(default_factory=list)
+    typology: list[str] = field(default_factory=list)
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone)
 
     @property
     def short_slots(self) -> list[str]:
@@ -122,6 +132,12 @@ async def to_places(orgs: list[Organisation]) -> list[Place]:
             split_services(o.services),
             updated.date(),
             own,
+            o.rna or "",
+            o.website,
+            o.acceslibre_url,
+            o.appointment_url,
+            split_services(o.publics),
+            [t for t in (o.typology or "").split("|") if t],
         )
         places.append(place)
     return places

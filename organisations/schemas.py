@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import msgspec
 
 
@@ -32,6 +34,48 @@ class Organisation(msgspec.Struct):
     email: str
     roles: list[str]
     site_status: str
+    rna: str | None = None
+    legal_representative: str = ""
+    typology: list[str] = msgspec.field(default_factory=list)
+    services: list[str] = msgspec.field(default_factory=list)
+    publics: list[str] = msgspec.field(default_factory=list)
+    website: str = ""
+    acceslibre_url: str = ""
+    appointment_url: str = ""
+    suspension_reason: str = ""
+    suspended_from: date | None = None
+
+
+class OrganisationPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """The fields to change; those left out keep their value. Site agents: public details only."""
+
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    kind: str | msgspec.UnsetType = msgspec.UNSET
+    address: str | msgspec.UnsetType = msgspec.UNSET
+    postcode: str | msgspec.UnsetType = msgspec.UNSET
+    commune: str | msgspec.UnsetType = msgspec.UNSET
+    insee_code: str | msgspec.UnsetType = msgspec.UNSET
+    siret: str | msgspec.UnsetType | None = msgspec.UNSET
+    rna: str | msgspec.UnsetType | None = msgspec.UNSET
+    legal_representative: str | msgspec.UnsetType = msgspec.UNSET
+    typology: list[str] | msgspec.UnsetType = msgspec.UNSET
+    phone: str | msgspec.UnsetType = msgspec.UNSET
+    email: str | msgspec.UnsetType = msgspec.UNSET
+    website: str | msgspec.UnsetType = msgspec.UNSET
+    services: list[str] | msgspec.UnsetType = msgspec.UNSET
+    publics: list[str] | msgspec.UnsetType = msgspec.UNSET
+    acceslibre_url: str | msgspec.UnsetType = msgspec.UNSET
+    appointment_url: str | msgspec.UnsetType = msgspec.UNSET
+
+
+class SuspensionIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str
+    start: date | None = msgspec.field(default=None, name="from")
+
+
+class SiteStatusOut(msgspec.Struct):
+    organisation: Organisation
+    site_notified_by_email: bool
 
 
 class UserIn(msgspec.Struct, forbid_unknown_fields=True):

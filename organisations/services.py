@@ -8,14 +8,12 @@ from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.fr import siret as siret_number
 
+from organisations.editing import CLEANERS, clean_name, clean_phone, clean_rna, clean_siret
 from organisations.tables import Membership, Organisation
 from passnum import audit, audit_view, vocabulary
 from passnum.auth import Role
 from passnum.auth.actor import Actor
-from passnum.csvout import FORMULA_STARTS
 from passnum.db import order_french, write_transaction
 from passnum.errors import DomainError
 from territory.services import require_commune
@@ -37,6 +35,8 @@ class OrganisationInput:
     email: str = ""
     roles: list[str] = field(default_factory=list)
     site_status: str = ""
+    rna: str | None = None
+    legal_representative: str = ""
 
 
 async def organisation_names(ids: list[int]) -> dict[int, str]:
@@ -75,6 +75,15 @@ audit_view.describe_fields(
         "is_prescriber": audit_view.Field("Prescripteur", "bool"),
         "is_site": audit_view.Field("Lieu", "bool"),
         "is_borrower": audit_view.Field("Emprunteur", "bool"),
+        "rna": audit_view.Field("Numéro RNA"),
+        "legal_representative": audit_view.Field("Représentant légal"),
+        "typology": audit_view.Field("Typologie"),
+        "services": audit_view.Field("Services"),
+        "publics": audit_view.Field("Publics"),
+        "website": audit_view.Field("Site web"),
+        "acceslibre_url": audit_view.Field("Fiche Accès libre"),
+        "appointment_url": audit_view.Field("Prise de rendez-vous"),
+        "from": audit_view.Field("À partir du", "date"),
     },
 )
 audit_view.describe_fields("user", {"role": audit_view.Field("Rôle", "role")})
@@ -87,25 +96,11 @@ def _invalid(field_name: str, message: str) -> DomainError:
 def clean_organisation(data: OrganisationInput) -> dict[str, Any]:
     """Validated column values for an organisation, or DomainError naming the faulty field."""
     values = asdict(data)
-    values["name"] = data.name.strip()
-    if not values["name"]:
-        raise _invalid("name", "Le nom de l'organisation est obligatoire.")
-    if values["name"].startswith(FORMULA_STARTS):
-        # The name goes into the CSV files people open in Excel (statements, loans, statistics).
-        raise DomainError(
-            "name_formula",
-            f"Le nom ne peut pas commencer par « {values['name'][0]} » : un tableur le prendrait "
-            "pour une formule. Écrivez-le sans ce signe en tête.",
-            422,
-            field="name",
-        )
-    siret = (data.siret or "").replace(" ", "").strip()
-    if siret:
-        try:
-            siret = siret_number.validate(siret)
-        except StdnumError as exc:
-            raise _invalid("siret", f"Le SIRET « {data.siret} » n'est pas valide.") from exc
-    values["siret"] = siret or None
+    values["name"] = clean_name(data.name)
+    values["siret"] = clean_siret(data.siret)
+    values["rna"] = clean_rna(data.rna)
+    values["phone"] = clean_phone(data.phone)
+    values["legal_representative"] = CLEANERS["legal_representative"](data.legal_representative)
     values["insee_code"] = data.insee_code.strip()  # checked against the official list below
     if data.postcode.strip() and not re.fullmatch(r"\d{5}", data.postcode.strip()):
         raise _invalid("postcode", "Le code postal doit compter 5 chiffres.")
@@ -143,6 +138,8 @@ async def create_organisation(data: OrganisationInput, actor: Actor | None = Non
     values = await with_official_commune(clean_organisation(data))
     if values["siret"] and await Organisation.exists().where(Organisation.siret == values["siret"]):
         raise DomainError("duplicate_siret", "Une organisation avec ce SIRET existe déjà.", 409)
+    if values["rna"] and await Organisation.exists().where(Organisation.rna == values["rna"]):
+        raise DomainError("duplicate_rna", "Une organisation avec ce numéro RNA existe déjà.", 409)
     organisation = Organisation(**values)
     async with write_transaction():
         await organisation.save()

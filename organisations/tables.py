@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import Boolean, ForeignKey, Integer, Text, Time, Timestamp, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Time, Timestamp, Varchar
 from piccolo.table import Table
 
 from passnum.auth.actor import Role
@@ -41,6 +41,15 @@ class Organisation(Table):
     is_borrower = Boolean(default=False)
     site_status = Varchar(length=20, default=SiteStatus.none.value)
     services = Text(default="")
+    rna = Varchar(length=10, null=True, default=None, unique=True)
+    legal_representative = Varchar(length=200, default="")
+    typology = Varchar(length=200, default="")
+    publics = Text(default="")
+    website = Varchar(length=300, default="")
+    acceslibre_url = Varchar(length=300, default="")
+    appointment_url = Varchar(length=300, default="")
+    suspension_reason = Text(default="")
+    suspended_from = Date(null=True, default=None)
     created_at = Timestamp(default=StampNow())
 
 

@@ -50,6 +50,8 @@ action_label = vocabulary.define(
         "reset_password": "Mot de passe réinitialisé",
         "invite": "Invitation envoyée",
         "accept_invitation": "Invitation acceptée",
+        "suspend": "Lieu suspendu",
+        "requalify": "Suspension levée",
     },
 )
 
@@ -164,6 +166,8 @@ def _changes(entry: dict[str, Any]) -> dict[str, Any]:
 def _value(field: Field, value: Any, names: dict[str, dict[int, str]]) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, dict) and set(value) == {"old", "new"}:  # an edit: "before → after"
+        return f"{_value(field, value['old'], names)} → {_value(field, value['new'], names)}"
     kind = field.kind
     if kind in names or kind in _NAMES:
         return names.get(kind, {}).get(value, f"n° {value}")

@@ -82,3 +82,11 @@ def sort_key(text: str) -> tuple[str, str]:
 def group_code(code: str) -> str:
     """ABCDEFGHJKMNPQR5 -> ABCD-EFGH-JKMN-PQR5, the form people copy by hand."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def format_phone(e164: str) -> str:
+    """+33233055550 -> "02 33 05 55 50" (no-break spaces); numbers abroad stay as stored."""
+    if e164.startswith("+33") and len(e164) == 12:
+        digits = "0" + e164[3:]
+        return NBSP.join(digits[i : i + 2] for i in range(0, 10, 2))
+    return e164

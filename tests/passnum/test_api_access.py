@@ -86,8 +86,10 @@ async def test_invalid_fields_are_named_in_the_error(client, world):
     )
     assert response.status_code == 422
     assert response.json() == {
-        "error": "invalid",
-        "message": "Le SIRET « 12345678901234 » n'est pas valide.",
+        "error": "invalid_siret",
+        "message": "Le SIRET « 12345678901234 » n'est pas valide : il compte 14 chiffres, dont "
+        "les 9 du SIREN, et ses chiffres de contrôle ne correspondent pas. Recopiez-le depuis "
+        "annuaire-entreprises.data.gouv.fr.",
         "field": "siret",
     }
 

@@ -8,6 +8,7 @@ from organisations.tables import Organisation, SiteStatus
 from passnum import db
 from passnum.auth import Role
 from passnum.auth.actor import Actor
+from passnum.fr import format_phone
 from passnum.settings import get_settings
 from vouchers import schemas
 from vouchers.errors import refuse
@@ -102,7 +103,7 @@ async def accepted_sites(
             name=s["name"],
             commune=s["commune"],
             address=s["address"],
-            phone=s["phone"],
+            phone=format_phone(s["phone"] or ""),
             opening_slots=", ".join(s["slots"]),
         )
         for s in sites.values()

@@ -1,0 +1,325 @@
+"""Editing an organisation: staff change every field, a site's own agents its public details.
+
+Each field has one rule (:data:`CLEANERS`); a change is saved with the audit entry that holds
+every changed field's old and new values, in one write transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import phonenumbers
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siret as siret_number
+
+from organisations.national_lists import PUBLICS, SERVICES, TYPOLOGIES
+from organisations.tables import Organisation
+from passnum import audit
+from passnum.auth import Actor, Role
+from passnum.csvout import FORMULA_STARTS
+from passnum.db import write_transaction
+from passnum.errors import DomainError
+from territory.services import require_commune
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+RNA_RE = re.compile(r"^W\d{9}$")
+ACCESLIBRE_HOST = "acceslibre.beta.gouv.fr"
+
+# What a site's own agents may change: what the public directory shows of it.
+PUBLIC_FIELDS = (
+    "phone",
+    "email",
+    "website",
+    "services",
+    "publics",
+    "acceslibre_url",
+    "appointment_url",
+)
+STAFF_FIELDS = (
+    "name",
+    "kind",
+    "address",
+    "postcode",
+    "commune",
+    "insee_code",
+    "siret",
+    "rna",
+    "legal_representative",
+    "typology",
+    *PUBLIC_FIELDS,
+)
+
+
+def invalid(field_name: str, message: str, code: str = "invalid") -> DomainError:
+    return DomainError(code, message, 422, field=field_name)
+
+
+def clean_name(value: Any) -> str:
+    name = _text(value, "name")
+    if not name:
+        raise invalid("name", "Le nom de l'organisation est obligatoire.")
+    if name.startswith(FORMULA_STARTS):
+        # The name goes into the CSV files people open in Excel (statements, loans, statistics).
+        raise DomainError(
+            "name_formula",
+            f"Le nom ne peut pas commencer par « {name[0]} » : un tableur le prendrait "
+            "pour une formule. Écrivez-le sans ce signe en tête.",
+            422,
+            field="name",
+        )
+    return name
+
+
+def clean_siret(value: Any) -> str | None:
+    """14 digits whose SIRET and SIREN check digits are right (python-stdnum), or None."""
+    raw = _text(value, "siret")
+    siret = re.sub(r"[\s.]", "", raw)
+    if not siret:
+        return None
+    try:
+        return siret_number.validate(siret)
+    except StdnumError as exc:
+        raise invalid(
+            "siret",
+            f"Le SIRET « {raw} » n'est pas valide : il compte 14 chiffres, dont les 9 du SIREN, "
+            "et ses chiffres de contrôle ne correspondent pas. Recopiez-le depuis "
+            "annuaire-entreprises.data.gouv.fr.",
+            "invalid_siret",
+        ) from exc
+
+
+def clean_rna(value: Any) -> str | None:
+    rna = _text(value, "rna").upper().replace(" ", "")
+    if not rna:
+        return None
+    if not RNA_RE.match(rna):
+        raise invalid(
+            "rna",
+            f"Le numéro RNA « {rna} » n'est pas valide : W suivi de 9 chiffres (ex. W502001234).",
+            "invalid_rna",
+        )
+    return rna
+
+
+def clean_phone(value: Any) -> str:
+    """A phone number in E.164 (+33233055550), French numbers written as the French do."""
+    raw = _text(value, "phone")
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "FR")
+    except phonenumbers.NumberParseException as exc:
+        raise _bad_phone(raw) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise _bad_phone(raw)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _bad_phone(raw: str) -> DomainError:
+    return invalid(
+        "phone",
+        f"Le numéro de téléphone « {raw} » n'est pas valide (ex. 02 33 05 55 50).",
+        "invalid_phone",
+    )
+
+
+def clean_email(value: Any) -> str:
+    email = _text(value, "email").lower()
+    if email and not EMAIL_RE.match(email):
+        raise invalid("email", "L'adresse e-mail n'est pas valide.")
+    return email
+
+
+def clean_postcode(value: Any) -> str:
+    postcode = _text(value, "postcode")
+    if postcode and not re.fullmatch(r"\d{5}", postcode):
+        raise invalid("postcode", "Le code postal doit compter 5 chiffres.")
+    return postcode
+
+
+def clean_insee(value: Any) -> str:
+    """Checked against the official list by :func:`official_commune`."""
+    return _text(value, "insee_code")
+
+
+async def official_commune(values: dict[str, Any]) -> dict[str, Any]:
+    """An INSEE code given (or a name or postcode naming one commune) stored as the official
+    commune's code and name (territory's list); an unknown one refused ``unknown_commune``."""
+    if not values.get("insee_code"):
+        return values
+    commune = await require_commune(values["insee_code"], "insee_code")
+    if commune is None:
+        return values
+    return {**values, "insee_code": commune.code, "commune": commune.name}
+
+
+def _url(field_name: str, label: str, host: str = "") -> Callable[[Any], str]:
+    def clean(value: Any) -> str:
+        url = _text(value, field_name)
+        if not url:
+            return ""
+        if not re.fullmatch(r"https?://[^\s/]+\.[^\s/]+(/\S*)?", url):
+            raise invalid(field_name, f"{label} doit être une adresse web (https://…).")
+        if host and url.split("/")[2].lower() != host:
+            raise invalid(field_name, f"{label} doit être une adresse de {host}.")
+        return url
+
+    return clean
+
+
+def _choices(field_name: str, allowed: tuple[str, ...], label: str, joiner: str):
+    def clean(value: Any) -> str:
+        items = value if isinstance(value, list) else split_list(str(value or ""))
+        items = [str(i).strip() for i in items if str(i).strip()]
+        unknown = [i for i in items if i not in allowed]
+        if unknown:
+            raise invalid(
+                field_name,
+                f"{label} inconnu(s) : {', '.join(unknown)}. Choisissez dans la liste nationale.",
+                "unknown_choice",
+            )
+        return joiner.join(dict.fromkeys(items))
+
+    return clean
+
+
+def split_list(text: str) -> list[str]:
+    """Services and publics are stored one per line, typologies joined by "|"."""
+    return [s.strip() for s in re.split(r"[\n|]", text or "") if s.strip()]
+
+
+def _plain(field_name: str, length: int) -> Callable[[Any], str]:
+    def clean(value: Any) -> str:
+        text = _text(value, field_name)
+        if len(text) > length:
+            raise invalid(field_name, f"{length} caractères au plus.")
+        if text.startswith(FORMULA_STARTS) and field_name == "legal_representative":
+            raise DomainError(
+                "name_formula",
+                f"Le nom ne peut pas commencer par « {text[0]} » : un tableur le prendrait "
+                "pour une formule.",
+                422,
+                field=field_name,
+            )
+        return text
+
+    return clean
+
+
+def _text(value: Any, field_name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise invalid(field_name, "Texte attendu.")
+    return value.strip()
+
+
+CLEANERS: dict[str, Callable[[Any], Any]] = {
+    "name": clean_name,
+    "kind": _plain("kind", 60),
+    "address": _plain("address", 300),
+    "postcode": clean_postcode,
+    "commune": _plain("commune", 120),
+    "insee_code": clean_insee,
+    "siret": clean_siret,
+    "rna": clean_rna,
+    "legal_representative": _plain("legal_representative", 200),
+    "typology": _choices("typology", tuple(TYPOLOGIES), "Type de structure", "|"),
+    "phone": clean_phone,
+    "email": clean_email,
+    "website": _url("website", "Le site web"),
+    "services": _choices("services", SERVICES, "Service", "\n"),
+    "publics": _choices("publics", PUBLICS, "Public", "\n"),
+    "acceslibre_url": _url("acceslibre_url", "La fiche Accès libre", ACCESLIBRE_HOST),
+    "appointment_url": _url("appointment_url", "Le lien de prise de rendez-vous"),
+}
+
+
+def editable_fields(actor: Actor, organisation_id: int) -> tuple[str, ...]:
+    """Every field for staff, the public details for the site's own agents, else nothing."""
+    if actor.is_staff:
+        return STAFF_FIELDS
+    if organisation_id in actor.organisation_ids(Role.site_agent):
+        return PUBLIC_FIELDS
+    return ()
+
+
+async def update_organisation(
+    actor: Actor, organisation_id: int, changes: dict[str, Any]
+) -> Organisation:
+    """Apply ``changes`` (field → new value) an actor may make; audit old and new values."""
+    allowed = editable_fields(actor, organisation_id)
+    organisation = await Organisation.objects().get(Organisation.id == organisation_id)
+    if organisation is None or not allowed:
+        raise DomainError("not_found", "Organisation introuvable.", 404)
+    refused = sorted(set(changes) - set(allowed))
+    if refused:
+        raise DomainError(
+            "field_not_editable",
+            "Seul le Département peut modifier : "
+            + ", ".join(FIELD_LABELS.get(f, f) for f in refused)
+            + ".",
+            403,
+            field=refused[0],
+        )
+    cleaned = await official_commune(
+        {name: CLEANERS[name](value) for name, value in changes.items()}
+    )
+    if cleaned.get("rna") and (cleaned.get("kind", organisation.kind).lower() != "association"):
+        raise invalid("rna", "Seule une association peut être identifiée par un numéro RNA.")
+    diff = {
+        name: {"old": getattr(organisation, name), "new": value}
+        for name, value in cleaned.items()
+        if getattr(organisation, name) != value
+    }
+    if not diff:
+        return organisation
+    await _refuse_duplicates(organisation_id, cleaned)
+    losing_id = {"siret", "rna"} & set(diff)
+    if losing_id and organisation.is_site and organisation.site_status == "qualified":
+        siret = cleaned.get("siret", organisation.siret)
+        rna = cleaned.get("rna", organisation.rna)
+        if not siret and not rna:
+            raise NEEDS_SIRET
+    for name, change in diff.items():
+        setattr(organisation, name, change["new"])
+    async with write_transaction():
+        await organisation.save([getattr(Organisation, name) for name in diff])
+        await audit.record(actor, "update", "organisation", organisation_id, diff)
+    return organisation
+
+
+NEEDS_SIRET = DomainError(
+    "qualification_needs_siret",
+    "Un lieu ne peut être qualifié sans SIRET (ou numéro RNA pour une association sans SIRET).",
+    409,
+    field="siret",
+)
+
+
+async def _refuse_duplicates(organisation_id: int, cleaned: dict[str, Any]) -> None:
+    for name, label in (("siret", "ce SIRET"), ("rna", "ce numéro RNA")):
+        value = cleaned.get(name)
+        column = getattr(Organisation, name)
+        if value and await Organisation.exists().where(
+            (column == value) & (Organisation.id != organisation_id)
+        ):
+            raise DomainError(
+                f"duplicate_{name}", f"Une organisation avec {label} existe déjà.", 409
+            )
+
+
+FIELD_LABELS = {
+    "name": "le nom",
+    "kind": "le type",
+    "address": "l'adresse",
+    "postcode": "le code postal",
+    "commune": "la commune",
+    "insee_code": "le code INSEE",
+    "siret": "le SIRET",
+    "rna": "le numéro RNA",
+    "legal_representative": "le représentant légal",
+    "typology": "la typologie",
+}
