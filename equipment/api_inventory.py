@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from equipment import (
@@ -132,6 +132,16 @@ class KitApi(Controller):
     @get("/{kit_id:int}", summary="Un kit")
     async def get_kit(self, kit_id: FromPath[int]) -> schemas.KitView:
         return await inventory.get_kit(kit_id)
+
+    @put("/{kit_id:int}", summary="Modifier un kit : nom, notes, appareils (liste complète)")
+    async def update(
+        self, request: Request, kit_id: FromPath[int], data: JSONBody[schemas.KitIn]
+    ) -> schemas.KitView:
+        return await inventory.update_kit(request.user, kit_id, data)
+
+    @delete("/{kit_id:int}", summary="Dissoudre un kit (ses appareils restent au parc)")
+    async def dissolve(self, request: Request, kit_id: FromPath[int]) -> None:
+        await inventory.dissolve_kit(request.user, kit_id)
 
 
 class MaintenanceApi(Controller):

@@ -237,17 +237,29 @@ async def list_items(
     return [item_view(r, kits.get(r["id"])) for r in rows]
 
 
-async def create_kit(actor: Actor | None, data: schemas.KitIn) -> schemas.KitView:
+async def _kit_members(data: schemas.KitIn, kit_id: int | None = None) -> tuple[str, list[Item]]:
+    """The kit's clean name and devices, refused if the name is taken or a device is elsewhere."""
     name = data.name.strip()
     if not name:
         raise invalid("name", "Le nom du kit est obligatoire.")
-    if await Kit.exists().where(Kit.name == name):
+    same_name = Kit.exists().where(Kit.name == name)
+    if kit_id is not None:
+        same_name = same_name.where(Kit.id != kit_id)
+    if await same_name:
         raise DomainError("duplicate_kit", f"Un kit « {name} » existe déjà.", 409)
     items = [await item_by_tag(tag) for tag in data.items]
-    taken = await kit_names([i.id for i in items])
+    elsewhere = KitItem.select(KitItem.item).where(KitItem.item.is_in([i.id for i in items] or [0]))
+    if kit_id is not None:
+        elsewhere = elsewhere.where(KitItem.kit != kit_id)
+    taken = {r["item"] for r in await elsewhere}
     if taken:
         tags = ", ".join(i.asset_tag for i in items if i.id in taken)
         raise DomainError("already_in_kit", f"Déjà dans un autre kit : {tags}.", 409)
+    return name, items
+
+
+async def create_kit(actor: Actor | None, data: schemas.KitIn) -> schemas.KitView:
+    name, items = await _kit_members(data)
     async with write_transaction():
         kit = Kit(name=name, notes=data.notes.strip())
         await kit.save()
@@ -255,6 +267,37 @@ async def create_kit(actor: Actor | None, data: schemas.KitIn) -> schemas.KitVie
             await KitItem.insert(*[KitItem(kit=kit.id, item=i.id) for i in items])
         await audit.record(actor, "create", "kit", kit.id, {"name": name, "items": data.items})
     return await get_kit(kit.id)
+
+
+async def update_kit(actor: Actor | None, kit_id: int, data: schemas.KitIn) -> schemas.KitView:
+    """Rename a kit, change its notes and its devices (devices left out are no longer in a kit)."""
+    before = await get_kit(kit_id)
+    name, items = await _kit_members(data, kit_id)
+    async with write_transaction():
+        await Kit.update({Kit.name: name, Kit.notes: data.notes.strip()}).where(Kit.id == kit_id)
+        await KitItem.delete().where(KitItem.kit == kit_id)
+        if items:
+            await KitItem.insert(*[KitItem(kit=kit_id, item=i.id) for i in items])
+        tags = sorted(i.asset_tag for i in items)
+        changes: dict[str, Any] = {}
+        if name != before.name:
+            changes["name"] = {"from": before.name, "to": name}
+        if tags != before.items:
+            changes["items"] = {"from": before.items, "to": tags}
+        await audit.record(actor, "update", "kit", kit_id, changes)
+    return await get_kit(kit_id)
+
+
+async def dissolve_kit(actor: Actor | None, kit_id: int) -> schemas.KitView:
+    """Delete the kit; its devices stay in the inventory, in no kit. Returns what it was."""
+    before = await get_kit(kit_id)
+    async with write_transaction():
+        await KitItem.delete().where(KitItem.kit == kit_id)
+        await Kit.delete().where(Kit.id == kit_id)
+        await audit.record(
+            actor, "dissolve", "kit", kit_id, {"name": before.name, "items": before.items}
+        )
+    return before
 
 
 async def get_kit(kit_id: int) -> schemas.KitView:

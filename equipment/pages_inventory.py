@@ -70,6 +70,14 @@ def item_page(values: dict[str, str], tag: str = "", error: DomainError | None =
     )
 
 
+def kit_page(
+    kit_id: int, values: dict[str, str], error: DomainError | None = None, done: str = ""
+) -> Template:
+    extra = error_context(error) if error else {}
+    status = error.status_code if error else 200
+    return render("kit.html", status, kit_id=kit_id, values=values, done=done, **extra)
+
+
 class InventoryPages(Controller):
     path = "/equipment"
     opt = STAFF
@@ -158,6 +166,43 @@ class InventoryPages(Controller):
         except DomainError as error:
             return item_page(values, tag, error)
         return Redirect(f"/i/{item.asset_tag}?done=modifie")
+
+    @get("/kits")
+    async def kits(self) -> Template:
+        return render("kits.html", kits=await inventory.list_kits())
+
+    @get("/kits/{kit_id:int}")
+    async def kit(self, kit_id: FromPath[int]) -> Template:
+        kit = await inventory.get_kit(kit_id)
+        return kit_page(
+            kit_id, {"name": kit.name, "items": ", ".join(kit.items), "notes": kit.notes}
+        )
+
+    @post("/kits/{kit_id:int}")
+    async def update_kit(self, request: Request, kit_id: FromPath[int]) -> Template:
+        form = await request.form()
+        values = {k: text(form, k) for k in ("name", "items", "notes")}
+        try:
+            kit = await inventory.update_kit(
+                request.user,
+                kit_id,
+                schemas.KitIn(
+                    name=values["name"], items=split_list(values["items"]), notes=values["notes"]
+                ),
+            )
+        except DomainError as error:
+            return kit_page(kit_id, values, error)
+        values = {"name": kit.name, "items": ", ".join(kit.items), "notes": kit.notes}
+        return kit_page(kit_id, values, done=f"Kit « {kit.name} » enregistré.")
+
+    @post("/kits/{kit_id:int}/dissoudre")
+    async def dissolve_kit(self, request: Request, kit_id: FromPath[int]) -> Template:
+        kit = await inventory.dissolve_kit(request.user, kit_id)
+        return render(
+            "kit.html",
+            dissolved=f"Kit « {kit.name} » dissous : {', '.join(kit.items) or 'aucun appareil'} "
+            "reste(nt) au parc, hors kit.",
+        )
 
     @get("/inventaire.csv")
     async def export(self) -> Response[bytes]:
