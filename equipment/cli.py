@@ -31,7 +31,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 @click.command("remind")
 def remind() -> None:
-    """E-mail due-soon and overdue borrowers (each reminder once; safe to run from cron)."""
+    """E-mail borrowers on the reminder schedule, staff after two weeks (each once; cron-safe)."""
     from equipment.followup import send_reminders
     from passnum import mail
 

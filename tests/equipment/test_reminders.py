@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from click.testing import CliRunner
 
 from equipment import followup, schemas
-from equipment.handover import check_out_loan
-from equipment.tables import Loan
+from equipment.handover import check_in_loan, check_out_loan
+from equipment.tables import Loan, ReminderSent
+from passnum.fr import format_date
 from tests.equipment.conftest import TODAY, Fleet, day
 from tests.smtp_server import SmtpServer
 
@@ -69,3 +72,53 @@ def test_remind_command_is_exported() -> None:
     assert {"remind", "import-items"} <= names
     result = CliRunner().invoke(next(c for c in COMMANDS if c.name == "remind"), ["--help"])
     assert result.exit_code == 0
+
+
+async def test_reminders_continue_on_a_schedule_each_sent_once(
+    fleet: Fleet, smtp_server: SmtpServer, clock_at
+) -> None:
+    """2 days before, the day after, then weekly; staff are told after two weeks."""
+    loan = await fleet.reserve([fleet.tags[0]], TODAY, day(3))
+    await check_out_loan(fleet.staff, loan.number, [schemas.CheckoutLine(item=fleet.tags[0])])
+    due = day(3)
+
+    async def run_on(offset: int) -> list[tuple[str, str]]:
+        clock_at(datetime.combine(due + timedelta(days=offset), time(7, 0)))
+        before = len(smtp_server.messages)
+        await followup.send_reminders()
+        again = await followup.send_reminders()  # cron twice the same day: nothing new
+        assert again.sent == []
+        return [(m["To"], m["Subject"]) for m in smtp_server.messages[before:]]
+
+    assert await run_on(-3) == []
+    soon = await run_on(-2)
+    assert soon == [
+        ("claire.lebrun@tessy.test", f"Prêt {loan.number} : retour prévu le {format_date(due)}")
+    ]
+    assert await run_on(-1) == [] and await run_on(0) == []
+    late = await run_on(1)
+    assert [to for to, _ in late] == ["claire.lebrun@tessy.test"]
+    assert "à rendre depuis le" in late[0][1]
+    assert await run_on(2) == [] and await run_on(7) == []
+    week = await run_on(8)
+    assert [to for to, _ in week] == ["claire.lebrun@tessy.test"] and "Relance" in week[0][1]
+    assert await run_on(13) == []
+    staff = await run_on(14)
+    assert [to for to, _ in staff] == [fleet.world.staff.email]
+    assert "toujours pas rendu" in staff[0][1]
+    assert len(await run_on(15)) == 1  # the second weekly reminder, to the borrower
+    assert await run_on(16) == []
+    weekly = sorted(r["kind"] for r in await ReminderSent.select(ReminderSent.kind))
+    assert weekly == ["due_soon", "escalation", "overdue", "weekly_1", "weekly_2"]
+
+
+async def test_a_returned_loan_gets_no_more_reminders(
+    fleet: Fleet, smtp_server: SmtpServer, clock_at
+) -> None:
+    number = await _out_loan(fleet, fleet.tags[0], -1)
+    await check_in_loan(
+        fleet.staff, number, [schemas.ReturnLine(item=fleet.tags[0], data_wiped=True)]
+    )
+    clock_at(datetime.combine(day(7), time(7, 0)))
+    assert (await followup.send_reminders()).sent == []
+    assert smtp_server.messages == []
