@@ -52,6 +52,8 @@ action_label = vocabulary.define(
         "accept_invitation": "Invitation acceptée",
         "suspend": "Lieu suspendu",
         "requalify": "Suspension levée",
+        "add_membership": "Rattaché à une organisation",
+        "remove_membership": "Détaché d'une organisation",
     },
 )
 
