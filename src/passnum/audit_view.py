@@ -43,6 +43,7 @@ action_label = vocabulary.define(
         "add_opening_slot": "Permanence ajoutée",
         "delete_opening_slot": "Permanence supprimée",
         "delete": "Supprimé",
+        "dissolve": "Kit dissous",
         "add_item": "Matériel ajouté",
         "remove_item": "Matériel retiré",
         "replace_item": "Matériel remplacé",
