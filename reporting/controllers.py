@@ -23,6 +23,7 @@ DIMENSIONS = {
     "month": "Par mois de remise",
     "prescriber": "Par structure prescriptrice",
     "commune": "Par commune de la personne",
+    "epci": "Par intercommunalité de la personne",
     "age_band": "Par tranche d'âge",
     "social_status": "Par situation",
     "need": "Par besoin exprimé",

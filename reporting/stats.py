@@ -19,6 +19,7 @@ from organisations.tables import Organisation
 from passnum import db
 from passnum.db import days_between, is_postgres, month_key, month_label, scanned
 from reporting.scope import Filters
+from territory.services import commune_names, epci_names
 from vouchers.choices import ACTIVITIES, AGE_BANDS, NEEDS, PLACES, SOCIAL_STATUSES, ChequeStatus
 
 CHEQUES_PER_BOOKLET = 5
@@ -67,7 +68,9 @@ def _booklet_scope(f: Filters, booklet: str) -> tuple[str, list[int]]:
     return f" AND {booklet}.batch IN (SELECT b.id FROM batch b WHERE 1 = 1{funder_sql})", ids
 
 
-COHORT_DIMENSIONS = ("month", "prescriber", "age_band", "social_status", "commune", "needs")
+COHORT_DIMENSIONS = (
+    "month", "prescriber", "age_band", "social_status", "commune", "epci", "needs",
+)  # fmt: skip
 
 
 async def _cohort(f: Filters) -> list[dict]:
@@ -83,8 +86,11 @@ async def _cohort(f: Filters) -> list[dict]:
         f"SELECT {month_key('k.issued_at')} AS month, k.holder AS prescriber, "
         "coalesce(be.age_band, 'unknown') AS age_band, "
         "coalesce(be.social_status, 'unknown') AS social_status, "
-        "coalesce(be.insee_code, '') AS commune, CAST(be.needs AS text) AS needs, "
+        "coalesce(be.insee_code, '') AS commune, coalesce(tc.epci_code, '') AS epci, "
+        "CAST(be.needs AS text) AS needs, "
         "k.used_count AS used FROM booklet k LEFT JOIN beneficiary be ON be.id = k.beneficiary "
+        # The intercommunality of the person's commune, from the official list (territory).
+        "LEFT JOIN territory_commune tc ON tc.code = be.insee_code "
         f"WHERE {issued} >= {{}} AND {issued} < {{}}" + scope
     )
     measures = (
@@ -203,17 +209,15 @@ async def _gather(*calls: Awaitable) -> list:
 
 async def statistics(f: Filters) -> Statistics:
     organisations, cohort, redemptions, median = await _gather(
-        Organisation.select(
-            Organisation.id, Organisation.name, Organisation.insee_code, Organisation.commune
-        ),
+        Organisation.select(Organisation.id, Organisation.name),
         _cohort(f),
         _redemptions(f),
         median_days_to_first_use(f),
     )
     names = {o["id"]: o["name"] for o in organisations}
-    communes = {
-        o["insee_code"]: o["commune"] for o in organisations if o["insee_code"] and o["commune"]
-    }
+    # Communes and intercommunalities by their official names, never by code.
+    communes = await commune_names([r["key"] for r in cohort if r["dim"] == "commune" and r["key"]])
+    epcis = await epci_names([r["key"] for r in cohort if r["dim"] == "epci" and r["key"]])
     for r in cohort:
         if r["dim"] == "month":
             r["key"] = month_label(r["key"])
@@ -231,6 +235,7 @@ async def statistics(f: Filters) -> Statistics:
     stats.cohort["age_band"] = _fold(cohort, "age_band", AGE_BANDS)
     stats.cohort["social_status"] = _fold(cohort, "social_status", SOCIAL_STATUSES)
     stats.cohort["commune"] = _fold(cohort, "commune", communes)
+    stats.cohort["epci"] = _fold(cohort, "epci", epcis)
     stats.cohort["need"] = _fold(_by_need(cohort), "need", NEEDS)
     stats.redeemed_in_period = sum(int(r["n"]) for r in redemptions)
     stats.redemptions["month"] = _count_by(redemptions, "month", {}, by_label=False)

@@ -201,3 +201,8 @@ async def require_perimeter(codes: list[str], field: str) -> list[CommuneInfo]:
         rows = await Commune.select(*COLUMNS).where(Commune.epci_code.is_in(epcis))
         communes += [_info(r) for r in rows]
     return list({c.code: c for c in communes}.values())
+
+
+async def epci_names(codes: list[str]) -> dict[str, str]:
+    """SIREN → name of the intercommunalities known (for showing them by name)."""
+    return await _epci_names(set(codes))

@@ -93,7 +93,7 @@ async def make_booklet(
         fact.age_band, fact.social_status = rng.choice(AGE_BANDS), rng.choice(STATUSES)
         fact.needs, fact.insee = (
             rng.sample(NEEDS, rng.randint(1, 2)),
-            rng.choice(["50001", "50002"]),
+            rng.choice(["50147", "50502", "50129", "50564"]),
         )
         beneficiary = Beneficiary(
             prescriber=prescriber_id,

@@ -51,6 +51,37 @@ async def test_statistics_match_an_independent_count_of_the_generated_dataset(wo
     assert stats.median_days_to_first_use == pystats.median(firsts)
 
 
+# Written here, from the official list, not read from passnum's tables.
+COMMUNE_NAMES = {
+    "50147": "Coutances",
+    "50502": "Saint-Lô",
+    "50129": "Cherbourg-en-Cotentin",
+    "50564": "Terre-et-Marais",
+}
+EPCI_OF = {
+    "50147": "CC Coutances Mer et Bocage",
+    "50502": "CA Saint-Lô Agglo",
+    "50129": "CA du Cotentin",
+    "50564": "CC de la Baie du Cotentin",
+}
+
+
+async def test_statistics_by_commune_and_intercommunality_are_named_and_recounted(world):
+    data = await generate(world, booklets=60)
+    staff = await load_actor(world.staff.user_id)
+    stats = await statistics(read_filters(staff, "2026-01-01", "2026-12-31"))
+    handed = [b for b in data.booklets if b.issued_at]
+    by_commune, by_epci = defaultdict(int), defaultdict(int)
+    redeemed_by_epci = defaultdict(int)
+    for b in handed:
+        by_commune[COMMUNE_NAMES[b.insee]] += 1
+        by_epci[EPCI_OF[b.insee]] += 1
+        redeemed_by_epci[EPCI_OF[b.insee]] += sum(1 for c in b.cheques if c.redeemed_at)
+    assert {r.label: r.booklets for r in stats.cohort["commune"]} == by_commune
+    assert {r.label: r.booklets for r in stats.cohort["epci"]} == by_epci
+    assert {r.label: r.redeemed for r in stats.cohort["epci"]} == redeemed_by_epci
+
+
 async def test_funder_sees_only_the_booklets_of_its_own_print_runs(world):
     data = await generate(world, booklets=40)
     funder = await load_actor(world.funder.user_id)

@@ -97,3 +97,11 @@ async def test_a_print_run_perimeter_can_name_an_intercommunality(client, world)
         headers=await world.staff.bearer(),
     )
     assert (unknown.status_code, unknown.json()["error"]) == (422, "unknown_epci")
+
+
+async def test_the_forms_offer_the_commune_picker(client, scene):
+    await login(client, scene.world.prescriber)
+    form = (await client.get("/carnets/remettre")).text
+    assert 'data-commune maxlength="120"' in form and "/static/commune-combobox.js" in form
+    script = await client.get("/static/commune-combobox.js")
+    assert script.status_code == 200 and 'setAttribute("role", "combobox")' in script.text
