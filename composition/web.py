@@ -1,4 +1,4 @@
-"""Pages that show every app at once: the home page of each role, and /health."""
+"""Pages that show every app at once: the home page of each role, /health and /health/live."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from litestar.response import Response, Template
 from composition.admin import admin
 from equipment.page_queries import staff_home_context as fleet_home_context
 from organisations.tables import Organisation
+from passnum import db
 from passnum.auth import PUBLIC, Actor, Role
 from passnum.settings import get_settings
 
@@ -36,13 +37,40 @@ async def home(request: Request) -> Template:
     )
 
 
-@get("/health", opt=PUBLIC, tags=["système"], summary="État du service et de la base")
-async def health() -> Response[dict[str, str]]:
+@get("/health/live", opt=PUBLIC, tags=["système"], summary="Le processus répond (vivacité)")
+async def live() -> dict[str, str]:
+    """Liveness: the process answers; the database is not asked (a restart would not fix it)."""
+    return {"status": "ok"}
+
+
+@get("/health", opt=PUBLIC, tags=["système"], summary="Prêt à servir : base joignable et à jour")
+async def health() -> Response[dict[str, object]]:
+    """Readiness: the database answers and every migration the code ships is applied."""
     try:
         await Organisation.raw("SELECT 1")
+        pending = await db.pending_migrations()
     except Exception:
-        return Response({"status": "unavailable", "database": "injoignable"}, status_code=503)
+        return Response(
+            {
+                "status": "unavailable",
+                "error": "database_unreachable",
+                "message": "Base de données injoignable.",
+                "database": "injoignable",
+            },
+            status_code=503,
+        )
+    if pending:
+        return Response(
+            {
+                "status": "unavailable",
+                "error": "migrations_pending",
+                "message": f"Base de données pas à jour : {len(pending)} migration(s) à "
+                "appliquer avec « passnum migrate ».",
+                "pending": pending,
+            },
+            status_code=503,
+        )
     return Response({"status": "ok"})
 
 
-ROUTE_HANDLERS = [home, health, admin]
+ROUTE_HANDLERS = [home, live, health, admin]

@@ -326,3 +326,34 @@ def order_french(query: Any, column: str) -> Any:
     from piccolo.query import OrderByRaw
 
     return query.order_by(OrderByRaw(french_sort_key(column))).order_by(OrderByRaw(column))
+
+
+@cache
+def migrations_shipped() -> frozenset[tuple[str, str]]:
+    """Every (app, migration id) the installed code ships, read once from the migration folders
+    of the apps in ``piccolo_conf`` (the files do not change while the process runs)."""
+    from piccolo.apps.migrations.commands.base import BaseMigrationManager
+
+    finder = BaseMigrationManager()
+    shipped = set()
+    for config in finder.get_app_configs():
+        modules = finder.get_migration_modules(config.resolved_migrations_folder_path)
+        shipped.update((config.app_name, migration_id) for migration_id in modules)
+    return frozenset(shipped)
+
+
+async def pending_migrations() -> list[str]:
+    """The shipped migrations the database has not recorded as applied ("app id"), sorted.
+
+    Piccolo records each applied migration as a row (app_name, name) of its ``migration``
+    table; one query compares them with :func:`migrations_shipped`. A database without that
+    table has applied none. Raises what the driver raises when the database cannot be reached.
+    """
+    from piccolo.apps.migrations.tables import Migration
+
+    if not await Migration.table_exists():
+        applied: set[tuple[str, str]] = set()
+    else:
+        rows = await Migration.select(Migration.app_name, Migration.name)
+        applied = {(row["app_name"], row["name"]) for row in rows}
+    return sorted(f"{app} {name}" for app, name in migrations_shipped() - applied)

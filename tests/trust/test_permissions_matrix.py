@@ -35,6 +35,7 @@ EXPECTED: dict[str, str] = {
     "GET /mon-compte": ALL,
     "POST /mon-compte/mot-de-passe": ALL,
     "GET /health": "public",
+    "GET /health/live": "public",
     "GET /static/{file_path}": "public",
     "GET /schema": "public",
     "GET /schema/openapi.json": "public",
