@@ -38,6 +38,7 @@ from passnum.errors import (
     integrity_handlers,
     static_path_not_found,
 )
+from passnum.logs import RequestLogMiddleware, logging_config
 from passnum.openapi import document_errors
 from passnum.security import add_security_headers, rate_limit_middleware, rate_limit_store
 from passnum.settings import get_settings
@@ -107,6 +108,7 @@ def create_app() -> Litestar:
         ],
         guards=[access_guard],
         middleware=[
+            RequestLogMiddleware(),  # first: its id and duration cover every other layer
             DefineMiddleware(
                 PassnumAuthenticationMiddleware,
                 actors=ACTOR_LOADERS,  # memberships live in the organisations app
@@ -115,6 +117,7 @@ def create_app() -> Litestar:
             *rate_limit_middleware(settings),
         ],
         stores={"rate_limit": rate_limit_store(settings)},
+        logging_config=logging_config(settings.log_format),
         before_send=[add_security_headers],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

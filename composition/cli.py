@@ -26,10 +26,23 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 @click.option("--access-log", is_flag=True, help="Log every request (costs CPU under load).")
-def serve(host: str, port: int, workers: int, access_log: bool) -> None:
-    """Serve the web application and the API."""
+@click.option(
+    "--graceful-timeout",
+    default=30,
+    show_default=True,
+    type=int,
+    help="On SIGTERM, seconds left to the requests in flight to finish before they are cut.",
+)
+def serve(host: str, port: int, workers: int, access_log: bool, graceful_timeout: int) -> None:
+    """Serve the web application and the API.
+
+    On SIGTERM (``docker stop``, systemd) it stops accepting connections and lets the requests
+    in flight finish, for at most ``--graceful-timeout`` seconds. With ``PASSNUM_LOG_FORMAT=json``
+    every line it writes is JSON, one per request (``passnum.logs``) instead of the access log.
+    """
     import uvicorn
 
+    from passnum.logs import uvicorn_log_config
     from passnum.security import refuse_unsafe_production
 
     refuse_unsafe_production()
@@ -39,6 +52,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
         get_settings.cache_clear()
         click.echo(f"Adresse publique : {served_url(host, port)} (PASSNUM_PUBLIC_URL non défini)")
     settings = get_settings()
+    json_logs = settings.log_format == "json"
     if not db.is_postgres():
         from passnum.backup import hold_for_serving
 
@@ -52,7 +66,9 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
         workers=workers,
         proxy_headers=True,
         log_level="info",
-        access_log=access_log,
+        access_log=access_log and not json_logs,
+        timeout_graceful_shutdown=graceful_timeout,
+        **({"log_config": uvicorn_log_config()} if json_logs else {}),
     )
 
 

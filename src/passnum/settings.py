@@ -42,6 +42,7 @@ class Settings:
     lockout_minutes: int
     timezone: str = "Europe/Paris"
     fake_now: str = ""
+    log_format: str = "text"  # PASSNUM_LOG_FORMAT: text or json
 
     @property
     def sqlite_path(self) -> Path:
@@ -91,6 +92,7 @@ def get_settings() -> Settings:
         lockout_minutes=int(_env("LOCKOUT_MINUTES", "15")),
         timezone=_env("TIMEZONE", "Europe/Paris"),
         fake_now=_env("FAKE_NOW", ""),
+        log_format=_choice("LOG_FORMAT", "text", ("text", "json")),
     )
 
 

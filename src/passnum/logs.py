@@ -1,0 +1,133 @@
+"""Request logs: one line per request, as JSON lines when ``PASSNUM_LOG_FORMAT=json``.
+
+Each request gets a request id: the caller's ``X-Request-ID`` when it is sane (1–128 letters,
+digits, ``-_.:``; a reverse proxy or load balancer usually sets one), else a new one. It is
+echoed in the response's ``X-Request-ID`` and written on the request's log line (logger
+``passnum.requests``) with the method, path, status and duration. In JSON mode every log record
+(passnum's, Litestar's, uvicorn's) is one JSON object per line, its ``time`` read from
+:mod:`passnum.clock` (the operator's zone, with its offset).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.logging.config import LoggingConfig
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from passnum import clock
+
+REQUEST_ID_HEADER = "x-request-id"
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+request_logger = logging.getLogger("passnum.requests")
+
+# The attributes every LogRecord has; anything else on a record came from ``extra=``.
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+
+
+def request_id_from(header: str | None) -> str:
+    """The caller's request id when it is sane, else a new one (32 hexadecimal digits)."""
+    if header and SANE_REQUEST_ID.fullmatch(header):
+        return header
+    return uuid.uuid4().hex
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time (passnum.clock), level, logger, message, the extras."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": clock.now().isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        line.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+class RequestLogMiddleware(ASGIMiddleware):
+    """Gives each HTTP request its id, echoes it, and logs one line when the response starts."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        headers = dict(scope["headers"])
+        raw = headers.get(REQUEST_ID_HEADER.encode())
+        request_id = request_id_from(raw.decode("latin-1") if raw else None)
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id
+                request_logger.info(
+                    "%s %s %s",
+                    scope["method"],
+                    scope["path"],
+                    message["status"],
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": message["status"],
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                        "request_id": request_id,
+                    },
+                )
+            await send(message)
+
+        await next_app(scope, receive, send_with_id)
+
+
+def logging_config(log_format: str) -> LoggingConfig:
+    """Litestar's logging configuration for ``PASSNUM_LOG_FORMAT``: ``json`` sends every record
+    (passnum's, Litestar's, any other library's) to standard error as JSON lines; ``text`` keeps
+    Litestar's default (and uvicorn's access log says each request)."""
+    if log_format != "json":
+        return LoggingConfig()  # what Litestar uses when given none
+    return LoggingConfig(
+        formatters={"json": {"()": JsonFormatter}},
+        handlers={
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        loggers={
+            "passnum": {"level": "INFO", "handlers": ["console"], "propagate": False},
+            "litestar": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
+        root={"level": "WARNING", "handlers": ["console"]},
+    )
+
+
+def uvicorn_log_config() -> dict[str, Any]:
+    """uvicorn's own lines (start, stop, errors) as JSON lines; its access log is replaced by
+    ``passnum.requests``."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            "uvicorn": {"level": "INFO", "handlers": ["console"], "propagate": False},
+            "uvicorn.error": {"level": "INFO"},
+        },
+    }
