@@ -191,8 +191,6 @@ def test_an_existing_database_keeps_its_organisations_slots_and_members_after_mi
         "7",
         "--role",
         "site_agent",
-        "--password",
-        "mot-de-passe-long",
     )
     members = old.query('SELECT "user", organisation, role FROM membership')
     assert len(members) == 2 and {m[1] for m in members} == {7}
