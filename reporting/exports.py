@@ -75,9 +75,13 @@ EXPORTS: dict[str, Export] = {
         "SELECT k.id AS id, k.number AS carnet, b.label AS tirage, f.name AS financeur, "
         "k.status AS statut, p.name AS structure, k.issued_at AS remis_le, "
         "k.used_count AS cheques_utilises, be.age_band AS tranche_age, "
-        "be.social_status AS situation FROM booklet k JOIN batch b ON b.id = k.batch "
+        "be.social_status AS situation, tc.name AS commune, te.name AS intercommunalite "
+        "FROM booklet k JOIN batch b ON b.id = k.batch "
         "JOIN organisation f ON f.id = b.funder LEFT JOIN organisation p ON p.id = k.holder "
-        "LEFT JOIN beneficiary be ON be.id = k.beneficiary WHERE 1 = 1",
+        "LEFT JOIN beneficiary be ON be.id = k.beneficiary "
+        # The person's commune and intercommunality by name (official list, territory app).
+        "LEFT JOIN territory_commune tc ON tc.code = be.insee_code "
+        "LEFT JOIN territory_epci te ON te.code = tc.epci_code WHERE 1 = 1",
         [
             "id",
             "carnet",
@@ -89,6 +93,8 @@ EXPORTS: dict[str, Export] = {
             "cheques_utilises",
             "tranche_age",
             "situation",
+            "commune",
+            "intercommunalite",
         ],
         "b.funder",
         {"statut": "booklet_status", "tranche_age": "age_band", "situation": "social_status"},

@@ -171,3 +171,17 @@ async def test_each_json_export_gives_integer_cents_and_its_csv_the_same_rows_in
     assert statuses == {"Brouillon"}  # JSON: "draft"
     kinds = {(r["activite"], r["lieu_activite"]) for r in await download(client, "redemptions")}
     assert ("Accompagnement individuel", "Sur place") in kinds
+
+
+async def test_the_booklet_export_names_the_commune_and_its_intercommunality(client, world):
+    from tests.reporting.test_statistics import COMMUNE_NAMES, EPCI_OF
+
+    data = await generate(world, booklets=20)
+    items, _ = await all_pages(client, await world.staff.bearer(), "booklets", limit=500)
+    facts = {b.id: b for b in data.booklets}
+    for row in items:
+        fact = facts[row["id"]]
+        expected = (
+            (COMMUNE_NAMES[fact.insee], EPCI_OF[fact.insee]) if fact.issued_at else (None, None)
+        )
+        assert (row["commune"], row["intercommunalite"]) == expected
