@@ -182,10 +182,14 @@ async def _end_booking_on(line: dict, today: date) -> None:
     await Booking.update({Booking.end_date: end}).where(Booking.id == booking.id)
 
 
-async def _open_repair(item_id: int, today: date, description: str) -> None:
+async def _open_repair(
+    item_id: int, today: date, description: str, *, wipe_required: bool = False
+) -> None:
     """A device back damaged or not wiped: an open maintenance from today, booked from tomorrow
     (today is the loan's return day) until closed, as far as no later booking already starts."""
-    record = MaintenanceRecord(item=item_id, start_date=today, description=description)
+    record = MaintenanceRecord(
+        item=item_id, start_date=today, description=description, wipe_required=wipe_required
+    )
     await record.save()
     first = today + timedelta(days=1)
     last = await free_until(item_id, today)
@@ -232,6 +236,7 @@ async def check_in_loan(
                     today,
                     f"Retour du prêt {loan.number} : {', '.join(reasons)}. "
                     f"{line.note.strip()}".strip(),
+                    wipe_required=not line.data_wiped,
                 )
             await audit.record(
                 actor,

@@ -47,7 +47,12 @@ async def set_item_status(
         )
     elif status != ItemStatus.maintenance:
         for record in current:  # back in service (or gone): the repair ends today
-            await close_maintenance(actor, record["id"], schemas.MaintenanceClose(end_date=today))
+            await close_maintenance(
+                actor,
+                record["id"],
+                schemas.MaintenanceClose(end_date=today),
+                out_of_service=status in (ItemStatus.retired, ItemStatus.lost),
+            )
     async with write_transaction():
         await Item.update({Item.status: status}).where(Item.id == item.id)
         await audit.record(

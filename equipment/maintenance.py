@@ -29,6 +29,7 @@ def maintenance_view(row: dict) -> schemas.MaintenanceView:
         end_date=row["end_date"],
         description=row["description"],
         cost_cents=row["cost_cents"],
+        wipe_required=row["wipe_required"],
     )
 
 
@@ -139,13 +140,27 @@ async def schedule_maintenance(
 
 
 async def close_maintenance(
-    actor: Actor | None, record_id: int, data: schemas.MaintenanceClose
+    actor: Actor | None,
+    record_id: int,
+    data: schemas.MaintenanceClose,
+    *,
+    out_of_service: bool = False,
 ) -> schemas.MaintenanceView:
     """Set the end date (and what was done, the cost); the item is available again if nothing else
-    keeps it in maintenance."""
+    keeps it in maintenance. One opened for a return with data not wiped closes only with the wipe
+    confirmed (``data.data_wiped``), unless the device leaves the fleet (``out_of_service``:
+    retired or lost)."""
     record = await MaintenanceRecord.objects().get(MaintenanceRecord.id == record_id)
     if record is None:
         raise DomainError("not_found", "Fiche de maintenance introuvable.", 404)
+    if record.wipe_required and not data.data_wiped and not out_of_service:
+        raise DomainError(
+            "wipe_not_confirmed",
+            "Cet appareil est revenu sans effacement des données personnelles : confirmez "
+            "l'effacement des données avant de clore la maintenance.",
+            422,
+            field="data_wiped",
+        )
     if data.end_date < record.start_date:
         raise invalid("end_date", "La fin de la maintenance précède son début.")
     values = {MaintenanceRecord.end_date: data.end_date}
@@ -174,7 +189,10 @@ async def close_maintenance(
         else:
             await Booking.update({Booking.end_date: data.end_date}).where(Booking.id == booked.id)
         await refresh_status_today(record.item)
-        await audit.record(actor, "close", "maintenance", record_id, {"end": str(data.end_date)})
+        changes = {"end": str(data.end_date)}
+        if record.wipe_required:
+            changes["wiped"] = data.data_wiped
+        await audit.record(actor, "close", "maintenance", record_id, changes)
 
     if booked is not None and booked.end_date >= data.end_date:
         async with write_transaction():  # fewer days: nothing to check

@@ -130,6 +130,7 @@ class ItemPages(Controller):
                     end_date=parse_day(text(form, "end_date"), "end_date"),
                     description=text(form, "description") or None,
                     cost_cents=parse_cents(cost, "cost_cents") if cost else None,
+                    data_wiped=text(form, "data_wiped") == "on",
                 ),
             )
         except DomainError as error:

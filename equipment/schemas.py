@@ -73,9 +73,12 @@ class MaintenanceClose(msgspec.Struct, kw_only=True):
     end_date: date
     description: str | None = None
     cost_cents: int | None = None
+    # Required true when the maintenance was opened for a return with personal data not wiped.
+    data_wiped: bool = False
 
 
 class MaintenanceView(msgspec.Struct, kw_only=True):
+    wipe_required: bool = False
     id: int
     item: str
     start_date: date

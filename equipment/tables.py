@@ -98,6 +98,8 @@ class MaintenanceRecord(Table):
     description = Text(default="")
     cost_cents = Integer(default=0)
     created_at = Timestamp(default=StampNow())
+    # Opened for a device returned with personal data not wiped: closing it confirms the wipe.
+    wipe_required = Boolean(default=False)
 
 
 class Loan(Table):
