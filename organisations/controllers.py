@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from organisations.api import MeController, OrganisationApiController, UserApiController
+from organisations.api_applications import SiteApplicationApi
 from organisations.api_directory import open_data_csv, open_data_json
 from organisations.pages_accounts import (
     ForgottenPasswordPages,
     MyAccountPages,
     accept_invitation,
     invitation_page,
+)
+from organisations.pages_applications import (
+    StaffApplicationPages,
+    application_form,
+    send_application,
 )
 from organisations.pages_directory import OpeningSlotPages, directory_page
 from organisations.pages_editing import OrganisationEditPages
@@ -30,4 +36,8 @@ ROUTE_HANDLERS = [
     MyAccountPages,
     StaffUserPages,
     OrganisationEditPages,
+    SiteApplicationApi,
+    application_form,
+    send_application,
+    StaffApplicationPages,
 ]

@@ -117,3 +117,58 @@ class Me(msgspec.Struct):
     email: str
     name: str
     memberships: list[Membership]
+
+
+class SiteApplicationIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    contact_email: str
+    iban: str
+    bic: str
+    account_holder: str
+    charter_accepted: bool = False
+    kind: str = "association"
+    siret: str | None = None
+    rna: str | None = None
+    legal_representative: str = ""
+    address: str = ""
+    postcode: str = ""
+    commune: str = ""
+    insee_code: str = ""
+    phone: str = ""
+    email: str = ""
+    contact_first_name: str = ""
+    contact_last_name: str = ""
+    services: list[str] = msgspec.field(default_factory=list)
+    opening_hours: str = ""
+
+
+class SiteApplication(msgspec.Struct):
+    id: int
+    status: str
+    name: str
+    kind: str
+    siret: str | None
+    rna: str | None
+    legal_representative: str
+    address: str
+    postcode: str
+    commune: str
+    insee_code: str
+    phone: str
+    email: str
+    contact_first_name: str
+    contact_last_name: str
+    contact_email: str
+    services: list[str]
+    opening_hours: str
+    iban: str
+    bic: str
+    account_holder: str
+    decision_reason: str
+    organisation_id: int | None
+    invitation: str = ""
+
+
+class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    decision: str
+    reason: str = ""

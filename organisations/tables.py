@@ -84,3 +84,39 @@ class AccountLink(Table):
     used_at = Timestamp(null=True, default=None)
     created_by = Integer(null=True, default=None)  # the staff member's user id, if any
     created_at = Timestamp(default=StampNow())
+
+
+class ApplicationStatus(StrEnum):
+    pending = "pending"
+    qualified = "qualified"
+    refused = "refused"
+
+
+class SiteApplication(Table):
+    """A structure's application to become a qualified site, sent without an account."""
+
+    name = Varchar(length=200)
+    kind = Varchar(length=60, default="association")
+    siret = Varchar(length=14, null=True, default=None)
+    rna = Varchar(length=10, null=True, default=None)
+    legal_representative = Varchar(length=200, default="")
+    address = Varchar(length=300, default="")
+    postcode = Varchar(length=5, default="")
+    commune = Varchar(length=120, default="")
+    insee_code = Varchar(length=5, default="")
+    phone = Varchar(length=30, default="")
+    email = Varchar(length=200, default="")
+    contact_first_name = Varchar(length=100, default="")
+    contact_last_name = Varchar(length=100, default="")
+    contact_email = Varchar(length=200)
+    services = Text(default="")
+    opening_hours = Text(default="")
+    iban = Varchar(length=34)
+    bic = Varchar(length=11)
+    account_holder = Varchar(length=200)
+    charter_accepted = Boolean(default=False)
+    status = Varchar(length=20, default=ApplicationStatus.pending.value, index=True)
+    decision_reason = Text(default="")
+    decided_at = Timestamp(null=True, default=None)
+    organisation = ForeignKey(references=Organisation, null=True, default=None)
+    created_at = Timestamp(default=StampNow())

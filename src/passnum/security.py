@@ -57,7 +57,7 @@ POSTGRES_SCHEMES = ("postgres://", "postgresql://")
 DEMO_EMAIL_DOMAIN = "demo.passnum.fr"
 
 
-# Rate limits. A route opts in with opt={"rate_limit": "login"}, "reset" or "scan".
+# Rate limits. A route opts in with opt={"rate_limit": "login"}, "reset", "form" or "scan".
 def _account_or_address(request: Request) -> str:
     """The authenticated account (set by the authentication middleware, which runs first), else
     the caller's address: however the Authorization header is spelled, whichever token or session
@@ -78,6 +78,10 @@ class ResetAddressLimit(RateLimitMiddleware):
     """Password-reset requests per IP address (each account also gets few links an hour)."""
 
 
+class FormAddressLimit(RateLimitMiddleware):
+    """Anonymous forms (an application to become a qualified site) per IP address."""
+
+
 class ScanAddressLimit(RateLimitMiddleware):
     """Cheque look-ups and redemptions per IP address."""
 
@@ -90,6 +94,7 @@ def rate_limits(settings: Settings) -> list[Limit]:
     return [
         Limit("LoginAddressLimit", "login", settings.rate_login_per_minute, get_remote_address),
         Limit("ResetAddressLimit", "reset", settings.rate_login_per_minute, get_remote_address),
+        Limit("FormAddressLimit", "form", settings.rate_login_per_minute, get_remote_address),
         Limit("ScanAddressLimit", "scan", settings.rate_scan_per_minute * 4, get_remote_address),
         Limit("ScanAccountLimit", "scan", settings.rate_scan_per_minute, _account_or_address),
     ]
@@ -112,6 +117,7 @@ def rate_limit_middleware(settings: Settings) -> list[DefineMiddleware]:
         cls.__name__: cls
         for cls in (
             LoginAddressLimit,
+            FormAddressLimit,
             ResetAddressLimit,
             ScanAddressLimit,
             ScanAccountLimit,

@@ -1,0 +1,226 @@
+"""Applying to become a qualified site ("Devenir lieu qualifié") and staff's decision.
+
+A structure applies without an account; staff qualify it (the organisation is created, qualified,
+and its contact invited through ``organisations.invitations``) or refuse it with a reason. The
+bank details given are checked (python-stdnum) and kept on the application.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stdnum import bic as bic_number
+from stdnum import iban as iban_number
+from stdnum.exceptions import ValidationError as StdnumError
+
+from organisations import invitations
+from organisations.editing import (
+    CLEANERS,
+    clean_email,
+    clean_insee,
+    clean_name,
+    clean_phone,
+    clean_postcode,
+    clean_rna,
+    clean_siret,
+    invalid,
+    official_commune,
+)
+from organisations.tables import ApplicationStatus, Organisation, SiteApplication, SiteStatus
+from passnum import audit, mail
+from passnum.auth import Actor, Role
+from passnum.clock import stamp
+from passnum.db import write_transaction
+from passnum.errors import DomainError
+from passnum.settings import get_settings
+
+TEMPLATES = mail.MailTemplates(Path(__file__).parent / "templates")
+TEXT_FIELDS = ("kind", "address", "commune", "opening_hours")
+
+
+def clean_iban(value: Any) -> str:
+    raw = str(value or "").strip()
+    try:
+        return iban_number.validate(raw)
+    except StdnumError as exc:
+        raise invalid(
+            "iban",
+            f"L'IBAN « {raw} » n'est pas valide : recopiez-le depuis votre RIB.",
+            "invalid_iban",
+        ) from exc
+
+
+def clean_bic(value: Any) -> str:
+    raw = str(value or "").strip()
+    try:
+        return bic_number.validate(raw)
+    except StdnumError as exc:
+        raise invalid(
+            "bic",
+            f"Le BIC « {raw} » n'est pas valide (8 ou 11 caractères, ex. AGRIFRPP882).",
+            "invalid_bic",
+        ) from exc
+
+
+async def submit_application(data: dict[str, Any]) -> SiteApplication:
+    """Check and keep an application (no account needed)."""
+    values: dict[str, Any] = {
+        "name": clean_name(data.get("name")),
+        "siret": clean_siret(data.get("siret")),
+        "rna": clean_rna(data.get("rna")),
+        "legal_representative": CLEANERS["legal_representative"](data.get("legal_representative")),
+        "postcode": clean_postcode(data.get("postcode")),
+        "insee_code": clean_insee(data.get("insee_code")),
+        "phone": clean_phone(data.get("phone")),
+        "email": clean_email(data.get("email")),
+        "contact_first_name": str(data.get("contact_first_name") or "").strip(),
+        "contact_last_name": str(data.get("contact_last_name") or "").strip(),
+        "contact_email": clean_email(data.get("contact_email")),
+        "services": CLEANERS["services"](data.get("services") or []),
+        "iban": clean_iban(data.get("iban")),
+        "bic": clean_bic(data.get("bic")),
+        "account_holder": str(data.get("account_holder") or "").strip(),
+        **{f: str(data.get(f) or "").strip() for f in TEXT_FIELDS},
+    }
+    values["kind"] = values["kind"] or "association"
+    values = await official_commune(values)
+    if not values["siret"] and not values["rna"]:
+        raise invalid(
+            "siret",
+            "Indiquez le SIRET de la structure (ou, pour une association sans SIRET, son numéro "
+            "RNA).",
+            "identifier_required",
+        )
+    if not values["contact_email"]:
+        raise invalid("contact_email", "Indiquez l'adresse e-mail de la personne à contacter.")
+    if not values["account_holder"]:
+        raise invalid("account_holder", "Indiquez le titulaire du compte bancaire.")
+    if data.get("charter_accepted") is not True:
+        raise invalid(
+            "charter_accepted",
+            "Pour devenir lieu qualifié, acceptez la charte des lieux qualifiés.",
+            "charter_not_accepted",
+        )
+    values["charter_accepted"] = True
+    await _identifier_free(values)
+    application = SiteApplication(**values)
+    async with write_transaction():
+        await application.save()
+        await audit.record(
+            None, "apply", "site_application", application.id, {"name": values["name"]}
+        )
+    return application
+
+
+async def _identifier_free(values: dict[str, Any]) -> None:
+    if values.get("siret") and await Organisation.exists().where(
+        Organisation.siret == values["siret"]
+    ):
+        raise DomainError("duplicate_siret", "Une organisation avec ce SIRET existe déjà.", 409)
+    if values.get("rna") and await Organisation.exists().where(Organisation.rna == values["rna"]):
+        raise DomainError("duplicate_rna", "Une organisation avec ce numéro RNA existe déjà.", 409)
+
+
+async def get_application(application_id: int) -> SiteApplication:
+    application = await SiteApplication.objects().get(SiteApplication.id == application_id)
+    if application is None:
+        raise DomainError("not_found", "Candidature introuvable.", 404)
+    return application
+
+
+@dataclass(frozen=True)
+class Decision:
+    application: SiteApplication
+    invitation: str  # what staff read about the contact's invitation ("" when refused)
+
+
+async def decide(actor: Actor, application_id: int, decision: str, reason: str = "") -> Decision:
+    """Qualify (organisation created, contact invited) or refuse (a reason, e-mailed)."""
+    application = await get_application(application_id)
+    if application.status != ApplicationStatus.pending:
+        raise DomainError("already_decided", "Cette candidature a déjà été traitée.", 409)
+    reason = reason.strip()
+    if decision == "refuse":
+        if not reason:
+            raise invalid("reason", "Indiquez le motif du refus (il est envoyé à la structure).")
+        application.status = ApplicationStatus.refused.value
+        application.decision_reason = reason
+        application.decided_at = stamp()
+        async with write_transaction():
+            await application.save()
+            await audit.record(
+                actor, "refuse", "site_application", application.id, {"reason": reason}
+            )
+        await _tell_refusal(application)
+        return Decision(application, "")
+    if decision != "qualify":
+        raise invalid("decision", "Décision inconnue : « qualify » ou « refuse ».")
+    if not application.siret and not application.rna:
+        raise DomainError(
+            "qualification_needs_siret",
+            "Un lieu ne peut être qualifié sans SIRET (ou numéro RNA).",
+            409,
+        )
+    await _identifier_free({"siret": application.siret, "rna": application.rna})
+    organisation = Organisation(
+        name=application.name,
+        kind=application.kind,
+        siret=application.siret,
+        rna=application.rna,
+        legal_representative=application.legal_representative,
+        address=application.address,
+        postcode=application.postcode,
+        commune=application.commune,
+        insee_code=application.insee_code,
+        phone=application.phone,
+        email=application.email,
+        services=application.services,
+        is_site=True,
+        site_status=SiteStatus.qualified.value,
+    )
+    async with write_transaction():
+        await organisation.save()
+        application.status = ApplicationStatus.qualified.value
+        application.decision_reason = reason
+        application.decided_at = stamp()
+        application.organisation = organisation.id
+        await application.save()
+        await audit.record(
+            actor, "create", "organisation", organisation.id, {"site_application": application.id}
+        )
+        await audit.record(
+            actor,
+            "qualify",
+            "site_application",
+            application.id,
+            {"organisation": organisation.id},
+        )
+    invitation = await invitations.invite_user(
+        application.contact_email,
+        organisation.id,
+        Role.site_agent,
+        application.contact_first_name,
+        application.contact_last_name,
+        actor=actor,
+    )
+    return Decision(application, invitation.message)
+
+
+async def _tell_refusal(application: SiteApplication) -> None:
+    if not mail.is_configured():
+        return
+    settings = get_settings()
+    message = TEMPLATES.render(
+        "organisations/mail/application_refused.txt",
+        to=application.contact_email,
+        name=application.name,
+        reason=application.decision_reason,
+        operator=settings.operator_name,
+        phone=settings.operator_phone,
+    )
+    try:
+        await mail.send(message)
+    except mail.MailFailed:
+        pass  # the decision stands; staff see the refusal and can call
