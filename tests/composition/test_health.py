@@ -4,6 +4,7 @@ balancer whether this instance is ready: database reachable and every migration 
 from piccolo.apps.migrations.tables import Migration
 
 from organisations.tables import Organisation
+from passnum import db
 
 
 async def test_liveness_answers_without_touching_the_database(client, monkeypatch):
@@ -36,8 +37,10 @@ async def test_health_answers_503_when_the_database_is_unreachable(client, monke
     assert "injoignable" in body["message"]
 
 
-async def test_health_answers_503_while_a_migration_is_not_applied(client, world):
-    """The operator deployed new code but did not run `passnum migrate` yet."""
+async def test_health_answers_503_while_a_migration_is_not_applied(client, world, monkeypatch):
+    """The operator deployed new code but did not run `passnum migrate` yet: the new process
+    is not ready until it has."""
+    monkeypatch.setitem(db.migrations_seen_current, "value", False)  # a process just started
     last = (
         await Migration.select(Migration.id, Migration.app_name, Migration.name)
         .where(Migration.app_name == "vouchers")
