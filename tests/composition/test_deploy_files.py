@@ -5,6 +5,8 @@ production; the Dockerfile builds in two stages and runs `passnum serve` as a no
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -50,3 +52,11 @@ def test_the_image_is_built_in_two_stages_and_serves_as_a_non_root_user() -> Non
     (user,) = re.findall(r"^USER (\S+)", dockerfile, re.M)
     assert not user.startswith(("0", "root"))
     assert re.search(r'^CMD \["passnum", "serve", "--host", "0\.0\.0\.0"', dockerfile, re.M)
+
+
+def test_the_dockerfile_passes_hadolint() -> None:
+    hadolint = Path(sys.executable).with_name("hadolint")
+    result = subprocess.run(
+        [hadolint, "--no-color", str(DEPLOY / "Dockerfile")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
