@@ -14,8 +14,10 @@ from litestar.response import Redirect, Template
 from passnum import audit
 from passnum.auth import Role, roles
 from passnum.errors import DomainError
+from passnum.fr import sort_key
 from passnum.pagination import Page, paginate_fetch
 from printing import BookletData, render_booklet
+from territory.services import commune_names
 from vouchers import jobs, pages_common, schemas
 from vouchers import services as svc
 from vouchers.errors import invalid
@@ -100,6 +102,8 @@ async def _batch_page(actor: Any, batch_id: int, historique: str = "", **context
         small=batch.booklet_count <= jobs.DIRECT_LIMIT,
         history=history.items,
         history_pager=history,
+        # The perimeter's communes by name, never by code.
+        communes=sorted((await commune_names(batch.allowed_insee_codes)).values(), key=sort_key),
         values=context.pop("values", {}),
         **context,
     )

@@ -105,3 +105,12 @@ async def test_the_forms_offer_the_commune_picker(client, scene):
     assert 'data-commune maxlength="120"' in form and "/static/commune-combobox.js" in form
     script = await client.get("/static/commune-combobox.js")
     assert script.status_code == 200 and 'setAttribute("role", "combobox")' in script.text
+
+
+async def test_the_print_run_page_names_the_perimeter_communes(client, world):
+    from tests.vouchers.conftest import make_batch
+
+    batch = await make_batch(world, count=1, active=False, allowed_insee_codes=["50147", "50502"])
+    await login(client, world.staff)
+    page = unescape((await client.get(f"/staff/tirages/{batch.id}")).text)
+    assert "communes Coutances, Saint-Lô" in page and "50147" not in page
