@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
 
-from passnum import db
+from organisations.tables import OpeningSlot
+from passnum import clock, db
 from passnum.auth.actor import Actor, ActorLoaders, MembershipInfo, Role
 
 # One query per request: the user (active only) with their memberships joined. Raw SQL because
@@ -39,7 +40,26 @@ def _actor(rows: list[dict]) -> Actor | None:
         if r["org_id"] is not None
     )
     name = " ".join(p for p in (user["first_name"], user["last_name"]) if p) or user["email"]
-    return Actor(user["id"], user["email"], name, memberships)
+    return Actor(user["id"], user["email"], name, memberships, memberships)
+
+
+async def organisation_of_the_hour(actor: Actor) -> int | None:
+    """For a site agent of several sites: the site whose opening slot is happening now (Paris
+    time, passnum's clock), so that the adviser at a permanence acts there without choosing."""
+    sites = {m.organisation_id for m in actor.choices if m.role == Role.site_agent}
+    if not sites:
+        return None
+    now = clock.now()
+    slots = await OpeningSlot.select(
+        OpeningSlot.organisation, OpeningSlot.opens, OpeningSlot.closes
+    ).where(OpeningSlot.organisation.is_in(list(sites)) & (OpeningSlot.weekday == now.weekday()))
+    moment = now.time().replace(tzinfo=None)
+    open_now = sorted(
+        s["organisation"]
+        for s in slots
+        if db.as_time(s["opens"]) <= moment < db.as_time(s["closes"])
+    )
+    return open_now[0] if open_now else None
 
 
 async def load_actor(user_id: int) -> Actor | None:
@@ -52,4 +72,8 @@ async def actor_for_token_hash(token_hash: str) -> Actor | None:
     return _actor(await db.fetch(BaseUser, _BY_TOKEN, token_hash, True))
 
 
-ACTOR_LOADERS = ActorLoaders(by_user_id=load_actor, by_token_hash=actor_for_token_hash)
+ACTOR_LOADERS = ActorLoaders(
+    by_user_id=load_actor,
+    by_token_hash=actor_for_token_hash,
+    default_organisation=organisation_of_the_hour,
+)

@@ -9,6 +9,7 @@ from organisations.pages_accounts import (
     ForgottenPasswordPages,
     MyAccountPages,
     accept_invitation,
+    choose_organisation,
     invitation_page,
 )
 from organisations.pages_applications import (
@@ -40,4 +41,5 @@ ROUTE_HANDLERS = [
     application_form,
     send_application,
     StaffApplicationPages,
+    choose_organisation,
 ]

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from piccolo.apps.user.tables import BaseUser
 from stdnum import luhn
 
+from organisations.memberships import add_membership
 from organisations.services import OrganisationInput, create_organisation, create_user
-from organisations.tables import OpeningSlot, Organisation
+from organisations.tables import Membership, OpeningSlot, Organisation
 from passnum.auth import Role
 from passnum.fr import de
 
@@ -188,7 +189,34 @@ async def load_territory() -> DemoTerritory:
         Role.site_agent,
         t,
     )
+    # An itinerant digital adviser with permanences at three sites, and a medico-social centre's
+    # agent who both hands out booklets (prescriber) and redeems cheques (site agent) there.
+    adviser = [
+        await _site_id(name)
+        for name in (
+            "Mairie de Terre-et-Marais",
+            "Mairie de Cherbourg-en-Cotentin",
+            "Mairie de Coutances",
+        )
+    ]
+    await _account("conseiller.itinerant@demo.passnum.fr", adviser[0], Role.site_agent, t)
+    for site in adviser[1:]:
+        await _also("conseiller.itinerant@demo.passnum.fr", site, Role.site_agent)
+    cms = await _site_id("Centre médico-social de Coutances")
+    await _account("cms.coutances@demo.passnum.fr", cms, Role.prescriber, t)
+    await _also("cms.coutances@demo.passnum.fr", cms, Role.site_agent)
     return t
+
+
+async def _also(email: str, organisation_id: int, role: Role) -> None:
+    """One more membership for a demo account (kept as is when the demo is loaded again)."""
+    user = await BaseUser.select(BaseUser.id).where(BaseUser.email == email).first()
+    if not await Membership.exists().where(
+        (Membership.user == user["id"])
+        & (Membership.organisation == organisation_id)
+        & (Membership.role == role.value)
+    ):
+        await add_membership(user["id"], organisation_id, role)
 
 
 async def _site_id(name: str) -> int:

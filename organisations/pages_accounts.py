@@ -11,8 +11,9 @@ from litestar.response import Redirect, Template
 from organisations import invitations, passwords
 from organisations.services import ROLE_LABELS
 from passnum.auth import PUBLIC, Role, roles
-from passnum.auth.middleware import SESSION_COOKIE
+from passnum.auth.middleware import SESSION_COOKIE, remember_organisation
 from passnum.errors import DomainError
+from passnum.settings import get_settings
 
 CHOOSE = "organisations/choose_password.html"
 READY = "/login?compte=pret"
@@ -137,3 +138,17 @@ def _account_page(request: Request, status: int = 200, **context: str) -> Templa
         context={"actor": request.user, "role_labels": ROLE_LABELS, **context},
         status_code=status,
     )
+
+
+@post("/organisation", opt=roles(*Role), include_in_schema=False)
+async def choose_organisation(request: Request) -> Redirect:
+    """Act in another of one's organisations for the rest of the session (from any page)."""
+    form = await request.form()
+    target = str(form.get("next", "/"))
+    target = target if target.startswith("/") and not target.startswith("//") else "/"
+    response = Redirect(target)
+    chosen = str(form.get("organisation_id", ""))
+    own = {organisation_id for organisation_id, _ in request.user.organisations}
+    if chosen.isdigit() and int(chosen) in own:
+        remember_organisation(response, int(chosen), get_settings().https)
+    return response

@@ -17,7 +17,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from passnum.auth import Actor, Role, roles
+from passnum.auth.middleware import remember_organisation
 from passnum.errors import DomainError
+from passnum.settings import get_settings
 from vouchers import schemas
 from vouchers import services as svc
 from vouchers.api import SCAN_AGENTS, SCAN_PUBLIC
@@ -38,11 +40,25 @@ def _choice(value: str, allowed: dict[str, str], default: str) -> str:
 
 
 def _sites(actor: Actor) -> list[dict[str, Any]]:
+    """Every site of the agent (all their organisations: choosing one switches to it)."""
     return [
         {"id": m.organisation_id, "name": m.organisation_name}
-        for m in actor.memberships
+        for m in actor.choices or actor.memberships
         if m.role == Role.site_agent
     ]
+
+
+def _at_site(actor: Actor, site_id: int | None) -> Actor:
+    """The agent acting at ``site_id``, one of their sites (the request's one organisation)."""
+    if site_id is not None and site_id in {s["id"] for s in _sites(actor)}:
+        return actor.within(site_id)
+    return actor
+
+
+def _remember_site(response: Any, actor: Actor) -> Any:
+    if actor.organisation_id is not None:
+        remember_organisation(response, actor.organisation_id, get_settings().https)
+    return response
 
 
 def _result(status_code: int, body: dict[str, Any]) -> dict[str, Any]:
@@ -70,7 +86,8 @@ async def scan_page(
 ) -> Template:
     """The Scanner; ``code`` is put back in the field (a mistyped or unknown code)."""
     sites = _sites(actor)
-    chosen = site_id if site_id in {s["id"] for s in sites} else sites[0]["id"]
+    own = sorted(actor.organisation_ids(Role.site_agent))
+    chosen = site_id if site_id in own else (own[0] if own else sites[0]["id"])
     return page(
         "scanner.html",
         status_code=status_code,
@@ -101,7 +118,8 @@ class ScanPages(Controller):
         lieu: FromQuery[str] = "site",
         site: FromQuery[int | None] = None,
     ) -> Template:
-        return await scan_page(request.user, activite, lieu, site)
+        actor = _at_site(request.user, site)
+        return _remember_site(await scan_page(actor, activite, lieu, site), actor)
 
     @post("/", opt=SCAN_AGENTS)
     async def scan(self, request: Request) -> Template:
@@ -113,16 +131,17 @@ class ScanPages(Controller):
             place=values["place"] or "site",
             site_id=int_or_none(values["site_id"]),
         )
+        actor = _at_site(request.user, data.site_id)  # the chosen site is the request's one
         answer = await svc.run_idempotent(
-            request.user.user_id,
+            actor.user_id,
             values["nonce"] or None,
             msgspec.json.encode(data),
-            lambda: svc.redeem_cheque(request.user, data),
+            lambda: svc.redeem_cheque(actor, data),
         )
         status = 200 if answer.status_code == 201 else answer.status_code
         result = _result(answer.status_code, answer.body)
-        return await scan_page(
-            request.user,
+        page = await scan_page(
+            actor,
             data.activity,
             data.place,
             data.site_id,
@@ -130,6 +149,7 @@ class ScanPages(Controller):
             status,
             code=data.code if result["code"] in KEEP_TYPED else "",
         )
+        return _remember_site(page, actor)
 
     @post("/annuler", opt=roles(Role.site_agent))
     async def reverse(self, request: Request) -> Template:

@@ -34,6 +34,7 @@ EXPECTED: dict[str, str] = {
     "POST /mot-de-passe-oublie/{token}": "public",
     "GET /mon-compte": ALL,
     "POST /mon-compte/mot-de-passe": ALL,
+    "POST /organisation": ALL,
     "GET /health": "public",
     "GET /health/live": "public",
     "GET /static/{file_path}": "public",

@@ -31,10 +31,37 @@ class MembershipInfo:
 
 @dataclass(frozen=True, slots=True)
 class Actor:
+    """On pages, ``memberships`` are those of the organisation chosen for the request (a person
+    in several organisations acts in one at a time); ``choices`` holds all of them, for the
+    switcher. On the API every membership counts and requests name their organisation."""
+
     user_id: int
     email: str
     display_name: str
     memberships: tuple[MembershipInfo, ...]
+    choices: tuple[MembershipInfo, ...] = ()
+
+    @property
+    def organisations(self) -> list[tuple[int, str]]:
+        """Every organisation this person belongs to (id, name), in membership order."""
+        seen: dict[int, str] = {}
+        for m in self.choices or self.memberships:
+            seen.setdefault(m.organisation_id, m.organisation_name)
+        return list(seen.items())
+
+    @property
+    def organisation_id(self) -> int | None:
+        """The organisation this request acts in, when it is one (pages)."""
+        ids = {m.organisation_id for m in self.memberships}
+        return next(iter(ids)) if len(ids) == 1 else None
+
+    def within(self, organisation_id: int) -> Actor:
+        """This person acting in one of their organisations only (unknown id: unchanged)."""
+        every = self.choices or self.memberships
+        kept = tuple(m for m in every if m.organisation_id == organisation_id)
+        if not kept:
+            return self
+        return Actor(self.user_id, self.email, self.display_name, kept, every)
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -65,6 +92,9 @@ class ActorLoaders:
 
     by_user_id: Callable[[int], Awaitable[Actor | None]]
     by_token_hash: Callable[[str], Awaitable[Actor | None]]  # the token's SHA-256, hex
+    # The organisation a page request acts in when the person has not chosen one this session
+    # (None: their first membership's).
+    default_organisation: Callable[[Actor], Awaitable[int | None]] | None = None
 
 
 __all__ = ["Actor", "ActorLoaders", "MembershipInfo", "Role"]

@@ -14,7 +14,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from passnum import clock
 from passnum.auth.guards import PUBLIC
-from passnum.auth.middleware import ADMIN_COOKIE, SESSION_COOKIE
+from passnum.auth.middleware import ADMIN_COOKIE, ORGANISATION_COOKIE, SESSION_COOKIE
 from passnum.auth.passwords import LoginRefused, authenticate
 from passnum.settings import get_settings
 
@@ -60,6 +60,7 @@ class LoginController(Controller):
             user_id, expiry_date=expiry, max_expiry_date=expiry
         )
         response = Redirect(path=_safe_next(data.next))
+        response.delete_cookie(ORGANISATION_COOKIE)  # a new session starts with the default one
         for name, path in ((SESSION_COOKIE, "/"), (ADMIN_COOKIE, "/admin")):
             response.set_cookie(
                 name,
@@ -79,5 +80,6 @@ class LoginController(Controller):
             await SessionsBase.remove_session(token)
         response = Redirect(path="/login")
         response.delete_cookie(SESSION_COOKIE)
+        response.delete_cookie(ORGANISATION_COOKIE)
         response.delete_cookie(ADMIN_COOKIE, path="/admin")
         return response

@@ -16,11 +16,26 @@ from litestar.types import ASGIApp, Scope
 from piccolo_api.session_auth.tables import SessionsBase
 
 from passnum import clock
-from passnum.auth.actor import ActorLoaders
+from passnum.auth.actor import Actor, ActorLoaders
 from passnum.auth.tokens import digest
 
 SESSION_COOKIE = "passnum_session"
 ADMIN_COOKIE = "id"  # piccolo-admin reads the same session token under this name
+# The organisation chosen for this browser session (a person in several organisations acts in one
+# at a time). Only a preference: it can select only among the signed-in person's own memberships.
+ORGANISATION_COOKIE = "passnum_organisation"
+
+
+def remember_organisation(response: Any, organisation_id: int, secure: bool) -> None:
+    """Keep the chosen organisation for the rest of the browser session."""
+    response.set_cookie(
+        ORGANISATION_COOKIE,
+        str(organisation_id),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
 
 
 def request_path(scope: Scope) -> str:
@@ -59,8 +74,21 @@ class PassnumAuthenticationMiddleware(AbstractAuthenticationMiddleware):
             if user_id is not None:
                 actor = await self.actors.by_user_id(user_id)
                 if actor is not None:
+                    actor = await self._in_one_organisation(connection, actor)
                     return AuthenticationResult(user=actor, auth=token)
         return AuthenticationResult(user=None, auth=None)
+
+    async def _in_one_organisation(self, connection: ASGIConnection, actor: Actor) -> Actor:
+        """Pages act in one organisation: the one chosen this session, else the default."""
+        ids = [organisation_id for organisation_id, _ in actor.organisations]
+        if len(ids) < 2:
+            return actor
+        chosen = connection.cookies.get(ORGANISATION_COOKIE, "")
+        if chosen.isdigit() and int(chosen) in ids:
+            return actor.within(int(chosen))
+        default = self.actors.default_organisation
+        found = await default(actor) if default else None
+        return actor.within(found if found in ids else ids[0])
 
     async def _from_bearer(self, connection: ASGIConnection) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
