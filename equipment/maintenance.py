@@ -8,9 +8,10 @@ the end date, cost and what was done — closing it on a future day keeps those 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from equipment import schemas
+from equipment.availability import find_available
 from equipment.booking import OPEN_END, book
 from equipment.inventory import invalid, item_by_tag
 from equipment.tables import Booking, Item, ItemStatus, MaintenanceRecord
@@ -135,8 +136,43 @@ async def schedule_maintenance(
             },
         )
 
-    await book([item.id], data.start_date, data.end_date, insert)
+    try:
+        await book([item.id], data.start_date, data.end_date, insert)
+    except DomainError as error:
+        if error.code != "unavailable":
+            raise
+        raise await _with_free_devices(error, item) from None
     return await get_maintenance(record.id)
+
+
+async def _with_free_devices(error: DomainError, item: Item) -> DomainError:
+    """The booking guard's refusal, each loan affected given the devices of the same type free
+    on its days (``free_devices``): staff move the loan to one (``loan_changes.add_item`` with
+    ``replaces``), then open the maintenance again."""
+    conflicts = error.extra.get("conflicts") or []
+    moves = []
+    for conflict in conflicts:
+        if conflict.get("reason") != "loan" or conflict.get("to") is None:
+            continue
+        free = await find_available(
+            date.fromisoformat(conflict["from"]),
+            date.fromisoformat(conflict["to"]),
+            item.item_type,
+        )
+        conflict["free_devices"] = [
+            i.asset_tag for i in free.items if i.asset_tag != item.asset_tag
+        ]
+        tags = ", ".join(conflict["free_devices"]) or "aucun"
+        moves.append(f"prêt {conflict['loan']} : appareils libres : {tags}")
+    if not moves:
+        return error
+    return DomainError(
+        "unavailable",
+        f"{error.message} Pour ouvrir la maintenance, déplacez d'abord ces réservations sur un "
+        f"autre appareil ({' ; '.join(moves)}).",
+        409,
+        conflicts=conflicts,
+    )
 
 
 async def close_maintenance(
