@@ -108,7 +108,8 @@ def create_app() -> Litestar:
         ],
         guards=[access_guard],
         middleware=[
-            RequestLogMiddleware(),  # first: its id and duration cover every other layer
+            # First: its request id and duration cover every other layer.
+            RequestLogMiddleware(log=settings.log_format == "json"),
             DefineMiddleware(
                 PassnumAuthenticationMiddleware,
                 actors=ACTOR_LOADERS,  # memberships live in the organisations app

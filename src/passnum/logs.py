@@ -2,10 +2,10 @@
 
 Each request gets a request id: the caller's ``X-Request-ID`` when it is sane (1–128 letters,
 digits, ``-_.:``; a reverse proxy or load balancer usually sets one), else a new one. It is
-echoed in the response's ``X-Request-ID`` and written on the request's log line (logger
-``passnum.requests``) with the method, path, status and duration. In JSON mode every log record
-(passnum's, Litestar's, uvicorn's) is one JSON object per line, its ``time`` read from
-:mod:`passnum.clock` (the operator's zone, with its offset).
+echoed in the response's ``X-Request-ID`` and, in JSON mode, written on the request's log line
+(logger ``passnum.requests``) with the method, path, status and duration. In JSON mode every
+log record (passnum's, Litestar's, uvicorn's) is one JSON object per line, its ``time`` read
+from :mod:`passnum.clock` (the operator's zone, with its offset).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from passnum import clock
 
 REQUEST_ID_HEADER = "x-request-id"
+REQUEST_ID_HEADER_BYTES = REQUEST_ID_HEADER.encode()
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 request_logger = logging.getLogger("passnum.requests")
 
@@ -57,13 +58,17 @@ class JsonFormatter(logging.Formatter):
 
 
 class RequestLogMiddleware(ASGIMiddleware):
-    """Gives each HTTP request its id, echoes it, and logs one line when the response starts."""
+    """Gives each HTTP request its id and echoes it; with ``log`` (JSON logs) also writes one
+    line per request when its response starts. In text mode it writes nothing: uvicorn's
+    ``--access-log`` is the text log, off by default (it costs CPU under load)."""
 
     scopes = (ScopeType.HTTP,)
 
+    def __init__(self, log: bool = False) -> None:
+        self.log = log
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        headers = dict(scope["headers"])
-        raw = headers.get(REQUEST_ID_HEADER.encode())
+        raw = next((v for k, v in scope["headers"] if k == REQUEST_ID_HEADER_BYTES), None)
         request_id = request_id_from(raw.decode("latin-1") if raw else None)
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
@@ -71,22 +76,27 @@ class RequestLogMiddleware(ASGIMiddleware):
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id
-                request_logger.info(
-                    "%s %s %s",
-                    scope["method"],
-                    scope["path"],
-                    message["status"],
-                    extra={
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": message["status"],
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                        "request_id": request_id,
-                    },
-                )
+                if self.log:
+                    _log_request(scope, message["status"], started, request_id)
             await send(message)
 
         await next_app(scope, receive, send_with_id)
+
+
+def _log_request(scope: Scope, status: int, started: float, request_id: str) -> None:
+    request_logger.info(
+        "%s %s %s",
+        scope["method"],
+        scope["path"],
+        status,
+        extra={
+            "method": scope["method"],
+            "path": scope["path"],
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "request_id": request_id,
+        },
+    )
 
 
 def logging_config(log_format: str) -> LoggingConfig:

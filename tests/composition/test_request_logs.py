@@ -5,6 +5,7 @@ time of passnum.clock, and every other line it prints is JSON too."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import subprocess
@@ -29,6 +30,13 @@ async def test_a_missing_or_insane_request_id_is_replaced_by_a_new_one(client):
     for insane in ("<script>alert(1)</script>", "x" * 129, "a b"):
         echoed = (await client.get("/health/live", headers={"X-Request-ID": insane})).headers
         assert re.fullmatch(r"[0-9a-f]{32}", echoed["x-request-id"])
+
+
+async def test_text_logs_add_no_line_per_request(client, caplog):
+    """Text mode (the default) keeps uvicorn's access log, off unless asked: no cost per request."""
+    caplog.set_level(logging.INFO, logger="passnum.requests")
+    await client.get("/health/live")
+    assert [r for r in caplog.records if r.name == "passnum.requests"] == []
 
 
 def test_a_served_request_is_one_json_line_with_the_passnum_clock(db, tmp_path: Path) -> None:
