@@ -56,6 +56,7 @@ NATIONAL_SERVICES = [
 OVERSEAS = {"0590": "+590", "0690": "+590", "0594": "+594", "0694": "+594", "0262": "+262"}
 OVERSEAS |= {"0692": "+262", "0693": "+262", "0596": "+596", "0696": "+596", "0269": "+262"}
 RESUME_MAX = 280
+SCHEMA_PUBLICS = ("Jeunes", "Étudiants", "Familles et/ou enfants", "Seniors", "Femmes")
 
 
 def _fold(text: str) -> str:
@@ -83,7 +84,7 @@ def international_phone(phone: str) -> str:
 
 
 def publishable(place: Place) -> bool:
-    """A place goes into the open data only with a SIRET and the address the schema requires
+    """A place goes into the open data only with a SIRET or RNA and the address the schema requires
     (places are already the qualified, not suspended, sites)."""
     return bool(
         re.fullmatch(r"[a-zA-Z0-9]{9,14}", place.siret or place.rna or "")
@@ -103,6 +104,7 @@ def open_data_record(place: Place) -> dict[str, object]:
     phone = international_phone(place.phone)
     access = ["Se présenter"] + (["Téléphoner"] if phone else [])
     access += ["Contacter par mail"] if place.email else []
+    access += ["Prendre un RDV en ligne"] if place.appointment_url else []
     return {
         "id": f"passnum-{place.id}",
         "pivot": place.siret or place.rna,
