@@ -6,7 +6,9 @@ from equipment.api_inventory import (
     InventoryFilesApi,
     ItemApi,
     KitApi,
+    LastSeenApi,
     MaintenanceApi,
+    StockTakeApi,
     ical_feed,
 )
 from equipment.api_loans import LoanApi
@@ -15,6 +17,8 @@ API_HANDLERS = [
     ItemApi,
     InventoryFilesApi,
     KitApi,
+    StockTakeApi,
+    LastSeenApi,
     MaintenanceApi,
     AvailabilityApi,
     FleetApi,

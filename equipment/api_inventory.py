@@ -15,6 +15,7 @@ from equipment import (
     item_status,
     maintenance,
     schemas,
+    stocktake,
 )
 from equipment.followup import item_history
 from passnum.auth import PUBLIC, Role, roles
@@ -218,3 +219,33 @@ async def ical_feed(key: FromPath[str]) -> Response[str]:
     """The secret URL is the credential: calendar applications cannot send a bearer token."""
     await availability.check_ical_key(key.removesuffix(".ics"))
     return Response(await availability.ical_feed(), media_type="text/calendar; charset=utf-8")
+
+
+class StockTakeApi(Controller):
+    """Inventory audits: open, scan (QR URL or asset tag), report."""
+
+    path = "/api/v1/stock-takes"
+    tags = ["parc de matériel"]
+    opt = STAFF
+
+    @post("/", summary="Ouvrir un inventaire (audit du parc)")
+    async def open(self, request: Request) -> dict:
+        return await stocktake.open_stock_take(request.user)
+
+    @post("/{take_id:int}/scans", status_code=200, summary="Appareil scanné (QR ou Code 128)")
+    async def scan(self, request: Request, take_id: FromPath[int], data: JSONBody[dict]) -> dict:
+        return await stocktake.scan(request.user, take_id, str(data.get("code", "")))
+
+    @get("/{take_id:int}", summary="Vus, manquants, vus mais notés ailleurs")
+    async def report(self, take_id: FromPath[int]) -> dict:
+        return await stocktake.stock_take_report(take_id)
+
+
+class LastSeenApi(Controller):
+    path = "/api/v1/items"
+    tags = ["parc de matériel"]
+    opt = STAFF
+
+    @get("/{tag:str}/last-seen", summary="Dernier inventaire où l'appareil a été vu")
+    async def last_seen(self, tag: FromPath[str]) -> dict:
+        return {"item": tag, "last_seen": await stocktake.last_seen(tag)}

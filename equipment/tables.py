@@ -151,3 +151,18 @@ class ReminderSent(Table):
     kind = Varchar(length=20)
     recipient = Varchar(length=200, default="")
     sent_at = Timestamp(default=StampNow())
+
+
+class StockTake(Table):
+    """An inventory audit: staff scan the labels on the shelf; what was not scanned is missing."""
+
+    opened_at = Timestamp(default=StampNow())
+    opened_by = Integer(null=True, default=None)
+
+
+class StockTakeScan(Table):
+    """One device seen during an audit (scanned again: still one row)."""
+
+    stock_take = ForeignKey(references=StockTake, index=True)
+    item = ForeignKey(references=Item, index=True)
+    scanned_at = Timestamp(default=StampNow())

@@ -1,0 +1,31 @@
+"""Staff audit the shelf: a device not scanned is missing, one on loan but scanned is flagged."""
+
+from __future__ import annotations
+
+from litestar.testing import AsyncTestClient
+
+from equipment import schemas
+from equipment.handover import check_out_loan
+from equipment.labels import item_url
+from tests.equipment.conftest import TODAY, Fleet, day
+
+
+async def test_a_device_not_scanned_is_listed_missing(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    headers = await fleet.world.staff.bearer()
+    loan = await fleet.reserve([fleet.tags[3]], TODAY, day(3))
+    await check_out_loan(fleet.staff, loan.number, [schemas.CheckoutLine(item=fleet.tags[3])])
+    take = (await client.post("/api/v1/stock-takes", headers=headers)).json()
+    url = f"/api/v1/stock-takes/{take['id']}/scans"
+    await client.post(url, json={"code": item_url(fleet.tags[0])}, headers=headers)  # phone, QR
+    await client.post(url, json={"code": fleet.tags[1].lower()}, headers=headers)  # hand scanner
+    await client.post(url, json={"code": fleet.tags[3]}, headers=headers)  # marked on loan
+    report = (await client.get(f"/api/v1/stock-takes/{take['id']}", headers=headers)).json()
+    assert report["seen"] == sorted([fleet.tags[0], fleet.tags[1], fleet.tags[3]])
+    assert fleet.tags[2] in report["missing"] and fleet.tags[0] not in report["missing"]
+    assert report["seen_but_marked_elsewhere"] == [fleet.tags[3]]
+    seen = (await client.get(f"/api/v1/items/{fleet.tags[0]}/last-seen", headers=headers)).json()
+    assert seen["last_seen"] is not None
+    never = (await client.get(f"/api/v1/items/{fleet.tags[2]}/last-seen", headers=headers)).json()
+    assert never["last_seen"] is None
