@@ -16,7 +16,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from equipment import inventory, item_status, maintenance, schemas
+from equipment import inventory, item_status, maintenance, schemas, stocktake
 from equipment.followup import item_loans, upcoming_loans
 from equipment.inventory import item_by_tag
 from equipment.loans import count_loans, list_loans
@@ -61,6 +61,7 @@ async def item_screen(
         history=history.items,
         history_pager=history,
         today=clock.today(),
+        last_seen=await stocktake.last_seen_on(item.id),
         statuses=SETTABLE_STATUSES,
         **(error_context(error) if error else {}),
         **context,

@@ -3,6 +3,7 @@ get the devices seen, missing, and seen but marked elsewhere (on loan, lost, ret
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from equipment.inventory import item_by_tag
@@ -64,6 +65,17 @@ async def stock_take_report(take_id: int) -> dict[str, Any]:
         "missing": missing,
         "seen_but_marked_elsewhere": elsewhere,
     }
+
+
+async def last_seen_on(item_id: int) -> date | None:
+    """The day a device was last scanned in an audit, if ever (the item page shows it)."""
+    row = (
+        await StockTakeScan.select(StockTakeScan.scanned_at)
+        .where(StockTakeScan.item == item_id)
+        .order_by(StockTakeScan.scanned_at, ascending=False)
+        .first()
+    )
+    return row["scanned_at"].date() if row else None
 
 
 async def last_seen(tag: str) -> str | None:

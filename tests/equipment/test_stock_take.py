@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+
 from litestar.testing import AsyncTestClient
 
 from equipment import schemas
 from equipment.handover import check_out_loan
 from equipment.labels import item_url
+from passnum.fr import format_date
 from tests.equipment.conftest import TODAY, Fleet, day
+from tests.factories import login
 
 
 async def test_a_device_not_scanned_is_listed_missing(
@@ -29,3 +33,10 @@ async def test_a_device_not_scanned_is_listed_missing(
     assert seen["last_seen"] is not None
     never = (await client.get(f"/api/v1/items/{fleet.tags[2]}/last-seen", headers=headers)).json()
     assert never["last_seen"] is None
+    await login(client, fleet.world.staff)
+    assert f"Vu à l'inventaire : le {format_date(TODAY)}" in html.unescape(
+        (await client.get(f"/i/{fleet.tags[0]}")).text
+    )
+    assert "Vu à l'inventaire : jamais" in html.unescape(
+        (await client.get(f"/i/{fleet.tags[2]}")).text
+    )
