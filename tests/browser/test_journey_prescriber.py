@@ -22,7 +22,9 @@ def test_a_prescriber_hands_out_a_booklet_and_gets_the_receipt(page):
     assert_accessible(page)
     page.get_by_label("Numéro du carnet").fill(first_free.strip())
     page.get_by_label("Référence interne (facultatif)").fill("Dossier démo 42")
-    page.get_by_label("Commune de résidence (code INSEE)").fill("50502")
+    # The commune is picked by name from the suggestions, as a prescriber would.
+    page.get_by_role("combobox", name="Commune de résidence").fill("saint lo")
+    page.get_by_role("option", name="Saint-Lô (50000)").first.click()
     page.get_by_label("Tranche d'âge").select_option("70_plus")
     page.get_by_label("Situation").select_option("retired")
     page.get_by_label("Démarches administratives").check()

@@ -47,8 +47,7 @@ def two_workers_on_sqlite(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     env.update(PASSNUM_DATA_DIR=str(tmp_path), PASSNUM_PUBLIC_URL="http://127.0.0.1")
     _passnum(env, "migrate")
     _passnum(env, "demo")
-    _passnum(env, "user", "create", "parc@test.fr", "--organisation-id", "1", "--role", "staff",
-             "--password", "mot-de-passe-de-test")  # fmt: skip
+    _passnum(env, "user", "create", "parc@test.fr", "--organisation-id", "1", "--role", "staff")
     token = re.search(r"pn_\S+", _passnum(env, "token", "create", "parc@test.fr")).group(0)
     port = _free_port()
     log = tmp_path / "server.log"

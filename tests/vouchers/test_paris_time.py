@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
 
+from passnum.fr import format_moment
 from reimbursements.statements import build_statements
 from reimbursements.tables import Statement
 from reporting.scope import read_filters
@@ -83,7 +84,7 @@ async def test_a_scan_at_2330_utc_on_the_31st_belongs_to_the_next_day_and_month_
     shown = in_paris.strftime("%d/%m/%Y %H:%M")
     await login(client, scene.world.staff)
     page = await client.get(f"/releves/{statement.id}")
-    assert shown in text_of(page.text)
+    assert format_moment(in_paris) in text_of(page.text)  # "01/01/2027 à 00:30"
     pdf = await client.get(f"/releves/{statement.id}/pdf")
     printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert in_paris.strftime("%d/%m/%Y") in printed
