@@ -95,11 +95,14 @@ def us_scanner_on_azerty(text: str) -> str:
     return text.translate(_FROM_AZERTY)
 
 
-def _readings(text: str) -> tuple[str, str]:
-    """The text as typed and as a US-layout scanner on AZERTY meant it, likelier first: the
-    scanner's reading when the text holds a character only it produces."""
-    scanner = us_scanner_on_azerty(text)
-    return (scanner, text) if _AZERTY_MARKS.intersection(text) else (text, scanner)
+def _readings(text: str) -> tuple[str, ...]:
+    """The readings of the text to try, likelier first: when it holds a character only a
+    US-layout scanner on AZERTY produces, that scanner's reading then the text as typed; else the
+    text alone. Trying the scanner's reading of a hand-typed code would let one typo in two in 32
+    pass the check as another code (A/Q, Z/W and M swapped), so it is tried only on its marks."""
+    if _AZERTY_MARKS.intersection(text):
+        return (us_scanner_on_azerty(text), text)
+    return (text,)
 
 
 def normalise_code(text: str) -> str:
