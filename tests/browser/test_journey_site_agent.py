@@ -13,12 +13,16 @@ AGENT = "mairie.sainteny@demo.passnum.fr"
 
 
 def valid_codes(live_server, count: int) -> list[str]:
-    """Unused cheques of handed-out demo booklets, read from the server's SQLite file."""
+    """Unused cheques of handed-out demo booklets still within their print run's dates (the demo
+    also has a run whose validity has ended), read from the server's SQLite file."""
     path = Path(live_server.env["PASSNUM_DATA_DIR"]) / "passnum.sqlite"
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         rows = db.execute(
             "SELECT c.code FROM cheque c JOIN booklet b ON c.booklet = b.id "
-            "WHERE b.status = 'issued' AND c.status = 'valid' ORDER BY random() LIMIT ?",
+            "JOIN batch r ON b.batch = r.id "
+            "WHERE b.status = 'issued' AND c.status = 'valid' AND r.valid_from <= date('now') "
+            "AND date(r.valid_until, '+' || r.grace_days || ' days') > date('now', '+1 day') "
+            "ORDER BY random() LIMIT ?",
             (count,),
         ).fetchall()
     assert len(rows) == count, "the demo has no unused cheque left"
