@@ -65,6 +65,7 @@ audit_view.describe_fields(
     {
         "kind": audit_view.Field("Type de structure"),
         "siret": audit_view.Field("SIRET"),
+        "site_application": audit_view.Field("Candidature n°"),
         "address": audit_view.Field("Adresse"),
         "commune": audit_view.Field("Commune"),
         "insee_code": audit_view.Field("Code INSEE"),

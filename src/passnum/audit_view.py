@@ -55,6 +55,10 @@ action_label = vocabulary.define(
         "requalify": "Suspension levée",
         "add_membership": "Rattaché à une organisation",
         "remove_membership": "Détaché d'une organisation",
+        "apply": "Candidature déposée",
+        "qualify": "Lieu habilité",
+        "refuse": "Candidature refusée",
+        "open": "Ouvert",
     },
 )
 
