@@ -1,6 +1,6 @@
 """Existing stored times into the operator's zone: what the 2026-11-29 migrations of each app run.
 
-Before ``passnum.clock``, timestamps were written in the server's own zone (``datetime.now()``,
+Before ``passnum.clock``, timestamps were written in the server's own zone (the naive local time,
 UTC on most servers). They now hold the operator's wall-clock time (see ``passnum.clock``). This
 shifts each given column of rows written before by the difference between the two zones at that
 instant, in one ``UPDATE`` per column (a ``CASE`` per stretch of constant difference, so every row
