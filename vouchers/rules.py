@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from passnum.fr import format_date
 from vouchers.choices import BatchStatus, BookletStatus, ChequeStatus
 
 
@@ -23,10 +24,6 @@ def accepted_until(valid_until: date, grace_days: int) -> date:
         return date.max
 
 
-def _fr(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def validity_lines(valid_from: date, valid_until: date, grace_days: int) -> tuple[str, ...]:
     """Until when a cheque can be used, in the words printed and shown everywhere.
 
@@ -34,9 +31,9 @@ def validity_lines(valid_from: date, valid_until: date, grace_days: int) -> tupl
     day a handed-out booklet is still accepted. Printed documents put each on its own line;
     pages and the API join them with :func:`validity_text`.
     """
-    lines = [f"Valable du {_fr(valid_from)} au {_fr(valid_until)}"]
+    lines = [f"Valable du {format_date(valid_from)} au {format_date(valid_until)}"]
     if grace_days > 0:
-        last = _fr(accepted_until(valid_until, grace_days))
+        last = format_date(accepted_until(valid_until, grace_days))
         lines.append(f"accepté jusqu'au {last} si le carnet a été remis avant")
     return tuple(lines)
 

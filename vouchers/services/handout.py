@@ -7,6 +7,7 @@ from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.clock import stamp, today
 from passnum.db import write_transaction
+from passnum.fr import format_date
 from passnum.settings import get_settings
 from territory.services import require_commune
 from vouchers import schemas
@@ -110,7 +111,7 @@ async def hand_out_booklet(
     if booklet["batch_status"] != BatchStatus.active:
         raise refuse("batch_not_active")
     if today() > booklet["valid_until"]:
-        raise refuse("booklet_expired", _date=booklet["valid_until"].strftime("%d/%m/%Y"))
+        raise refuse("booklet_expired", _date=format_date(booklet["valid_until"]))
     replaced = await _replaced(data.replaces, org) if data.replaces else None
     values = (
         None if replaced else await clean_beneficiary(data.beneficiary or schemas.BeneficiaryIn())

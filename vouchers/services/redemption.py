@@ -21,6 +21,7 @@ from passnum.auth.actor import Actor
 from passnum.clock import stamp, today
 from passnum.db import write_transaction
 from passnum.errors import DomainError
+from passnum.fr import format_date, format_moment
 from passnum.settings import get_settings
 from vouchers import schemas
 from vouchers.choices import ACTIVITIES, NEEDS, PLACES, BookletStatus, ChequeStatus
@@ -109,15 +110,14 @@ def refusal(row: dict, site: dict, day: date) -> DomainError | None:
             "already_redeemed",
             redeemed_at=when.isoformat(),
             site=row["redeemed_site"],
-            _when=when.strftime("%d/%m/%Y à %H:%M"),
+            _when=format_moment(when),
         )
     if state == ChequeStatus.expired:
         end = last_day(row)
-        return refuse("expired", accepted_until=end.isoformat(), _date=_fr(end))
+        return refuse("expired", accepted_until=end.isoformat(), _date=format_date(end))
     if state == ChequeStatus.not_yet_valid:
-        return refuse(
-            "not_yet_valid", valid_from=row["valid_from"].isoformat(), _date=_fr(row["valid_from"])
-        )
+        starts = row["valid_from"]
+        return refuse("not_yet_valid", valid_from=starts.isoformat(), _date=format_date(starts))
     if state != ChequeStatus.valid:
         return refuse(state.value)
     if not site_in_perimeter(
@@ -125,10 +125,6 @@ def refusal(row: dict, site: dict, day: date) -> DomainError | None:
     ):
         return refuse("not_accepted_here")
     return None
-
-
-def _fr(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _agent_site_id(actor: Actor, site_id: int | None) -> int:
