@@ -16,10 +16,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 
 from organisations.hours import osm_opening_hours
 from organisations.places import Place
+from passnum.fr import fold
 from passnum.settings import get_settings
 
 TYPOLOGIES = {"mairie": "MUNI", "bibliothèque": "BIB", "médiathèque": "BIB", "ccas": "CCAS"}
@@ -59,17 +59,12 @@ RESUME_MAX = 280
 SCHEMA_PUBLICS = ("Jeunes", "Étudiants", "Familles et/ou enfants", "Seniors", "Femmes")
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
-
-
-_SERVICES = {_fold(s): s for s in NATIONAL_SERVICES}
+_SERVICES = {fold(s): s for s in NATIONAL_SERVICES}
 
 
 def national_services(lines: list[str]) -> list[str]:
     """The site's service lines that are the schema's services (case and accents aside)."""
-    found = {_SERVICES[f] for line in lines if (f := _fold(line)) in _SERVICES}
+    found = {_SERVICES[f] for line in lines if (f := fold(line)) in _SERVICES}
     return [s for s in NATIONAL_SERVICES if s in found]
 
 

@@ -9,27 +9,14 @@ from __future__ import annotations
 
 import csv
 import gzip
-import re
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 from passnum.db import write_transaction
+from passnum.fr import fold
 
 DATA = Path(__file__).parent / "data"
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
 BATCH = 500
-
-
-def fold(text: str) -> str:
-    """What a search compares: lower case, no accents, words split by one space.
-
-    >>> fold("Sainte-Mère-Église") == fold("sainte mere  eglise") == "sainte mere eglise"
-    True
-    """
-    text = text.lower().replace("œ", "oe").replace("æ", "ae")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return _NOT_WORD.sub(" ", text).strip()
 
 
 def _rows(name: str) -> Iterator[dict[str, str]]:

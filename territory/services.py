@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from passnum.errors import DomainError
-from territory.official import fold
+from passnum.fr import fold
 from territory.tables import Commune, CommuneAlias, Epci
 
 CODE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")

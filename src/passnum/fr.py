@@ -9,6 +9,7 @@ onto the next line.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime
 
@@ -67,6 +68,20 @@ def de(name: str) -> str:
     """ "de" elided before a vowel: de("Avranches") -> "d'Avranches", de("Lessay") -> "de Lessay",
     de("août 2026") -> "d'août 2026"."""
     return f"d'{name}" if name[:1].lower() in _VOWELS else f"de {name}"
+
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """What a search or a match compares: lower case, no accents, words split by one space.
+
+    >>> fold("Sainte-Mère-Église") == fold("sainte mere  eglise") == "sainte mere eglise"
+    True
+    """
+    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _NOT_WORD.sub(" ", text).strip()
 
 
 def sort_key(text: str) -> tuple[str, str]:
