@@ -18,6 +18,7 @@ import io
 import re
 
 from organisations.hours import osm_opening_hours
+from organisations.national_lists import SERVICES
 from organisations.places import Place
 from passnum.fr import fold
 from passnum.settings import get_settings
@@ -40,18 +41,6 @@ LIST_FIELDS = {
     "dispositif_programmes_nationaux", "formations_labels", "modalites_acces",
     "modalites_accompagnement",
 }  # fmt: skip
-# The schema's list of services: a site's service lines are published when they name one.
-NATIONAL_SERVICES = [
-    "Aide aux démarches administratives",
-    "Maîtrise des outils numériques du quotidien",
-    "Insertion professionnelle via le numérique",
-    "Utilisation sécurisée du numérique",
-    "Parentalité et éducation avec le numérique",
-    "Loisirs et créations numériques",
-    "Compréhension du monde numérique",
-    "Accès internet et matériel informatique",
-    "Acquisition de matériel informatique à prix solidaire",
-]
 # French overseas numbers (0590…) have their own country code in the schema.
 OVERSEAS = {"0590": "+590", "0690": "+590", "0594": "+594", "0694": "+594", "0262": "+262"}
 OVERSEAS |= {"0692": "+262", "0693": "+262", "0596": "+596", "0696": "+596", "0269": "+262"}
@@ -59,13 +48,13 @@ RESUME_MAX = 280
 SCHEMA_PUBLICS = ("Jeunes", "Étudiants", "Familles et/ou enfants", "Seniors", "Femmes")
 
 
-_SERVICES = {fold(s): s for s in NATIONAL_SERVICES}
+_SERVICES = {fold(s): s for s in SERVICES}
 
 
 def national_services(lines: list[str]) -> list[str]:
     """The site's service lines that are the schema's services (case and accents aside)."""
     found = {_SERVICES[f] for line in lines if (f := fold(line)) in _SERVICES}
-    return [s for s in NATIONAL_SERVICES if s in found]
+    return [s for s in SERVICES if s in found]
 
 
 def international_phone(phone: str) -> str:

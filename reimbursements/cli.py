@@ -9,8 +9,8 @@ import click
 
 from passnum import clock
 from passnum.errors import DomainError
-from passnum.fr import de
-from reimbursements.periods import month_label, parse_month, previous_month
+from passnum.fr import de, format_month
+from reimbursements.periods import parse_month, previous_month
 
 
 @click.command("statements")
@@ -26,7 +26,7 @@ def statements(month: str) -> None:
         click.echo(f"Erreur : {error.message}", err=True)
         sys.exit(1)
     click.echo(
-        f"Relevés {de(month_label(result.month))} : {result.statements} brouillon(s), "
+        f"Relevés {de(format_month(result.month))} : {result.statements} brouillon(s), "
         f"{result.cheques_added} chèque(s) ajouté(s)."
     )
 

@@ -13,7 +13,7 @@ from passnum.auth import Role, roles
 from passnum.csvout import attachment, csv_response
 from passnum.db import as_datetime
 from passnum.errors import DomainError
-from passnum.fr import de, format_moment
+from passnum.fr import de, format_moment, format_month
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
     PAGED_HEADERS,
@@ -26,7 +26,7 @@ from passnum.pagination import (
 from reimbursements import documents, schemas
 from reimbursements import statements as svc
 from reimbursements.credit_notes import credit_note_for, credit_notes
-from reimbursements.periods import month_label, parse_month, previous_month
+from reimbursements.periods import parse_month, previous_month
 from reimbursements.tables import Statement
 
 PDF = "application/pdf"
@@ -92,7 +92,7 @@ class StatementPages(Controller):
             "month": month,
             "status": status,
             "labels": svc.STATUS_LABELS,
-            "month_label": month_label,
+            "month_label": format_month,
             "de": de,
             "default_month": f"{previous_month(clock.today()):%Y-%m}",
         }
@@ -114,7 +114,7 @@ class StatementPages(Controller):
             "totals": await svc.funder_totals(s.id),
             "labels": svc.STATUS_LABELS,
             "lines": await svc.statement_lines(s.id),
-            "month_label": month_label,
+            "month_label": format_month,
             "de": de,
             "masked": documents.masked,
             "activity": documents.activity_label,

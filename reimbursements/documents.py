@@ -5,11 +5,11 @@ from __future__ import annotations
 from passnum import clock
 from passnum.csvout import csv_bytes, euros
 from passnum.db import as_datetime
+from passnum.fr import format_month
 from passnum.settings import get_settings
 from printing import StatementData, StatementFunderTotal, StatementLine, render_statement
 from printing.credit_notes import render_credit_note
 from reimbursements.credit_notes import FunderCredit
-from reimbursements.periods import month_label
 from reimbursements.statements import STATUS_LABELS, funder_totals, statement_lines
 from reimbursements.tables import Statement
 from vouchers.choices import ACTIVITIES, PLACES
@@ -66,7 +66,7 @@ async def statement_pdf(statement: Statement) -> bytes:
     data = StatementData(
         site_name=statement.site.name,
         site_siret=statement.site.siret or "non renseigné",
-        period_label=month_label(statement.period_start),
+        period_label=format_month(statement.period_start),
         period_start=statement.period_start,
         period_end=statement.period_end,
         status_label=STATUS_LABELS[statement.status],

@@ -7,22 +7,6 @@ from datetime import date, timedelta
 
 from passnum.errors import DomainError
 
-MONTHS_FR = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-
 FIRST_YEAR, LAST_YEAR = 2000, 2999  # a month's end and the next month stay in the calendar
 
 
@@ -51,7 +35,3 @@ def month_end(start: date) -> date:
 
 def previous_month(today: date) -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
-def month_label(start: date) -> str:
-    return f"{MONTHS_FR[start.month - 1]} {start.year}"

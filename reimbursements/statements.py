@@ -23,8 +23,8 @@ from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.db import day_of, is_postgres, typed, write_transaction
 from passnum.errors import DomainError
-from passnum.fr import de
-from reimbursements.periods import month_end, month_label, next_month
+from passnum.fr import de, format_month
+from reimbursements.periods import month_end, next_month
 from reimbursements.tables import Statement, StatementLine, StatementStatus
 from vouchers.choices import ChequeStatus
 
@@ -52,8 +52,8 @@ def _refuse_unended(start: date) -> None:
     if stop > clock.today():
         raise _refuse(
             "month_not_ended",
-            f"Le mois {de(month_label(start))} n'est pas terminé : ses relevés pourront être "
-            f"construits à partir du 1er {month_label(stop)}.",
+            f"Le mois {de(format_month(start))} n'est pas terminé : ses relevés pourront être "
+            f"construits à partir du 1er {format_month(stop)}.",
         )
 
 

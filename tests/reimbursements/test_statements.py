@@ -16,9 +16,9 @@ from pypdf import PdfReader
 from organisations.actors import load_actor
 from passnum.csvout import FrenchExcel
 from passnum.errors import DomainError
-from passnum.fr import de
+from passnum.fr import de, format_month
 from reimbursements.cli import statements as statements_command
-from reimbursements.periods import month_label, next_month
+from reimbursements.periods import next_month
 from reimbursements.periods import previous_month as previous
 from reimbursements.statements import build_statements, record_payment, submit_statement
 from reimbursements.tables import Statement, StatementLine
@@ -117,8 +117,8 @@ async def test_the_current_month_cannot_be_built_before_it_has_ended(client, wor
 
 def _not_ended(month: date) -> str:
     return (
-        f"Le mois {de(month_label(month))} n'est pas terminé : ses relevés pourront être "
-        f"construits à partir du 1er {month_label(next_month(month))}."
+        f"Le mois {de(format_month(month))} n'est pas terminé : ses relevés pourront être "
+        f"construits à partir du 1er {format_month(next_month(month))}."
     )
 
 
