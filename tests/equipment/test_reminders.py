@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, time, timedelta
 
 from click.testing import CliRunner
@@ -122,3 +123,26 @@ async def test_a_returned_loan_gets_no_more_reminders(
     clock_at(datetime.combine(day(7), time(7, 0)))
     assert (await followup.send_reminders()).sent == []
     assert smtp_server.messages == []
+
+
+async def test_passnum_remind_run_twice_by_cron_sends_each_message_once(
+    fleet: Fleet, smtp_server: SmtpServer
+) -> None:
+    """The command itself (`passnum remind`), twice: the second run sends nothing new."""
+    from composition.cli import main
+
+    overdue = await _out_loan(fleet, fleet.tags[0], -3)
+    due_soon = await _out_loan(fleet, fleet.tags[1], 1)
+
+    first = await asyncio.to_thread(CliRunner().invoke, main, ["remind"])
+    assert first.exit_code == 0, first.output
+    assert "2 rappel(s) envoyé(s), 0 déjà envoyé(s)." in first.output
+    assert sorted(m["Subject"].split()[1] for m in smtp_server.messages) == sorted(
+        [f"{overdue}", f"{due_soon}"]
+    )
+
+    second = await asyncio.to_thread(CliRunner().invoke, main, ["remind"])
+    assert second.exit_code == 0, second.output
+    assert "0 rappel(s) envoyé(s), 2 déjà envoyé(s)." in second.output
+    assert len(smtp_server.messages) == 2
+    assert await ReminderSent.count() == 2
