@@ -33,6 +33,8 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
+from passnum.fr import FOLDS, fold
+
 # How long a SQLite writer waits for another process's write lock before giving up.
 SQLITE_BUSY_TIMEOUT_S = 30
 
@@ -45,7 +47,9 @@ def make_engine(database_url: str, sqlite_path: Path) -> Engine:
         sqlite_path = Path(database_url.removeprefix("sqlite:///"))
     sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     # A generous busy timeout lets several worker processes share the file.
-    return SQLiteEngine(path=str(sqlite_path), timeout=SQLITE_BUSY_TIMEOUT_S)
+    return SQLiteEngine(
+        path=str(sqlite_path), timeout=SQLITE_BUSY_TIMEOUT_S, factory=FoldingConnection
+    )
 
 
 @cache
@@ -295,26 +299,46 @@ def as_json(value: Any, default: Any = None) -> Any:
     return default if value is None else value
 
 
-# Accented letters and their base letter, for sorting names as a French reader expects.
-_ACCENTED = "éèêëàâäîïôöùûüçÿÉÈÊËÀÂÎÏÔÛÙÇ-'’"
-_PLAIN = "eeeeaaaiioouuucyeeeeaaiiouuc   "
-# SQLite has no translate(): one nested replace() per letter, and its parser allows ~25 levels in
-# a paged query, so it folds the letters of the Manche's place names (the rest sort after z).
-_SQLITE_FOLDS = "éèêàâçîôûÉÈÊÀÇ-'"
+# The French sort key is passnum.fr.fold, on both engines. SQLite calls it: every connection
+# registers it (make_engine's connection factory). PostgreSQL has no Python, so the key is spelled
+# in SQL from the same table (passnum.fr.FOLDS): replace() for the letters that become two,
+# translate() for the rest, then every run of other characters as one space.
+SQLITE_FOLD_FUNCTION = "passnum_fold"
+
+
+class FoldingConnection(sqlite3.Connection):
+    """A SQLite connection that knows :data:`SQLITE_FOLD_FUNCTION` (passnum.fr.fold)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.create_function(SQLITE_FOLD_FUNCTION, 1, _fold_or_none, deterministic=True)
+
+
+def _fold_or_none(value: str | None) -> str | None:
+    return None if value is None else fold(str(value))
+
+
+@cache
+def _postgres_fold_parts() -> tuple[tuple[tuple[str, str], ...], str, str]:
+    doubles = tuple((c, p) for c, p in FOLDS.items() if len(p) > 1)
+    singles = [(c, p) for c, p in FOLDS.items() if len(p) == 1]
+    deleted = [c for c, p in FOLDS.items() if not p]
+    source = "".join(c for c, _ in singles) + "".join(deleted)
+    return doubles, source, "".join(p for _, p in singles)
 
 
 def french_sort_key(column: str) -> str:
-    """SQL for ``column`` folded for French alphabetical order (Brécey before Bricquebec, Élan
-    next to Elan): lower case, accents removed, hyphens and apostrophes as spaces, whatever the
-    database's collation; ORDER BY it with the column itself next, so names that fold alike keep
-    a fixed order."""
-    if is_postgres():
-        return f"translate(lower({column}), {_literal(_ACCENTED)}, {_literal(_PLAIN)})"
-    sql = f"lower({column})"
-    for accented in _SQLITE_FOLDS:
-        plain = _PLAIN[_ACCENTED.index(accented)]
-        sql = f"replace({sql}, {_literal(accented)}, {_literal(plain)})"
-    return sql
+    """SQL for ``column``'s French sort key, passnum.fr.fold (Brécey before Bricquebec, Élan next
+    to Elan, Œuvre as oeuvre), whatever the database's collation; ORDER BY it with the column
+    itself next, so names that fold alike keep a fixed order."""
+    if not is_postgres():
+        return f"{SQLITE_FOLD_FUNCTION}({column})"
+    doubles, source, target = _postgres_fold_parts()
+    sql = column
+    for char, plain in doubles:
+        sql = f"replace({sql}, {_literal(char)}, {_literal(plain)})"
+    sql = f"translate({sql}, {_literal(source)}, {_literal(target)})"
+    return f"btrim(regexp_replace({sql}, '[^a-z0-9]+', ' ', 'g'))"
 
 
 def _literal(text: str) -> str:

@@ -70,28 +70,56 @@ def de(name: str) -> str:
     return f"d'{name}" if name[:1].lower() in _VOWELS else f"de {name}"
 
 
+# Latin letters NFKD leaves whole (no accent to strip), with the letters a French reader sees.
+_WHOLE_LETTERS = {
+    "ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o",
+    "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ł": "l", "Ł": "l",
+    "ħ": "h", "Ħ": "h", "ı": "i", "ŧ": "t", "Ŧ": "t", "ŀ": "l", "Ŀ": "l", "ĸ": "k", "ŉ": "n",
+    "ƀ": "b", "ƚ": "l", "ɨ": "i", "ʉ": "u",
+}  # fmt: skip
+# Where fold looks beyond ASCII: Latin-1, Latin Extended-A and -B, the combining accents (a name
+# typed decomposed), Latin Extended Additional (Vietnamese, Welsh…) and the ligatures ﬁ, ﬂ…
+_LATIN_BLOCKS = ((0x00C0, 0x024F), (0x0300, 0x036F), (0x1E00, 0x1EFF), (0xFB00, 0xFB06))
+_WORD = re.compile(r"[a-z0-9]+")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
+def _fold_table() -> dict[str, str]:
+    table = {chr(c): chr(c).lower() for c in range(ord("A"), ord("Z") + 1)}
+    for first, last in _LATIN_BLOCKS:
+        for char in map(chr, range(first, last + 1)):
+            if unicodedata.combining(char):
+                table[char] = ""
+                continue
+            plain = _WHOLE_LETTERS.get(char) or "".join(
+                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+            )
+            if plain != char and _WORD.fullmatch(plain.lower()):
+                table[char] = plain.lower()
+    return table
+
+
+FOLDS: dict[str, str] = _fold_table()
+"""Each character fold changes, and what it becomes (ASCII letters or digits; "" for a combining
+accent). Every other character that is not a-z or 0-9 separates words. Both databases' sort key
+(passnum.db.french_sort_key) is built from this one table."""
+_FOLD = str.maketrans(FOLDS)
+
+
 def fold(text: str) -> str:
-    """What a search or a match compares: lower case, no accents, words split by one space.
+    """What a search, a match or French alphabetical order compares: lower case, no accents
+    (œ as oe, ß as ss), words split by one space (hyphens and apostrophes included).
 
     >>> fold("Sainte-Mère-Église") == fold("sainte mere  eglise") == "sainte mere eglise"
     True
     """
-    text = text.lower().replace("œ", "oe").replace("æ", "ae")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return _NOT_WORD.sub(" ", text).strip()
+    return _NOT_WORD.sub(" ", text.translate(_FOLD)).strip()
 
 
 def sort_key(text: str) -> tuple[str, str]:
-    """Key for French alphabetical order in Python (Brécey before Bricquebec): accents folded,
-    case ignored, hyphens and apostrophes as spaces; the text itself breaks ties. The SQL
-    counterpart is passnum.db.french_sort_key."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = folded.replace("œ", "oe").replace("æ", "ae")
-    return folded.translate(str.maketrans("-'’", "   ")), text
+    """Key for French alphabetical order in Python (Brécey before Bricquebec): :func:`fold`, the
+    text itself breaking ties. The SQL counterpart is passnum.db.french_sort_key (same order)."""
+    return fold(text), text
 
 
 def group_code(code: str) -> str:
