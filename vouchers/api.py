@@ -57,14 +57,18 @@ class BatchApi(Controller):
     async def remove(self, request: Request, batch_id: FromPath[int]) -> None:
         await svc.delete_batch(request.user, batch_id)
 
-    @post("/{batch_id:int}/activate", status_code=200, summary="Activer un tirage payé")
+    @post(
+        "/{batch_id:int}/activate",
+        status_code=200,
+        summary="Activer un tirage payé (montant reçu, référence et date du paiement)",
+    )
     async def activate(
         self,
         request: Request,
         batch_id: FromPath[int],
         data: JSONBody[schemas.ActivateIn | None] = None,
     ) -> schemas.Batch:
-        return await svc.activate_batch(request.user, batch_id, data.paid_on if data else None)
+        return await svc.activate_batch(request.user, batch_id, data)
 
 
 class StockApi(Controller):

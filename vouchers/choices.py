@@ -138,4 +138,13 @@ audit_view.describe_fields(
         "place": audit_view.Field("Lieu d'activité", "place"),
     },
 )
+audit_view.describe_fields(
+    "batch",
+    {
+        "amount_cents": audit_view.Field("Montant reçu", "cents"),
+        "expected_cents": audit_view.Field("Valeur faciale du tirage", "cents"),
+        "reference": audit_view.Field("Référence du paiement"),
+        "difference": audit_view.Field("Motif de l'écart"),
+    },
+)
 audit_view.describe_fields("organisation", {"from": audit_view.Field("Depuis", "organisation")})

@@ -67,7 +67,9 @@ async def load_demo(territory: DemoTerritory) -> None:
             valid_until=date(year, 12, 31),
         ),
     )
-    await svc.activate_batch(staff, batch.id)
+    await svc.activate_batch(
+        staff, batch.id, svc.full_payment(batch, f"Titre {year}-001", date(year, 1, 1))
+    )
     for org_id in territory.prescriber_ids:
         await svc.move_booklets(
             staff,
@@ -132,7 +134,8 @@ async def _funder_run(
             valid_until=valid_until,
         ),
     )
-    await svc.activate_batch(staff, batch.id)
+    paid = svc.full_payment(batch, f"Mandat {label}", min(valid_from, clock.today()))
+    await svc.activate_batch(staff, batch.id, paid)
     await svc.move_booklets(
         staff, schemas.StockMoveIn(to_organisation_id=funder_id, batch_id=batch.id, count=8)
     )

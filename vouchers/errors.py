@@ -135,6 +135,12 @@ REFUSALS: dict[str, tuple[int, str]] = {
         "Un autre tirage a pris ces numéros au même instant : rien n'a été enregistré. "
         "Recommencez.",
     ),
+    "payment_amount_differs": (
+        422,
+        "Le montant reçu ({amount}) n'est pas la valeur faciale du tirage ({expected}). "
+        "Vérifiez le montant, ou indiquez le motif de l'écart (convention, remise, "
+        "paiement partiel…) pour activer quand même.",
+    ),
     "batch_validity_ended": (
         409,
         "Ce tirage ne peut pas être activé : sa validité a pris fin le {date}, ses chèques ne "

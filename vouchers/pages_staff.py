@@ -44,6 +44,30 @@ def _cents(text: str) -> int:
         raise invalid("face_value_cents", "Indiquez la valeur d'un chèque en euros.") from None
 
 
+ACTIVATE_FIELDS = ("amount", "payment_reference", "paid_on", "difference_reason")
+
+
+def activate_in(values: dict[str, str]) -> schemas.ActivateIn:
+    """The activation form as the service's input: an empty or unreadable amount or date is
+    left out, and the service names the missing field."""
+    amount: int | None = None
+    text = values["amount"].replace(" ", "").replace("\u00a0", "").replace("€", "")
+    if text:
+        try:
+            amount = round(float(text.replace(",", ".")) * 100)
+        except ValueError:
+            raise invalid(
+                "amount_cents", "Indiquez le montant reçu en euros (ex. 150,00)."
+            ) from None
+    paid_on = _date(values, "paid_on") if values["paid_on"] else None
+    return schemas.ActivateIn(
+        amount_cents=amount,
+        payment_reference=values["payment_reference"],
+        paid_on=paid_on,
+        difference_reason=values["difference_reason"],
+    )
+
+
 def batch_in(values: dict[str, str]) -> schemas.BatchIn:
     """The create-batch form as the service's input; bad dates or numbers name their field."""
     return schemas.BatchIn(
@@ -137,11 +161,16 @@ class StaffBatchPages(Controller):
 
     @post("/{batch_id:int}/activer")
     async def activate(self, request: Request, batch_id: FromPath[int]) -> Template:
+        values = form_dict(await request.form(), *ACTIVATE_FIELDS)
         try:
-            await svc.activate_batch(request.user, batch_id)
+            await svc.activate_batch(request.user, batch_id, activate_in(values))
         except DomainError as error:
             return await _batch_page(
-                request.user, batch_id, error=error_view(error), status_code=error.status_code
+                request.user,
+                batch_id,
+                values=values,
+                error=error_view(error),
+                status_code=error.status_code,
             )
         return await _batch_page(
             request.user, batch_id, done="Tirage activé : ses carnets peuvent être remis."

@@ -42,10 +42,21 @@ class Batch(msgspec.Struct, clock.WithOffsets):
     created_at: datetime
     booklets_by_status: dict[str, int] = msgspec.field(default_factory=dict)
     cheques_redeemed: int = 0
+    face_total_cents: int = 0  # booklets × 5 cheques × face value: what the funder owes
+    paid_on: date | None = None
+    paid_amount_cents: int | None = None
+    payment_reference: str = ""
+    payment_difference: str = ""
 
 
 class ActivateIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The funder's payment: all three are required (422 naming the missing one);
+    ``difference_reason`` when the amount is not the run's face value."""
+
+    amount_cents: int | None = None
+    payment_reference: str = ""
     paid_on: date | None = None
+    difference_reason: str = ""
 
 
 class StockMoveIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -45,6 +45,12 @@ class Batch(Table):
     status = Varchar(length=20, default="draft")
     paid_at = Timestamp(null=True, default=None)
     created_at = Timestamp(default=StampNow())
+    # The funder's payment, recorded at activation: amount received, reference of the title,
+    # mandate or invoice, the day it was paid, and why the amount differs from the face value.
+    paid_on = Date(null=True, default=None)
+    paid_amount_cents = Integer(null=True, default=None)
+    payment_reference = Varchar(length=100, default="")
+    payment_difference = Text(default="")
 
 
 class Beneficiary(Table):

@@ -83,7 +83,7 @@ async def _handed_out_codes(world: World) -> list[str]:
             valid_until=date.today() + timedelta(days=300),
         ),
     )
-    await svc.activate_batch(staff, batch.id)
+    await svc.activate_batch(staff, batch.id, svc.full_payment(batch, "T-1", date.today()))
     await svc.move_booklets(
         staff,
         schemas.StockMoveIn(to_organisation_id=world.prescriber_org_id, batch_id=batch.id, count=1),

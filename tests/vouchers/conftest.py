@@ -33,7 +33,8 @@ async def make_batch(world: World, count: int = 4, active: bool = True, **extra)
     staff = await actor_of(world.staff)
     batch = await svc.create_batch(staff, schemas.BatchIn(**values))
     if active:
-        batch = await svc.activate_batch(staff, batch.id)
+        paid = svc.full_payment(batch, "Titre 2026-001", date.today())
+        batch = await svc.activate_batch(staff, batch.id, paid)
     return batch
 
 

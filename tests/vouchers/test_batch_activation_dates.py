@@ -37,7 +37,8 @@ async def test_a_batch_whose_validity_ended_yesterday_is_refused_and_stays_a_dra
 async def test_a_batch_valid_until_today_can_still_be_activated(client, world):
     batch = await make_batch(world, count=1, active=False, valid_until=clock.today())
     headers = await world.staff.bearer()
-    response = await client.post(f"/api/v1/batches/{batch.id}/activate", headers=headers)
+    paid = {"amount_cents": 5000, "payment_reference": "T-1", "paid_on": str(clock.today())}
+    response = await client.post(f"/api/v1/batches/{batch.id}/activate", json=paid, headers=headers)
     assert response.status_code == 200 and response.json()["status"] == "active"
 
 

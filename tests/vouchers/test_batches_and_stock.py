@@ -36,7 +36,9 @@ async def test_staff_create_a_draft_batch_then_activate_it_once_paid(client, wor
     codes = [r["code"] for r in await Cheque.select(Cheque.code)]
     assert len(codes) == 15 and all(is_valid_code(c) for c in codes)
     activated = await client.post(
-        f"/api/v1/batches/{batch['id']}/activate", json={"paid_on": "2026-01-15"}, headers=headers
+        f"/api/v1/batches/{batch['id']}/activate",
+        json={"amount_cents": 15000, "payment_reference": "Titre 12", "paid_on": "2026-01-15"},
+        headers=headers,
     )
     assert activated.status_code == 200 and activated.json()["status"] == "active"
     assert activated.json()["paid_at"].startswith("2026-01-15")

@@ -41,7 +41,8 @@ async def test_staff_create_activate_and_allocate_a_batch(client, world):
     response = await post_form(client, "/staff/tirages", batch_form(world))
     assert response.status_code == 200 and "Brouillon" in seen(response)
     batch_id = int(re.search(r"/staff/tirages/(\d+)", str(response.url)).group(1))
-    response = await post_form(client, f"/staff/tirages/{batch_id}/activer", {})
+    paid = {"amount": "150", "payment_reference": "Titre 12", "paid_on": date.today().isoformat()}
+    response = await post_form(client, f"/staff/tirages/{batch_id}/activer", paid)
     assert "Tirage activé" in seen(response)
     response = await post_form(
         client,

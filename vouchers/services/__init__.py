@@ -11,6 +11,7 @@ from vouchers.services.batches import (
     count_batches,
     create_batch,
     delete_batch,
+    full_payment,
     get_batch,
     list_batches,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "create_batch",
     "delete_batch",
     "find_booklet",
+    "full_payment",
     "get_batch",
     "hand_out_booklet",
     "handover_receipt",

@@ -18,6 +18,7 @@ from passnum import audit, clock, db, storage
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
+from passnum.fr import format_date, format_euros
 from territory.services import require_perimeter
 from vouchers import schemas
 from vouchers.choices import BatchStatus
@@ -149,15 +150,72 @@ async def _insert_rows(table: type[Table], columns: tuple[str, ...], rows: list[
     await table.raw(sql, *(value for row in rows for value in row))
 
 
-async def activate_batch(actor: Actor, batch_id: int, paid_on: date | None = None) -> schemas.Batch:
-    """Staff record the funder's payment (today unless ``paid_on``): its booklets can now be
-    handed out. A batch whose validity has already ended is refused (nothing could be used)."""
+def check_payment(evidence: schemas.ActivateIn | None, face_total_cents: int) -> None:
+    """The payment evidence a print run is activated on: amount, reference and date, and the
+    amount equal to the run's face value unless a reason for the difference is written down."""
+    evidence = evidence or schemas.ActivateIn()
+    if evidence.amount_cents is None or evidence.amount_cents < 0:
+        raise invalid("amount_cents", "Indiquez le montant reçu du financeur (en euros).")
+    if not evidence.payment_reference.strip():
+        raise invalid(
+            "payment_reference",
+            "Indiquez la référence du paiement (numéro du titre, du mandat ou de la facture).",
+        )
+    if len(evidence.payment_reference.strip()) > 100:
+        raise invalid("payment_reference", "La référence du paiement tient en 100 caractères.")
+    if evidence.paid_on is None:
+        raise invalid("paid_on", "Indiquez la date du paiement (jj/mm/aaaa).")
+    if evidence.paid_on > clock.today():
+        raise invalid("paid_on", "La date du paiement ne peut pas être dans le futur.")
+    if evidence.amount_cents != face_total_cents and not evidence.difference_reason.strip():
+        raise refuse(
+            "payment_amount_differs",
+            expected_cents=face_total_cents,
+            amount_cents=evidence.amount_cents,
+            _expected=format_euros(face_total_cents),
+            _amount=format_euros(evidence.amount_cents),
+        )
+
+
+async def activate_batch(
+    actor: Actor, batch_id: int, evidence: schemas.ActivateIn | None
+) -> schemas.Batch:
+    """Staff record the funder's payment (amount, reference, date): its booklets can now be
+    handed out. Without that evidence, or with an amount other than the face value and no
+    reason, nothing changes (422). A batch whose validity has already ended is refused
+    (nothing could be used)."""
     require_staff(actor)
-    paid_at = datetime.combine(paid_on, time()) if paid_on else clock.stamp()
+    batch = await get_batch(actor, batch_id)
     day = clock.today()
+    if batch.status != BatchStatus.draft.value:
+        raise refuse("batch_already_active")
+    if batch.valid_until < day:
+        raise _validity_ended(batch.valid_until)
+    check_payment(evidence, batch.face_total_cents)
+    assert evidence is not None and evidence.paid_on is not None  # checked above
+    paid_at = datetime.combine(evidence.paid_on, time())
+    difference = (
+        "" if evidence.amount_cents == batch.face_total_cents else evidence.difference_reason
+    )
+    payment = {
+        "paid_on": evidence.paid_on.isoformat(),
+        "amount_cents": evidence.amount_cents,
+        "expected_cents": batch.face_total_cents,
+        "reference": evidence.payment_reference.strip(),
+        "difference": difference.strip(),
+    }
     async with write_transaction():
         updated = (
-            await Batch.update({Batch.status: BatchStatus.active.value, Batch.paid_at: paid_at})
+            await Batch.update(
+                {
+                    Batch.status: BatchStatus.active.value,
+                    Batch.paid_at: paid_at,
+                    Batch.paid_on: evidence.paid_on,
+                    Batch.paid_amount_cents: evidence.amount_cents,
+                    Batch.payment_reference: payment["reference"],
+                    Batch.payment_difference: payment["difference"],
+                }
+            )
             .where(
                 (Batch.id == batch_id)
                 & (Batch.status == BatchStatus.draft.value)
@@ -171,12 +229,18 @@ async def activate_batch(actor: Actor, batch_id: int, paid_on: date | None = Non
                 raise refuse("batch_not_found")
             if rows[0]["status"] != BatchStatus.draft.value:
                 raise refuse("batch_already_active")
-            ended = rows[0]["valid_until"]
-            raise refuse(
-                "batch_validity_ended", valid_until=ended.isoformat(), _date=f"{ended:%d/%m/%Y}"
-            )
-        await audit.record(actor, "activate", "batch", batch_id, {"paid_at": paid_at.isoformat()})
+            raise _validity_ended(rows[0]["valid_until"])
+        await audit.record(actor, "activate", "batch", batch_id, payment)
     return await get_batch(actor, batch_id)
+
+
+def _validity_ended(ended: date) -> Exception:
+    return refuse("batch_validity_ended", valid_until=ended.isoformat(), _date=format_date(ended))
+
+
+def full_payment(batch: schemas.Batch, reference: str, paid_on: date) -> schemas.ActivateIn:
+    """The evidence of a run paid at its face value (the demo's, and tests' shortcut)."""
+    return schemas.ActivateIn(batch.face_total_cents, reference, paid_on)
 
 
 async def delete_batch(actor: Actor, batch_id: int) -> str:
@@ -217,6 +281,11 @@ async def delete_batch(actor: Actor, batch_id: int) -> str:
         if f["file_name"]:
             await storage.delete(document_key(f["file_name"]))
     return rows[0]["label"]
+
+
+def face_total(booklet_count: int, face_value_cents: int) -> int:
+    """What a print run is worth: every cheque of every booklet at its face value."""
+    return booklet_count * CHEQUES_PER_BOOKLET * face_value_cents
 
 
 def _visible(actor: Actor) -> object | None:
@@ -273,6 +342,11 @@ def _to_schema(row: dict, by_status: dict[str, int], redeemed: int) -> schemas.B
         created_at=row["created_at"],
         booklets_by_status=by_status,
         cheques_redeemed=redeemed,
+        face_total_cents=face_total(row["booklet_count"], row["face_value_cents"]),
+        paid_on=row["paid_on"],
+        paid_amount_cents=row["paid_amount_cents"],
+        payment_reference=row["payment_reference"],
+        payment_difference=row["payment_difference"],
     )
 
 
