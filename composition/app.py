@@ -26,9 +26,11 @@ import reporting
 import vouchers
 import vouchers.settlement
 from composition.routes import route_handlers
+from composition.tasks import task_app
 from equipment.errors import UNIQUE_REFUSALS as EQUIPMENT_UNIQUE
 from organisations.actors import ACTOR_LOADERS
 from organisations.errors import UNIQUE_REFUSALS as ORGANISATIONS_UNIQUE
+from passnum import tasks
 from passnum.auth import PUBLIC, access_guard
 from passnum.auth.middleware import PassnumAuthenticationMiddleware
 from passnum.db import close_database, open_database
@@ -90,12 +92,17 @@ def create_served_app() -> Litestar:
     """
     app = create_app()
     app.on_startup.append(_freeze_long_lived_objects)
+    if get_settings().tasks_in_process:
+        # SQLite (one machine): each server process also runs the queued tasks.
+        app.on_startup.append(tasks.start_in_process)
+        app.on_shutdown.insert(0, tasks.stop_in_process)
     return app
 
 
 def create_app() -> Litestar:
     settings = get_settings()
     vouchers.settlement.install(SETTLEMENT)  # reimbursements answers vouchers' reversals
+    task_app()  # every app's tasks on the queue, so that pages can defer them
     app = Litestar(
         route_handlers=[
             *route_handlers(),
@@ -152,7 +159,7 @@ def create_app() -> Litestar:
         },
         request_class=PassnumRequest,
         on_startup=[_open_database],
-        on_shutdown=[_close_database],
+        on_shutdown=[tasks.close, _close_database],
         request_max_body_size=10 * 1024 * 1024,
     )
     document_errors(app.openapi_schema)

@@ -73,6 +73,35 @@ def serve(host: str, port: int, workers: int, access_log: bool, graceful_timeout
 
 
 @main.command()
+@click.option("--concurrency", default=1, show_default=True, type=int, help="Jobs run at once.")
+def worker(concurrency: int) -> None:
+    """Run the background tasks (print runs, e-mails, statements, reminders…) until stopped.
+
+    Start one or more on any machine that reaches the database (PostgreSQL): each job runs once,
+    a job whose worker died is taken over by another, and the periodic tasks (the former cron
+    lines) are queued once per tick whatever the number of workers. On SIGTERM or Ctrl-C the
+    running jobs get 25 seconds to finish, then go back to the queue. With SQLite, ``passnum
+    serve`` already runs them; this command runs them without a server.
+    """
+    from piccolo.engine import engine_finder
+
+    from composition.tasks import task_app
+    from passnum import tasks
+
+    async def work() -> None:
+        task_app()
+        await db.open_database(engine_finder(), min(get_settings().db_pool_size, 4))
+        click.echo(f"passnum worker : {len(tasks.app().tasks)} tâches connues, en attente.")
+        try:
+            await tasks.run_worker(wait=True, signals=True, concurrency=concurrency)
+        finally:
+            await tasks.close()
+            await db.close_database(engine_finder())
+
+    asyncio.run(work())
+
+
+@main.command()
 def migrate() -> None:
     """Create or update the database schema (Piccolo migrations, both engines)."""
     from piccolo.apps.migrations.commands.forwards import run_forwards

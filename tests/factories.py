@@ -90,7 +90,14 @@ async def truncate_all() -> None:
 
 # Per-test state outside the apps' tables, emptied too when it exists: the PostgreSQL rate-limit
 # counters (made on first use), keyed on account ids that restart at 1 with every test.
-STATE_TABLES = ("rate_limit_counter",)
+# The task queue's jobs (procrastinate's tables, made by the kernel's migration) too.
+STATE_TABLES = (
+    "rate_limit_counter",
+    "procrastinate_events",
+    "procrastinate_periodic_defers",
+    "procrastinate_jobs",
+    "procrastinate_workers",
+)
 
 # The sequences of these tables' serial columns (what TRUNCATE … RESTART IDENTITY restarts).
 OWNED_SEQUENCES = """

@@ -1,9 +1,9 @@
 """Background print jobs: a large batch's print-shop PDF, rendered outside the request.
 
-The job's state lives in the database (``PrintJob``), so any worker process can show its progress
-or serve the file. The worker that starts a job renders it in a thread and beats a heartbeat
-every second; a job whose heartbeat stopped (its process died) is claimed again by the next page
-view, in whichever worker, with a conditional UPDATE so only one worker takes it over.
+The job's state lives in the database (``PrintJob``), so any web process can show its progress
+or serve the file. The rendering is a task of the queue (``vouchers.tasks.print_run``, see
+:mod:`passnum.tasks`): a ``passnum worker`` on any machine runs it (inside ``passnum serve`` on
+SQLite), once at a time, and again on another worker if the one running it dies.
 The PDF streams into document storage (:mod:`passnum.storage`: files beside SQLite, the database
 itself on PostgreSQL) as it is rendered, under ``vouchers/print-jobs/{file_name}``; it appears
 there only once complete, and the download streams it back in chunks.
@@ -11,10 +11,8 @@ there only once complete, and the download streams it back in chunks.
 
 from __future__ import annotations
 
-import asyncio
 import io
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import BinaryIO
 
 import anyio
@@ -32,8 +30,6 @@ from vouchers.job_tables import PrintJob
 from vouchers.services.common import require_staff
 
 DIRECT_LIMIT = 200  # booklets: above this, the batch PDF is a background job
-STALE_AFTER = timedelta(seconds=30)
-_RUNNING: set[asyncio.Task] = set()  # keeps the tasks of this process alive
 
 
 def document_key(file_name: str) -> str:
@@ -98,25 +94,6 @@ async def download(job: dict) -> Stream:
     return await storage.download(document_key(job["file_name"]), job["file_name"])
 
 
-async def _claim(job_id: int) -> bool:
-    """Take the job if it is queued or its worker stopped beating; the database decides."""
-    stale = stamp() - STALE_AFTER
-    taken = (
-        await PrintJob.update(
-            {PrintJob.status: "running", PrintJob.heartbeat_at: stamp(), PrintJob.done: 0}
-        )
-        .where(
-            (PrintJob.id == job_id)
-            & (
-                (PrintJob.status == "queued")
-                | ((PrintJob.status == "running") & (PrintJob.heartbeat_at < stale))
-            )
-        )
-        .returning(PrintJob.id)
-    )
-    return bool(taken)
-
-
 def _booklets(batch_id: int) -> Iterator[BookletData]:
     """The batch's booklets, read chunk by chunk from the event loop (runs in the thread)."""
     chunks = svc.batch_print_chunks(batch_id)
@@ -128,11 +105,20 @@ def _booklets(batch_id: int) -> Iterator[BookletData]:
         yield from chunk
 
 
-async def run_job(job_id: int) -> None:
-    """Render the job's PDF if this worker can claim it; record progress, result or failure."""
-    if not await _claim(job_id):
-        return
+async def render_job(job_id: int) -> None:
+    """Render the job's PDF into document storage (the task ``vouchers:print_run``).
+
+    The queue runs it at most once at a time (its lock) and again if its worker died (the PDF is
+    written from the start: storage shows it only once complete). A job already done is left.
+    Progress (``done``) is written every second for the page; a failure is recorded, then
+    raised so that the queue retries it.
+    """
     job = await get_job(job_id)
+    if job["status"] == "done":
+        return
+    await PrintJob.update(
+        {PrintJob.status: "running", PrintJob.done: 0, PrintJob.heartbeat_at: stamp()}
+    ).where(PrintJob.id == job_id)
     name = f"tirage-{job['batch']}-impression-{job_id}.pdf"
     progress = {"pages": 0}
 
@@ -141,7 +127,7 @@ async def run_job(job_id: int) -> None:
             _booklets(job["batch"]), out, on_progress=lambda n: progress.update(pages=n)
         )
 
-    async def beat() -> None:
+    async def report_progress() -> None:
         while True:
             await anyio.sleep(1)
             await PrintJob.update(
@@ -150,24 +136,24 @@ async def run_job(job_id: int) -> None:
 
     try:
         async with anyio.create_task_group() as group:
-            group.start_soon(beat)
+            group.start_soon(report_progress)
             _, pages = await storage.write_with(document_key(name), "application/pdf", render)
             group.cancel_scope.cancel()
-        values = {PrintJob.status: "done", PrintJob.done: pages, PrintJob.file_name: name}
-    except Exception as error:  # the job records its failure; staff can start another
-        values = {PrintJob.status: "failed", PrintJob.error: str(error)[:1000]}
-    await PrintJob.update({**values, PrintJob.finished_at: stamp()}).where(PrintJob.id == job_id)
-
-
-def spawn(job_id: int) -> None:
-    """Run the job in this worker's event loop, after the response is sent."""
-    task = asyncio.get_running_loop().create_task(run_job(job_id))
-    _RUNNING.add(task)
-    task.add_done_callback(_RUNNING.discard)
-
-
-async def resume_if_stalled(job: dict) -> None:
-    """A job nobody is working on (queued, or its worker died) is picked up by this worker."""
-    stale = job["heartbeat_at"] is None or job["heartbeat_at"] < stamp() - STALE_AFTER
-    if job["status"] == "queued" or (job["status"] == "running" and stale):
-        spawn(job["id"])
+    except Exception as error:
+        await PrintJob.update(
+            {
+                PrintJob.status: "failed",
+                PrintJob.error: str(error)[:1000],
+                PrintJob.finished_at: stamp(),
+            }
+        ).where(PrintJob.id == job_id)
+        raise
+    await PrintJob.update(
+        {
+            PrintJob.status: "done",
+            PrintJob.done: pages,
+            PrintJob.file_name: name,
+            PrintJob.error: "",
+            PrintJob.finished_at: stamp(),
+        }
+    ).where(PrintJob.id == job_id)

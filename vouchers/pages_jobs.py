@@ -7,7 +7,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Stream, Template
 
 from passnum.auth import Role, roles
-from vouchers import jobs
+from vouchers import jobs, tasks
 from vouchers.pages_common import page
 
 
@@ -32,14 +32,12 @@ class PrintJobPages(Controller):
 
     @post("/tirages/{batch_id:int}/impression")
     async def start(self, request: Request, batch_id: FromPath[int]) -> Redirect:
-        job_id = await jobs.start_job(request.user, batch_id)
-        jobs.spawn(job_id)
+        job_id = await tasks.start_print_job(request.user, batch_id)
         return Redirect(path=f"/staff/impressions/{job_id}")
 
     @get("/impressions/{job_id:int}")
     async def show(self, job_id: FromPath[int]) -> Template:
         job = await jobs.get_job(job_id)
-        await jobs.resume_if_stalled(job)
         return page("print_job.html", job=await _state(job), error_text=job["error"])
 
     @get("/impressions/{job_id:int}/etat")

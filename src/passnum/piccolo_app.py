@@ -8,7 +8,8 @@ APP_CONFIG = AppConfig(
     app_name="passnum",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=table_finder(
-        modules=["passnum.tables", "passnum.storage.tables"], exclude_imported=True
+        modules=["passnum.tables", "passnum.storage.tables", "passnum.tasks.tables"],
+        exclude_imported=True,
     ),
     migration_dependencies=["piccolo.apps.user.piccolo_app"],
     commands=[],

@@ -43,6 +43,10 @@ class Settings:
     timezone: str = "Europe/Paris"
     fake_now: str = ""
     log_format: str = "text"  # PASSNUM_LOG_FORMAT: text or json
+    # A task worker silent this long is taken for dead; its running job goes to another worker.
+    task_stalled_seconds: int = 30
+    # Run the tasks inside `passnum serve` (default on SQLite) rather than in `passnum worker`.
+    tasks_in_process: bool = False
 
     @property
     def sqlite_path(self) -> Path:
@@ -93,6 +97,13 @@ def get_settings() -> Settings:
         timezone=_env("TIMEZONE", "Europe/Paris"),
         fake_now=_env("FAKE_NOW", ""),
         log_format=_choice("LOG_FORMAT", "text", ("text", "json")),
+        task_stalled_seconds=int(_env("TASK_STALLED_SECONDS", "30")),
+        tasks_in_process=_choice(
+            "TASKS_IN_PROCESS",
+            "no" if _env("DATABASE_URL", "") else "yes",
+            ("yes", "no"),
+        )
+        == "yes",
     )
 
 

@@ -3,7 +3,6 @@ PDF downloads (direct and as a background job); the funder's list of its batches
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 import re
@@ -11,7 +10,7 @@ from datetime import date, timedelta
 
 from pypdf import PdfReader
 
-from passnum import storage
+from passnum import storage, tasks
 from tests.factories import login, post_form
 from tests.vouchers.conftest import actor_of, make_batch
 from tests.vouchers.pages_helpers import seen
@@ -141,12 +140,16 @@ async def test_a_background_print_job_shows_progress_then_a_download(client, sce
     response = await post_form(client, f"/staff/tirages/{scene.batch.id}/impression", {})
     assert response.status_code == 200 and "Impression du tirage" in seen(response)
     job_id = int(re.search(r"/staff/impressions/(\d+)", str(response.url)).group(1))
-    for _ in range(150):
-        state = (await client.get(f"/staff/impressions/{job_id}/etat")).json()
-        if state["status"] in ("done", "failed"):
-            break
-        await asyncio.sleep(0.2)
+    state = (await client.get(f"/staff/impressions/{job_id}/etat")).json()
+    assert state["status"] == "queued" and state["download"] == ""
+    # Starting it again while it waits queues nothing more: one job, one task in the queue.
+    again = await post_form(client, f"/staff/tirages/{scene.batch.id}/impression", {})
+    assert str(again.url).endswith(f"/staff/impressions/{job_id}")
+    await tasks.work_until_idle()  # a worker (passnum worker; passnum serve on SQLite)
+    state = (await client.get(f"/staff/impressions/{job_id}/etat")).json()
     assert state["status"] == "done" and state["done"] == state["total"] == 4
+    queued = await tasks.app().job_manager.list_jobs_async(task="vouchers:print_run")
+    assert [job.status for job in queued] == ["succeeded"]
     page = await client.get(f"/staff/impressions/{job_id}")
     assert "PDF prêt" in seen(page)
     pdf = await client.get(state["download"])

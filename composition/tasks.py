@@ -1,0 +1,20 @@
+"""Every app's background tasks, registered once on the queue (:mod:`passnum.tasks`).
+
+An app with tasks declares ``TASKS = Tasks("app")`` in its own ``tasks.py``; add it here.
+"""
+
+from __future__ import annotations
+
+import procrastinate
+
+import vouchers.tasks
+from passnum import tasks
+
+APP_TASKS = [
+    vouchers.tasks.TASKS,
+]
+
+
+def task_app() -> procrastinate.App:
+    """The queue with every app's tasks (built once per process)."""
+    return tasks.build(APP_TASKS)

@@ -1,0 +1,118 @@
+"""The task queue (passnum.tasks, procrastinate): retries with French reasons, locks, a job left
+by a dead worker run again, periodic ticks queued once — on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+
+import procrastinate
+from procrastinate.periodic import PeriodicDeferrer
+
+from composition.tasks import task_app
+from passnum import tasks
+from passnum.errors import DomainError
+from passnum.tasks.tables import TaskFailure
+from tests.env import passnum_env
+
+RAN: list[str] = []
+FAILURES_LEFT = {"count": 0}
+
+TEST_TASKS = tasks.Tasks("essai")
+
+
+# Tried three times: once, then two retries.
+@TEST_TASKS.task(label="Envoi d'essai", retry=procrastinate.RetryStrategy(max_attempts=2))
+async def send(message: str) -> None:
+    if FAILURES_LEFT["count"] > 0:
+        FAILURES_LEFT["count"] -= 1
+        raise DomainError("smtp_refused", "Le relais SMTP a refusé le message.")
+    RAN.append(message)
+
+
+@TEST_TASKS.periodic(cron="*/5 * * * *", label="Tâche périodique d'essai")
+async def tick() -> None:
+    RAN.append("tick")
+
+
+task_app()
+tasks.register(TEST_TASKS)
+
+
+def _reset() -> None:
+    RAN.clear()
+    FAILURES_LEFT["count"] = 0
+
+
+async def _job(job_id: int) -> procrastinate.jobs.Job:
+    (job,) = await tasks.app().job_manager.list_jobs_async(id=job_id)
+    return job
+
+
+async def test_a_failing_task_is_retried_and_each_failure_keeps_its_french_reason(db):
+    _reset()
+    FAILURES_LEFT["count"] = 2
+    job_id = await send.defer_async(message="bonjour")
+    await tasks.work_until_idle()
+    job = await _job(job_id)
+    assert job.status == "succeeded" and job.attempts == 3 and RAN == ["bonjour"]
+    failures = await TaskFailure.select().where(TaskFailure.job_id == job_id)
+    assert [f["attempt"] for f in failures] == [1, 2]
+    assert {f["reason"] for f in failures} == {"Le relais SMTP a refusé le message."}
+    assert tasks.label("essai:send") == "Envoi d'essai"
+
+
+async def test_a_task_failing_every_time_ends_failed_and_can_be_retried(db):
+    _reset()
+    FAILURES_LEFT["count"] = 3
+    job_id = await send.defer_async(message="jamais")
+    await tasks.work_until_idle()
+    assert (await _job(job_id)).status == "failed" and RAN == []
+    await tasks.retry(job_id)  # what the staff's button does
+    await tasks.work_until_idle()
+    job = await _job(job_id)
+    assert job.status == "succeeded" and RAN == ["jamais"]
+
+
+async def test_a_job_left_running_by_a_dead_worker_is_run_again_by_another(db):
+    _reset()
+    manager = tasks.app().job_manager
+    job_id = await send.defer_async(message="repris")
+    dead_worker = await manager.register_worker()
+    taken = await manager.fetch_job(queues=None, worker_id=dead_worker)
+    assert taken is not None and taken.id == job_id  # then the process is killed
+    await tasks.work_until_idle()
+    assert (await _job(job_id)).status == "doing"  # its worker may still be alive: left alone
+    with passnum_env(TASK_STALLED_SECONDS="1"):
+        await asyncio.sleep(1.2)  # no heartbeat since
+        await tasks.work_until_idle()
+    job = await _job(job_id)
+    assert job.status == "succeeded" and RAN == ["repris"]
+    (failure,) = await TaskFailure.select().where(TaskFailure.job_id == job_id)
+    assert "s'est arrêté" in failure["reason"]
+
+
+async def test_two_jobs_with_one_lock_never_run_at_the_same_time(db):
+    _reset()
+    manager = tasks.app().job_manager
+    first = await send.configure(lock="lot-1").defer_async(message="un")
+    await send.configure(lock="lot-1").defer_async(message="deux")
+    other = await send.configure(lock="lot-2").defer_async(message="trois")
+    worker_a = await manager.register_worker()
+    worker_b = await manager.register_worker()
+    assert (await manager.fetch_job(queues=None, worker_id=worker_a)).id == first
+    # The second job of lot-1 waits while the first runs; another lock's job goes ahead.
+    assert (await manager.fetch_job(queues=None, worker_id=worker_b)).id == other
+    assert await manager.fetch_job(queues=None, worker_id=worker_b) is None
+
+
+async def test_a_periodic_tick_is_queued_once_whatever_the_number_of_workers(db):
+    _reset()
+    registry = tasks.app().periodic_registry
+    (periodic,) = [p for p in registry.periodic_tasks.values() if p.task.name == "essai:tick"]
+    tick_at = 1_800_000_000  # the same tick seen by two workers on two machines
+    for _ in range(2):
+        await PeriodicDeferrer(registry).defer_jobs([(periodic, tick_at)])
+    jobs = await tasks.app().job_manager.list_jobs_async(task="essai:tick")
+    assert len(list(jobs)) == 1
+    await tasks.work_until_idle()
+    assert RAN == ["tick"]
