@@ -30,7 +30,7 @@ from composition.tasks import task_app
 from equipment.errors import UNIQUE_REFUSALS as EQUIPMENT_UNIQUE
 from organisations.actors import ACTOR_LOADERS
 from organisations.errors import UNIQUE_REFUSALS as ORGANISATIONS_UNIQUE
-from passnum import tasks
+from passnum import tasks, templating
 from passnum.auth import PUBLIC, access_guard
 from passnum.auth.middleware import PassnumAuthenticationMiddleware
 from passnum.db import close_database, open_database
@@ -135,7 +135,9 @@ def create_app() -> Litestar:
             exclude=["/api/", "/admin"],  # the API uses bearer tokens; the admin has its own CSRF
         ),
         template_config=TemplateConfig(
-            directory=[d for d in TEMPLATE_DIRS if d.exists()], engine=JinjaTemplateEngine
+            directory=[d for d in TEMPLATE_DIRS if d.exists()],
+            engine=JinjaTemplateEngine,
+            engine_callback=templating.install,  # label(), day(), moment(), euros()…
         ),
         openapi_config=OpenAPIConfig(
             title="passnum API",

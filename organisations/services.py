@@ -53,11 +53,21 @@ role_label = vocabulary.define(
         "staff": "Agent du Département",
         "funder": "Financeur",
         "prescriber": "Prescripteur",
-        "site_agent": "Agent d'un lieu",
+        "site_agent": "Agent d'un lieu qualifié",
     },
 )
 site_status_label = vocabulary.define(
-    "site_status", {"qualified": "Habilité", "suspended": "Suspendu", "": "—"}
+    "site_status", {"qualified": "Qualifié", "suspended": "Suspendu", "": "Non qualifié"}
+)
+organisation_role_label = vocabulary.define(
+    "organisation_role",
+    {
+        "operator": "Opérateur",
+        "funder": "Financeur",
+        "prescriber": "Prescripteur",
+        "site": "Lieu qualifié",
+        "borrower": "Emprunteur de matériel",
+    },
 )
 audit_view.name_records("organisation", organisation_names)
 audit_view.describe_fields(
@@ -193,12 +203,8 @@ ROLE_NEEDS = {
 }
 
 
-ROLE_LABELS = {
-    Role.staff: "agent du Département",
-    Role.funder: "financeur",
-    Role.prescriber: "prescripteur",
-    Role.site_agent: "agent d'un lieu qualifié",
-}
+# The role inside a sentence ("… comme prescripteur"): the role vocabulary's word.
+ROLE_LABELS = {role: role_label(role)[:1].lower() + role_label(role)[1:] for role in Role}
 
 
 async def check_new_account(

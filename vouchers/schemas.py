@@ -228,11 +228,12 @@ class FeedbackBooklet(msgspec.Struct, clock.WithOffsets):
     status: str
     issued_at: datetime | None
     reference: str
-    commune: str
+    commune: str  # INSEE code
     needs: list[str]
     accepted_until: date
     used_count: int
     cheques: list[ChequeUse]
+    commune_name: str = ""  # the official name, what a person reads
 
 
 class BeneficiaryView(msgspec.Struct, clock.WithOffsets):
@@ -246,6 +247,7 @@ class BeneficiaryView(msgspec.Struct, clock.WithOffsets):
     consent: bool
     created_at: datetime
     anonymised_at: datetime | None
+    commune_name: str = ""  # the official name of insee_code, what a person reads
 
 
 class ChequeDetail(msgspec.Struct, clock.WithOffsets):

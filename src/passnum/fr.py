@@ -50,6 +50,11 @@ def format_moment(moment: datetime) -> str:
     return moment.strftime("%d/%m/%Y à %H:%M")
 
 
+def format_time(moment: datetime) -> str:
+    """The time of day alone: 15:48 (24 hours)."""
+    return moment.strftime("%H:%M")
+
+
 def format_month(day: date) -> str:
     """The month of ``day`` in words: août 2026."""
     return f"{MONTHS[day.month - 1]} {day.year}"

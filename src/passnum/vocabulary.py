@@ -30,5 +30,10 @@ def label(concept: str, code: str | None) -> str:
     return _VOCABULARIES.get(concept, {}).get(code, code)
 
 
+def choices(concept: str) -> list[tuple[str, str]]:
+    """Every (code, French word) of ``concept``, in its defined order: a form's options."""
+    return list(_VOCABULARIES.get(concept, {}).items())
+
+
 def knows(concept: str) -> bool:
     return concept in _VOCABULARIES

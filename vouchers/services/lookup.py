@@ -11,6 +11,7 @@ from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.clock import stamp, today
 from passnum.errors import DomainError
+from territory.services import commune_names
 from vouchers import schemas
 from vouchers.choices import CHEQUE_STATUS_LABELS
 from vouchers.codes import format_code, parse_code
@@ -82,9 +83,11 @@ async def _beneficiary(beneficiary_id: int | None) -> schemas.BeneficiaryView | 
         .output(load_json=True)
         .first()
     )
+    names = await commune_names([b["insee_code"]] if b["insee_code"] else [])
     return schemas.BeneficiaryView(
         prescriber=b["prescriber_name"],
         insee_code=b["insee_code"],
+        commune_name=names.get(b["insee_code"], ""),
         age_band=b["age_band"],
         social_status=b["social_status"],
         needs=list(b["needs"]),
@@ -243,6 +246,7 @@ async def prescriber_feedback(
                 )
             )
     day = today()
+    names = await commune_names(sorted({b["commune"] for b in booklets if b["commune"]}))
     return [
         schemas.FeedbackBooklet(
             booklet_number=b["number"],
@@ -250,6 +254,7 @@ async def prescriber_feedback(
             issued_at=b["issued_at"],
             reference=b["reference"] or "",
             commune=b["commune"] or "",
+            commune_name=names.get(b["commune"] or "", ""),
             needs=list(b["needs"] or []),
             accepted_until=accepted_until(b["valid_until"], b["grace_days"]),
             used_count=b["used_count"],

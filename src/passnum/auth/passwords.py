@@ -19,6 +19,7 @@ from piccolo.query import Select
 
 from passnum import clock
 from passnum.db import write_transaction
+from passnum.fr import format_time
 from passnum.settings import get_settings
 from passnum.tables import LoginThrottle
 
@@ -46,7 +47,7 @@ async def authenticate(email: str, password: str) -> int:
     now = clock.stamp()
     throttle = await LoginThrottle.objects().get(LoginThrottle.email == email)
     if throttle and throttle.locked_until and throttle.locked_until > now:
-        raise LoginRefused(LOCKED.format(until=throttle.locked_until.strftime("%H:%M")), 429)
+        raise LoginRefused(LOCKED.format(until=format_time(throttle.locked_until)), 429)
     await _count_attempt(email, now)
     user_id = await BaseUser.login(email, password)
     if user_id is None:
@@ -95,7 +96,7 @@ async def _count_attempt(email: str, now: dt.datetime) -> None:
                 LoginThrottle.email == email
             )
     if row["failures"] > settings.lockout_attempts:
-        raise LoginRefused(LOCKED.format(until=locked_until.strftime("%H:%M")), 429)
+        raise LoginRefused(LOCKED.format(until=format_time(locked_until)), 429)
 
 
 def failed_logins() -> Select:

@@ -1,0 +1,73 @@
+"""What a person reads on a page is French words and official names, never the stored codes:
+organisation roles and states, account roles, batch states, the commune a person lives in (not
+its INSEE code), and times as passnum.fr writes them."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from organisations.tables import Organisation
+from tests.factories import login, post_form
+from tests.vouchers.conftest import make_batch
+from tests.vouchers.pages_helpers import seen
+
+CODES = ("operator", "funder", "prescriber", "site_agent", "qualified", "suspended", "borrower")
+
+
+async def test_the_organisation_page_names_roles_and_state_in_french_without_insee_code(
+    client, world
+):
+    await login(client, world.staff)
+    text = seen(await client.get(f"/staff/organisations/{world.site_id}"))
+    facts = text.split("Comptes")[0]
+    assert "Rôles Lieu qualifié" in facts
+    assert "Statut du lieu Qualifié" in facts
+    assert "Terre-et-Marais" in facts and "50564" not in facts and "Code INSEE" not in facts
+    accounts = text.split("Comptes")[1].split("Inviter une personne")[0]
+    assert "Agent d'un lieu qualifié" in accounts
+    for code in CODES:
+        assert code not in facts + accounts, code
+    listing = seen(await client.get("/staff/organisations"))
+    assert "Opérateur, Financeur" in listing  # the Département
+    assert "Financeur, Prescripteur" in listing  # the CAF
+    for code in CODES:
+        assert f"{code}," not in listing and f"{code} " not in listing.split("Nouvelle")[0]
+
+
+async def test_a_suspended_site_says_since_when_and_why(client, world):
+    await Organisation.update(
+        {
+            Organisation.site_status: "suspended",
+            Organisation.suspended_from: datetime(2026, 11, 2).date(),
+            Organisation.suspension_reason: "Contrôle en cours",
+        }
+    ).where(Organisation.id == world.site_id)
+    await login(client, world.staff)
+    text = seen(await client.get(f"/staff/organisations/{world.site_id}"))
+    assert "Statut du lieu Suspendu depuis le 02/11/2026 — Contrôle en cours" in text
+
+
+async def test_batch_states_are_the_batch_status_vocabulary_on_every_page(client, world):
+    draft = await make_batch(world, count=1, active=False, label="Tirage brouillon")
+    await login(client, world.staff)
+    listing = seen(await client.get("/staff/tirages"))
+    assert "Brouillon (en attente du paiement)" in listing
+    page = seen(await client.get(f"/staff/tirages/{draft.id}"))
+    assert "État Brouillon (en attente du paiement)" in page
+
+
+async def test_the_lock_out_message_and_the_security_page_give_the_paris_time(
+    client, world, clock_at
+):
+    clock_at(datetime(2026, 11, 29, 23, 50))  # Paris wall clock
+    for _ in range(5):
+        await post_form(client, "/login", {"email": world.prescriber.email, "password": "x"})
+    refused = await post_form(
+        client, "/login", {"email": world.prescriber.email, "password": world.prescriber.password}
+    )
+    assert "verrouillé jusqu'à 00:05" in seen(refused)
+    await login(client, world.staff)
+    security = seen(await client.get("/staff/security"))
+    assert "30/11/2026 à 00:05" in security
+    assert re.search(r"29/11/2026 à 23:50", security)
