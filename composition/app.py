@@ -8,6 +8,7 @@ from types import ModuleType
 
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -32,6 +33,7 @@ from organisations.actors import ACTOR_LOADERS
 from organisations.errors import UNIQUE_REFUSALS as ORGANISATIONS_UNIQUE
 from passnum import tasks, templating
 from passnum.auth import PUBLIC, access_guard
+from passnum.auth.actor import ACTORS_STATE
 from passnum.auth.middleware import PassnumAuthenticationMiddleware
 from passnum.db import close_database, open_database
 from passnum.errors import (
@@ -125,6 +127,8 @@ def create_app() -> Litestar:
             *rate_limit_middleware(settings),
         ],
         stores={"rate_limit": rate_limit_store(settings)},
+        # The login's second step asks whether a person is staff before their session exists.
+        state=State({ACTORS_STATE: ACTOR_LOADERS}),
         logging_config=logging_config(settings.log_format),
         before_send=[add_security_headers],
         csrf_config=CSRFConfig(

@@ -12,12 +12,14 @@ import territory.controllers
 import vouchers.controllers
 from composition.web import ROUTE_HANDLERS as CORE_HANDLERS
 from passnum.auth.controllers import LoginController
+from passnum.auth.two_factor_pages import TwoFactorPages
 from passnum.staff_security import StaffSecurityPages
 
 
 def route_handlers() -> list[ControllerRouterHandler]:
     return [
         LoginController,
+        TwoFactorPages,
         StaffSecurityPages,
         *CORE_HANDLERS,
         *territory.controllers.ROUTE_HANDLERS,

@@ -16,7 +16,9 @@ from passnum.auth.actor import Actor, ActorLoaders, MembershipInfo, Role
 # Piccolo's query building cost more CPU than the query itself on the hot API paths.
 _ACTOR_SQL = """
 SELECT u.id, u.email, u.first_name, u.last_name, m.organisation AS org_id, o.name AS org_name,
-       m.role
+       m.role,
+       EXISTS (SELECT 1 FROM two_factor f WHERE f."user" = u.id AND f.enabled_at IS NOT NULL)
+         AS two_factor
 FROM {source}
 LEFT JOIN membership m ON m."user" = u.id
 LEFT JOIN organisation o ON o.id = m.organisation
@@ -40,7 +42,9 @@ def _actor(rows: list[dict]) -> Actor | None:
         if r["org_id"] is not None
     )
     name = " ".join(p for p in (user["first_name"], user["last_name"]) if p) or user["email"]
-    return Actor(user["id"], user["email"], name, memberships, memberships)
+    return Actor(
+        user["id"], user["email"], name, memberships, memberships, bool(user["two_factor"])
+    )
 
 
 async def organisation_of_the_hour(actor: Actor) -> int | None:

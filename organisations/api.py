@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from organisations import accounts, editing, memberships, schemas, suspension
 from organisations import services as orgs
 from organisations.invitations import invite_user
-from passnum.auth import Actor, Role, roles
+from passnum.auth import Actor, Role, roles, two_factor
 from passnum.pagination import API_DEFAULT_LIMIT, PAGED_HEADERS, Limit, Offset, paged_response
 
 ALL_ROLES = roles(*Role)
@@ -156,6 +156,18 @@ class UserApiController(Controller):
         self, request: Request, user_id: FromPath[int], membership_id: FromPath[int]
     ) -> schemas.User:
         await memberships.remove_membership(user_id, membership_id, request.user)
+        return await accounts.user(user_id)
+
+    @delete(
+        "/{user_id:int}/two-factor",
+        status_code=200,
+        summary="Réinitialiser la double authentification d'une autre personne",
+        description="Téléphone et codes de secours perdus : son second facteur est retiré et ses "
+        "sessions fermées ; en production, un compte du Département l'active de nouveau à sa "
+        "prochaine connexion. Refusé pour soi-même (`own_two_factor`).",
+    )
+    async def reset_two_factor(self, request: Request, user_id: FromPath[int]) -> schemas.User:
+        await two_factor.reset(user_id, request.user)
         return await accounts.user(user_id)
 
     @post("/{user_id:int}/deactivate", status_code=200, summary="Désactiver un compte")

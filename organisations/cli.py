@@ -56,4 +56,19 @@ def user_deactivate(email: str) -> None:
     click.echo(f"Compte désactivé : {email}.")
 
 
+@user.command("reset-two-factor")
+@click.argument("email")
+def user_reset_two_factor(email: str) -> None:
+    """Remove a person's second factor (phone and recovery codes lost): their sessions end;
+    staff set it up again at their next login in production."""
+    from passnum.auth.two_factor import reset_by_email
+
+    had = run(reset_by_email(email))
+    click.echo(
+        f"Double authentification réinitialisée : {email}."
+        if had
+        else f"{email} n'avait pas de double authentification activée ; ses sessions sont fermées."
+    )
+
+
 COMMANDS: list[click.Command] = [user]

@@ -1,4 +1,5 @@
-"""Staff page of one person: their memberships, added and removed (/staff/users/{id})."""
+"""Staff page of one person: their memberships, added and removed, and the reset of their
+second factor (/staff/users/{id})."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from litestar.response import Template
 from organisations import accounts, memberships
 from organisations.services import ROLE_LABELS
 from organisations.tables import Organisation
-from passnum.auth import Role, roles
+from passnum.auth import Role, roles, two_factor
 from passnum.errors import DomainError
 
 
@@ -18,6 +19,7 @@ async def _user_page(user_id: int, status: int = 200, **context: str) -> Templat
         person = await accounts.user(user_id)
     except IndexError as exc:
         raise DomainError("not_found", "Utilisateur introuvable.", 404) from exc
+    second_factor = await two_factor.status(user_id)
     organisations = await Organisation.select(Organisation.id, Organisation.name).order_by(
         Organisation.name
     )
@@ -25,6 +27,7 @@ async def _user_page(user_id: int, status: int = 200, **context: str) -> Templat
         "organisations/user_detail.html",
         context={
             "person": person,
+            "second_factor": second_factor,
             "organisations": organisations,
             "role_labels": {r.value: label for r, label in ROLE_LABELS.items()},
             **context,
@@ -65,3 +68,17 @@ class StaffUserPages(Controller):
         except DomainError as error:
             return await _user_page(user_id, error.status_code, error=error.message)
         return await _user_page(user_id, notice="Rattachement retiré.")
+
+    @post("/{user_id:int}/double-authentification/reinitialiser", status_code=200)
+    async def reset_two_factor(self, request: Request, user_id: FromPath[int]) -> Template:
+        try:
+            await two_factor.reset(user_id, request.user)
+        except DomainError as error:
+            if error.code == "not_found":
+                raise
+            return await _user_page(user_id, error.status_code, error=error.message)
+        return await _user_page(
+            user_id,
+            notice="Double authentification réinitialisée : les sessions de la personne sont "
+            "fermées ; elle l'activera de nouveau à sa prochaine connexion.",
+        )

@@ -59,6 +59,11 @@ action_label = vocabulary.define(
         "qualify": "Lieu habilité",
         "refuse": "Candidature refusée",
         "open": "Ouvert",
+        "enable_two_factor": "Double authentification activée",
+        "disable_two_factor": "Double authentification désactivée",
+        "reset_two_factor": "Double authentification réinitialisée",
+        "renew_recovery_codes": "Nouveaux codes de secours",
+        "use_recovery_code": "Connexion avec un code de secours",
     },
 )
 

@@ -57,7 +57,8 @@ POSTGRES_SCHEMES = ("postgres://", "postgresql://")
 DEMO_EMAIL_DOMAIN = "demo.passnum.fr"
 
 
-# Rate limits. A route opts in with opt={"rate_limit": "login"}, "reset", "form" or "scan".
+# Rate limits. A route opts in with opt={"rate_limit": "login"}, "code", "reset", "form" or
+# "scan".
 def _account_or_address(request: Request) -> str:
     """The authenticated account (set by the authentication middleware, which runs first), else
     the caller's address: however the Authorization header is spelled, whichever token or session
@@ -72,6 +73,11 @@ def _account_or_address(request: Request) -> str:
 # The class names are the counters' key prefixes, in the database as in a Store.
 class LoginAddressLimit(RateLimitMiddleware):
     """Login attempts per IP address (per-account attempts lock the account, see passwords)."""
+
+
+class CodeAddressLimit(RateLimitMiddleware):
+    """Second-factor codes typed at login per IP address (each also counts on the account's
+    lock-out, with the passwords)."""
 
 
 class ResetAddressLimit(RateLimitMiddleware):
@@ -93,6 +99,7 @@ class ScanAccountLimit(RateLimitMiddleware):
 def rate_limits(settings: Settings) -> list[Limit]:
     return [
         Limit("LoginAddressLimit", "login", settings.rate_login_per_minute, get_remote_address),
+        Limit("CodeAddressLimit", "code", settings.rate_login_per_minute, get_remote_address),
         Limit("ResetAddressLimit", "reset", settings.rate_login_per_minute, get_remote_address),
         Limit("FormAddressLimit", "form", settings.rate_login_per_minute, get_remote_address),
         Limit("ScanAddressLimit", "scan", settings.rate_scan_per_minute * 4, get_remote_address),
@@ -117,6 +124,7 @@ def rate_limit_middleware(settings: Settings) -> list[DefineMiddleware]:
         cls.__name__: cls
         for cls in (
             LoginAddressLimit,
+            CodeAddressLimit,
             FormAddressLimit,
             ResetAddressLimit,
             ScanAddressLimit,

@@ -1,4 +1,5 @@
-"""The kernel's own tables: API tokens, the audit trail and the login throttle.
+"""The kernel's own tables: API tokens, the audit trail, the login throttle, and the second
+factor of a login (TOTP secrets, recovery codes, logins waiting for their code).
 
 Organisations, their opening slots and memberships live in the organisations app.
 """
@@ -6,7 +7,7 @@ Organisations, their opening slots and memberships live in the organisations app
 from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import JSON, ForeignKey, Integer, Timestamp, Varchar
+from piccolo.columns import JSON, BigInt, ForeignKey, Integer, Timestamp, Varchar
 from piccolo.table import Table
 
 from passnum.clock import StampNow
@@ -44,3 +45,41 @@ class LoginThrottle(Table):
     failures = Integer(default=0)
     last_failure_at = Timestamp(null=True, default=None)
     locked_until = Timestamp(null=True, default=None)
+
+
+class TwoFactor(Table):
+    """A person's authenticator app (TOTP, RFC 6238): its shared secret, once per account.
+
+    ``enabled_at`` is empty while the person has not yet typed a first code (enrolment under
+    way); ``last_step`` is the 30-second step of the last code accepted, so a code is never
+    accepted twice. The secret must be readable to check codes: it is stored as is (like a
+    password hash, a copy of the database is a secret to keep).
+    """
+
+    user = ForeignKey(references=BaseUser, unique=True)
+    secret = Varchar(length=64)
+    enabled_at = Timestamp(null=True, default=None)
+    last_step = BigInt(default=0)
+    created_at = Timestamp(default=StampNow())
+
+
+class RecoveryCode(Table):
+    """One recovery code (used when the phone is lost): shown once, stored as SHA-256, used once."""
+
+    user = ForeignKey(references=BaseUser, index=True)
+    code_hash = Varchar(length=64)
+    used_at = Timestamp(null=True, default=None)
+
+
+class LoginChallenge(Table):
+    """A login whose password was right and which waits for its second step (a code, or the
+    enrolment that production requires of staff): no session exists before it is done.
+
+    The browser holds the token in a cookie; only its SHA-256 is stored. Short-lived.
+    """
+
+    token_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(references=BaseUser, index=True)
+    purpose = Varchar(length=20)  # "code" or "enrol"
+    next_path = Varchar(length=500, default="/")
+    expires_at = Timestamp()

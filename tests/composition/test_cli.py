@@ -148,3 +148,27 @@ def test_user_add_membership_gives_an_existing_person_a_second_organisation(demo
     assert again.returncode == 1 and "déjà rattachée" in again.stderr
     wrong = run(demo_dir, *args, "--role", "site_agent", check=False)
     assert wrong.returncode == 1 and "rôle requis" in wrong.stderr
+
+
+def test_user_reset_two_factor_removes_a_lost_phone_from_the_command_line(demo_dir):
+    """The last staff member's phone and recovery codes lost: nobody is left to reset it on the
+    staff page, so the command does (its sessions end too)."""
+    import sqlite3
+
+    with sqlite3.connect(demo_dir / "passnum.sqlite") as db:
+        (user_id,) = db.execute(
+            "SELECT id FROM piccolo_user WHERE email = 'agent@demo.passnum.fr'"
+        ).fetchone()
+        db.execute(
+            'INSERT INTO two_factor ("user", secret, enabled_at, last_step, created_at) '
+            "VALUES (?, 'JBSWY3DPEHPK3PXP', '2027-03-01 09:00:00', 0, '2027-03-01 09:00:00')",
+            (user_id,),
+        )
+    out = run(demo_dir, "user", "reset-two-factor", "AGENT@demo.passnum.fr").stdout
+    assert "Double authentification réinitialisée" in out
+    with sqlite3.connect(demo_dir / "passnum.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM two_factor").fetchone() == (0,)
+    again = run(demo_dir, "user", "reset-two-factor", "agent@demo.passnum.fr").stdout
+    assert "n'avait pas de double authentification" in again
+    unknown = run(demo_dir, "user", "reset-two-factor", "personne@nulle.part", check=False)
+    assert unknown.returncode == 1 and "Aucun utilisateur" in unknown.stderr

@@ -40,6 +40,7 @@ class Actor:
     display_name: str
     memberships: tuple[MembershipInfo, ...]
     choices: tuple[MembershipInfo, ...] = ()
+    two_factor: bool = False  # a second factor is turned on (passnum.auth.two_factor)
 
     @property
     def organisations(self) -> list[tuple[int, str]]:
@@ -61,7 +62,7 @@ class Actor:
         kept = tuple(m for m in every if m.organisation_id == organisation_id)
         if not kept:
             return self
-        return Actor(self.user_id, self.email, self.display_name, kept, every)
+        return Actor(self.user_id, self.email, self.display_name, kept, every, self.two_factor)
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -83,6 +84,11 @@ class Actor:
         return next((m for m in self.memberships if m.role == Role(role)), None)
 
 
+# Where the app factory keeps the ActorLoaders in the application's state, for handlers that need
+# someone's memberships before they are signed in (the login's second step).
+ACTORS_STATE = "actors"
+
+
 @dataclass(frozen=True, slots=True)
 class ActorLoaders:
     """How the authentication middleware turns a session or a token into an :class:`Actor`.
@@ -97,4 +103,4 @@ class ActorLoaders:
     default_organisation: Callable[[Actor], Awaitable[int | None]] | None = None
 
 
-__all__ = ["Actor", "ActorLoaders", "MembershipInfo", "Role"]
+__all__ = ["ACTORS_STATE", "Actor", "ActorLoaders", "MembershipInfo", "Role"]

@@ -40,24 +40,38 @@ LOCKED = (
 
 
 async def authenticate(email: str, password: str) -> int:
-    """The user id for these credentials, or LoginRefused with a French reason."""
+    """The user id for these credentials, or LoginRefused with a French reason.
+
+    The attempt stays counted until :func:`login_completed`: with a second factor, the codes
+    typed next count on the same e-mail, and a right password does not reset the count."""
     email = email.strip().lower()
     if not email or not password:
         raise LoginRefused("Saisissez votre adresse e-mail et votre mot de passe.", 400)
+    await count_attempt(email)
+    user_id = await BaseUser.login(email, password)
+    if user_id is None:
+        raise LoginRefused(WRONG_CREDENTIALS)
+    active = await BaseUser.select(BaseUser.active).where(BaseUser.id == user_id).first()
+    if not active or not active["active"]:
+        raise LoginRefused(DEACTIVATED, 403)
+    return user_id
+
+
+async def count_attempt(email: str) -> None:
+    """Count one attempt (a password or a second-factor code) for ``email``; LoginRefused (429)
+    while the account is locked or past the limit."""
+    email = email.strip().lower()
     now = clock.stamp()
     throttle = await LoginThrottle.objects().get(LoginThrottle.email == email)
     if throttle and throttle.locked_until and throttle.locked_until > now:
         raise LoginRefused(LOCKED.format(until=format_time(throttle.locked_until)), 429)
     await _count_attempt(email, now)
-    user_id = await BaseUser.login(email, password)
-    if user_id is None:
-        raise LoginRefused(WRONG_CREDENTIALS)
+
+
+async def login_completed(email: str) -> None:
+    """The person is in (password, and code if any): their failures are forgotten."""
     async with write_transaction():
-        await LoginThrottle.delete().where(LoginThrottle.email == email)
-    active = await BaseUser.select(BaseUser.active).where(BaseUser.id == user_id).first()
-    if not active or not active["active"]:
-        raise LoginRefused(DEACTIVATED, 403)
-    return user_id
+        await LoginThrottle.delete().where(LoginThrottle.email == email.strip().lower())
 
 
 async def _count_attempt(email: str, now: dt.datetime) -> None:

@@ -1,0 +1,305 @@
+"""Two-factor login: a code from an authenticator app (TOTP, RFC 6238, with pyotp), or a
+recovery code when the phone is lost.
+
+- **Enrolment**: a secret is drawn (160 bits) and shown as a QR code and as a key to type; it is
+  turned on only once the person has typed a first right code, and ten recovery codes are then
+  shown, once. Only their SHA-256 is kept (like API tokens: each carries 80 random bits).
+- **Checking a code**: against passnum's clock (``passnum.clock``, so tests move it), one
+  30-second step either side for a phone slightly off. A code is accepted once: the step of the
+  last accepted code is kept and moved forward by one conditional update (``last_step < step``),
+  so two requests with the same code cannot both pass. A recovery code is spent by one
+  conditional update too (``used_at IS NULL``).
+- **Who must**: in production (``PASSNUM_ENV=production``) every staff account, whose accounts
+  move money (:func:`required`); anyone else may turn it on.
+- **Reset**: when someone has lost both phone and codes, another staff member resets it (audit
+  entry; every session of the account ends); ``passnum user reset-two-factor`` for the last one.
+
+Guessing is bounded by the login lock-out: each code typed at login counts as a failed attempt
+of the account's e-mail until the login is complete (``passnum.auth.passwords``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import pyotp
+import qrcode
+import qrcode.image.svg
+from piccolo.apps.user.tables import BaseUser
+from piccolo_api.session_auth.tables import SessionsBase
+
+from passnum import audit, clock
+from passnum.auth.actor import Actor, Role
+from passnum.db import write_transaction
+from passnum.errors import DomainError
+from passnum.settings import get_settings
+from passnum.tables import RecoveryCode, TwoFactor
+
+RECOVERY_CODES = 10
+_RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no l/1, o/0: read off paper
+VALID_WINDOW = 1  # steps of 30 s either side of now
+
+
+class TwoFactorRefused(DomainError):
+    pass
+
+
+def wrong_code() -> TwoFactorRefused:
+    return TwoFactorRefused(
+        "wrong_code",
+        "Ce code n'est pas le bon, ou il a déjà servi. Saisissez le code à 6 chiffres affiché "
+        "maintenant par votre application, ou un de vos codes de secours.",
+        422,
+        field="code",
+    )
+
+
+@dataclass(frozen=True)
+class Status:
+    enabled: bool
+    enabled_at: datetime | None
+    recovery_left: int
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    key: str  # the secret, for typing it by hand
+    uri: str  # otpauth://…, what the QR code holds
+    qr_svg: str  # the QR code, an inline SVG drawn here (no user text in it)
+
+    @property
+    def key_groups(self) -> str:
+        """The key in groups of four letters, easier to copy."""
+        return " ".join(self.key[i : i + 4] for i in range(0, len(self.key), 4))
+
+
+def required(actor: Actor) -> bool:
+    """Whether this person must use a second factor: staff, in production."""
+    return get_settings().production and any(
+        m.role == Role.staff for m in (actor.choices or actor.memberships)
+    )
+
+
+def _digest(code: str) -> str:
+    return hashlib.sha256(_normalise(code).encode()).hexdigest()
+
+
+def _normalise(code: str) -> str:
+    return "".join(ch for ch in code.lower() if ch.isalnum())
+
+
+async def status(user_id: int) -> Status:
+    row = (
+        await TwoFactor.select(TwoFactor.enabled_at)
+        .where((TwoFactor.user == user_id) & TwoFactor.enabled_at.is_not_null())
+        .first()
+    )
+    left = await RecoveryCode.count().where(
+        (RecoveryCode.user == user_id) & RecoveryCode.used_at.is_null()
+    )
+    return Status(row is not None, row["enabled_at"] if row else None, left if row else 0)
+
+
+async def is_enabled(user_id: int) -> bool:
+    return await TwoFactor.exists().where(
+        (TwoFactor.user == user_id) & TwoFactor.enabled_at.is_not_null()
+    )
+
+
+async def start_enrolment(user_id: int) -> Enrolment:
+    """The secret being enrolled for ``user_id`` (drawn on the first call, kept until it is
+    confirmed or reset, so reloading the page shows the same QR code)."""
+    row = await TwoFactor.select(TwoFactor.secret, TwoFactor.enabled_at).where(
+        TwoFactor.user == user_id
+    )
+    if row and row[0]["enabled_at"] is not None:
+        raise TwoFactorRefused(
+            "two_factor_enabled", "La double authentification est déjà activée.", 409
+        )
+    if row:
+        secret = row[0]["secret"]
+    else:
+        secret = pyotp.random_base32()
+        await TwoFactor.insert(TwoFactor(user=user_id, secret=secret)).on_conflict(
+            action="DO NOTHING"
+        )
+        secret = (await TwoFactor.select(TwoFactor.secret).where(TwoFactor.user == user_id))[0][
+            "secret"
+        ]
+    email = (await BaseUser.select(BaseUser.email).where(BaseUser.id == user_id))[0]["email"]
+    uri = pyotp.TOTP(secret).provisioning_uri(
+        name=email, issuer_name=f"passnum {get_settings().operator_name}"
+    )
+    return Enrolment(secret, uri, _qr_svg(uri))
+
+
+def _qr_svg(data: str) -> str:
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    out = io.BytesIO()
+    image.save(out)
+    svg = out.getvalue().decode()
+    return svg[svg.index("<svg") :]  # no XML declaration inside a page
+
+
+def _matching_step(secret: str, code: str) -> int | None:
+    """The 30-second step whose code is ``code``, within the window around passnum's now."""
+    code = "".join(code.split())
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    now = clock.now()
+    current = totp.timecode(now)
+    for offset in range(-VALID_WINDOW, VALID_WINDOW + 1):
+        if hmac.compare_digest(totp.at(now, counter_offset=offset), code):
+            return current + offset
+    return None
+
+
+async def _spend_step(user_id: int, step: int, enabled: bool) -> bool:
+    """Move the last accepted step forward to ``step`` (once: a replayed code loses)."""
+    condition = (TwoFactor.user == user_id) & (TwoFactor.last_step < step)
+    condition &= TwoFactor.enabled_at.is_not_null() if enabled else TwoFactor.enabled_at.is_null()
+    rows = (
+        await TwoFactor.update({TwoFactor.last_step: step}).where(condition).returning(TwoFactor.id)
+    )
+    return bool(rows)
+
+
+async def confirm_enrolment(user_id: int, code: str, actor: Actor | None = None) -> list[str]:
+    """Turn it on with a first right code; the recovery codes, in clear, to show once."""
+    row = await TwoFactor.select(TwoFactor.secret).where(
+        (TwoFactor.user == user_id) & TwoFactor.enabled_at.is_null()
+    )
+    step = _matching_step(row[0]["secret"], code) if row else None
+    if step is None:
+        raise wrong_code()
+    async with write_transaction():
+        if not await _spend_step(user_id, step, enabled=False):
+            raise wrong_code()
+        await TwoFactor.update({TwoFactor.enabled_at: clock.stamp()}).where(
+            TwoFactor.user == user_id
+        )
+        codes = await _new_recovery_codes(user_id)
+        await audit.record(actor, "enable_two_factor", "user", user_id)
+    return codes
+
+
+async def _new_recovery_codes(user_id: int) -> list[str]:
+    """Replace the account's recovery codes; call it in a write transaction."""
+    codes = [
+        "-".join("".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(4)) for _ in range(4))
+        for _ in range(RECOVERY_CODES)
+    ]
+    await RecoveryCode.delete().where(RecoveryCode.user == user_id)
+    await RecoveryCode.insert(*(RecoveryCode(user=user_id, code_hash=_digest(c)) for c in codes))
+    return codes
+
+
+async def check_code(user_id: int, code: str) -> str:
+    """Accept a code of the account's app, or one of its unused recovery codes (spent now);
+    "totp" or "recovery", else :func:`wrong_code`."""
+    row = await TwoFactor.select(TwoFactor.secret).where(
+        (TwoFactor.user == user_id) & TwoFactor.enabled_at.is_not_null()
+    )
+    if not row:
+        raise wrong_code()
+    step = _matching_step(row[0]["secret"], code)
+    if step is not None:
+        if await _spend_step(user_id, step, enabled=True):
+            return "totp"
+        raise wrong_code()
+    if len(_normalise(code)) != 16:
+        raise wrong_code()
+    spent = (
+        await RecoveryCode.update({RecoveryCode.used_at: clock.stamp()})
+        .where(
+            (RecoveryCode.user == user_id)
+            & (RecoveryCode.code_hash == _digest(code))
+            & RecoveryCode.used_at.is_null()
+        )
+        .returning(RecoveryCode.id)
+    )
+    if not spent:
+        raise wrong_code()
+    await audit.record(None, "use_recovery_code", "user", user_id)
+    return "recovery"
+
+
+async def renew_recovery_codes(actor: Actor, code: str) -> list[str]:
+    """New recovery codes for the signed-in person (the old ones stop working), on a code of
+    their app."""
+    step = await _app_step(actor.user_id, code)
+    async with write_transaction():
+        if not await _spend_step(actor.user_id, step, enabled=True):
+            raise wrong_code()
+        codes = await _new_recovery_codes(actor.user_id)
+        await audit.record(actor, "renew_recovery_codes", "user", actor.user_id)
+    return codes
+
+
+async def _app_step(user_id: int, code: str) -> int:
+    row = await TwoFactor.select(TwoFactor.secret).where(
+        (TwoFactor.user == user_id) & TwoFactor.enabled_at.is_not_null()
+    )
+    step = _matching_step(row[0]["secret"], code) if row else None
+    if step is None:
+        raise wrong_code()
+    return step
+
+
+async def turn_off(actor: Actor, code: str) -> None:
+    """The person turns it off themselves, with a code of their app (not staff in production)."""
+    if required(actor):
+        raise TwoFactorRefused(
+            "two_factor_required",
+            "La double authentification est obligatoire pour les comptes du Département : "
+            "elle ne peut pas être désactivée.",
+            403,
+        )
+    step = await _app_step(actor.user_id, code)
+    async with write_transaction():
+        if not await _spend_step(actor.user_id, step, enabled=True):
+            raise wrong_code()
+        await _forget(actor.user_id)
+        await audit.record(actor, "disable_two_factor", "user", actor.user_id)
+
+
+async def _forget(user_id: int) -> None:
+    await TwoFactor.delete().where(TwoFactor.user == user_id)
+    await RecoveryCode.delete().where(RecoveryCode.user == user_id)
+
+
+async def reset(user_id: int, actor: Actor | None) -> bool:
+    """Another staff member (or ``passnum user reset-two-factor``: ``actor`` None) removes a
+    person's second factor: every session of that account ends, and in production a staff
+    account enrols again at its next login. True if there was one."""
+    if actor is not None and actor.user_id == user_id:
+        raise TwoFactorRefused(
+            "own_two_factor",
+            "Vous ne pouvez pas réinitialiser votre propre double authentification : "
+            "demandez-le à un autre membre du Département, ou utilisez un code de secours.",
+            403,
+        )
+    if not await BaseUser.exists().where(BaseUser.id == user_id):
+        raise DomainError("not_found", "Utilisateur introuvable.", 404)
+    async with write_transaction():
+        had = await TwoFactor.exists().where(
+            (TwoFactor.user == user_id) & TwoFactor.enabled_at.is_not_null()
+        )
+        await _forget(user_id)
+        await SessionsBase.delete().where(SessionsBase.user_id == user_id)
+        await audit.record(actor, "reset_two_factor", "user", user_id)
+    return had
+
+
+async def reset_by_email(email: str) -> bool:
+    """:func:`reset` from the command line (no staff member to act: the last one's phone)."""
+    row = await BaseUser.select(BaseUser.id).where(BaseUser.email == email.strip().lower()).first()
+    if row is None:
+        raise DomainError("unknown_user", f"Aucun utilisateur avec l'adresse {email}.", 404)
+    return await reset(row["id"], None)
