@@ -17,9 +17,14 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from passnum.auth import Role, roles
 from passnum.settings import get_settings
+from passnum.tables import LoginChallenge, RecoveryCode, TwoFactor
+
+HIDDEN_TABLES = (SessionsBase, TwoFactor, RecoveryCode, LoginChallenge)
 
 _admin_app = create_admin(
-    tables=[t for t in Finder().get_table_classes() if t not in (SessionsBase,)],
+    # Never shown, even to staff: session tokens, authenticator secrets (whoever reads one can
+    # compute that person's codes), pending logins.
+    tables=[t for t in Finder().get_table_classes() if t not in HIDDEN_TABLES],
     auth_table=BaseUser,
     session_table=SessionsBase,
     read_only=True,
