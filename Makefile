@@ -22,12 +22,14 @@ run: install
 	$(BIN)/passnum demo
 	$(BIN)/passnum serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-# Tools the tests call outside Python: pdftoppm (poppler-utils) to rasterise PDFs, and Debian's
-# Chromium for the browser tests (Playwright drives it; no browser download). Installed when missing.
+# Tools the tests call outside Python: pdftoppm (poppler-utils) to rasterise PDFs, Debian's
+# Chromium for the browser tests (Playwright drives it; no browser download) and redis-server for
+# the local geocoder the geocoding tests start (addok, tests/addok_server.py). Installed when missing.
 system-deps:
 	@missing=""; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing with apt-get:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

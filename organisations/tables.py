@@ -9,7 +9,17 @@ from __future__ import annotations
 from enum import StrEnum
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Time, Timestamp, Varchar
+from piccolo.columns import (
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Text,
+    Time,
+    Timestamp,
+    Varchar,
+)
 from piccolo.table import Table
 
 from passnum.auth.actor import Role
@@ -20,6 +30,16 @@ class SiteStatus(StrEnum):
     none = ""
     qualified = "qualified"
     suspended = "suspended"
+
+
+class LocationSource(StrEnum):
+    """Where a site's position comes from: none yet, the geocoder (from its address), a staff
+    member who placed or confirmed the marker, or the demo data."""
+
+    none = ""
+    geocoder = "geocoder"
+    staff = "staff"
+    demo = "demo"
 
 
 class Organisation(Table):
@@ -51,6 +71,11 @@ class Organisation(Table):
     suspension_reason = Text(default="")
     suspended_from = Date(null=True, default=None)
     created_at = Timestamp(default=StampNow())
+    # WGS 84 degrees, as the national address API and the open-data schema give them.
+    latitude = DoublePrecision(null=True, default=None)
+    longitude = DoublePrecision(null=True, default=None)
+    location_source = Varchar(length=20, default=LocationSource.none.value)
+    location_label = Varchar(length=300, default="")  # what the geocoder matched, and its score
 
 
 class OpeningSlot(Table):

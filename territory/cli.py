@@ -19,9 +19,11 @@ def communes_update() -> None:
     from territory.tables import Commune, CommuneAlias, Epci
 
     counts = run(official.replace_all({"commune": Commune, "alias": CommuneAlias, "epci": Epci}))
+    centres = run(official.load_centres(Commune))
     click.echo(
         f"{official.version()} : {counts['commune']} communes, {counts['alias']} anciens codes, "
-        f"{counts['epci']} intercommunalités chargés."
+        f"{counts['epci']} intercommunalités, "
+        f"{centres} centres de communes chargés."
     )
 
 

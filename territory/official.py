@@ -72,3 +72,24 @@ async def replace_all(tables: dict[str, type]) -> dict[str, int]:
             for start in range(0, len(rows), BATCH):
                 await table.insert(*[table(**row) for row in rows[start : start + BATCH]])
     return {key: len(rows) for key, rows in loaded.items()}
+
+
+def centres() -> dict[str, tuple[float, float]]:
+    """Commune code → (latitude, longitude), as shipped in data/centres.csv (the Manche, from
+    IGN's outlines: see data/build_centres.py)."""
+    with (DATA / "centres.csv").open(encoding="utf-8", newline="") as handle:
+        return {
+            r["code"]: (float(r["latitude"]), float(r["longitude"])) for r in csv.DictReader(handle)
+        }
+
+
+async def load_centres(table: type) -> int:
+    """Write the shipped centres into ``table`` (the commune table, as the caller declares it);
+    communes without a shipped centre keep theirs (from the geocoder)."""
+    shipped = centres()
+    async with write_transaction():
+        for code, (latitude, longitude) in shipped.items():
+            await table.update({table.latitude: latitude, table.longitude: longitude}).where(
+                table.code == code
+            )
+    return len(shipped)

@@ -6,7 +6,7 @@ app that names a commune; nothing else writes them.
 
 from __future__ import annotations
 
-from piccolo.columns import Integer, Varchar
+from piccolo.columns import DoublePrecision, Integer, Varchar
 from piccolo.table import Table
 
 
@@ -24,6 +24,9 @@ class Commune(Table, tablename="territory_commune"):
     epci_code = Varchar(length=9, default="", index=True)
     department = Varchar(length=3)
     population = Integer(default=0)
+    # Its centre (WGS 84): shipped for the Manche (data/centres.csv), else from the geocoder.
+    latitude = DoublePrecision(null=True, default=None)
+    longitude = DoublePrecision(null=True, default=None)
 
 
 class CommuneAlias(Table, tablename="territory_commune_alias"):

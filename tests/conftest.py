@@ -21,6 +21,8 @@ os.environ.setdefault("PASSNUM_PUBLIC_URL", "https://passnum.test")
 os.environ["PASSNUM_DB_POOL_SIZE"] = "0"
 # Rate-limit counters in memory, emptied before each test (see ``client``).
 os.environ["PASSNUM_RATE_LIMIT_STORE"] = "memory"
+# No geocoder unless a test starts the local addok (tests/addok_server.py): never the public one.
+os.environ["PASSNUM_GEOCODER_URL"] = "off"
 use_worker_databases()
 
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -33,8 +35,8 @@ from piccolo.apps.user.tables import BaseUser
 from tests.factories import World, reset_database, restore_template, save_template
 
 # The live-server fixtures (a real `passnum serve` process) for browser tests and API fuzzing,
-# and a real local SMTP server (`smtp_server`) for e-mail.
-pytest_plugins = ["tests.live_server", "tests.smtp_server"]
+# a real local SMTP server (`smtp_server`) for e-mail, and a real local geocoder (`addok_server`).
+pytest_plugins = ["tests.live_server", "tests.smtp_server", "tests.addok_server"]
 
 # Tests create many users: a cheap hash keeps them fast; production keeps Piccolo's 600,000.
 BaseUser._pbkdf2_iteration_count = 1_000

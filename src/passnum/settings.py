@@ -13,6 +13,14 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # tls: TLS from the first byte (port 465).
 SMTP_TLS_MODES = ("none", "starttls", "tls")
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+# The national address API (Base Adresse Nationale); any server speaking its protocol (addok).
+DEFAULT_GEOCODER_URL = "https://api-adresse.data.gouv.fr"
+# PASSNUM_GEOCODER_URL=off: no geocoder (staff place sites by hand; the tests).
+OFF_VALUES = ("off", "none")
+DEFAULT_MAP_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_MAP_TILES_ATTRIBUTION = (
+    '© <a href="https://www.openstreetmap.org/copyright">les contributeurs d\'OpenStreetMap</a>'
+)
 # Written by `passnum serve` when PASSNUM_PUBLIC_URL is unset (development): the address it serves.
 SERVED_URL_VARIABLE = "PASSNUM_SERVED_URL"
 
@@ -47,6 +55,9 @@ class Settings:
     task_stalled_seconds: int = 30
     # Run the tasks inside `passnum serve` (default on SQLite) rather than in `passnum worker`.
     tasks_in_process: bool = False
+    geocoder_url: str = DEFAULT_GEOCODER_URL  # "" when PASSNUM_GEOCODER_URL=off
+    map_tiles_url: str = DEFAULT_MAP_TILES_URL  # "" when PASSNUM_MAP_TILES_URL=off
+    map_tiles_attribution: str = DEFAULT_MAP_TILES_ATTRIBUTION
 
     @property
     def sqlite_path(self) -> Path:
@@ -104,7 +115,16 @@ def get_settings() -> Settings:
             ("yes", "no"),
         )
         == "yes",
+        geocoder_url=_switchable("GEOCODER_URL", DEFAULT_GEOCODER_URL).rstrip("/"),
+        map_tiles_url=_switchable("MAP_TILES_URL", DEFAULT_MAP_TILES_URL),
+        map_tiles_attribution=_env("MAP_TILES_ATTRIBUTION", DEFAULT_MAP_TILES_ATTRIBUTION),
     )
+
+
+def _switchable(name: str, default: str) -> str:
+    """A service's address: its default when unset, "" when set to ``off``."""
+    value = _env(name, default)
+    return "" if value.lower() in OFF_VALUES else value
 
 
 def served_url(host: str, port: int) -> str:

@@ -1,0 +1,57 @@
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.column_types import DoublePrecision
+from piccolo.columns.indexes import IndexMethod
+
+ID = "2026-11-29T19:59:09:782024"
+VERSION = "1.38.0"
+DESCRIPTION = "Commune centres (latitude, longitude)"
+
+
+async def forwards():
+    manager = MigrationManager(
+        migration_id=ID, app_name="territory", description=DESCRIPTION
+    )
+
+    manager.add_column(
+        table_class_name="Commune",
+        tablename="territory_commune",
+        column_name="latitude",
+        db_column_name="latitude",
+        column_class_name="DoublePrecision",
+        column_class=DoublePrecision,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Commune",
+        tablename="territory_commune",
+        column_name="longitude",
+        db_column_name="longitude",
+        column_class_name="DoublePrecision",
+        column_class=DoublePrecision,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    return manager
