@@ -2,7 +2,8 @@
 
 A structure applies without an account; staff qualify it (the organisation is created, qualified,
 and its contact invited through ``organisations.invitations``) or refuse it with a reason. The
-bank details given are checked (python-stdnum) and kept on the application.
+bank details given are checked (python-stdnum) and kept on the application; qualifying it records
+them as the site's first bank details (organisations.bank_details), in force from that day.
 """
 
 from __future__ import annotations
@@ -11,11 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stdnum import bic as bic_number
-from stdnum import iban as iban_number
-from stdnum.exceptions import ValidationError as StdnumError
-
 from organisations import invitations
+from organisations.bank_details import clean_bic, clean_holder, clean_iban, insert_bank_details
 from organisations.editing import (
     CLEANERS,
     clean_email,
@@ -31,37 +29,13 @@ from organisations.editing import (
 from organisations.tables import ApplicationStatus, Organisation, SiteApplication, SiteStatus
 from passnum import audit, mail
 from passnum.auth import Actor, Role
-from passnum.clock import stamp
+from passnum.clock import stamp, today
 from passnum.db import write_transaction
 from passnum.errors import DomainError
 from passnum.settings import get_settings
 
 TEMPLATES = mail.MailTemplates(Path(__file__).parent / "templates")
 TEXT_FIELDS = ("kind", "address", "commune", "opening_hours")
-
-
-def clean_iban(value: Any) -> str:
-    raw = str(value or "").strip()
-    try:
-        return iban_number.validate(raw)
-    except StdnumError as exc:
-        raise invalid(
-            "iban",
-            f"L'IBAN « {raw} » n'est pas valide : recopiez-le depuis votre RIB.",
-            "invalid_iban",
-        ) from exc
-
-
-def clean_bic(value: Any) -> str:
-    raw = str(value or "").strip()
-    try:
-        return bic_number.validate(raw)
-    except StdnumError as exc:
-        raise invalid(
-            "bic",
-            f"Le BIC « {raw} » n'est pas valide (8 ou 11 caractères, ex. AGRIFRPP882).",
-            "invalid_bic",
-        ) from exc
 
 
 async def submit_application(data: dict[str, Any]) -> SiteApplication:
@@ -81,7 +55,7 @@ async def submit_application(data: dict[str, Any]) -> SiteApplication:
         "services": CLEANERS["services"](data.get("services") or []),
         "iban": clean_iban(data.get("iban")),
         "bic": clean_bic(data.get("bic")),
-        "account_holder": str(data.get("account_holder") or "").strip(),
+        "account_holder": clean_holder(data.get("account_holder"), "account_holder"),
         **{f: str(data.get(f) or "").strip() for f in TEXT_FIELDS},
     }
     values["kind"] = values["kind"] or "association"
@@ -95,8 +69,6 @@ async def submit_application(data: dict[str, Any]) -> SiteApplication:
         )
     if not values["contact_email"]:
         raise invalid("contact_email", "Indiquez l'adresse e-mail de la personne à contacter.")
-    if not values["account_holder"]:
-        raise invalid("account_holder", "Indiquez le titulaire du compte bancaire.")
     if data.get("charter_accepted") is not True:
         raise invalid(
             "charter_accepted",
@@ -189,6 +161,15 @@ async def decide(actor: Actor, application_id: int, decision: str, reason: str =
         await application.save()
         await audit.record(
             actor, "create", "organisation", organisation.id, {"site_application": application.id}
+        )
+        await insert_bank_details(
+            actor,
+            organisation.id,
+            iban=application.iban,
+            bic=application.bic,
+            holder=application.account_holder,
+            valid_from=today(),
+            approved=True,  # staff checked them with the application
         )
         await audit.record(
             actor,

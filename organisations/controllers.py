@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from organisations.api import MeController, OrganisationApiController, UserApiController
 from organisations.api_applications import SiteApplicationApi
+from organisations.api_bank_details import BankDetailsApi, pending_bank_details
 from organisations.api_directory import open_data_csv, open_data_json
 from organisations.pages_accounts import (
     ForgottenPasswordPages,
@@ -17,6 +18,7 @@ from organisations.pages_applications import (
     application_form,
     send_application,
 )
+from organisations.pages_bank_details import BankDetailsPages, pending_bank_details_page
 from organisations.pages_directory import OpeningSlotPages, directory_page
 from organisations.pages_editing import OrganisationEditPages
 from organisations.pages_organisations import StaffOrganisationPages
@@ -42,4 +44,8 @@ ROUTE_HANDLERS = [
     send_application,
     StaffApplicationPages,
     choose_organisation,
+    BankDetailsApi,
+    pending_bank_details,
+    BankDetailsPages,
+    pending_bank_details_page,
 ]

@@ -10,12 +10,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from piccolo.apps.user.tables import BaseUser
+from stdnum import iban as iban_number
 from stdnum import luhn
 
+from organisations.bank_details import insert_bank_details
 from organisations.memberships import add_membership
 from organisations.services import OrganisationInput, create_organisation, create_user
-from organisations.tables import Membership, OpeningSlot, Organisation
+from organisations.tables import BankDetailsEntry, Membership, OpeningSlot, Organisation
 from passnum.auth import Role
+from passnum.clock import today
+from passnum.db import write_transaction
 from passnum.fr import de
 
 DEMO_SERVICES = {
@@ -164,6 +168,7 @@ async def load_territory() -> DemoTerritory:
                 await OpeningSlot(
                     organisation=org_id, weekday=weekday, opens=opens, closes=closes
                 ).save()
+            await _bank_details(org_id, n, kind, name)
             t.site_ids.append(org_id)
     t.prescriber_ids.append(await _site_id("Centre médico-social de Coutances"))
     for commune in COMMUNES[26:29]:
@@ -217,6 +222,47 @@ async def _also(email: str, organisation_id: int, role: Role) -> None:
         & (Membership.role == role.value)
     ):
         await add_membership(user["id"], organisation_id, role)
+
+
+def demo_iban(n: int) -> str:
+    """A valid (RIB key and IBAN check digits) but fictitious French IBAN for demo site n."""
+    bank, branch, account = "30001", "00064", f"{5000 + n:011d}"
+    key = 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97
+    bban = f"{bank}{branch}{account}{key:02d}"
+    return f"FR{iban_number.calc_check_digits('FR00' + bban)}{bban}"
+
+
+DEMO_BANK_SINCE = dt.date(2023, 7, 1)  # the network's start in the Manche seeds
+
+
+async def _bank_details(organisation_id: int, n: int, kind: str, name: str) -> None:
+    """Approved bank details for every demo site (town halls through their régie), and one change
+    waiting for staff at Périers' library (kept as they are when the demo is loaded again)."""
+    if await BankDetailsEntry.exists().where(BankDetailsEntry.organisation == organisation_id):
+        return
+    regie = kind == "mairie"
+    holder = f"Régie de recettes — {name}" if regie else name
+    async with write_transaction():
+        await insert_bank_details(
+            None,
+            organisation_id,
+            iban=demo_iban(n),
+            bic="BDFEFRPPCCT" if regie else "AGRIFRPP866",
+            holder=holder,
+            valid_from=DEMO_BANK_SINCE,
+            regie=regie,
+            approved=True,
+        )
+        if name == "Bibliothèque de Périers":
+            await insert_bank_details(
+                None,
+                organisation_id,
+                iban=demo_iban(n + 1000),
+                bic="CCBPFRPPCAE",
+                holder=name,
+                valid_from=today(),
+                approved=False,
+            )
 
 
 async def _site_id(name: str) -> int:

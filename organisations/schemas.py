@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import msgspec
 
@@ -171,4 +171,40 @@ class SiteApplication(msgspec.Struct):
 
 class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
     decision: str
+    reason: str = ""
+
+
+class BankDetailsIn(msgspec.Struct, forbid_unknown_fields=True):
+    """New bank details; ``valid_from`` today by default (a site's agents: not before today)."""
+
+    iban: str
+    bic: str
+    holder: str
+    valid_from: date | None = None
+    regie: bool = False  # a public body paid through its régie
+
+
+class BankDetails(msgspec.Struct):
+    id: int
+    organisation_id: int
+    iban: str | None  # the whole IBAN, for staff only (null for everyone else)
+    iban_masked: str  # FR76 **** **** **** **** ***0 189
+    bic: str
+    holder: str
+    valid_from: date
+    regie: bool
+    status: str  # pending, approved, refused, superseded
+    submitted_at: datetime
+    decided_at: datetime | None
+    decision_reason: str
+    organisation_name: str = ""
+
+
+class BankDetailsHistory(msgspec.Struct):
+    in_force: BankDetails | None  # what reimbursements are paid to today
+    history: list[BankDetails]  # every version, the latest proposed first
+
+
+class BankDetailsDecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    decision: str  # approve | refuse
     reason: str = ""

@@ -95,6 +95,12 @@ audit_view.describe_fields(
         "acceslibre_url": audit_view.Field("Fiche Accès libre"),
         "appointment_url": audit_view.Field("Prise de rendez-vous"),
         "from": audit_view.Field("À partir du", "date"),
+        "bank_details": audit_view.Field("Coordonnées bancaires n°"),
+        "iban": audit_view.Field("IBAN"),
+        "bic": audit_view.Field("BIC"),
+        "holder": audit_view.Field("Titulaire du compte"),
+        "valid_from": audit_view.Field("À partir du", "date"),
+        "regie": audit_view.Field("Payé par une régie", "bool"),
     },
 )
 audit_view.describe_fields("user", {"role": audit_view.Field("Rôle", "role")})

@@ -145,3 +145,29 @@ class SiteApplication(Table):
     decided_at = Timestamp(null=True, default=None)
     organisation = ForeignKey(references=Organisation, null=True, default=None)
     created_at = Timestamp(default=StampNow())
+
+
+class BankDetailsStatus(StrEnum):
+    pending = "pending"  # proposed by the site, waiting for staff
+    approved = "approved"
+    refused = "refused"
+    superseded = "superseded"  # replaced by a newer proposal before staff decided
+
+
+class BankDetailsEntry(Table, tablename="bank_details"):
+    """One version of where a site's reimbursements go, applying from ``valid_from``.
+
+    Rows are never overwritten: a change is a new row (see organisations.bank_details)."""
+
+    organisation = ForeignKey(references=Organisation, index=True)
+    iban = Varchar(length=34)
+    bic = Varchar(length=11)
+    holder = Varchar(length=200)
+    valid_from = Date()
+    regie = Boolean(default=False)  # a public body paid through its régie (Trésor public)
+    status = Varchar(length=20, default=BankDetailsStatus.pending.value, index=True)
+    submitted_by = Integer(null=True, default=None)  # user id; None: an application or import
+    submitted_at = Timestamp(default=StampNow())
+    decided_by = Integer(null=True, default=None)
+    decided_at = Timestamp(null=True, default=None)
+    decision_reason = Text(default="")

@@ -64,6 +64,10 @@ action_label = vocabulary.define(
         "reset_two_factor": "Double authentification réinitialisée",
         "renew_recovery_codes": "Nouveaux codes de secours",
         "use_recovery_code": "Connexion avec un code de secours",
+        "record_bank_details": "Coordonnées bancaires enregistrées",
+        "propose_bank_details": "Coordonnées bancaires proposées (à valider)",
+        "approve_bank_details": "Coordonnées bancaires validées",
+        "refuse_bank_details": "Coordonnées bancaires refusées",
     },
 )
 

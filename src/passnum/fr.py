@@ -138,3 +138,23 @@ def format_phone(e164: str) -> str:
         digits = "0" + e164[3:]
         return NBSP.join(digits[i : i + 2] for i in range(0, 10, 2))
     return e164
+
+
+def format_iban(iban: str) -> str:
+    """FR7630006000011234567890189 -> "FR76 3000 6000 0112 3456 7890 189" (groups of four, as on
+    a RIB)."""
+    compact = iban.replace(" ", "").upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def mask_iban(iban: str) -> str:
+    """An IBAN as shown to everyone but the operator's staff: its country and check digits and
+    its last four characters, the rest as stars ("FR76 **** **** **** **** ***0 189").
+
+    The one masking of bank details: pages, API answers, statements and their PDF/CSV use it.
+    """
+    compact = iban.replace(" ", "").upper()
+    if not compact:
+        return ""
+    hidden = compact[:4] + "*" * max(len(compact) - 8, 0) + compact[-4:]
+    return " ".join(hidden[i : i + 4] for i in range(0, len(hidden), 4))

@@ -56,6 +56,14 @@ EXPECTED: dict[str, str] = {
     "PATCH /api/v1/organisations/{organisation_id}": ALL,  # own site's agents; others: 404
     "POST /api/v1/organisations/{organisation_id}/suspension": "staff",
     "DELETE /api/v1/organisations/{organisation_id}/suspension": "staff",
+    "GET /api/v1/organisations/{organisation_id}/bank-details": "site_agent staff",  # own site
+    "POST /api/v1/organisations/{organisation_id}/bank-details": "site_agent staff",
+    "POST /api/v1/organisations/{organisation_id}/bank-details/{details_id}/decision": "staff",
+    "GET /api/v1/bank-details": "staff",
+    "GET /lieux/{organisation_id}/coordonnees-bancaires": "site_agent staff",
+    "POST /lieux/{organisation_id}/coordonnees-bancaires": "site_agent staff",
+    "POST /lieux/{organisation_id}/coordonnees-bancaires/{details_id}/decision": "staff",
+    "GET /staff/coordonnees-bancaires": "staff",
     "GET /api/v1/users": "staff",
     "POST /api/v1/users": "staff",
     "POST /api/v1/users/{user_id}/activate": "staff",
