@@ -32,7 +32,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from organisations.editing import invalid
 from organisations.tables import BankDetailsEntry, BankDetailsStatus, Organisation
-from passnum import audit
+from passnum import audit, vocabulary
 from passnum.auth import Actor, Role
 from passnum.clock import stamp, today
 from passnum.csvout import FORMULA_STARTS
@@ -41,6 +41,15 @@ from passnum.errors import DomainError
 from passnum.fr import format_iban, mask_iban
 
 Status = BankDetailsStatus
+status_label = vocabulary.define(
+    "bank_details_status",
+    {
+        "pending": "En attente de validation",
+        "approved": "Validées",
+        "refused": "Refusées",
+        "superseded": "Remplacées avant validation",
+    },
+)
 
 
 @dataclass(frozen=True)

@@ -12,19 +12,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from organisations import bank_details
-from passnum import vocabulary
 from passnum.auth import Actor, Role, roles
 from passnum.errors import DomainError
 
-status_label = vocabulary.define(
-    "bank_details_status",
-    {
-        "pending": "En attente de validation",
-        "approved": "Validées",
-        "refused": "Refusées",
-        "superseded": "Remplacées avant validation",
-    },
-)
 NOTICES = {
     "envoye": "Vos nouvelles coordonnées bancaires sont en attente de validation par le "
     "Département. Les remboursements restent versés sur le compte en vigueur d'ici là.",
@@ -116,7 +106,6 @@ async def _page(
             "pending": [d for d in history if d.status == "pending"],
             "history": history,
             "is_staff": actor.is_staff,
-            "status_label": status_label,
             "error": error,
             "values": values or {},
             "notice": notice,
