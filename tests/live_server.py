@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.smtp_server import SENDER, SmtpServer
+
 PASSNUM = Path(sys.executable).with_name("passnum")
 
 
@@ -37,12 +39,22 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, _smtp_controller: SmtpServer
+) -> Iterator[LiveServer]:
+    """Its e-mails (invitations, reset links…) go to the tests' local SMTP server: a test asks
+    for ``smtp_server`` and reads them in ``smtp_server.messages``."""
     data_dir = tmp_path_factory.mktemp("browser-data")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k not in ("PICCOLO_CONF", "PASSNUM_DATABASE_URL")}
-    env.update(PASSNUM_DATA_DIR=str(data_dir), PASSNUM_PUBLIC_URL=url)
+    env.update(
+        PASSNUM_DATA_DIR=str(data_dir),
+        PASSNUM_PUBLIC_URL=url,
+        PASSNUM_SMTP_HOST=_smtp_controller.host,
+        PASSNUM_SMTP_PORT=str(_smtp_controller.port),
+        PASSNUM_SMTP_SENDER=SENDER,
+    )
     for command in (["migrate"], ["demo"]):
         subprocess.run([PASSNUM, *command], env=env, check=True, capture_output=True, timeout=300)
     log = (data_dir / "server.log").open("w")
