@@ -14,6 +14,7 @@ from composition.web import ROUTE_HANDLERS as CORE_HANDLERS
 from passnum.auth.controllers import LoginController
 from passnum.auth.two_factor_pages import TwoFactorPages
 from passnum.staff_security import StaffSecurityPages
+from passnum.tasks.pages import TaskPages
 
 
 def route_handlers() -> list[ControllerRouterHandler]:
@@ -21,6 +22,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         LoginController,
         TwoFactorPages,
         StaffSecurityPages,
+        TaskPages,
         *CORE_HANDLERS,
         *territory.controllers.ROUTE_HANDLERS,
         *organisations.controllers.ROUTE_HANDLERS,

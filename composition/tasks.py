@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import procrastinate
 
+import equipment.tasks
+import reimbursements.tasks
 import vouchers.tasks
 from passnum import tasks
 
 APP_TASKS = [
     vouchers.tasks.TASKS,
+    equipment.tasks.TASKS,
+    reimbursements.tasks.TASKS,
 ]
 
 

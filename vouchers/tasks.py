@@ -16,6 +16,14 @@ async def print_run(job_id: int) -> None:
     await jobs.render_job(job_id)
 
 
+@TASKS.periodic(cron="0 2 * * 1", label="Anonymisation des fiches bénéficiaires (12 mois)")
+async def anonymise() -> None:
+    """Every Monday at 02:00 UTC (was the weekly cron line of ``passnum anonymise``)."""
+    from vouchers.services import anonymise_beneficiaries
+
+    await anonymise_beneficiaries(12)
+
+
 async def start_print_job(actor: Actor, batch_id: int) -> int:
     """A print job for the batch (or the one already under way), queued once."""
     job_id = await jobs.start_job(actor, batch_id)

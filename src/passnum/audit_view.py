@@ -68,6 +68,7 @@ action_label = vocabulary.define(
         "propose_bank_details": "Coordonnées bancaires proposées (à valider)",
         "approve_bank_details": "Coordonnées bancaires validées",
         "refuse_bank_details": "Coordonnées bancaires refusées",
+        "retry_task": "Tâche relancée",
     },
 )
 

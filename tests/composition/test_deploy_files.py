@@ -60,3 +60,13 @@ def test_the_dockerfile_passes_hadolint() -> None:
         [hadolint, "--no-color", str(DEPLOY / "Dockerfile")], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compose_runs_a_worker_for_the_background_tasks() -> None:
+    services = _compose()["services"]
+    worker = services["worker"]
+    assert worker["command"] == ["passnum", "worker"]
+    assert worker["image"] == services["app1"]["image"]  # app and worker from one image
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert worker["environment"]["PASSNUM_DATABASE_URL"].startswith("postgresql://")
+    assert int(worker["stop_grace_period"].rstrip("s")) > 25  # a job's graceful delay

@@ -146,3 +146,20 @@ async def test_passnum_remind_run_twice_by_cron_sends_each_message_once(
     assert "0 rappel(s) envoyé(s), 2 déjà envoyé(s)." in second.output
     assert len(smtp_server.messages) == 2
     assert await ReminderSent.count() == 2
+
+
+async def test_the_daily_reminder_task_sends_each_reminder_once_even_queued_twice(
+    fleet: Fleet, smtp_server: SmtpServer
+) -> None:
+    """The cron line is now a periodic task (equipment/tasks.py) run by the workers."""
+    from composition.tasks import task_app
+    from equipment.tasks import remind
+    from passnum import tasks
+
+    task_app()
+    await _out_loan(fleet, fleet.tags[0], -3)
+    await _out_loan(fleet, fleet.tags[1], 1)
+    await remind.defer_async(timestamp=1_800_000_000)
+    await remind.defer_async(timestamp=1_800_086_400)  # the next day's tick, nothing new
+    await tasks.work_until_idle()
+    assert len(smtp_server.messages) == 2

@@ -13,6 +13,8 @@ from passnum import tasks
 from passnum.errors import DomainError
 from passnum.tasks.tables import TaskFailure
 from tests.env import passnum_env
+from tests.factories import login, post_form
+from tests.vouchers.pages_helpers import seen
 
 RAN: list[str] = []
 FAILURES_LEFT = {"count": 0}
@@ -116,3 +118,32 @@ async def test_a_periodic_tick_is_queued_once_whatever_the_number_of_workers(db)
     assert len(list(jobs)) == 1
     await tasks.work_until_idle()
     assert RAN == ["tick"]
+
+
+async def test_staff_see_the_tasks_with_the_french_reason_and_retry_a_failed_one(client, world):
+    _reset()
+    FAILURES_LEFT["count"] = 3
+    failed = await send.defer_async(message="échec")
+    await tasks.work_until_idle()
+    waiting = await send.defer_async(message="plus tard")
+    await login(client, world.staff)
+    page = await client.get("/staff/taches")
+    assert page.status_code == 200
+    text = seen(page)
+    assert "Envoi d'essai" in text and "message = échec" in text
+    assert "Échouée" in text and "Le relais SMTP a refusé le message." in text
+    assert "En attente" in text and "Demandée le" in text
+    only_failed = seen(await client.get("/staff/taches", params={"etat": "echec"}))
+    assert "Échouée" in only_failed and "plus tard" not in only_failed
+
+    response = await post_form(client, f"/staff/taches/{failed}/relancer", {})
+    assert response.status_code == 200
+    assert (await _job(failed)).status == "todo"
+    again = await post_form(client, f"/staff/taches/{waiting}/relancer", {})
+    assert again.status_code == 409 and "Seule une tâche échouée" in seen(again)
+    await tasks.work_until_idle()
+    assert (await _job(failed)).status == "succeeded"
+    assert "Terminée" in seen(await client.get("/staff/taches"))
+
+    await login(client, world.prescriber)
+    assert (await client.get("/staff/taches")).status_code == 403

@@ -25,9 +25,10 @@ from passnum.tasks.sqlite_store import SQLiteConnector
 
 class PassnumConnector(base.BaseAsyncConnector):
     def __init__(self) -> None:
-        self._postgres: dict[str, PsycopgConnector] = {}
+        # One pool per database and event loop (a pool belongs to the loop that opened it; the
+        # tests' HTTP client runs the app in a loop of its own).
+        self._postgres: dict[tuple[str, int], PsycopgConnector] = {}
         self._sqlite = SQLiteConnector()
-        self._lock = asyncio.Lock()
 
     async def _target(self) -> base.BaseAsyncConnector:
         if not db.is_postgres():
@@ -35,21 +36,22 @@ class PassnumConnector(base.BaseAsyncConnector):
                 await self._sqlite.open_async()
             return self._sqlite
         url = db.engine().config["dsn"]  # the database Piccolo uses (the tests' too)
-        connector = self._postgres.get(url)
+        key = (url, id(asyncio.get_running_loop()))
+        connector = self._postgres.get(key)
         if connector is None:
-            async with self._lock:
-                connector = self._postgres.get(url)
-                if connector is None:
-                    connector = PsycopgConnector(conninfo=url, min_size=1, max_size=4)
-                    await connector.open_async()
-                    self._postgres[url] = connector
+            connector = PsycopgConnector(conninfo=url, min_size=1, max_size=4)
+            await connector.open_async()
+            if key in self._postgres:  # another coroutine opened one meanwhile: keep theirs
+                await connector.close_async()
+                return self._postgres[key]
+            self._postgres[key] = connector
         return connector
 
     async def dispose(self) -> None:
-        """Close the PostgreSQL pools (end of the process)."""
-        pools, self._postgres = list(self._postgres.values()), {}
-        for connector in pools:
-            await connector.close_async()
+        """Close the PostgreSQL pools of this event loop (end of the process)."""
+        loop = id(asyncio.get_running_loop())
+        for key in [k for k in self._postgres if k[1] == loop]:
+            await self._postgres.pop(key).close_async()
 
     # procrastinate opens and closes around each use; the pool lives as long as the process.
     async def open_async(self, pool: Any = None) -> None:
