@@ -176,4 +176,50 @@ class RedemptionApi(Controller):
         return await svc.cheque_status(code)
 
 
-API_HANDLERS = [BatchApi, StockApi, BookletApi, RedemptionApi]
+class OfflineApi(Controller):
+    """Scanning without a network: the kit a scanner decides from, the batch it sends back."""
+
+    path = "/api/v1"
+    tags = ["pass numériques"]
+
+    @get(
+        "/offline-kit",
+        opt=roles(Role.site_agent),
+        summary="Kit hors connexion : empreintes des chèques acceptés dans mes lieux",
+    )
+    async def kit(self, request: Request) -> schemas.OfflineKit:
+        return await svc.offline_kit(request.user)
+
+    @post(
+        "/redemptions/batch",
+        status_code=200,
+        opt=SCAN_AGENTS,
+        summary="Envoyer les chèques acceptés hors connexion (idempotent par client_id)",
+    )
+    async def batch(
+        self, request: Request, data: JSONBody[schemas.OfflineBatchIn]
+    ) -> schemas.OfflineBatch:
+        return await svc.sync_offline_scans(request.user, data)
+
+    @get(
+        "/offline-reviews",
+        opt=roles(Role.staff),
+        summary="Scans hors connexion refusés, à examiner (ou déjà décidés)",
+    )
+    async def reviews(self, request: Request, decided: FromQuery[bool] = False) -> list[dict]:
+        return await svc.offline_reviews(request.user, pending=not decided)
+
+    @post(
+        "/offline-reviews/{scan_id:int}",
+        status_code=200,
+        opt=roles(Role.staff),
+        summary="Décider : compenser le lieu ou non",
+    )
+    async def decide(
+        self, request: Request, scan_id: FromPath[int], data: JSONBody[schemas.OfflineReviewIn]
+    ) -> dict:
+        await svc.decide_review(request.user, scan_id, data.decision, data.note)
+        return {"id": scan_id, "decision": data.decision}
+
+
+API_HANDLERS = [BatchApi, StockApi, BookletApi, RedemptionApi, OfflineApi]

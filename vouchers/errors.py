@@ -90,6 +90,11 @@ REFUSALS: dict[str, tuple[int, str]] = {
         422,
         "Cette clé d'idempotence a déjà servi pour une autre demande. Utilisez une clé neuve.",
     ),
+    # Scanning without a network
+    "review_decided": (
+        409,
+        "Ce scan hors connexion a déjà été examiné : la décision est enregistrée.",
+    ),
     # Booklets, batches, stock
     "malformed_number": (
         422,

@@ -328,3 +328,86 @@ class Statistics(msgspec.Struct):
     by_commune: dict[str, int]
     by_activity: dict[str, int]
     by_place: dict[str, int]
+
+
+# --- Scanning without a network (vouchers.services.offline) ------------------------------------
+
+
+class OfflineKitSite(msgspec.Struct):
+    id: int
+    name: str
+
+
+class OfflineKitBatch(msgspec.Struct):
+    """What the booklets of one print run share: value, dates, and which of the agent's sites
+    accept them (ids of ``OfflineKit.sites``)."""
+
+    face_value_cents: int
+    funder: str
+    valid_from: date
+    last_day: date
+    site_ids: list[int]
+
+
+class OfflineKit(msgspec.Struct, clock.WithOffsets):
+    """The list a scanner decides from without network: keyed hashes, never codes.
+
+    ``booklets``: one string per handed-out booklet, ``"<batch index> <booklet number> <valid>
+    <redeemed>"``, where ``valid`` and ``redeemed`` are each cheque's position (1-5) followed by
+    the 8 characters of its hash: base64url of the first 6 bytes of HMAC-SHA256(``key``, code).
+    """
+
+    generated_at: datetime
+    refresh_after: datetime
+    expires_at: datetime
+    token: str
+    key: str
+    sites: list[OfflineKitSite]
+    batches: list[OfflineKitBatch]
+    booklets: list[str]
+    cheque_count: int
+    redeemed_count: int
+
+
+class OfflineScanIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A cheque accepted offline: ``client_id`` is the phone's UUID for this scan, ``scanned_at``
+    the phone's clock, ``kit`` the token of the kit it was decided with."""
+
+    client_id: str
+    code: str
+    scanned_at: datetime
+    activity: str
+    place: str = "site"
+    site_id: int | None = None
+    kit: str = ""
+
+
+class OfflineBatchIn(msgspec.Struct, forbid_unknown_fields=True):
+    scans: list[OfflineScanIn]
+
+
+class OfflineScanResult(msgspec.Struct, clock.WithOffsets):
+    """The server's answer for one offline scan. ``result``: ``redeemed``, a refusal code, or
+    ``in_progress`` (the same scan is being received by another request: send it again later).
+    ``review`` is ``pending`` when the refusal goes to the Département's review."""
+
+    client_id: str
+    result: str
+    message: str
+    scanned_at: datetime | None = None
+    flagged: bool = False
+    review: str = ""
+    code_display: str = ""
+    booklet_number: str = ""
+    position: int | None = None
+    face_value_cents: int | None = None
+
+
+class OfflineBatch(msgspec.Struct, clock.WithOffsets):
+    received_at: datetime
+    results: list[OfflineScanResult]
+
+
+class OfflineReviewIn(msgspec.Struct, forbid_unknown_fields=True):
+    decision: str  # "compensate" or "reject"
+    note: str = ""

@@ -146,3 +146,39 @@ class IdempotencyRecord(Table):
     status_code = Integer(null=True, default=None)
     body = JSON(default="{}")
     created_at = Timestamp(default=StampNow(), index=True)
+
+
+class OfflineScan(Table):
+    """A cheque accepted by a scanner without network, received later in a batch (the ledger of
+    offline scans: when the phone scanned it, when the server received it, what it decided).
+
+    ``client_id`` is the phone's UUID of the scan: a batch sent twice changes nothing.
+    ``scanned_at`` is the time used (the phone's, or the reception time when the phone's was
+    outside its bounds: then ``flagged``). A refused offline acceptance (already redeemed,
+    cancelled meanwhile…) waits in staff's review (``review`` = pending, then compensate or
+    reject), with staff's note; the site agent sees the decision.
+    """
+
+    client_id = Varchar(length=64, unique=True)
+    user = ForeignKey(on_delete=OnDelete.restrict, references=BaseUser, index=True)
+    site = ForeignKey(on_delete=OnDelete.restrict, references=Organisation, index=True)
+    cheque = ForeignKey(
+        on_delete=OnDelete.restrict, references=Cheque, null=True, default=None, index=True
+    )
+    text_hash = Varchar(length=64, default="")
+    activity = Varchar(length=20, default="")
+    place = Varchar(length=20, default="")
+    device_scanned_at = Timestamp(null=True, default=None)
+    scanned_at = Timestamp()
+    received_at = Timestamp(default=StampNow(), index=True)
+    kit_at = Timestamp(null=True, default=None)
+    flagged = Boolean(default=False)
+    result = Varchar(length=30)
+    message = Text(default="")
+    review = Varchar(length=20, default="", index=True)
+    review_note = Text(default="")
+    reviewed_by = ForeignKey(
+        on_delete=OnDelete.restrict, references=BaseUser, null=True, default=None
+    )
+    reviewed_at = Timestamp(null=True, default=None)
+    compensation_cents = Integer(default=0)

@@ -30,6 +30,13 @@ from vouchers.services.lookup import (
     search,
     site_redemptions,
 )
+from vouchers.services.offline import (
+    decide_review,
+    offline_kit,
+    offline_reviews,
+    site_offline_scans,
+    sync_offline_scans,
+)
 from vouchers.services.printdata import (
     batch_booklet_count,
     batch_print_chunks,
@@ -51,6 +58,7 @@ __all__ = [
     "clean_beneficiary",
     "count_batches",
     "create_batch",
+    "decide_review",
     "delete_batch",
     "find_booklet",
     "full_payment",
@@ -59,13 +67,17 @@ __all__ = [
     "handover_receipt",
     "list_batches",
     "move_booklets",
+    "offline_kit",
+    "offline_reviews",
     "prescriber_feedback",
     "prescriber_feedback_count",
     "redeem_cheque",
     "reverse_redemption",
     "run_idempotent",
     "search",
+    "site_offline_scans",
     "site_redemptions",
     "statistics",
     "stock",
+    "sync_offline_scans",
 ]

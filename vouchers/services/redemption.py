@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date
+from datetime import date, datetime
 
 from piccolo.utils.encoding import dump_json
 
@@ -162,8 +162,16 @@ async def _log(actor: Actor, site_id: int, result: str, cheque_id=None, text: st
     await db.fetch(ScanAttempt, LOG_SQL, stamp(), actor.user_id, site_id, result, cheque_id, digest)
 
 
-async def redeem_cheque(actor: Actor, data: schemas.RedemptionIn) -> schemas.Redemption:
-    """Redeem the cheque typed or scanned by a site agent; every attempt goes to the ledger."""
+async def redeem_cheque(
+    actor: Actor, data: schemas.RedemptionIn, scanned_at: datetime | None = None
+) -> schemas.Redemption:
+    """Redeem the cheque typed or scanned by a site agent; every attempt goes to the ledger.
+
+    ``scanned_at`` (stored time) is a scan made earlier without network and received now
+    (:mod:`vouchers.services.offline`, which bounds it): the cheque is judged on that day and the
+    redemption dated then, so it goes on the statement of that month.
+    """
+    day = scanned_at.date() if scanned_at is not None else today()
     site_id = _agent_site_id(actor, data.site_id)
     try:
         code, malformed = parse_code(data.code), None
@@ -181,18 +189,22 @@ async def redeem_cheque(actor: Actor, data: schemas.RedemptionIn) -> schemas.Red
         await _log(actor, site["id"], "unknown", text=code)
         raise refuse("unknown")
     try:
-        if error := refusal(row, site, today()):
+        if error := refusal(row, site, day):
             raise error
-        return await _redeem(actor, site, row, data)
+        return await _redeem(actor, site, row, data, scanned_at)
     except DomainError as error:
         await _log(actor, site["id"], error.code, cheque_id=row["id"])
         raise
 
 
 async def _redeem(
-    actor: Actor, site: dict, row: dict, data: schemas.RedemptionIn
+    actor: Actor,
+    site: dict,
+    row: dict,
+    data: schemas.RedemptionIn,
+    scanned_at: datetime | None = None,
 ) -> schemas.Redemption:
-    at = stamp()
+    at = scanned_at or stamp()
     redeem = (
         ChequeStatus.redeemed.value,
         at,
@@ -220,7 +232,8 @@ async def _redeem(
                 await ScanAttempt.raw(LOG_SQL, *log, row["id"], "")
                 await audit.record(actor, "redeem", "cheque", row["code"], changes)
     if not won:
-        raise refusal(await cheque_row(row["code"]), site, today()) or refuse("unknown")
+        day = at.date() if scanned_at is not None else today()
+        raise refusal(await cheque_row(row["code"]), site, day) or refuse("unknown")
     return schemas.Redemption(
         result="redeemed",
         code=row["code"],
