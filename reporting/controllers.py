@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
@@ -12,10 +13,11 @@ from organisations.tables import Organisation
 from passnum import clock
 from passnum.auth import Role, roles
 from passnum.csvout import csv_chunks, csv_stream
+from passnum.errors import DomainError
 from passnum.fr import format_month, format_number
 from reporting import exports
 from reporting.equipment_stats import equipment_stats
-from reporting.scope import read_filters
+from reporting.scope import Filters, read_filters, with_territory
 from reporting.signals import signals
 from reporting.stats import statistics
 
@@ -56,6 +58,13 @@ def _json_value(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def _territory_query(f: Filters) -> str:
+    """The query string that keeps the chosen commune or EPCI on the export links ("" if none)."""
+    if f.commune:
+        return "?" + urlencode({"commune": f.commune})
+    return "?" + urlencode({"epci": f.epci}) if f.epci else ""
+
+
 class StatisticsPages(Controller):
     path = "/statistiques"
     opt = roles(Role.staff, Role.funder)
@@ -68,8 +77,15 @@ class StatisticsPages(Controller):
         start: FromQuery[str] = "",
         end: FromQuery[str] = "",
         funder: FromQuery[str] = "",
+        commune: FromQuery[str] = "",
+        epci: FromQuery[str] = "",
     ) -> Template:
         f = read_filters(request.user, start, end, funder)
+        error = None
+        try:
+            f = await with_territory(f, commune, epci)
+        except DomainError as refused:  # the figures of everywhere, the field kept and explained
+            error = {"message": refused.message, "field": refused.extra.get("field")}
         funders = (
             await Organisation.select(Organisation.id, Organisation.name)
             .where(Organisation.is_funder.eq(True))
@@ -82,13 +98,18 @@ class StatisticsPages(Controller):
             "f": f,
             "funder": funder,
             "funders": funders,
+            "typed": {"commune": commune, "epci": epci},
+            "error": error,
+            "territory_query": _territory_query(f),
             "dimensions": DIMENSIONS,
             "redemption_dimensions": REDEMPTION_DIMENSIONS,
             "equipment": await equipment_stats(f) if request.user.is_staff else None,
             "month": month_in_words,
             "days": days_in_words,
         }
-        return Template("reporting/statistics.html", context=context)
+        return Template(
+            "reporting/statistics.html", context=context, status_code=422 if error else 200
+        )
 
     @get("/signaux", opt=roles(Role.staff))
     async def signals_page(self) -> Template:
@@ -98,11 +119,17 @@ class StatisticsPages(Controller):
         )
 
     @get("/exports/{filename:str}")
-    async def export_csv(self, request: Request, filename: FromPath[str]) -> Stream:
+    async def export_csv(
+        self,
+        request: Request,
+        filename: FromPath[str],
+        commune: FromQuery[str] = "",
+        epci: FromQuery[str] = "",
+    ) -> Stream:
         # Litestar path parameters are whole segments: "redemptions.csv" arrives as one.
         name = filename.removesuffix(".csv")
-        export = exports.export_for(request.user, name)
-        f = read_filters(request.user)
+        f = await with_territory(read_filters(request.user), commune, epci)
+        export = exports.export_for(request.user, name, f)
 
         def convert(row: dict) -> list[object]:
             return [export.csv_cell(c, row[c]) for c in export.header]
@@ -123,11 +150,12 @@ class ExportApi(Controller):
         name: FromPath[str],
         after_id: FromQuery[int] = 0,
         limit: FromQuery[int] = 500,
+        commune: FromQuery[str] = "",
+        epci: FromQuery[str] = "",
     ) -> Response[dict]:
-        export = exports.export_for(request.user, name)
-        rows = await exports.page(
-            export, read_filters(request.user), after_id, max(1, min(limit, exports.PAGE))
-        )
+        f = await with_territory(read_filters(request.user), commune, epci)
+        export = exports.export_for(request.user, name, f)
+        rows = await exports.page(export, f, after_id, max(1, min(limit, exports.PAGE)))
         items = [{k: _json_value(v) for k, v in r.items()} for r in rows]
         return Response({"items": items, "next_after_id": rows[-1]["id"] if rows else None})
 
@@ -138,8 +166,11 @@ class ExportApi(Controller):
         start: FromQuery[str] = "",
         end: FromQuery[str] = "",
         funder: FromQuery[str] = "",
+        commune: FromQuery[str] = "",
+        epci: FromQuery[str] = "",
     ) -> Response[dict]:
-        s = await statistics(read_filters(request.user, start, end, funder))
+        f = await with_territory(read_filters(request.user, start, end, funder), commune, epci)
+        s = await statistics(f)
 
         def rows(items):
             return [
@@ -155,6 +186,9 @@ class ExportApi(Controller):
 
         return Response(
             {
+                # The territory the figures are about (people living there); null: everywhere.
+                "commune": {"code": f.commune, "name": f.commune_name} if f.commune else None,
+                "epci": {"code": f.epci, "name": f.epci_name} if f.epci else None,
                 "total": rows([s.total])[0],
                 "redeemed_in_period": s.redeemed_in_period,
                 "median_days_to_first_use": s.median_days_to_first_use,

@@ -32,6 +32,9 @@ class Export:
     funder_column: str | None  # None: staff only
     # Columns holding a code: JSON gives the code, the CSV for people the vocabulary's French word.
     labels: dict[str, str] = field(default_factory=dict)
+    # The booklet's beneficiary column, for the filter by the person's commune or EPCI; None:
+    # the export is not about people's booklets and cannot be filtered so.
+    beneficiary_column: str | None = None
 
     @property
     def csv_header(self) -> list[str]:
@@ -70,6 +73,7 @@ EXPORTS: dict[str, Export] = {
         ],
         "b.funder",
         {"activite": "activity", "lieu_activite": "place"},
+        "k.beneficiary",
     ),
     "booklets": Export(
         "SELECT k.id AS id, k.number AS carnet, b.label AS tirage, f.name AS financeur, "
@@ -98,6 +102,7 @@ EXPORTS: dict[str, Export] = {
         ],
         "b.funder",
         {"statut": "booklet_status", "tranche_age": "age_band", "situation": "social_status"},
+        "k.beneficiary",
     ),
     "statements": Export(
         "SELECT st.id AS id, o.name AS lieu, st.period_start AS debut, st.period_end AS fin, "
@@ -159,21 +164,33 @@ EXPORTS: dict[str, Export] = {
 }
 
 
-def export_for(actor: Actor, name: str) -> Export:
+def export_for(actor: Actor, name: str, f: Filters | None = None) -> Export:
     export = EXPORTS.get(name)
     if export is None:
         raise DomainError("not_found", "Cet export n'existe pas.", 404)
     if not actor.is_staff and export.funder_column is None:
         raise DomainError("forbidden", "Cet export est réservé au Département.", 403)
+    if f is not None and f.place and export.beneficiary_column is None:
+        raise DomainError(
+            "invalid",
+            "Cet export ne se filtre pas par commune ni par intercommunalité : seuls les carnets "
+            "et les chèques encaissés suivent la commune de la personne.",
+            422,
+            field="commune",
+        )
     return export
 
 
 async def page(export: Export, f: Filters, after_id: int = 0, limit: int = PAGE) -> list[dict]:
     """Up to ``limit`` rows with ``id`` greater than ``after_id``, in id order."""
     scope, ids = f.funder_sql(export.funder_column) if export.funder_column else ("", [])
+    args: list[object] = list(ids)
+    if export.beneficiary_column:
+        people, codes = f.territory_sql(export.beneficiary_column)
+        scope, args = scope + people, [*args, *codes]
     alias = export.sql.rsplit("FROM ", 1)[1].split()[1]  # the main table comes last
     sql = f"{export.sql}{scope} AND {alias}.id > {{}} ORDER BY {alias}.id LIMIT {int(limit)}"
-    return await Organisation.raw(sql, *ids, after_id)
+    return await Organisation.raw(sql, *args, after_id)
 
 
 async def pages(

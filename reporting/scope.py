@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from passnum import clock
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
+from territory.services import require_commune, require_epci
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,11 @@ class Filters:
     start: date
     end: date  # inclusive
     funder_ids: tuple[int, ...] | None  # None: every funder
+    # Booklets of people living in one commune (INSEE code) or one intercommunality (SIREN).
+    commune: str = ""
+    commune_name: str = ""
+    epci: str = ""
+    epci_name: str = ""
 
     @property
     def days(self) -> int:
@@ -27,6 +33,38 @@ class Filters:
             return "", []
         ids = list(self.funder_ids) or [0]
         return f" AND {column} IN ({', '.join('{}' for _ in ids)})", ids
+
+    def territory_sql(self, beneficiary: str) -> tuple[str, list[str]]:
+        """An ``AND beneficiary IN (…)`` fragment keeping the people of the chosen commune or
+        intercommunality (their commune's EPCI in the official list), or nothing."""
+        if self.commune:
+            people = "SELECT tb.id FROM beneficiary tb WHERE tb.insee_code = {}"
+            return f" AND {beneficiary} IN ({people})", [self.commune]
+        if self.epci:
+            people = (
+                "SELECT tb.id FROM beneficiary tb JOIN territory_commune tt "
+                "ON tt.code = tb.insee_code WHERE tt.epci_code = {}"
+            )
+            return f" AND {beneficiary} IN ({people})", [self.epci]
+        return "", []
+
+    @property
+    def place(self) -> str:
+        """The territory chosen, as people read it: "Coutances", "CC Coutances Mer et Bocage"."""
+        return self.commune_name or self.epci_name
+
+
+async def with_territory(f: Filters, commune: str = "", epci: str = "") -> Filters:
+    """``f`` narrowed to the people of one commune (a name, postcode, INSEE code or old code,
+    checked against the official list) or one intercommunality (name or SIREN); a commune wins
+    over an intercommunality. Unknown or ambiguous: DomainError (422) naming the field."""
+    found = await require_commune(commune, "commune")
+    if found is not None:
+        return replace(f, commune=found.code, commune_name=found.name)
+    group = await require_epci(epci, "epci")
+    if group is not None:
+        return replace(f, epci=group.code, epci_name=group.name)
+    return f
 
 
 def read_filters(actor: Actor, start: str = "", end: str = "", funder: str = "") -> Filters:

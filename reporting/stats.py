@@ -60,12 +60,15 @@ async def _raw(sql: str, *args: object) -> list[dict]:
     return await Organisation.raw(sql, *args)
 
 
-def _booklet_scope(f: Filters, booklet: str) -> tuple[str, list[int]]:
-    """Restrict booklets to the funders' print runs; nothing (no join at all) for everyone."""
+def _booklet_scope(f: Filters, booklet: str) -> tuple[str, list[object]]:
+    """Restrict booklets to the funders' print runs and to the people of the chosen commune or
+    intercommunality; nothing (no join at all) for everyone everywhere."""
+    scope, args = f.territory_sql(f"{booklet}.beneficiary")
     if f.funder_ids is None:
-        return "", []
+        return scope, list(args)
     funder_sql, ids = f.funder_sql("b.funder")
-    return f" AND {booklet}.batch IN (SELECT b.id FROM batch b WHERE 1 = 1{funder_sql})", ids
+    runs = f" AND {booklet}.batch IN (SELECT b.id FROM batch b WHERE 1 = 1{funder_sql})"
+    return runs + scope, [*ids, *args]
 
 
 COHORT_DIMENSIONS = (

@@ -206,3 +206,44 @@ async def require_perimeter(codes: list[str], field: str) -> list[CommuneInfo]:
 async def epci_names(codes: list[str]) -> dict[str, str]:
     """SIREN → name of the intercommunalities known (for showing them by name)."""
     return await _epci_names(set(codes))
+
+
+@dataclass(frozen=True)
+class EpciInfo:
+    code: str  # SIREN
+    name: str
+
+
+async def require_epci(text: str, field: str = "epci") -> EpciInfo | None:
+    """The intercommunality a person gave: its SIREN (9 digits), or a name naming exactly one
+    (accents, hyphens and case ignored; "coutances mer" finds CC Coutances Mer et Bocage). Empty
+    gives None; unknown or ambiguous is refused with a French message."""
+    text = text.strip()
+    if not text:
+        return None
+    if EPCI_RE.match(text):
+        row = await Epci.select(Epci.code, Epci.name).where(Epci.code == text).first()
+        if row:
+            return EpciInfo(row["code"], row["name"])
+    else:
+        wanted = fold(text)
+        rows = await Epci.select(Epci.code, Epci.name)
+        hits = [EpciInfo(r["code"], r["name"]) for r in rows if wanted in fold(r["name"])]
+        exact = [h for h in hits if fold(h.name) == wanted]
+        if len(exact) == 1 or len(hits) == 1:
+            return (exact or hits)[0]
+        if hits:
+            listed = ", ".join(sorted(h.name for h in hits)[:5])
+            raise DomainError(
+                "ambiguous_epci",
+                f"Plusieurs intercommunalités répondent à « {text} » : {listed}. Précisez le nom.",
+                422,
+                field=field,
+            )
+    raise DomainError(
+        "unknown_epci",
+        f"L'intercommunalité « {text} » est inconnue : tapez son nom (ex. CC Coutances Mer et "
+        "Bocage) ou son SIREN (9 chiffres).",
+        422,
+        field=field,
+    )
