@@ -102,3 +102,65 @@ def test_a_phone_camera_opens_the_cheque_page(page, live_server):
     assert "Code mal saisi" in page.text_content("[role=alert]")
     assert_accessible(page)
     shot(page, "cheque-mal-saisi")
+
+
+ADVISER = "conseiller.itinerant@demo.passnum.fr"
+ADVISER_SITES = (
+    "Mairie de Terre-et-Marais",
+    "Mairie de Cherbourg-en-Cotentin",
+    "Mairie de Coutances",
+)
+
+
+def _site_of_the_hour(live_server) -> str:
+    """The adviser's site whose opening slot is happening now (Paris time, the server's clock),
+    else their first membership's: what the scanner should pre-select."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    now = dt.datetime.now(ZoneInfo("Europe/Paris"))
+    path = Path(live_server.env["PASSNUM_DATA_DIR"]) / "passnum.sqlite"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        rows = db.execute(
+            "SELECT o.name, s.opens, s.closes FROM opening_slot s "
+            "JOIN organisation o ON o.id = s.organisation "
+            "WHERE s.weekday = ? AND o.name IN (?, ?, ?) "
+            "ORDER BY o.id",
+            (now.weekday(), *ADVISER_SITES),
+        ).fetchall()
+    moment = now.strftime("%H:%M:%S")
+    open_now = [name for name, opens, closes in rows if opens <= moment < closes]
+    return open_now[0] if open_now else ADVISER_SITES[0]
+
+
+def _chosen_site(page) -> str:
+    return page.locator("#site_id option:checked").text_content().strip()
+
+
+def test_the_itinerant_adviser_scans_at_each_of_their_three_sites(page, live_server):
+    """Issue 16: the adviser holding permanences in three town halls finds the site of the
+    current slot chosen, and scans at each site by choosing it in « Votre lieu »."""
+    codes = valid_codes(live_server, 3)
+    expected = _site_of_the_hour(live_server)
+    log_in(page, ADVISER)
+    page.goto("/scanner")
+    assert _chosen_site(page) in (expected, _site_of_the_hour(live_server))
+    assert_accessible(page)
+    for site, code in zip(ADVISER_SITES, codes, strict=True):
+        page.get_by_label("Votre lieu").select_option(label=site)
+        page.locator("#code").fill(code)
+        submit_with_enter(page)
+        assert page.locator("#resultat").get_attribute("data-result") == "redeemed"
+        assert _chosen_site(page) == site, "the site chosen holds for the next scans"
+    shot(page, "conseiller-itinerant-trois-lieux")
+
+    path = Path(live_server.env["PASSNUM_DATA_DIR"]) / "passnum.sqlite"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        where = dict(
+            db.execute(
+                "SELECT c.code, o.name FROM cheque c JOIN organisation o ON o.id = c.site "
+                "WHERE c.code IN (?, ?, ?)",
+                codes,
+            ).fetchall()
+        )
+    assert [where[c] for c in codes] == list(ADVISER_SITES)
