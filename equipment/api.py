@@ -11,7 +11,7 @@ from equipment.api_inventory import (
     StockTakeApi,
     ical_feed,
 )
-from equipment.api_loans import LoanApi
+from equipment.api_loans import LoanApi, SlipApi
 
 API_HANDLERS = [
     ItemApi,
@@ -23,5 +23,6 @@ API_HANDLERS = [
     AvailabilityApi,
     FleetApi,
     LoanApi,
+    SlipApi,
     ical_feed,
 ]

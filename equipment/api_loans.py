@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Stream
 
-from equipment import documents, followup, handover, loan_changes, loans, schemas
+from equipment import (
+    followup,
+    handover,
+    loan_changes,
+    loans,
+    schemas,
+    signatures,
+    slip_archive,
+)
 from equipment.api_inventory import STAFF, pdf
+from equipment.signatures import Moment
 from equipment.tables import Loan
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
@@ -15,6 +25,14 @@ from passnum.pagination import (
     Offset,
     paged_response,
 )
+
+
+async def slip(number: str, moment: Moment) -> Response[bytes] | Stream:
+    """A loan or return slip to download: the signed one kept, or one rendered now."""
+    content = await slip_archive.current_slip(number, moment)
+    if isinstance(content, Stream):
+        return content
+    return pdf(content, slip_archive.filename(number.strip().upper(), moment))
 
 
 class LoanApi(Controller):
@@ -84,13 +102,15 @@ class LoanApi(Controller):
     async def checkout(
         self, request: Request, number: FromPath[str], data: JSONBody[schemas.Checkout]
     ) -> schemas.LoanView:
-        return await handover.check_out_loan(request.user, number, data.lines)
+        signature = signatures.from_api(data.signature)
+        return await handover.check_out_loan(request.user, number, data.lines, signature)
 
     @post("/{number:str}/checkin", status_code=200, summary="Retour, total ou partiel")
     async def checkin(
         self, request: Request, number: FromPath[str], data: JSONBody[schemas.Checkin]
     ) -> schemas.LoanView:
-        return await handover.check_in_loan(request.user, number, data.lines)
+        signature = signatures.from_api(data.signature)
+        return await handover.check_in_loan(request.user, number, data.lines, signature)
 
     @post("/{number:str}/cancel", status_code=200, summary="Annuler une réservation")
     async def cancel(self, request: Request, number: FromPath[str]) -> schemas.LoanView:
@@ -102,10 +122,35 @@ class LoanApi(Controller):
     ) -> schemas.LoanView:
         return await handover.declare_loss(request.user, number, data.items, data.note)
 
-    @get("/{number:str}/slip.pdf", summary="Bon de prêt (PDF)")
-    async def slip(self, number: FromPath[str]) -> Response[bytes]:
-        return pdf(await documents.loan_slip_pdf(number), f"bon-de-pret-{number}.pdf")
+    @get("/{number:str}/slip.pdf", summary="Bon de prêt (PDF ; signé : celui qui est conservé)")
+    async def slip(self, number: FromPath[str]) -> Response[bytes] | Stream:
+        return await slip(number, Moment.handover)
 
-    @get("/{number:str}/return-slip.pdf", summary="Bon de retour (PDF)")
-    async def return_slip(self, number: FromPath[str]) -> Response[bytes]:
-        return pdf(await documents.return_slip_pdf(number), f"bon-de-retour-{number}.pdf")
+    @get("/{number:str}/return-slip.pdf", summary="Bon de retour (PDF ; signé : le conservé)")
+    async def return_slip(self, number: FromPath[str]) -> Response[bytes] | Stream:
+        return await slip(number, Moment.return_)
+
+    @get("/{number:str}/signatures", summary="Signatures recueillies sur la tablette")
+    async def signatures(self, number: FromPath[str]) -> list[schemas.SignatureView]:
+        return await signatures.views(await loans.get_loan(number))
+
+    @get(
+        "/{number:str}/signatures/{signature_id:int}/slip.pdf",
+        summary="Le bon signé conservé pour une signature (son SHA-256 : slip_sha256)",
+    )
+    async def signed_slip(self, number: FromPath[str], signature_id: FromPath[int]) -> Stream:
+        return await slip_archive.kept_slip(number, signature_id)
+
+
+class SlipApi(Controller):
+    path = "/api/v1/slips"
+    tags = ["prêts de matériel"]
+    opt = STAFF
+
+    @post(
+        "/check",
+        status_code=200,
+        summary="Vérifier une copie de bon signé (le PDF en corps de requête) par son SHA-256",
+    )
+    async def check(self, request: Request) -> schemas.SlipCheck:
+        return await slip_archive.check_copy(await request.body())

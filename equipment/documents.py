@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from equipment import signatures
 from equipment.inventory import item_view, list_items
 from equipment.labels import item_url, loan_url
 from equipment.loans import get_loan
@@ -59,11 +60,16 @@ def _return_line(item: ItemView, line: LoanItemView) -> LoanItemLine:
     return _line(item, checks, note, returned_on=returned_on)
 
 
-async def loan_slip_data(number: str, *, returning: bool = False) -> LoanSlipData:
+async def loan_slip_data(
+    number: str, *, returning: bool = False, signed_up_to: int | None = None
+) -> LoanSlipData:
     """Everything the loan slip (or, with ``returning``, the return slip) prints.
 
     A return slip lists the devices that came back (each with its day), names those still out and
     those declared lost, and dates the return of the whole loan only once nothing is still out.
+    Signatures taken on the tablet fill the signature boxes: the hand-over's on the loan slip,
+    every return's on the return slip (up to the signature ``signed_up_to``, when the slip that
+    one signed is kept); without one the boxes are left to sign on paper.
     """
     loan = await get_loan(number)
     borrower = await Organisation.objects().get(Organisation.id == loan.borrower_id)
@@ -92,6 +98,14 @@ async def loan_slip_data(number: str, *, returning: bool = False) -> LoanSlipDat
             )
             for line in loan.items
         ]
+    moment = signatures.Moment.return_ if returning else signatures.Moment.handover
+    signed = await signatures.of_loan(loan.id, moment)
+    if signed_up_to is not None:
+        signed = [row for row in signed if row["id"] <= signed_up_to]
+    if not returning:
+        signed = signed[-1:]
+    several = len(signed) > 1
+    extra["signatures"] = [signatures.printed(row, with_moment=several) for row in signed]
     address = " ".join(p for p in (borrower.address, borrower.postcode, borrower.commune) if p)
     return LoanSlipData(
         loan_number=loan.number,

@@ -7,12 +7,14 @@ hand it over or both return the same item.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
-from equipment import schemas
+from equipment import schemas, signatures, slip_archive
 from equipment.booking import book, free_until
 from equipment.loans import OPEN_STATUSES, _loan_row, check_borrower_cap, check_dates, get_loan
 from equipment.maintenance import refresh_status_today
+from equipment.signatures import Moment, SignatureIn
 from equipment.tables import (
     Booking,
     Item,
@@ -26,6 +28,8 @@ from passnum import audit, clock
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
 from passnum.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 
 async def _lines(loan_id: int) -> dict[str, dict]:
@@ -45,13 +49,30 @@ def _unknown(tags: set[str], number: str) -> DomainError:
     )
 
 
+async def _keep_slip(number: str, signature_id: int | None) -> None:
+    """Store the slip just signed. After the commit: a failure here leaves the hand-over or the
+    return done and signed, and the slip is stored at its next download instead."""
+    if signature_id is None:
+        return
+    try:
+        await slip_archive.archive(number, signature_id)
+    except Exception:
+        log.exception("Bon signé du prêt %s non conservé (signature %s)", number, signature_id)
+
+
 async def check_out_loan(
-    actor: Actor | None, number: str, lines: list[schemas.CheckoutLine]
+    actor: Actor | None,
+    number: str,
+    lines: list[schemas.CheckoutLine],
+    signature: SignatureIn | None = None,
 ) -> schemas.LoanView:
     """Hand a reserved loan over, with a checklist line per item (present, working, accessories).
 
     Early (before its start date) when the devices are free from today: the loan then starts
-    today. Refused, with the conflicts named, if anything else holds a device meanwhile."""
+    today. Refused, with the conflicts named, if anything else holds a device meanwhile.
+    ``signature``: the borrower's, taken on the tablet (kept with the hand-over, printed on the
+    slip, the slip stored); without one the slip is signed on paper."""
+    signature = signatures.checked(signature) if signature else None
     loan = await _loan_row(number)
     today = clock.today()
     if loan.status != LoanStatus.reserved:
@@ -81,7 +102,7 @@ async def check_out_loan(
     if early:
         await check_dates(today, loan.due_date, new_loan=False)
 
-    async def hand_over() -> None:
+    async def hand_over() -> int | None:
         not_ready = sorted(t for t, r in by_tag.items() if r["item.status"] != ItemStatus.available)
         if not_ready:
             raise DomainError(
@@ -123,10 +144,13 @@ async def check_out_loan(
         if early:
             changes["start"] = today.isoformat()
         await audit.record(actor, "check_out", "loan", loan.number, changes)
+        if signature is None:
+            return None
+        return await signatures.record(actor, loan.id, Moment.handover, signature)
 
     # Every device free from the hand-over day (today, or the start) to the due date: nothing
     # else holds them, a device still out on an overdue loan included (named as the conflict).
-    await book(
+    signed = await book(
         [r["item"] for r in by_tag.values()],
         min(today, loan.start_date),
         loan.due_date,
@@ -134,6 +158,7 @@ async def check_out_loan(
         borrower_id=loan.borrower,
         exclude_loan_id=loan.id,
     )
+    await _keep_slip(loan.number, signed)
     return await get_loan(loan.number)
 
 
@@ -200,9 +225,15 @@ async def _open_repair(
 
 
 async def check_in_loan(
-    actor: Actor | None, number: str, lines: list[schemas.ReturnLine]
+    actor: Actor | None,
+    number: str,
+    lines: list[schemas.ReturnLine],
+    signature: SignatureIn | None = None,
 ) -> schemas.LoanView:
-    """Take items back (all or some). Not wiped or damaged → maintenance, else available again."""
+    """Take items back (all or some). Not wiped or damaged → maintenance, else available again.
+    ``signature``: the borrower's on the tablet, for this return (see :func:`check_out_loan`)."""
+    signature = signatures.checked(signature) if signature else None
+    signed: int | None = None
     loan = await _loan_row(number)
     today = clock.today()
     async with write_transaction():
@@ -246,6 +277,9 @@ async def check_in_loan(
                 {"loan": loan.number, "wiped": line.data_wiped, "damaged": line.damaged},
             )
         await _close_if_done(loan, actor)
+        if signature is not None:
+            signed = await signatures.record(actor, loan.id, Moment.return_, signature)
+    await _keep_slip(loan.number, signed)
     return await get_loan(loan.number)
 
 

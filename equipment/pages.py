@@ -1,9 +1,16 @@
 """Every staff page of the fleet, for ``equipment.controllers``."""
 
 from equipment.pages_followup import FollowUpPages
-from equipment.pages_handover import LoanRecordPages
+from equipment.pages_handover import LoanRecordPages, SlipCheckPages
 from equipment.pages_inventory import InventoryPages
 from equipment.pages_item import ItemPages
 from equipment.pages_loans import LoanPages
 
-PAGE_HANDLERS = [InventoryPages, FollowUpPages, ItemPages, LoanPages, LoanRecordPages]
+PAGE_HANDLERS = [
+    InventoryPages,
+    FollowUpPages,
+    ItemPages,
+    LoanPages,
+    LoanRecordPages,
+    SlipCheckPages,
+]

@@ -17,7 +17,7 @@ from equipment.csvio import parse_euros
 from equipment.inventory import invalid
 from equipment.labels import LOAN_STATUS_LABELS, STATUS_LABELS, TYPE_LABELS
 from passnum.errors import DomainError
-from passnum.fr import format_date, format_euros
+from passnum.fr import format_date, format_euros, format_moment
 
 FIELD_NAMES = {
     "start_date": "date de début",
@@ -96,6 +96,7 @@ def error_context(error: DomainError) -> dict[str, Any]:
 
 HELPERS: dict[str, Any] = {
     "date_fr": lambda d: format_date(d) if d else "",
+    "moment_fr": lambda m: format_moment(m) if m else "",
     "euros": format_euros,
     "euros_input": euros_input,
     "TYPE_LABELS": TYPE_LABELS,

@@ -9,18 +9,26 @@ an unwiped or damaged item to maintenance).
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
-from equipment import documents, handover, loan_changes, loans, schemas
-from equipment.api_inventory import pdf
+from equipment import handover, loan_changes, loans, schemas, signatures, slip_archive
+from equipment.api_loans import slip
 from equipment.page_queries import accessories_by_tag
 from equipment.pages_forms import error_context, parse_day, render, text
 from equipment.pages_loans import STAFF
+from equipment.signatures import Moment
 from passnum import audit, clock
 from passnum.errors import DomainError
 
 RETURN_CHOICES = {"wiped": True, "not_wiped": False}
+
+
+def signing(form) -> dict[str, str]:
+    """The signature fields as filled in, to give the form back after a refusal (the drawing
+    too: the pad shows it again)."""
+    return {k: text(form, k) for k in ("signer_name", "signature_png", "signature_typed")}
 
 
 async def loan_page(
@@ -32,6 +40,7 @@ async def loan_page(
         "loan.html",
         status_code,
         loan=loan,
+        signatures=await signatures.views(loan),
         history=history.items,
         history_pager=history,
         **context,
@@ -118,10 +127,13 @@ class LoanRecordPages(Controller):
         tags = [str(t) for t in form.getall("items", [])]
         lines = checkout_lines(form, tags)
         try:
-            loan = await handover.check_out_loan(request.user, number, lines)
+            signature = signatures.from_form(form)
+            loan = await handover.check_out_loan(request.user, number, lines, signature)
         except DomainError as error:  # the form comes back as it was filled in
             typed = {line.item: line for line in lines}
-            return await screen("loan_handover.html", number, error, typed=typed)
+            return await screen(
+                "loan_handover.html", number, error, typed=typed, signing=signing(form)
+            )
         return Redirect(f"/loans/{loan.number}?done=remise")
 
     @get("/{number:str}/retour")
@@ -133,9 +145,11 @@ class LoanRecordPages(Controller):
         form = await request.form()
         tags = [str(t) for t in form.getall("items", [])]
         try:
-            loan = await handover.check_in_loan(request.user, number, return_lines(form, tags))
+            lines = return_lines(form, tags)
+            signature = signatures.from_form(form)
+            loan = await handover.check_in_loan(request.user, number, lines, signature)
         except DomainError as error:
-            return await screen("loan_return.html", number, error)
+            return await screen("loan_return.html", number, error, signing=signing(form))
         return Redirect(f"/loans/{loan.number}?done=retour")
 
     @post("/{number:str}/appareils")
@@ -190,9 +204,36 @@ class LoanRecordPages(Controller):
         return Redirect(f"/loans/{loan.number}?done=prolonge")
 
     @get("/{number:str}/bon-de-pret.pdf")
-    async def slip(self, number: FromPath[str]) -> Response[bytes]:
-        return pdf(await documents.loan_slip_pdf(number), f"bon-de-pret-{number}.pdf")
+    async def slip(self, number: FromPath[str]) -> Response[bytes] | Stream:
+        return await slip(number, Moment.handover)
 
     @get("/{number:str}/bon-de-retour.pdf")
-    async def return_slip(self, number: FromPath[str]) -> Response[bytes]:
-        return pdf(await documents.return_slip_pdf(number), f"bon-de-retour-{number}.pdf")
+    async def return_slip(self, number: FromPath[str]) -> Response[bytes] | Stream:
+        return await slip(number, Moment.return_)
+
+    @get("/{number:str}/bons/{signature_id:int}")
+    async def signed_slip(self, number: FromPath[str], signature_id: FromPath[int]) -> Stream:
+        """The signed slip kept for one signature, byte for byte."""
+        return await slip_archive.kept_slip(number, signature_id)
+
+
+class SlipCheckPages(Controller):
+    """Check a copy of a signed slip: is it, byte for byte, the one kept?"""
+
+    path = "/equipment/bons"
+    opt = STAFF
+    include_in_schema = False
+
+    @get("/verifier")
+    async def check_form(self) -> Template:
+        return render("slip_check.html")
+
+    @post("/verifier")
+    async def check(self, request: Request) -> Template:
+        form = await request.form()
+        upload = form.get("copie")
+        content = await upload.read() if isinstance(upload, UploadFile) else b""
+        if not content:
+            error = DomainError("invalid", "Choisissez le fichier PDF du bon à vérifier.", 422)
+            return render("slip_check.html", 422, **error_context(error))
+        return render("slip_check.html", result=await slip_archive.check_copy(content))

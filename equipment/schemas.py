@@ -116,8 +116,18 @@ class CheckoutLine(msgspec.Struct, kw_only=True):
     note: str = ""
 
 
+class SignatureData(msgspec.Struct, kw_only=True):
+    """The borrower's signature: a PNG drawn on a screen (base64, or a ``data:image/png`` URL),
+    or — ``typed_confirmed`` — the signer's typed name with their confirmation."""
+
+    signer_name: str
+    image_png_base64: str = ""
+    typed_confirmed: bool = False
+
+
 class Checkout(msgspec.Struct, kw_only=True):
     lines: list[CheckoutLine]
+    signature: SignatureData | None = None  # none: the slip is signed on paper
 
 
 class ReturnLine(msgspec.Struct, kw_only=True):
@@ -130,6 +140,27 @@ class ReturnLine(msgspec.Struct, kw_only=True):
 
 class Checkin(msgspec.Struct, kw_only=True):
     lines: list[ReturnLine]
+    signature: SignatureData | None = None
+
+
+class SignatureView(msgspec.Struct, clock.WithOffsets, kw_only=True):
+    id: int
+    moment: str  # handover | return
+    signer_name: str
+    method: str  # drawn | typed
+    signed_at: datetime
+    agent_name: str
+    slip_sha256: str  # SHA-256 of the signed slip kept (empty until it is stored)
+    slip_url: str
+
+
+class SlipCheck(msgspec.Struct, clock.WithOffsets, kw_only=True):
+    sha256: str
+    matches: bool
+    loan_number: str | None = None
+    moment: str | None = None
+    signer_name: str | None = None
+    signed_at: datetime | None = None
 
 
 class LossIn(msgspec.Struct, kw_only=True):

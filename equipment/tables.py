@@ -12,6 +12,7 @@ from enum import StrEnum
 from piccolo.columns import (
     JSON,
     Boolean,
+    Bytea,
     Date,
     ForeignKey,
     Integer,
@@ -130,6 +131,25 @@ class LoanItem(Table):
     data_wiped = Boolean(null=True, default=None)
     damaged = Boolean(default=False)
     lost = Boolean(default=False)
+
+
+class LoanSignature(Table):
+    """The borrower's contact signing on the tablet, at hand-over (``handover``) or at a return.
+
+    ``method`` is ``drawn`` (``image``: the PNG drawn on the screen) or ``typed`` (the keyboard
+    alternative: the name typed and a confirmation box ticked). The signed slip is kept in the
+    document storage under ``slip_key``; ``slip_sha256`` lets anyone check a copy of it later.
+    """
+
+    loan = ForeignKey(references=Loan, index=True)
+    moment = Varchar(length=10)
+    signer_name = Varchar(length=120)
+    method = Varchar(length=10)
+    image = Bytea(null=True, default=None)
+    signed_at = Timestamp(default=StampNow())
+    agent_name = Varchar(length=200, default="")
+    slip_key = Varchar(length=300, default="")
+    slip_sha256 = Varchar(length=64, default="", index=True)
 
 
 class Booking(Table):

@@ -12,6 +12,7 @@ from printing.loans import (
     DEFAULT_TERMS,
     LoanItemLine,
     LoanSlipData,
+    SignatureLine,
     render_loan_slip,
     render_return_slip,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "LoanItemLine",
     "LoanSlipData",
     "SheetFormat",
+    "SignatureLine",
     "StatementData",
     "StatementFunderTotal",
     "StatementLine",

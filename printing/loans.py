@@ -1,18 +1,22 @@
 """Loan slip (bon de prêt) and return slip (bon de retour) for the pooled equipment fleet.
 
-Signed on paper at hand-over and at return: the list of items with their declared value (for
-insurance), the checklist, the borrower's duties and both signatures.
+Signed at hand-over and at return: the list of items with their declared value (for insurance),
+the checklist, the borrower's duties and both signatures — on paper (empty boxes), or as signed on
+the tablet (:class:`SignatureLine`: the signer's name, the moment, and the drawn signature or the
+typed name confirmed by a box).
 """
 
+import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import ListFlowable
 
-from passnum.fr import format_date, format_euros
+from passnum.fr import format_date, format_euros, format_moment
 from printing.documents import QrFlowable, build_pdf, footer, styles, table_style
 from printing.fonts import REGULAR
 
@@ -38,6 +42,17 @@ class LoanItemLine:
 
 
 @dataclass(frozen=True, slots=True)
+class SignatureLine:
+    """One signature taken on the tablet, at hand-over or at a return."""
+
+    signer_name: str
+    signed_at: datetime  # the operator's wall-clock time
+    image_png: bytes | None = None  # drawn on the screen; None: typed name + confirmation box
+    agent_name: str = ""  # the lender's agent who took it
+    moment: str = ""  # printed above the boxes when a slip has several ("Retour du …")
+
+
+@dataclass(frozen=True, slots=True)
 class LoanSlipData:
     loan_number: str
     qr_payload: str
@@ -55,6 +70,7 @@ class LoanSlipData:
     returned_on: date | None = None  # the day the last device came back; None while some are out
     still_out: list[LoanItemLine] = field(default_factory=list)  # return slip: not back yet
     lost: list[LoanItemLine] = field(default_factory=list)  # return slip: declared lost
+    signatures: list[SignatureLine] = field(default_factory=list)  # none: boxes to sign on paper
 
 
 def _p(text: str, style: str = "cell") -> Paragraph:
@@ -114,7 +130,60 @@ def _checklist_table(loan: LoanSlipData) -> Table:
     return table
 
 
-def _signatures(loan: LoanSlipData) -> Table:
+SIGNATURE_BOX = (70 * mm, 24 * mm)  # the largest a drawn signature is printed
+
+
+def _signature_image(png: bytes) -> Image:
+    width, height = ImageReader(io.BytesIO(png)).getSize()
+    scale = min(SIGNATURE_BOX[0] / width, SIGNATURE_BOX[1] / height)
+    image = Image(io.BytesIO(png), width=width * scale, height=height * scale)
+    image.hAlign = "LEFT"
+    return image
+
+
+def _signed(loan: LoanSlipData, signature: SignatureLine) -> Table:
+    """The two boxes filled in from a signature taken on the tablet."""
+    lender: list[Flowable] = [_p(f"Pour le prêteur ({loan.lender_name})", "heading")]
+    if signature.agent_name:
+        lender.append(_p(f"Agent : {signature.agent_name}", "body"))
+    lender.append(_p(f"Le {format_moment(signature.signed_at)}", "body"))
+    borrower: list[Flowable] = [
+        _p("Pour l'emprunteur", "heading"),
+        _p(f"Signé par {signature.signer_name}", "body"),
+        _p(f"le {format_moment(signature.signed_at)}", "body"),
+    ]
+    if signature.image_png:
+        borrower.append(_signature_image(signature.image_png))
+    else:
+        borrower.append(
+            _p(
+                "Signature au clavier : nom tapé par le signataire, qui a coché la case "
+                "de confirmation.",
+                "body",
+            )
+        )
+    rows: list[list[object]] = [[lender, borrower]]
+    if signature.moment:
+        rows.insert(0, [_p(signature.moment, "heading"), ""])
+    table = Table(rows, colWidths=[90 * mm, 90 * mm])
+    last = len(rows) - 1
+    table.setStyle(
+        [
+            ("BOX", (0, last), (0, last), 0.6, "black"),
+            ("BOX", (1, last), (1, last), 0.6, "black"),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
+    return table
+
+
+def _signatures(loan: LoanSlipData) -> list[Flowable]:
+    if loan.signatures:
+        return [_signed(loan, signature) for signature in loan.signatures]
+    return [_paper_boxes(loan)]
+
+
+def _paper_boxes(loan: LoanSlipData) -> Table:
     def box(role: str) -> list[Flowable]:
         return [
             _p(role, "heading"),
@@ -192,7 +261,7 @@ def _render(loan: LoanSlipData, *, returning: bool) -> bytes:
                     bulletFontName=REGULAR,
                 ),
                 Spacer(0, 5 * mm),
-                _signatures(loan),
+                *_signatures(loan),
             ]
         ),
     ]

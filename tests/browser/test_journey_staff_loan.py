@@ -1,16 +1,38 @@
 """Staff reserve a laptop, hand it over and take it back, in a real browser, keyboard first.
 
+The borrower signs the hand-over by drawing on the tablet's pad (here with the mouse), and the
+return with the keyboard alternative (typed name, confirmation box); both slips print it.
 Every page of the journey passes axe (no serious or critical WCAG 2.1 AA violation); screenshots
 of each step go to test-output/browser/pret-*.png.
 """
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from tests.browser.conftest import assert_accessible, log_in, shot
+from tests.printing.scanning import pdf_text
+
+SIGNED_ON = re.compile(r"Signé par Claire Lebrun\s+le \d\d/\d\d/\d{4} à \d\d:\d\d")
+
+
+def draw_signature(page: Page) -> None:
+    """A signature drawn across the pad, as a finger or a mouse would."""
+    pad = page.locator("#signature-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    assert box is not None, "the signature pad is shown"
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(x + 0.1 * w, y + 0.7 * h)
+    page.mouse.down()
+    for fx, fy in [(0.25, 0.2), (0.4, 0.8), (0.55, 0.25), (0.7, 0.75), (0.9, 0.3)]:
+        page.mouse.move(x + fx * w, y + fy * h, steps=8)
+    page.mouse.up()
 
 
 def check(page: Page, name: str) -> None:
@@ -66,13 +88,22 @@ def test_staff_reserve_hand_over_and_take_back_a_laptop(page: Page) -> None:
     expect(page.get_by_role("group", name=f"{tag} —")).to_be_visible()
     check(page, "pret-4-remise")
     page.get_by_role("textbox", name="État, remarque").fill("Rayure légère sur le capot")
+    expect(page.get_by_label("Nom de la personne qui signe")).to_have_value("Claire Lebrun")
+    draw_signature(page)
+    assert page.locator("#signature_png").input_value().startswith("data:image/png;base64,")
+    shot(page, "pret-4b-signature")
     page.get_by_role("button", name="Valider la remise").focus()
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     expect(page.get_by_role("status")).to_contain_text("Matériel remis")
+    expect(page.get_by_text("Signé par Claire Lebrun")).to_be_visible()
     slip = page.get_by_role("link", name="Télécharger le bon de prêt (PDF)")
     response = page.request.get(slip.get_attribute("href"))
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    text = "\n".join(pdf_text(response.body()))
+    assert SIGNED_ON.search(text), text
+    [drawn] = [i.image for p in PdfReader(io.BytesIO(response.body())).pages for i in p.images]
+    assert drawn.convert("L").getextrema()[0] < 64  # the stroke drawn on the pad, printed in ink
     check(page, "pret-5-remis")
 
     page.get_by_role("link", name="Enregistrer un retour").click()
@@ -80,12 +111,17 @@ def test_staff_reserve_hand_over_and_take_back_a_laptop(page: Page) -> None:
     page.get_by_label("n'est pas rendu aujourd'hui").focus()
     page.keyboard.press("ArrowDown")  # moves to "rendu, données effacées"
     assert page.get_by_label("est rendu, et j'ai vérifié").is_checked()
+    # Signed without drawing: the typed name (already filled in) and the box, by keyboard.
+    page.get_by_label("Je confirme, sous le nom tapé ci-dessus").focus()
+    page.keyboard.press("Space")
     page.get_by_role("button", name="Enregistrer le retour").focus()
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     expect(page.get_by_role("status")).to_contain_text("Retour enregistré")
     returned = page.request.get(f"/loans/{number}/bon-de-retour.pdf")
     assert returned.status == 200
+    returned_text = "\n".join(pdf_text(returned.body()))
+    assert SIGNED_ON.search(returned_text) and "Signature au clavier" in returned_text
     check(page, "pret-7-rendu")
 
     page.get_by_role("link", name=tag).first.click()

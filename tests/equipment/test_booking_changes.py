@@ -158,6 +158,8 @@ async def test_the_hand_over_form_keeps_what_was_typed_when_it_refuses(
             "items": [late_tag],
             f"present:{late_tag}": "1",
             f"note:{late_tag}": "Coque fendue à l'angle",
+            "signer_name": "Claire Lebrun",
+            "signature_typed": "1",
         },
     )
     assert page.status_code == 409

@@ -90,6 +90,11 @@ async def test_a_missing_date_is_explained_on_the_form(
     assert "Indiquez la date de retour" in text_of(refused.text)
 
 
+# The borrower signs at the counter; here with the keyboard alternative (tests/equipment/
+# test_signatures.py draws on the pad).
+TYPED_SIGNATURE = {"signer_name": "Claire Lebrun", "signature_typed": "1"}
+
+
 def pdf_text(content: bytes) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
 
@@ -97,7 +102,7 @@ def pdf_text(content: bytes) -> str:
 async def hand_over(client: AsyncTestClient, number: str, tags: list[str]) -> None:
     screen = await client.get(f"/loans/{number}/remise")
     assert screen.status_code == 200 and "Présent" in screen.text
-    data = {"items": tags}
+    data = {"items": tags, **TYPED_SIGNATURE}
     for tag in tags:
         data |= {f"present:{tag}": "1", f"working:{tag}": "1", f"note:{tag}": "Rayure capot"}
     done = await post_form(client, f"/loans/{number}/remise", data)
@@ -136,7 +141,12 @@ async def test_return_with_wipe_confirmed_frees_the_item_and_without_sends_it_to
     done = await post_form(
         client,
         f"/loans/{number}/retour",
-        {"items": [tag], f"state:{tag}": state, f"missing:{tag}": ["chargeur"]},
+        {
+            "items": [tag],
+            f"state:{tag}": state,
+            f"missing:{tag}": ["chargeur"],
+            **TYPED_SIGNATURE,
+        },
     )
     assert done.status_code == 200 and "Retour enregistré" in done.text, text_of(done.text)
     assert (await get_item(tag)).status == status
@@ -171,7 +181,12 @@ async def test_a_partial_return_then_a_loss_closes_the_loan(
     partial = await post_form(
         client,
         f"/loans/{number}/retour",
-        {"items": [first, second], f"state:{first}": "wiped", f"state:{second}": "pending"},
+        {
+            "items": [first, second],
+            f"state:{first}": "wiped",
+            f"state:{second}": "pending",
+            **TYPED_SIGNATURE,
+        },
     )
     assert partial.status_code == 200
     assert (await get_loan(number)).status == "partially_returned"
