@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import sqlite3
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pyotp
@@ -134,3 +136,48 @@ def test_staff_turn_on_two_factor_and_then_log_in_with_a_code(live_server, page,
     page.get_by_role("button", name="Valider").click()
     page.wait_for_url(re.compile(r".*/$"))
     assert "Espace du Département" in page.text_content("h1")
+
+
+def _organisation_id(live_server, name: str) -> str:
+    path = Path(live_server.env["PASSNUM_DATA_DIR"]) / "passnum.sqlite"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        (found,) = db.execute("SELECT id FROM organisation WHERE name = ?", (name,)).fetchone()
+    return str(found)
+
+
+def _act_for(page, organisation: str) -> None:
+    page.get_by_label("Vous agissez pour").select_option(label=organisation)
+    page.get_by_role("button", name="Changer").click()
+    page.wait_for_load_state()
+
+
+def test_a_prescriber_who_is_also_a_site_agent_elsewhere_sees_each_role_in_its_place(
+    live_server, page, smtp_server
+):
+    """A CCAS social worker who also holds a permanence at Coutances town hall: the header says
+    for whom they act, and each role's pages open only in its own organisation."""
+    email = "travailleuse.sociale@manche.test"
+    ccas, town_hall = "CCAS de Saint-Lô", "Mairie de Coutances"
+    live_server.passnum(
+        *("user", "create", email, "--organisation-id", _organisation_id(live_server, ccas)),
+        *("--role", "prescriber"),
+    )
+    live_server.passnum(
+        *("user", "add-membership", email),
+        *("--organisation-id", _organisation_id(live_server, town_hall), "--role", "site_agent"),
+    )
+    _choose_password(page, _link(smtp_server, email, "/invitation"), FIRST_PASSWORD)
+    log_in(page, email, FIRST_PASSWORD)
+
+    _act_for(page, ccas)
+    assert "Espace prescripteur" in page.text_content("h1")
+    assert_accessible(page)
+    assert page.goto("/carnets/remettre").status == 200
+    assert page.goto("/scanner").status == 403
+
+    page.goto("/")
+    _act_for(page, town_hall)
+    assert "Espace lieu d'accueil" in page.text_content("h1")
+    assert page.goto("/scanner").status == 200
+    assert page.goto("/carnets/remettre").status == 403
+    shot(page, "deux-organisations-lieu")
