@@ -17,6 +17,7 @@ from printing.loans import (
     render_return_slip,
 )
 from printing.statements import (
+    BankDetails,
     StatementData,
     StatementFunderTotal,
     StatementLine,
@@ -26,6 +27,7 @@ from printing.statements import (
 __all__ = [
     "DEFAULT_TERMS",
     "SHEET_FORMATS",
+    "BankDetails",
     "BookletData",
     "ChequeData",
     "LabelData",

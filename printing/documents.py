@@ -7,13 +7,22 @@ These are printed one at a time, so clarity wins over speed here; QR codes still
 import io
 from collections.abc import Callable
 from functools import cache
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from printing.fonts import BOLD, REGULAR, register_fonts
 from printing.qr import QUIET_MODULES, dark_runs, qr_matrix
@@ -73,6 +82,22 @@ class QrFlowable(Flowable):
 
     def draw(self) -> None:
         draw_qr(self.canv, self.payload, 0, 0, self.width)
+
+
+def signature_block(lines: list[str], label: str = "Signature et cachet") -> Flowable:
+    """The signatory's lines, then a framed empty box to sign and stamp in, kept together."""
+    box = Table([[label], [""]], colWidths=[80 * mm], rowHeights=[6 * mm, 28 * mm])
+    box.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), REGULAR, 8),
+                ("BOX", (0, 0), (-1, -1), 0.6, colors.grey),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.HexColor("#444444")),
+            ]
+        )
+    )
+    text = [Paragraph(escape(line), styles()["body"]) for line in lines]
+    return KeepTogether([Spacer(1, 6 * mm), *text, Spacer(1, 3 * mm), box])
 
 
 def build_pdf(story: list[Flowable], *, title: str, on_page: PageCallback) -> bytes:

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table
 
 from passnum.fr import format_date, format_euros
-from printing.documents import build_pdf, footer, styles, table_style
+from printing.documents import build_pdf, footer, signature_block, styles, table_style
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,23 @@ class StatementLine:
 
 
 @dataclass(frozen=True, slots=True)
+class BankDetails:
+    holder: str
+    iban_masked: str  # "FR76 •••• •••• •••• •••• •••• 189"
+    bic: str = ""
+
+
+def bank_line(bank: BankDetails | None) -> str:
+    if bank is None:
+        return (
+            "Coordonnées bancaires : non renseignées ou pas encore validées — le paiement "
+            "attend leur validation par le Département."
+        )
+    bic = f", BIC {bank.bic}" if bank.bic else ""
+    return f"Coordonnées bancaires : {bank.holder}, IBAN {bank.iban_masked}{bic}"
+
+
+@dataclass(frozen=True, slots=True)
 class StatementData:
     site_name: str
     site_siret: str
@@ -46,6 +63,13 @@ class StatementData:
     generated_on: date
     payment_date: date | None = None
     payment_reference: str = ""
+    # Once submitted, an accounting document: its number, the bank details in force that day
+    # (IBAN masked) and who signs it for the operator.
+    number: str = ""
+    submitted_on: date | None = None
+    bank: BankDetails | None = None
+    operator_name: str = ""
+    signatory: str = ""
 
 
 def _p(text: str, style: str = "body") -> Paragraph:
@@ -103,9 +127,16 @@ def _lines_table(statement: StatementData) -> Table:
 def render_statement(statement: StatementData) -> bytes:
     """The statement as PDF bytes; the cheque list continues over pages with its header."""
     period = f"du {format_date(statement.period_start)} au {format_date(statement.period_end)}"
+    number = (
+        f"Relevé n° {statement.number}"
+        if statement.number
+        else "Brouillon : pas encore numéroté (le numéro est donné à la transmission)"
+    )
     story: list[Flowable] = [
         _p(f"Relevé de chèques — {statement.period_label}", "title"),
+        _p(number),
         _p(f"Lieu : {statement.site_name} — SIRET {statement.site_siret}"),
+        _p(bank_line(statement.bank)),
         _p(f"Période {period}"),
         _p(_status(statement)),
         _p("Récapitulatif par financeur", "heading"),
@@ -113,6 +144,16 @@ def render_statement(statement: StatementData) -> bytes:
         _p(f"Chèques encaissés ({len(statement.lines)})", "heading"),
         _lines_table(statement),
     ]
-    label = f"Relevé {statement.site_name} — {statement.period_label}"
+    if statement.number and statement.submitted_on:
+        story.append(
+            signature_block(
+                [
+                    f"Arrêté à la somme de {format_euros(statement.total_cents)} pour "
+                    f"{len(statement.lines)} chèque(s), le {format_date(statement.submitted_on)}.",
+                    f"Pour {statement.operator_name} : {statement.signatory}",
+                ]
+            )
+        )
+    label = f"Relevé {statement.number or statement.site_name} — {statement.period_label}"
     edited = f"{label} — édité le {format_date(statement.generated_on)}"
     return build_pdf(story, title=label, on_page=footer(edited))

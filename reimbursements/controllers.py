@@ -13,7 +13,7 @@ from passnum.auth import Role, roles
 from passnum.csvout import attachment, csv_response
 from passnum.db import as_datetime
 from passnum.errors import DomainError
-from passnum.fr import de, format_moment, format_month
+from passnum.fr import de, format_euros, format_moment, format_month
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
     PAGED_HEADERS,
@@ -23,7 +23,7 @@ from passnum.pagination import (
     paginate_where,
     slice_where,
 )
-from reimbursements import documents, schemas
+from reimbursements import documents, schemas, submission
 from reimbursements import statements as svc
 from reimbursements.credit_notes import credit_note_for, credit_notes
 from reimbursements.periods import parse_month, previous_month
@@ -46,6 +46,10 @@ def to_schema(s: Statement, totals: list[dict] | None = None) -> schemas.Stateme
         submitted_at=s.submitted_at,
         paid_on=s.paid_on,
         payment_reference=s.payment_reference,
+        number=s.number,
+        site_siret=s.site_siret or None,
+        bank_iban_masked=s.bank_iban_masked or None,
+        submitted_by=s.submitted_by or None,
         funder_totals=None
         if totals is None
         else [
@@ -66,6 +70,30 @@ async def _statement_out(actor, statement_id: int) -> schemas.Statement:
     return to_schema(s, await svc.funder_totals(s.id))
 
 
+async def _statements_page(
+    actor, month: str = "", status: str = "", page: str = "", done: str = ""
+) -> Template:
+    pager = await paginate_where(
+        Statement,
+        svc.statements_query(),
+        svc.statement_filters(actor, _month_or_none(month), status),
+        page,
+        {"month": month, "status": status},
+    )
+    context = {
+        "statements": pager.items,
+        "pager": pager,
+        "month": month,
+        "status": status,
+        "labels": svc.STATUS_LABELS,
+        "month_label": format_month,
+        "de": de,
+        "default_month": f"{previous_month(clock.today()):%Y-%m}",
+        "done": done,
+    }
+    return Template("reimbursements/statements.html", context=context)
+
+
 class StatementPages(Controller):
     path = "/releves"
     opt = roles(Role.staff, Role.site_agent)
@@ -79,24 +107,34 @@ class StatementPages(Controller):
         status: FromQuery[str] = "",
         page: FromQuery[str] = "",
     ) -> Template:
-        pager = await paginate_where(
-            Statement,
-            svc.statements_query(),
-            svc.statement_filters(request.user, _month_or_none(month), status),
-            page,
-            {"month": month, "status": status},
+        return await _statements_page(request.user, month, status, page)
+
+    @post("/transmettre", opt=roles(Role.staff))
+    async def submit_many(self, request: Request) -> Template:
+        """Ticked drafts: first a confirmation page (nothing changes), then the submission."""
+        form = await request.form()
+        ids = sorted({int(v) for v in form.getall("statement_ids", []) if str(v).isdigit()})
+        if not ids:
+            raise DomainError("invalid", "Cochez au moins un relevé à transmettre.", 422)
+        if form.get("confirmation") != "oui":
+            chosen = await svc.statements_query().where(Statement.id.is_in(ids))
+            return Template(
+                "reimbursements/submit_confirm.html",
+                context={
+                    "statements": chosen,
+                    "total": sum(s.total_cents for s in chosen),
+                    "year": clock.today().year,
+                    "month_label": format_month,
+                    "euros": format_euros,
+                },
+            )
+        numbers = await submission.submit_statements(request.user, ids)
+        done = (
+            f"{len(numbers)} relevés transmis, n° {numbers[0]} à {numbers[-1]}."
+            if len(numbers) > 1
+            else f"Relevé transmis : n° {numbers[0]}."
         )
-        context = {
-            "statements": pager.items,
-            "pager": pager,
-            "month": month,
-            "status": status,
-            "labels": svc.STATUS_LABELS,
-            "month_label": format_month,
-            "de": de,
-            "default_month": f"{previous_month(clock.today()):%Y-%m}",
-        }
-        return Template("reimbursements/statements.html", context=context)
+        return await _statements_page(request.user, status="submitted", done=done)
 
     @post("/construire", opt=roles(Role.staff))
     async def build(self, request: Request) -> Redirect:
@@ -130,7 +168,7 @@ class StatementPages(Controller):
     async def pdf(self, request: Request, statement_id: FromPath[int]) -> Response[bytes]:
         s = await svc.get_statement(request.user, statement_id)
         return Response(
-            await documents.statement_pdf(s),
+            await (submission.issued_pdf(s) if s.number else documents.statement_pdf(s)),
             media_type=PDF,
             headers=attachment(documents.statement_filename(s, "pdf")),
         )
@@ -144,7 +182,7 @@ class StatementPages(Controller):
 
     @post("/{statement_id:int}/transmettre", opt=roles(Role.staff))
     async def submit(self, request: Request, statement_id: FromPath[int]) -> Redirect:
-        await svc.submit_statement(request.user, statement_id)
+        await submission.submit_statements(request.user, [statement_id])
         return Redirect(f"/releves/{statement_id}")
 
     @post("/{statement_id:int}/paiement", opt=roles(Role.staff))
@@ -234,8 +272,20 @@ class StatementApi(Controller):
         summary="Transmettre (fige le relevé)",
     )
     async def submit(self, request: Request, statement_id: FromPath[int]) -> schemas.Statement:
-        await svc.submit_statement(request.user, statement_id)
+        await submission.submit_statements(request.user, [statement_id])
         return await _statement_out(request.user, statement_id)
+
+    @post(
+        "/submit",
+        opt=roles(Role.staff),
+        status_code=200,
+        summary="Transmettre plusieurs relevés d'un coup (tous ou aucun), numérotés dans l'ordre",
+    )
+    async def submit_many(
+        self, request: Request, data: JSONBody[schemas.SubmitIn]
+    ) -> list[schemas.Statement]:
+        await submission.submit_statements(request.user, data.statement_ids)
+        return [await _statement_out(request.user, i) for i in sorted(set(data.statement_ids))]
 
     @post(
         "/{statement_id:int}/payment",

@@ -7,8 +7,15 @@ from passnum.csvout import csv_bytes, euros
 from passnum.db import as_datetime
 from passnum.fr import format_month
 from passnum.settings import get_settings
-from printing import StatementData, StatementFunderTotal, StatementLine, render_statement
+from printing import (
+    BankDetails,
+    StatementData,
+    StatementFunderTotal,
+    StatementLine,
+    render_statement,
+)
 from printing.credit_notes import render_credit_note
+from reimbursements.bank import bank_in_force
 from reimbursements.credit_notes import FunderCredit
 from reimbursements.statements import STATUS_LABELS, funder_totals, statement_lines
 from reimbursements.tables import Statement
@@ -63,9 +70,20 @@ async def statement_pdf(statement: Statement) -> bytes:
         )
         for r in await statement_lines(statement.id)
     ]
+    if statement.number:
+        bank = (
+            BankDetails(statement.bank_holder, statement.bank_iban_masked, statement.bank_bic)
+            if statement.bank_iban_masked
+            else None
+        )
+        siret = statement.site_siret
+    else:
+        bank = await bank_in_force(statement.site.id, clock.today())
+        siret = statement.site.siret or ""
+    submitted = as_datetime(statement.submitted_at) if statement.submitted_at else None
     data = StatementData(
         site_name=statement.site.name,
-        site_siret=statement.site.siret or "non renseigné",
+        site_siret=siret or "non renseigné",
         period_label=format_month(statement.period_start),
         period_start=statement.period_start,
         period_end=statement.period_end,
@@ -76,6 +94,11 @@ async def statement_pdf(statement: Statement) -> bytes:
         generated_on=clock.today(),
         payment_date=statement.paid_on,
         payment_reference=statement.payment_reference,
+        number=statement.number or "",
+        submitted_on=submitted.date() if submitted else None,
+        bank=bank,
+        operator_name=get_settings().operator_name,
+        signatory=statement.submitted_by,
     )
     return render_statement(data)
 
@@ -117,4 +140,6 @@ def credit_note_csv(note: FunderCredit) -> bytes:
 
 
 def statement_filename(statement: Statement, extension: str) -> str:
+    if statement.number:
+        return f"releve-{statement.number}.{extension}"
     return f"releve-{statement.site.id}-{statement.period_start:%Y-%m}.{extension}"

@@ -29,7 +29,15 @@ class Statement(msgspec.Struct, clock.WithOffsets):
     submitted_at: datetime | None
     paid_on: date | None
     payment_reference: str
+    number: str | None = None  # RL-2026-0001, given at submission
+    site_siret: str | None = None  # as on the submitted statement
+    bank_iban_masked: str | None = None
+    submitted_by: str | None = None
     funder_totals: list[FunderTotal] | None = None
+
+
+class SubmitIn(msgspec.Struct, forbid_unknown_fields=True):
+    statement_ids: list[int]
 
 
 class BuildIn(msgspec.Struct):

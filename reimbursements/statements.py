@@ -186,27 +186,6 @@ def statement_filters(
     return conditions
 
 
-async def submit_statement(actor: Actor, statement_id: int) -> None:
-    """Freeze a draft: from now on its lines and totals never change."""
-    require_staff(actor)
-    async with write_transaction():
-        done = (
-            await Statement.update(
-                {
-                    Statement.status: StatementStatus.submitted.value,
-                    Statement.submitted_at: clock.stamp(),
-                }
-            )
-            .where((Statement.id == statement_id) & (Statement.status == "draft"))
-            .returning(Statement.id, Statement.total_cents)
-        )
-        if not done:
-            raise _refuse("not_draft", "Ce relevé a déjà été transmis : il ne change plus.")
-        await audit.record(
-            actor, "submit", "statement", statement_id, {"total_cents": done[0]["total_cents"]}
-        )
-
-
 async def record_payment(actor: Actor, statement_id: int, paid_on: date, reference: str) -> None:
     """Staff record that the site was paid (date and accounting reference)."""
     require_staff(actor)

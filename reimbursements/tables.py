@@ -37,6 +37,16 @@ class Statement(Table):
     submitted_at = Timestamp(null=True, default=None)
     paid_on = Date(null=True, default=None)
     payment_reference = Varchar(length=100, default="")
+    # Given at submission and never changed: the year's next number (RL-2026-0001), the site's
+    # SIRET and bank details in force that day (IBAN masked), and who submitted it for the operator.
+    number = Varchar(
+        length=20, null=True, default=None
+    )  # UNIQUE index statement_number (migration)
+    site_siret = Varchar(length=14, default="")
+    bank_holder = Varchar(length=200, default="")
+    bank_iban_masked = Varchar(length=60, default="")
+    bank_bic = Varchar(length=11, default="")
+    submitted_by = Varchar(length=255, default="")
 
 
 class StatementLine(Table):
@@ -49,3 +59,14 @@ class StatementLine(Table):
     face_value_cents = Integer()
     redeemed_at = Timestamp()
     late = Boolean(default=False)
+
+
+class DocumentCounter(Table):
+    """The last number given in one series of one year (``series`` "RL-2026", "AV-2027").
+
+    Taken with one upsert inside the transaction that writes the document (see
+    :mod:`reimbursements.numbering`): a rolled-back document gives its number back.
+    """
+
+    series = Varchar(length=20, unique=True)
+    last = Integer(default=0)

@@ -20,7 +20,8 @@ from passnum.fr import de, format_month
 from reimbursements.cli import statements as statements_command
 from reimbursements.periods import next_month
 from reimbursements.periods import previous_month as previous
-from reimbursements.statements import build_statements, record_payment, submit_statement
+from reimbursements.statements import build_statements, record_payment
+from reimbursements.submission import submit_statements
 from reimbursements.tables import Statement, StatementLine
 from tests.factories import login, post_form, text_of
 from tests.reporting.dataset import Dataset, generate, make_batch, make_booklet, redeem
@@ -79,7 +80,7 @@ async def test_a_submitted_statement_never_changes_and_late_cheques_go_to_the_ne
     await redeem(booklet.cheques[0], world.site_id, datetime(2026, 3, 4, 10))
     await build_statements(MARCH, staff)
     march = await Statement.objects().first()
-    await submit_statement(staff, march.id)
+    await submit_statements(staff, [march.id])
     # Redeemed in March but recorded after the March statement was submitted.
     await redeem(booklet.cheques[1], world.site_id, datetime(2026, 3, 30, 10))
     await build_statements(MARCH, staff)
@@ -89,7 +90,7 @@ async def test_a_submitted_statement_never_changes_and_late_cheques_go_to_the_ne
     april = await Statement.objects().where(Statement.period_start == date(2026, 4, 1)).first()
     assert (april.cheque_count, april.late_count, april.total_cents) == (1, 1, 1000)
     with pytest.raises(Exception) as refused:
-        await submit_statement(staff, march.id)
+        await submit_statements(staff, [march.id])
     assert getattr(refused.value, "code", "") == "not_draft"
 
 
@@ -150,7 +151,7 @@ async def test_a_cheque_is_late_only_when_its_own_months_statement_was_submitted
     await redeem(first, world.site_id, datetime(2026, 2, 3, 10))
     await build_statements(date(2026, 2, 1), staff)
     february = await Statement.objects().first()
-    await submit_statement(staff, february.id)
+    await submit_statements(staff, [february.id])
     # Both redeemed in February, recorded after that build: one site's February was submitted.
     await redeem(late, world.site_id, datetime(2026, 2, 20, 10))
     await redeem(elsewhere, world.other_site_id, datetime(2026, 2, 21, 10))
