@@ -18,6 +18,7 @@ from passnum.db import order_french
 from passnum.fr import format_phone, sort_key
 from passnum.pagination import Page, paginate_where
 from passnum.tables import AuditEntry
+from territory.services import commune_names
 
 
 @dataclass
@@ -73,17 +74,24 @@ async def list_places() -> list[Place]:
 
 @dataclass
 class DirectoryChoices:
-    """What the directory's filters offer: the distinct communes and services of qualified sites."""
+    """What the directory's filters offer: the distinct communes and services of qualified sites.
+
+    A commune is offered by its official name and filters on the site's stored commune, its INSEE
+    code (a name typed differently before the official list, "St-Lo", is still Saint-Lô); a site
+    stored without a code is matched on its name."""
 
     communes: list[str]
     services: list[str]
     service_texts: list[str]  # the distinct ``services`` column values, to filter in SQL
+    codes: dict[str, list[str]] = field(default_factory=dict)  # name shown → INSEE codes
 
     def conditions(self, commune: str, service: str) -> list[Any]:
         """Piccolo wheres for one commune and one service (a whole line of ``services``)."""
         conditions: list[Any] = []
         if commune:
-            conditions.append(Organisation.commune == commune)
+            by_name = (Organisation.insee_code == "") & (Organisation.commune == commune)
+            codes = self.codes.get(commune)
+            conditions.append(Organisation.insee_code.is_in(codes) | by_name if codes else by_name)
         if service:
             texts = [t for t in self.service_texts if service in split_services(t)]
             conditions.append(Organisation.services.is_in(texts) if texts else Organisation.id < 0)
@@ -92,13 +100,26 @@ class DirectoryChoices:
 
 async def directory_choices() -> DirectoryChoices:
     """Distinct values only: as many rows as communes and service combinations, not sites."""
-    communes = await Organisation.select(Organisation.commune).where(qualified_site()).distinct()
+    communes = (
+        await Organisation.select(Organisation.insee_code, Organisation.commune)
+        .where(qualified_site())
+        .distinct()
+    )
     texts = await Organisation.select(Organisation.services).where(qualified_site()).distinct()
     service_texts = [r["services"] or "" for r in texts]
+    official = await commune_names([r["insee_code"] for r in communes if r["insee_code"]])
+    codes: dict[str, list[str]] = {}
+    for r in communes:
+        name = official.get(r["insee_code"]) or r["commune"]
+        if name:
+            codes.setdefault(name, [])
+            if r["insee_code"] in official:
+                codes[name].append(r["insee_code"])
     return DirectoryChoices(
-        sorted({r["commune"] for r in communes if r["commune"]}, key=sort_key),
+        sorted(codes, key=sort_key),
         sorted({s for t in service_texts for s in split_services(t)}, key=sort_key),
         service_texts,
+        codes,
     )
 
 
@@ -114,6 +135,8 @@ async def to_places(orgs: list[Organisation]) -> list[Place]:
         else []
     )
     last_edit = {int(e["entity_id"]): as_datetime(e["last"]) for e in edits}
+    # The commune by its official name when its code is known (whatever was typed before).
+    official = await commune_names(sorted({o.insee_code for o in orgs if o.insee_code}))
     places = []
     for o in orgs:
         updated = max(filter(None, [o.created_at, last_edit.get(o.id)]))
@@ -125,7 +148,7 @@ async def to_places(orgs: list[Organisation]) -> list[Place]:
             o.siret or "",
             o.address,
             o.postcode,
-            o.commune,
+            official.get(o.insee_code) or o.commune,
             o.insee_code,
             o.phone,
             o.email,

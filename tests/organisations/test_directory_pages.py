@@ -1,5 +1,6 @@
 """The public directory of places comes in pages, and its filters work across the pages."""
 
+import re
 from html import unescape
 
 from organisations.tables import Organisation
@@ -105,3 +106,32 @@ async def test_places_and_organisations_are_listed_in_french_alphabetical_order(
         "Mairie de Fermanville",
         "Médiathèque de Bricquebec",
     ]
+
+
+async def test_the_commune_filter_offers_official_names_and_filters_on_the_stored_commune(client):
+    # One site stored before the official list with its commune typed "St-Lo", one as the list
+    # names it, both in Saint-Lô (INSEE 50502); a site of Coutances; a site without a code.
+    await Organisation.insert(
+        *(
+            Organisation(
+                name=name, commune=typed, insee_code=code, is_site=True, site_status="qualified"
+            )
+            for name, typed, code in [
+                ("Médiathèque Jean Follain", "St-Lo", "50502"),
+                ("Mairie de Saint-Lô", "Saint-Lô", "50502"),
+                ("Mairie de Coutances", "Coutances", "50147"),
+                ("Espace de Lessay", "Lessay", ""),
+            ]
+        )
+    )
+    response = await client.get("/lieux")
+    options = re.findall(r'<option value="([^"]*)"', response.text.split('id="service"')[0])
+    assert [unescape(o) for o in options] == ["", "Coutances", "Lessay", "Saint-Lô"]
+    page = text_of(response.text)
+    assert "St-Lo" not in page and "50502" not in page and "50147" not in page
+    saint_lo = text_of((await client.get("/lieux", params={"commune": "Saint-Lô"})).text)
+    assert "2 lieux trouvés" in saint_lo
+    assert "Médiathèque Jean Follain" in saint_lo and "Mairie de Saint-Lô" in saint_lo
+    assert "Coutances" not in saint_lo.split("trouvés")[1]
+    lessay = text_of((await client.get("/lieux", params={"commune": "Lessay"})).text)
+    assert "1 lieu trouvé" in lessay and "Espace de Lessay" in lessay
