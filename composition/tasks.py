@@ -8,11 +8,13 @@ from __future__ import annotations
 import procrastinate
 
 import equipment.tasks
+import organisations.tasks
 import reimbursements.tasks
 import vouchers.tasks
 from passnum import tasks
 
 APP_TASKS = [
+    organisations.tasks.TASKS,
     vouchers.tasks.TASKS,
     equipment.tasks.TASKS,
     reimbursements.tasks.TASKS,

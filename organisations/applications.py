@@ -27,6 +27,7 @@ from organisations.editing import (
     official_commune,
 )
 from organisations.tables import ApplicationStatus, Organisation, SiteApplication, SiteStatus
+from organisations.tasks import queue_geocoding
 from passnum import audit, mail
 from passnum.auth import Actor, Role
 from passnum.clock import stamp, today
@@ -178,6 +179,7 @@ async def decide(actor: Actor, application_id: int, decision: str, reason: str =
             application.id,
             {"organisation": organisation.id},
         )
+    await queue_geocoding(organisation.id)
     invitation = await invitations.invite_user(
         application.contact_email,
         organisation.id,

@@ -6,6 +6,7 @@ from organisations.api import MeController, OrganisationApiController, UserApiCo
 from organisations.api_applications import SiteApplicationApi
 from organisations.api_bank_details import BankDetailsApi, pending_bank_details
 from organisations.api_directory import open_data_csv, open_data_json
+from organisations.api_positions import PositionApi
 from organisations.pages_accounts import (
     ForgottenPasswordPages,
     MyAccountPages,
@@ -22,6 +23,7 @@ from organisations.pages_bank_details import BankDetailsPages, pending_bank_deta
 from organisations.pages_directory import OpeningSlotPages, directory_page
 from organisations.pages_editing import OrganisationEditPages
 from organisations.pages_organisations import StaffOrganisationPages
+from organisations.pages_positions import PositionPages
 from organisations.pages_users import StaffUserPages
 
 ROUTE_HANDLERS = [
@@ -48,4 +50,6 @@ ROUTE_HANDLERS = [
     pending_bank_details,
     BankDetailsPages,
     pending_bank_details_page,
+    PositionPages,
+    PositionApi,
 ]

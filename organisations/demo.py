@@ -16,11 +16,18 @@ from stdnum import luhn
 from organisations.bank_details import insert_bank_details
 from organisations.memberships import add_membership
 from organisations.services import OrganisationInput, create_organisation, create_user
-from organisations.tables import BankDetailsEntry, Membership, OpeningSlot, Organisation
+from organisations.tables import (
+    BankDetailsEntry,
+    LocationSource,
+    Membership,
+    OpeningSlot,
+    Organisation,
+)
 from passnum.auth import Role
 from passnum.clock import today
 from passnum.db import write_transaction
 from passnum.fr import de
+from territory.services import centres
 
 DEMO_SERVICES = {
     "mairie": "Aide aux démarches administratives\nMaîtrise des outils numériques du quotidien",
@@ -60,6 +67,9 @@ COMMUNES = [
     ("Condé-sur-Vire", "50139", "50890"),
     ("Terre-et-Marais", "50564", "50500"),
 ]
+# Demo sites stand near their commune's shipped centre (territory/data/centres.csv), each kind a
+# few hundred metres apart so that their markers do not hide one another.
+DEMO_OFFSETS = {"mairie": (0.0, 0.0), "CMS": (0.004, 0.003), "bibliothèque": (-0.003, -0.004)}
 MORNING, AFTERNOON = (dt.time(9), dt.time(12)), (dt.time(14), dt.time(17))
 # (weekday, hours): lundi matin, mardi après-midi, mercredi matin, jeudi après-midi, vendredi matin
 SLOTS = [(0, MORNING), (1, AFTERNOON), (2, MORNING), (3, AFTERNOON), (4, MORNING)]
@@ -136,6 +146,7 @@ async def load_territory() -> DemoTerritory:
         if "funder" in roles:
             t.funder_ids.append(org_id)
     n = 0
+    shipped = await centres([c[1] for c in COMMUNES])
     for i, commune in enumerate(COMMUNES):
         kinds = [("mairie", f"Mairie {de(commune[0])}")]
         if i < 10:
@@ -169,6 +180,16 @@ async def load_territory() -> DemoTerritory:
                     organisation=org_id, weekday=weekday, opens=opens, closes=closes
                 ).save()
             await _bank_details(org_id, n, kind, name)
+            if commune[1] in shipped:
+                lat, lon = shipped[commune[1]]
+                d_lat, d_lon = DEMO_OFFSETS[kind]
+                await Organisation.update(
+                    {
+                        Organisation.latitude: round(lat + d_lat, 6),
+                        Organisation.longitude: round(lon + d_lon, 6),
+                        Organisation.location_source: LocationSource.demo.value,
+                    }
+                ).where((Organisation.id == org_id) & Organisation.latitude.is_null())
             t.site_ids.append(org_id)
     t.prescriber_ids.append(await _site_id("Centre médico-social de Coutances"))
     for commune in COMMUNES[26:29]:

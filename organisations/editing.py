@@ -16,6 +16,7 @@ from stdnum.fr import siret as siret_number
 
 from organisations.national_lists import PUBLICS, SERVICES, TYPOLOGIES
 from organisations.tables import Organisation
+from organisations.tasks import queue_geocoding
 from passnum import audit
 from passnum.auth import Actor, Role
 from passnum.csvout import FORMULA_STARTS
@@ -26,6 +27,9 @@ from territory.services import require_commune
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 RNA_RE = re.compile(r"^W\d{9}$")
 ACCESLIBRE_HOST = "acceslibre.beta.gouv.fr"
+
+# A site is placed again on the map (organisations.positions) when one of these changes.
+ADDRESS_FIELDS = {"address", "postcode", "commune", "insee_code"}
 
 # What a site's own agents may change: what the public directory shows of it.
 PUBLIC_FIELDS = (
@@ -288,6 +292,8 @@ async def update_organisation(
     async with write_transaction():
         await organisation.save([getattr(Organisation, name) for name in diff])
         await audit.record(actor, "update", "organisation", organisation_id, diff)
+    if organisation.is_site and ADDRESS_FIELDS & set(diff):
+        await queue_geocoding(organisation_id)
     return organisation
 
 

@@ -11,6 +11,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from organisations.editing import CLEANERS, clean_name, clean_phone, clean_rna, clean_siret
 from organisations.tables import Membership, Organisation
+from organisations.tasks import queue_geocoding
 from passnum import audit, audit_view, vocabulary
 from passnum.auth import Role
 from passnum.auth.actor import Actor
@@ -161,6 +162,8 @@ async def create_organisation(data: OrganisationInput, actor: Actor | None = Non
     async with write_transaction():
         await organisation.save()
         await audit.record(actor, "create", "organisation", organisation.id, values)
+    if organisation.is_site:
+        await queue_geocoding(organisation.id)
     return organisation
 
 

@@ -247,3 +247,14 @@ async def require_epci(text: str, field: str = "epci") -> EpciInfo | None:
         422,
         field=field,
     )
+
+
+async def centres(codes: list[str]) -> dict[str, tuple[float, float]]:
+    """Code → (latitude, longitude) of the communes that have a centre (current codes only)."""
+    wanted = sorted({c for c in codes if c})
+    if not wanted:
+        return {}
+    rows = await Commune.select(Commune.code, Commune.latitude, Commune.longitude).where(
+        Commune.code.is_in(wanted) & Commune.latitude.is_not_null()
+    )
+    return {r["code"]: (r["latitude"], r["longitude"]) for r in rows}

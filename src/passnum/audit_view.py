@@ -53,6 +53,7 @@ action_label = vocabulary.define(
         "accept_invitation": "Invitation acceptée",
         "suspend": "Lieu suspendu",
         "requalify": "Suspension levée",
+        "position": "Position sur la carte",
         "add_membership": "Rattaché à une organisation",
         "remove_membership": "Détaché d'une organisation",
         "apply": "Candidature déposée",
@@ -85,6 +86,10 @@ class Field:
 
 _GENERIC: dict[str, Field] = {
     "name": Field("Nom"),
+    "latitude": Field("Latitude"),
+    "longitude": Field("Longitude"),
+    "location_source": Field("Position donnée par", "location_source"),
+    "location_label": Field("Adresse trouvée"),
     "label": Field("Libellé"),
     "note": Field("Note"),
     "notes": Field("Notes"),

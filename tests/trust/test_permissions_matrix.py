@@ -82,6 +82,11 @@ EXPECTED: dict[str, str] = {
     "POST /staff/organisations/{organisation_id}/suspension": "staff",
     "POST /staff/organisations/{organisation_id}/requalification": "staff",
     "POST /staff/organisations/{organisation_id}/users/{user_id}/active": "staff",
+    "GET /staff/organisations/{organisation_id}/position": "staff",
+    "POST /staff/organisations/{organisation_id}/position": "staff",
+    "POST /staff/organisations/{organisation_id}/position/adresse": "staff",
+    "PUT /api/v1/organisations/{organisation_id}/position": "staff",
+    "POST /api/v1/organisations/{organisation_id}/position/geocodage": "staff",
     "GET /staff/security": "staff",
     "POST /staff/security/unlock": "staff",
     # pass numériques: batches, stock, hand-out, scans, cheque pages
