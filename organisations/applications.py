@@ -47,7 +47,8 @@ async def submit_application(data: dict[str, Any]) -> SiteApplication:
         "rna": clean_rna(data.get("rna")),
         "legal_representative": CLEANERS["legal_representative"](data.get("legal_representative")),
         "postcode": clean_postcode(data.get("postcode")),
-        "insee_code": clean_insee(data.get("insee_code")),
+        # The commune picked by name (the form's one commune field), or its code (the API).
+        "insee_code": clean_insee(data.get("insee_code") or data.get("commune")),
         "phone": clean_phone(data.get("phone")),
         "email": clean_email(data.get("email")),
         "contact_first_name": str(data.get("contact_first_name") or "").strip(),
@@ -61,6 +62,8 @@ async def submit_application(data: dict[str, Any]) -> SiteApplication:
     }
     values["kind"] = values["kind"] or "association"
     values = await official_commune(values)
+    if not values["insee_code"]:
+        raise invalid("insee_code", "Indiquez la commune du lieu (tapez son nom et choisissez-la).")
     if not values["siret"] and not values["rna"]:
         raise invalid(
             "siret",

@@ -23,7 +23,7 @@ LABELS = {
     "address": "Adresse",
     "postcode": "Code postal",
     "commune": "Commune",
-    "insee_code": "Code INSEE",
+    "insee_code": "Commune (tapez son nom ou son code postal et choisissez-la)",
     "siret": "SIRET (14 chiffres)",
     "rna": "Numéro RNA (association sans SIRET : W suivi de 9 chiffres)",
     "legal_representative": "Représentant légal (nom, qualité)",
@@ -55,6 +55,8 @@ class OrganisationEditPages(Controller):
             for f in fields
             if f in form or f"{f}_shown" in form
         }
+        if "insee_code" in changes:
+            changes["insee_code"] = await _commune_given(organisation_id, changes["insee_code"])
         try:
             await editing.update_organisation(request.user, organisation_id, changes)
         except DomainError as error:
@@ -62,6 +64,15 @@ class OrganisationEditPages(Controller):
                 raise
             return await _page(request.user, organisation_id, error, changes)
         return Redirect(f"/lieux/{organisation_id}/coordonnees?enregistre=1")
+
+
+async def _commune_given(organisation_id: int, typed: str) -> str:
+    """The commune field shows the commune's name; sent back unchanged it stays the same commune
+    (a name several communes share would otherwise be ambiguous)."""
+    org = await Organisation.objects().get(Organisation.id == organisation_id)
+    if org is not None and org.insee_code and typed.strip() == org.commune:
+        return org.insee_code
+    return typed
 
 
 async def _page(
@@ -77,11 +88,17 @@ async def _page(
     current = {f: getattr(org, f) or "" for f in fields}
     for f in LIST_FIELDS & set(fields):
         current[f] = editing.split_list(current[f])
+    if "insee_code" in current:  # one commune field, showing the commune's name
+        current["insee_code"] = org.commune if org.insee_code else current.get("commune", "")
     if "phone" in current:
         current["phone"] = format_phone(current["phone"])
     context = {
         "org": org,
-        "fields": [f for f in fields if f not in LIST_FIELDS],
+        "fields": [
+            f
+            for f in fields
+            if f not in LIST_FIELDS and not (f == "commune" and "insee_code" in fields)
+        ],
         "lists": {
             "typology": list(TYPOLOGIES.items()),
             "services": [(s, s) for s in SERVICES],
