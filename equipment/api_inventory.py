@@ -228,9 +228,25 @@ class StockTakeApi(Controller):
     tags = ["parc de matériel"]
     opt = STAFF
 
+    @get(
+        "/", summary="Inventaires passés et ouverts, du plus récent", response_headers=PAGED_HEADERS
+    )
+    async def list_takes(
+        self, request: Request, limit: Limit = API_DEFAULT_LIMIT, offset: Offset = 0
+    ) -> Response[list[dict]]:
+        rows = [
+            {k: v for k, v in row.items() if k not in ("opened_on", "closed_on")}
+            for row in await stocktake.list_stock_takes(limit, offset)
+        ]
+        return paged_response(request, rows, await stocktake.count_stock_takes(), limit, offset)
+
     @post("/", summary="Ouvrir un inventaire (audit du parc)")
     async def open(self, request: Request) -> dict:
         return await stocktake.open_stock_take(request.user)
+
+    @post("/{take_id:int}/close", status_code=200, summary="Clore : le résultat est figé")
+    async def close(self, request: Request, take_id: FromPath[int]) -> dict:
+        return await stocktake.close_stock_take(request.user, take_id)
 
     @post("/{take_id:int}/scans", status_code=200, summary="Appareil scanné (QR ou Code 128)")
     async def scan(self, request: Request, take_id: FromPath[int], data: JSONBody[dict]) -> dict:

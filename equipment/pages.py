@@ -5,6 +5,7 @@ from equipment.pages_handover import LoanRecordPages, SlipCheckPages
 from equipment.pages_inventory import InventoryPages
 from equipment.pages_item import ItemPages
 from equipment.pages_loans import LoanPages
+from equipment.pages_stocktake import StockTakePages
 
 PAGE_HANDLERS = [
     InventoryPages,
@@ -13,4 +14,5 @@ PAGE_HANDLERS = [
     LoanPages,
     LoanRecordPages,
     SlipCheckPages,
+    StockTakePages,
 ]

@@ -1,19 +1,27 @@
 """Inventory audits: staff open one, scan labels (QR: the item URL; Code 128: the asset tag), and
-get the devices seen, missing, and seen but marked elsewhere (on loan, lost, retired)."""
+get the devices seen, missing, and seen but marked elsewhere (on loan, lost, retired).
+
+While an audit is open its result is worked out from the inventory as it is now. Closing it
+freezes the result (``StockTake.results``): the list of past audits shows what each one found on
+its day, whatever became of the devices since. A closed audit takes no more scans.
+"""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 from equipment.inventory import item_by_tag
+from equipment.labels import STATUS_LABELS, TYPE_LABELS
 from equipment.tables import Item, ItemStatus, StockTake, StockTakeScan
-from passnum import audit
+from passnum import audit, clock
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
 from passnum.errors import DomainError
 
 ELSEWHERE = (ItemStatus.on_loan.value, ItemStatus.lost.value, ItemStatus.retired.value)
+LISTS = ("seen", "missing", "seen_but_marked_elsewhere")
 
 
 def tag_of(code: str) -> str:
@@ -21,17 +29,40 @@ def tag_of(code: str) -> str:
     return code.strip().rstrip("/").rsplit("/i/", 1)[-1].strip().upper()
 
 
+def _not_found() -> DomainError:
+    return DomainError("not_found", "Inventaire introuvable.", 404)
+
+
+async def _take(take_id: int) -> StockTake:
+    take = await StockTake.objects().get(StockTake.id == take_id)
+    if take is None:
+        raise _not_found()
+    return take
+
+
+async def exists(take_id: int) -> bool:
+    return await StockTake.exists().where(StockTake.id == take_id)
+
+
 async def open_stock_take(actor: Actor | None) -> dict[str, Any]:
     async with write_transaction():
-        take = StockTake(opened_by=actor.user_id if actor else None)
+        take = StockTake(
+            opened_by=actor.user_id if actor else None,
+            opened_by_name=actor.display_name if actor else "",
+        )
         await take.save()
         await audit.record(actor, "open", "stock_take", take.id, {})
     return await stock_take_report(take.id)
 
 
 async def scan(actor: Actor | None, take_id: int, code: str) -> dict[str, Any]:
-    if not await StockTake.exists().where(StockTake.id == take_id):
-        raise DomainError("not_found", "Inventaire introuvable.", 404)
+    if not code.strip():
+        raise DomainError(
+            "invalid", "Scannez une étiquette ou tapez un numéro d'inventaire.", 422, field="code"
+        )
+    take = await _take(take_id)
+    if take.closed_at is not None:
+        raise _closed(take)
     item = await item_by_tag(tag_of(code))
     async with write_transaction():
         seen = await StockTakeScan.exists().where(
@@ -42,10 +73,34 @@ async def scan(actor: Actor | None, take_id: int, code: str) -> dict[str, Any]:
     return await stock_take_report(take_id)
 
 
-async def stock_take_report(take_id: int) -> dict[str, Any]:
-    take = await StockTake.objects().get(StockTake.id == take_id)
-    if take is None:
-        raise DomainError("not_found", "Inventaire introuvable.", 404)
+def _closed(take: StockTake) -> DomainError:
+    return DomainError(
+        "stock_take_closed",
+        f"L'inventaire n° {take.id} est clos : ouvrez-en un nouveau pour scanner.",
+        409,
+    )
+
+
+async def close_stock_take(actor: Actor | None, take_id: int) -> dict[str, Any]:
+    """Freeze the audit's result as it stands; the audit takes no more scans."""
+    take = await _take(take_id)
+    if take.closed_at is not None:
+        raise _closed(take)
+    result = await _worked_out(take_id)
+    async with write_transaction():
+        updated = (
+            await StockTake.update({StockTake.closed_at: clock.stamp(), StockTake.results: result})
+            .where((StockTake.id == take_id) & StockTake.closed_at.is_null())
+            .returning(StockTake.id)
+        )
+        if not updated:
+            raise _closed(take)
+        counts = {name: len(result[name]) for name in LISTS}
+        await audit.record(actor, "close", "stock_take", take_id, counts)
+    return await stock_take_report(take_id)
+
+
+async def _worked_out(take_id: int) -> dict[str, list[str]]:
     seen_ids = {
         r["item"]
         for r in await StockTakeScan.select(StockTakeScan.item).where(
@@ -58,12 +113,61 @@ async def stock_take_report(take_id: int) -> dict[str, Any]:
     missing = [
         i["asset_tag"] for i in items if i["id"] not in seen_ids and i["status"] not in ELSEWHERE
     ]
+    return {"seen": seen, "missing": missing, "seen_but_marked_elsewhere": elsewhere}
+
+
+async def stock_take_report(take_id: int) -> dict[str, Any]:
+    take = await _take(take_id)
+    closed = take.closed_at is not None
+    result = take.results if closed else await _worked_out(take_id)
+    if isinstance(result, str):  # Piccolo reads a JSON column back as its text
+        result = json.loads(result)
     return {
         "id": take.id,
-        "opened_at": take.opened_at.isoformat(),
-        "seen": seen,
-        "missing": missing,
-        "seen_but_marked_elsewhere": elsewhere,
+        "opened_at": clock.aware(take.opened_at).isoformat(),
+        "opened_by": take.opened_by_name,
+        "closed_at": clock.aware(take.closed_at).isoformat() if closed else None,
+        **{name: list(result.get(name, [])) for name in LISTS},
+    }
+
+
+async def list_stock_takes(limit: int, offset: int) -> list[dict[str, Any]]:
+    """Past and open audits, newest first, each with its counts (closed: as frozen)."""
+    takes = (
+        await StockTake.select().order_by(StockTake.id, ascending=False).limit(limit).offset(offset)
+    )
+    rows = []
+    for take in takes:
+        report = await stock_take_report(take["id"])
+        rows.append(
+            {
+                **report,
+                "opened_on": take["opened_at"],
+                "closed_on": take["closed_at"],
+                "counts": {name: len(report[name]) for name in LISTS},
+            }
+        )
+    return rows
+
+
+async def count_stock_takes() -> int:
+    return await StockTake.count()
+
+
+async def device_details(tags: list[str]) -> dict[str, dict[str, str]]:
+    """What the audit page says of each device: its kind, model and current status."""
+    if not tags:
+        return {}
+    rows = await Item.select(
+        Item.asset_tag, Item.item_type, Item.brand, Item.model, Item.status
+    ).where(Item.asset_tag.is_in(tags))
+    return {
+        r["asset_tag"]: {
+            "kind": TYPE_LABELS.get(r["item_type"], r["item_type"]),
+            "model": f"{r['brand']} {r['model']}".strip(),
+            "status": STATUS_LABELS.get(r["status"], r["status"]),
+        }
+        for r in rows
     }
 
 

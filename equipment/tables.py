@@ -174,10 +174,17 @@ class ReminderSent(Table):
 
 
 class StockTake(Table):
-    """An inventory audit: staff scan the labels on the shelf; what was not scanned is missing."""
+    """An inventory audit: staff scan the labels on the shelf; what was not scanned is missing.
+
+    Open, its result is worked out from the inventory as it is now; closed (``closed_at``), the
+    result is frozen in ``results`` (seen, missing, seen but marked elsewhere, counted).
+    """
 
     opened_at = Timestamp(default=StampNow())
     opened_by = Integer(null=True, default=None)
+    opened_by_name = Varchar(length=200, default="")
+    closed_at = Timestamp(null=True, default=None)
+    results = JSON(default="{}")
 
 
 class StockTakeScan(Table):

@@ -23,6 +23,8 @@ PAGES = [
     "/equipment/borrowers",
     "/equipment/borrowers/{borrower}",
     "/equipment/rules",
+    "/equipment/inventaires",
+    "/equipment/bons/verifier",
     "/loans/{loan}",
     "/loans/{loan}/remise",
     "/loans/{loan}/retour",

@@ -1,5 +1,7 @@
 /* passnum Scanner page: camera reading of the cheque QR code, and the activity choice kept between
- * visits. The page works without this file: the text field takes typed codes and USB scanners
+ * visits. The fleet's inventory audit page uses the same reader for asset labels (QR or Code 128:
+ * the form's data-camera-formats, data-camera-found and data-camera-active attributes).
+ * The page works without this file: the text field takes typed codes and USB scanners
  * (a keyboard wedge types the URL then Enter, which submits the form).
  * Camera: the browser's native BarcodeDetector when it reads QR codes, else the vendored ZXing
  * reader (/static/vendor/zxing-browser.min.js), loaded only when the camera is turned on. */
@@ -63,7 +65,7 @@
   function found(text) {
     stop();
     input.value = text;
-    say("QR code lu. Vérification du chèque…");
+    say(form.getAttribute("data-camera-found") || "QR code lu. Vérification du chèque…");
     saveChoices();
     if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
   }
@@ -75,10 +77,15 @@
     startButton.hidden = false;
   }
 
+  /* What the camera reads: QR codes (cheques), or also Code 128 (the fleet's asset labels) when
+   * the form says so in data-camera-formats. */
+  var wanted = (form.getAttribute("data-camera-formats") || "qr_code").split(" ");
+
   function nativeDetector() {
     if (!("BarcodeDetector" in window)) { return Promise.resolve(null); }
     return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
-      return formats.indexOf("qr_code") >= 0 ? new window.BarcodeDetector({ formats: ["qr_code"] }) : null;
+      var usable = wanted.filter(function (f) { return formats.indexOf(f) >= 0; });
+      return usable.length === wanted.length ? new window.BarcodeDetector({ formats: usable }) : null;
     }, function () { return null; });
   }
 
@@ -116,7 +123,7 @@
 
   function startZxing() {
     return loadZxing().then(function (ZXing) {
-      var reader = new ZXing.BrowserQRCodeReader();
+      var reader = wanted.length > 1 ? new ZXing.BrowserMultiFormatReader() : new ZXing.BrowserQRCodeReader();
       return reader.decodeFromConstraints(
         { video: { facingMode: "environment" }, audio: false }, video,
         function (result, error, controls) { if (result) { controls.stop(); found(result.getText()); } }
@@ -132,7 +139,7 @@
     nativeDetector()
       .then(function (detector) { return detector ? startNative(detector) : startZxing(); })
       .then(function () {
-        say("Caméra active : placez le QR code du chèque dans le cadre.");
+        say(form.getAttribute("data-camera-active") || "Caméra active : placez le QR code du chèque dans le cadre.");
         stopButton.focus();
       }, function () {
         stop();
