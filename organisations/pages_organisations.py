@@ -20,6 +20,8 @@ ORG_FIELDS = (
     "name",
     "kind",
     "siret",
+    "rna",
+    "legal_representative",
     "address",
     "commune",
     "insee_code",

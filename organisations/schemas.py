@@ -18,7 +18,9 @@ class OrganisationIn(msgspec.Struct, forbid_unknown_fields=True):
     phone: str = ""
     email: str = ""
     roles: list[str] = msgspec.field(default_factory=list)
-    site_status: str = ""
+    site_status: str = ""  # a site is qualified by default: it then needs a SIRET or an RNA number
+    rna: str | None = None  # an association without SIRET: W followed by 9 digits
+    legal_representative: str = ""
 
 
 class Organisation(msgspec.Struct):

@@ -9,7 +9,14 @@ from typing import Any
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
-from organisations.editing import CLEANERS, clean_name, clean_phone, clean_rna, clean_siret
+from organisations.editing import (
+    CLEANERS,
+    NEEDS_SIRET,
+    clean_name,
+    clean_phone,
+    clean_rna,
+    clean_siret,
+)
 from organisations.tables import Membership, Organisation
 from organisations.tasks import queue_geocoding
 from passnum import audit, audit_view, vocabulary
@@ -154,6 +161,10 @@ async def with_official_commune(values: dict[str, Any]) -> dict[str, Any]:
 
 async def create_organisation(data: OrganisationInput, actor: Actor | None = None) -> Organisation:
     values = await with_official_commune(clean_organisation(data))
+    if values["site_status"] == "qualified" and not values["siret"] and not values["rna"]:
+        raise NEEDS_SIRET  # the edit path's rule: no qualified site without SIRET or RNA
+    if values["rna"] and values["kind"].strip().lower() != "association":
+        raise _invalid("rna", "Seule une association peut être identifiée par un numéro RNA.")
     if values["siret"] and await Organisation.exists().where(Organisation.siret == values["siret"]):
         raise DomainError("duplicate_siret", "Une organisation avec ce SIRET existe déjà.", 409)
     if values["rna"] and await Organisation.exists().where(Organisation.rna == values["rna"]):

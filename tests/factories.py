@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.table import sort_table_classes
+from stdnum import luhn
 
 from organisations.services import OrganisationInput, create_organisation, create_user
 from passnum.auth import Role
@@ -148,7 +150,22 @@ class Person:
         return {"Authorization": f"Bearer {await self.token()}"}
 
 
+_sirets = itertools.count(1)
+
+
+def fictitious_siret(n: int) -> str:
+    """A valid (SIREN and SIRET check digits) but fictitious SIRET, number n."""
+    siren = f"8880{n:04d}"
+    siren += luhn.calc_check_digit(siren)
+    body = f"{siren}0001"
+    return body + luhn.calc_check_digit(body)
+
+
 async def make_organisation(name: str, *roles: str, **extra: str) -> int:
+    """An organisation with these roles; a site gets a SIRET of its own unless one (or an RNA
+    number) is given: a site is qualified only with one."""
+    if "site" in roles and not extra.get("siret") and not extra.get("rna"):
+        extra["siret"] = fictitious_siret(next(_sirets))
     org = await create_organisation(OrganisationInput(name=name, roles=list(roles), **extra))
     return org.id
 

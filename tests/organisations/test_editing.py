@@ -82,7 +82,7 @@ async def test_a_site_agent_cannot_change_the_name_or_siret_of_their_site(client
     assert response.json()["error"] == "field_not_editable"
     assert "Seul le Département peut modifier" in response.json()["message"]
     org = await Organisation.objects().get(Organisation.id == world.site_id)
-    assert org.name == "Mairie de Terre-et-Marais" and org.siret is None
+    assert org.name == "Mairie de Terre-et-Marais" and org.siret != SIRET
 
 
 async def test_a_site_agent_cannot_edit_another_site(client, world):
@@ -127,7 +127,13 @@ async def test_an_association_without_siret_is_identified_by_its_rna(client, wor
         client,
         world.staff,
         world.site_id,
-        {"kind": "association", "rna": "w502001234", "address": "1 place", "postcode": "50500"},
+        {
+            "kind": "association",
+            "rna": "w502001234",
+            "siret": "",
+            "address": "1 place",
+            "postcode": "50500",
+        },
     )
     assert response.status_code == 200, response.text
     assert response.json()["rna"] == "W502001234"

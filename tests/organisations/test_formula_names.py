@@ -52,7 +52,7 @@ async def test_the_staff_page_explains_in_french_and_keeps_what_was_typed(client
 async def test_a_sign_inside_the_name_is_fine(client, world) -> None:
     response = await client.post(
         "/api/v1/organisations",
-        json={"name": "Espace public numérique - Lessay @ médiathèque", "roles": ["site"]},
+        json={"name": "Espace public numérique - Lessay @ médiathèque", "roles": ["prescriber"]},
         headers=await world.staff.bearer(),
     )
     assert response.status_code == 201, response.text

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from organisations.tables import Organisation
 from passnum.clock import today
 from passnum.tables import AuditEntry
 from tests.vouchers.conftest import Scene, allocate, codes_of, hand_out, make_batch, numbers_of
@@ -103,6 +104,8 @@ async def test_a_suspension_needs_a_reason_and_cannot_start_tomorrow(client, wor
 
 
 async def test_a_site_without_siret_or_rna_cannot_be_qualified_again(client, world):
+    # a site qualified before the rule, without SIRET
+    await Organisation.update({Organisation.siret: None}).where(Organisation.id == world.site_id)
     response = await suspend(client, world)
     assert response.status_code == 200
     response = await client.delete(

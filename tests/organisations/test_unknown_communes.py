@@ -23,6 +23,7 @@ async def test_the_api_refuses_an_organisation_in_an_unknown_commune(client, wor
 async def test_the_staff_page_refuses_it_in_french_and_fills_the_commune_name(client, world):
     await login(client, world.staff)
     form = {"name": "Mairie fantôme", "kind": "association", "roles": "site"}
+    form["siret"] = "73282932000074"
     refused = await post_form(client, "/staff/organisations/", {**form, "insee_code": "99999"})
     assert refused.status_code == 422
     assert "La commune « 99999 » est inconnue" in unescape(refused.text)

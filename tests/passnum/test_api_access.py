@@ -98,7 +98,12 @@ async def test_staff_creates_an_organisation_and_a_user_through_the_api(client, 
     headers = await world.staff.bearer()
     created = await client.post(
         "/api/v1/organisations",
-        json={"name": "Mairie de Lessay", "roles": ["site"], "insee_code": "50267"},
+        json={
+            "name": "Mairie de Lessay",
+            "roles": ["site"],
+            "insee_code": "50267",
+            "siret": "73282932000074",
+        },
         headers=headers,
     )
     assert created.status_code == 201, created.text
