@@ -1,8 +1,15 @@
-"""A real `passnum serve` process on a fresh SQLite folder with the demo territory."""
+"""A real `passnum serve` process on a fresh SQLite folder with the demo territory.
+
+Migrating (35,000 communes) and loading the demo take longer than most tests, so both are done
+once per run into template folders that every xdist worker shares; a test copies the one it needs
+(`migrated_copy`, `demo_copy`) instead of running `passnum migrate` and `passnum demo` again.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -38,13 +45,67 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class DataTemplates:
+    """Two SQLite data folders built once per run: after `passnum migrate`, then `passnum demo`."""
+
+    migrated: Path
+    demo: Path
+
+    def copy(self, template: Path, to: Path) -> Path:
+        """A private copy of a template folder (never write to the template itself)."""
+        shutil.copytree(template, to, dirs_exist_ok=True)
+        return to
+
+
+@pytest.fixture(scope="session")
+def data_templates(tmp_path_factory: pytest.TempPathFactory) -> DataTemplates:
+    # Under xdist every worker's base folder sits in the run's own folder: the templates go
+    # there, built by whichever worker comes first while the others wait on the lock.
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    templates = DataTemplates(root / "template-migrated", root / "template-demo")
+    with (root / "templates.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "templates.ready").exists():
+            ours = ("PICCOLO_", "PASSNUM_")
+            env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
+            for command, folder in (("migrate", templates.migrated), ("demo", templates.demo)):
+                if command == "demo":
+                    shutil.copytree(templates.migrated, folder)
+                folder.mkdir(exist_ok=True)
+                subprocess.run(
+                    [PASSNUM, command],
+                    env=env | {"PASSNUM_DATA_DIR": str(folder)},
+                    check=True,
+                    capture_output=True,
+                    timeout=300,
+                )
+            (root / "templates.ready").touch()
+    return templates
+
+
+@pytest.fixture
+def migrated_copy(data_templates: DataTemplates, tmp_path: Path) -> Path:
+    """A data folder of this test's own with the schema and the communes, and no one in it."""
+    return data_templates.copy(data_templates.migrated, tmp_path / "data")
+
+
+@pytest.fixture
+def demo_copy(data_templates: DataTemplates, tmp_path: Path) -> Path:
+    """A data folder of this test's own with the demo territory loaded."""
+    return data_templates.copy(data_templates.demo, tmp_path / "data")
+
+
 @pytest.fixture(scope="session")
 def live_server(
-    tmp_path_factory: pytest.TempPathFactory, _smtp_controller: SmtpServer
+    tmp_path_factory: pytest.TempPathFactory,
+    data_templates: DataTemplates,
+    _smtp_controller: SmtpServer,
 ) -> Iterator[LiveServer]:
     """Its e-mails (invitations, reset links…) go to the tests' local SMTP server: a test asks
     for ``smtp_server`` and reads them in ``smtp_server.messages``."""
-    data_dir = tmp_path_factory.mktemp("browser-data")
+    data_dir = data_templates.copy(data_templates.demo, tmp_path_factory.mktemp("browser-data"))
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k not in ("PICCOLO_CONF", "PASSNUM_DATABASE_URL")}
@@ -55,8 +116,6 @@ def live_server(
         PASSNUM_SMTP_PORT=str(_smtp_controller.port),
         PASSNUM_SMTP_SENDER=SENDER,
     )
-    for command in (["migrate"], ["demo"]):
-        subprocess.run([PASSNUM, *command], env=env, check=True, capture_output=True, timeout=300)
     log = (data_dir / "server.log").open("w")
     process = subprocess.Popen(
         [PASSNUM, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.live_server import _free_port, _wait_until_up
+from tests.live_server import DataTemplates, _free_port, _wait_until_up
 
 PASSNUM = Path(sys.executable).with_name("passnum")
 
@@ -25,11 +25,9 @@ def run(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedP
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data_dir = tmp_path_factory.mktemp("passnum-data")
-    run(data_dir, "migrate")
-    run(data_dir, "demo")
-    return data_dir
+def demo_dir(tmp_path_factory: pytest.TempPathFactory, data_templates: DataTemplates) -> Path:
+    """A folder where `passnum migrate` then `passnum demo` ran (a copy of the run's template)."""
+    return data_templates.copy(data_templates.demo, tmp_path_factory.mktemp("passnum-data"))
 
 
 def test_migrate_creates_the_sqlite_database_and_is_safe_to_rerun(demo_dir):

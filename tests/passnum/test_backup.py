@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.composition.test_cli import run
-from tests.live_server import _free_port, _wait_until_up
+from tests.live_server import DataTemplates, _free_port, _wait_until_up
 
 PASSNUM = Path(sys.executable).with_name("passnum")
 
@@ -97,8 +97,5 @@ for n in range(200):
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data_dir = tmp_path_factory.mktemp("passnum-backup")
-    run(data_dir, "migrate")
-    run(data_dir, "demo")
-    return data_dir
+def demo_dir(tmp_path_factory: pytest.TempPathFactory, data_templates: DataTemplates) -> Path:
+    return data_templates.copy(data_templates.demo, tmp_path_factory.mktemp("passnum-backup"))

@@ -109,16 +109,15 @@ PARIS = clock.zone()
 
 
 @pytest.fixture
-def server_on_15_march_2027(tmp_path: Path) -> Iterator[str]:
+def server_on_15_march_2027(tmp_path: Path, migrated_copy: Path) -> Iterator[str]:
     """A demo server whose clock starts on 15 March 2027, 10:00 in Paris (PASSNUM_FAKE_NOW)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PICCOLO_", "PASSNUM_"))}
     env.update(
-        PASSNUM_DATA_DIR=str(tmp_path),
+        PASSNUM_DATA_DIR=str(migrated_copy),
         PASSNUM_PUBLIC_URL="http://127.0.0.1",
         PASSNUM_FAKE_NOW="2027-03-15T10:00:00",
     )
-    for command in (["migrate"], ["demo"]):
-        subprocess.run([PASSNUM, *command], env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run([PASSNUM, "demo"], env=env, check=True, capture_output=True, timeout=300)
     port = _free_port()
     log = tmp_path / "server.log"
     server = subprocess.Popen(

@@ -41,12 +41,10 @@ async def _create_items(url: str, token: str) -> list[httpx.Response]:
 
 
 @pytest.fixture
-def two_workers_on_sqlite(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
+def two_workers_on_sqlite(tmp_path: Path, demo_copy: Path) -> Iterator[tuple[str, str, Path]]:
     """A demo territory in a fresh SQLite file served by two workers: (url, staff token, log)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PICCOLO_", "PASSNUM_"))}
-    env.update(PASSNUM_DATA_DIR=str(tmp_path), PASSNUM_PUBLIC_URL="http://127.0.0.1")
-    _passnum(env, "migrate")
-    _passnum(env, "demo")
+    env.update(PASSNUM_DATA_DIR=str(demo_copy), PASSNUM_PUBLIC_URL="http://127.0.0.1")
     _passnum(env, "user", "create", "parc@test.fr", "--organisation-id", "1", "--role", "staff")
     token = re.search(r"pn_\S+", _passnum(env, "token", "create", "parc@test.fr")).group(0)
     port = _free_port()

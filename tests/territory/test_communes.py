@@ -50,12 +50,11 @@ async def test_an_unknown_code_finds_nothing(client: AsyncTestClient) -> None:
     assert await search(client, "") == []
 
 
-def test_passnum_communes_update_loads_the_vendored_files_again(tmp_path: Path) -> None:
+def test_passnum_communes_update_loads_the_vendored_files_again(migrated_copy: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PICCOLO_", "PASSNUM_"))}
-    env |= {"PICCOLO_CONF": "piccolo_conf", "PASSNUM_DATA_DIR": str(tmp_path)}
+    env |= {"PICCOLO_CONF": "piccolo_conf", "PASSNUM_DATA_DIR": str(migrated_copy)}
     passnum = [str(Path(sys.executable).parent / "passnum")]
-    subprocess.run([*passnum, "migrate"], env=env, check=True, capture_output=True)
-    database = sqlite3.connect(tmp_path / "passnum.sqlite")
+    database = sqlite3.connect(migrated_copy / "passnum.sqlite")
     database.execute("DELETE FROM territory_commune WHERE code = '50147'")
     database.commit()
     done = subprocess.run(
