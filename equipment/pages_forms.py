@@ -97,6 +97,7 @@ def error_context(error: DomainError) -> dict[str, Any]:
 HELPERS: dict[str, Any] = {
     "date_fr": lambda d: format_date(d) if d else "",
     "moment_fr": lambda m: format_moment(m) if m else "",
+    "day": date.fromisoformat,
     "euros": format_euros,
     "euros_input": euros_input,
     "TYPE_LABELS": TYPE_LABELS,

@@ -8,6 +8,8 @@ an unwiped or damaged item to maintenance).
 
 from __future__ import annotations
 
+import re
+
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
@@ -23,6 +25,7 @@ from passnum import audit, clock
 from passnum.errors import DomainError
 
 RETURN_CHOICES = {"wiped": True, "not_wiped": False}
+ITEM_PAGE = re.compile(r"/i/[A-Z0-9-]{1,20}")  # the only page a move may send staff back to
 
 
 def signing(form) -> dict[str, str]:
@@ -162,6 +165,9 @@ class LoanRecordPages(Controller):
             )
         except DomainError as error:
             return await loan_page(number, error.status_code, **error_context(error))
+        back = text(form, "next")
+        if ITEM_PAGE.fullmatch(back):  # moved from a device's page (maintenance): back there
+            return Redirect(f"{back}?done=deplace")
         return Redirect(f"/loans/{loan.number}?done=appareils")
 
     @post("/{number:str}/appareils/{tag:str}/retirer")

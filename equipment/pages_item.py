@@ -63,9 +63,17 @@ async def item_screen(
         today=clock.today(),
         last_seen=await stocktake.last_seen_on(item.id),
         statuses=SETTABLE_STATUSES,
+        moves=moves_offered(error),
         **(error_context(error) if error else {}),
         **context,
     )
+
+
+def moves_offered(error: DomainError | None) -> list[dict]:
+    """A maintenance refused over booked days: each reservation it meets, with the devices of the
+    same type free on its days (``free_devices``), for a button per device that moves it there."""
+    conflicts = error.extra.get("conflicts") or [] if error else []
+    return [c for c in conflicts if c.get("free_devices") is not None]
 
 
 def found_page(tag: str) -> Template:
