@@ -19,6 +19,7 @@ from organisations.invitations import Invitation
 from organisations.tables import Membership, Organisation
 from passnum import audit
 from passnum.auth import Actor
+from passnum.errors import DomainError
 from passnum.pagination import Page, paginate_where, slice_where
 
 USER_COLUMNS = (BaseUser.id, BaseUser.email, BaseUser.active)
@@ -103,7 +104,11 @@ async def with_memberships(users: list[dict]) -> list[schemas.User]:
 
 
 async def user(user_id: int) -> schemas.User:
-    return (await users_with_memberships(BaseUser.id == user_id))[0]
+    """One account with its memberships; 404 ``not_found`` if there is none."""
+    found = await users_with_memberships(BaseUser.id == user_id)
+    if not found:
+        raise DomainError("not_found", "Utilisateur introuvable.", 404)
+    return found[0]
 
 
 def invited(user: schemas.User, invitation: Invitation) -> schemas.InvitedUser:

@@ -15,10 +15,7 @@ from passnum.errors import DomainError
 
 
 async def _user_page(user_id: int, status: int = 200, **context: str) -> Template:
-    try:
-        person = await accounts.user(user_id)
-    except IndexError as exc:
-        raise DomainError("not_found", "Utilisateur introuvable.", 404) from exc
+    person = await accounts.user(user_id)  # 404 page for an unknown person
     second_factor = await two_factor.status(user_id)
     organisations = await Organisation.select(Organisation.id, Organisation.name).order_by(
         Organisation.name

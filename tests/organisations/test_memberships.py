@@ -59,3 +59,20 @@ async def test_staff_add_a_membership_from_the_persons_page(client, world: World
     )
     assert added.status_code == 200, added.text
     assert "Bibliothèque de Périers" in text_of(added.text)
+
+
+async def test_an_unknown_person_is_a_clear_404_on_the_page_and_in_the_api(
+    client, world: World
+) -> None:
+    await login(client, world.staff)
+    page = await client.get("/staff/users/999999")
+    assert page.status_code == 404 and "Utilisateur introuvable" in page.text
+    staff = await world.staff.bearer()
+    for method, path in (
+        ("POST", "/api/v1/users/999999/activate"),
+        ("POST", "/api/v1/users/999999/deactivate"),
+        ("DELETE", "/api/v1/users/999999/two-factor"),
+    ):
+        answer = await client.request(method, path, headers=staff)
+        assert answer.status_code == 404, (path, answer.text)
+        assert answer.json()["error"] == "not_found"
