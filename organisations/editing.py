@@ -107,18 +107,34 @@ def clean_rna(value: Any) -> str | None:
     return rna
 
 
+# Where a number written the French way (0…) may be: France, then the overseas departments and
+# territories, which have country codes of their own (0590 12 34 56 is +590 590 12 34 56).
+PHONE_REGIONS = ("FR", "GP", "GF", "MQ", "RE", "YT", "PM", "NC", "PF", "WF")
+
+
+def e164(raw: str) -> str:
+    """The one reading of a phone number: as the French write it ("02 33 05 55 50", "0590 12 34
+    56", "+33 2 33 …") to E.164 ("+33233055550"), or "" when it is no valid number. Pages show it
+    back with passnum.fr.format_phone; the open data publishes it as it is."""
+    for region in PHONE_REGIONS:
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            return ""
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return ""
+
+
 def clean_phone(value: Any) -> str:
     """A phone number in E.164 (+33233055550), French numbers written as the French do."""
     raw = _text(value, "phone")
     if not raw:
         return ""
-    try:
-        number = phonenumbers.parse(raw, "FR")
-    except phonenumbers.NumberParseException as exc:
-        raise _bad_phone(raw) from exc
-    if not phonenumbers.is_valid_number(number):
+    number = e164(raw)
+    if not number:
         raise _bad_phone(raw)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 def _bad_phone(raw: str) -> DomainError:

@@ -17,6 +17,7 @@ import csv
 import io
 import re
 
+from organisations.editing import e164
 from organisations.hours import osm_opening_hours
 from organisations.national_lists import SERVICES
 from organisations.places import Place
@@ -41,9 +42,8 @@ LIST_FIELDS = {
     "dispositif_programmes_nationaux", "formations_labels", "modalites_acces",
     "modalites_accompagnement",
 }  # fmt: skip
-# French overseas numbers (0590…) have their own country code in the schema.
-OVERSEAS = {"0590": "+590", "0690": "+590", "0594": "+594", "0694": "+594", "0262": "+262"}
-OVERSEAS |= {"0692": "+262", "0693": "+262", "0596": "+596", "0696": "+596", "0269": "+262"}
+# The schema's telephone pattern: France and its overseas country codes, no spaces.
+SCHEMA_PHONE = re.compile(r"\+(33|590|594|262|596|269|687|689|508|681)\d{6,9}")
 RESUME_MAX = 280
 SCHEMA_PUBLICS = ("Jeunes", "Étudiants", "Familles et/ou enfants", "Seniors", "Femmes")
 
@@ -58,13 +58,11 @@ def national_services(lines: list[str]) -> list[str]:
 
 
 def international_phone(phone: str) -> str:
-    """ "02 33 05 55 50" → "+33233055550"; "" when it is not a French number."""
-    digits = re.sub(r"\D", "", phone)
-    if phone.strip().startswith("+"):
-        return f"+{digits}" if re.fullmatch(r"(33|590|594|262|596|269)\d{6,9}", digits) else ""
-    if len(digits) != 10 or not digits.startswith("0"):
-        return ""
-    return OVERSEAS.get(digits[:4], "+33") + digits[1:]
+    """The site's phone as the schema wants it: E.164 read by the organisations' one phone rule
+    (organisations.editing.e164: stored numbers already are; older ones typed "02 33 05 55 50"
+    are read the same way), "" when it is none or not French."""
+    number = e164(phone) if phone else ""
+    return number if SCHEMA_PHONE.fullmatch(number) else ""
 
 
 def publishable(place: Place) -> bool:

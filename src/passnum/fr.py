@@ -132,11 +132,17 @@ def group_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
+# Country codes of France and of its overseas departments, whose numbers are written 0 + 9 digits.
+_FRENCH_CALLING_CODES = ("+33", "+590", "+594", "+262", "+596", "+269")
+
+
 def format_phone(e164: str) -> str:
-    """+33233055550 -> "02 33 05 55 50" (no-break spaces); numbers abroad stay as stored."""
-    if e164.startswith("+33") and len(e164) == 12:
-        digits = "0" + e164[3:]
-        return NBSP.join(digits[i : i + 2] for i in range(0, 10, 2))
+    """+33233055550 -> "02 33 05 55 50", +590590123456 -> "05 90 12 34 56" (no-break spaces);
+    numbers abroad stay as stored."""
+    for code in _FRENCH_CALLING_CODES:
+        if e164.startswith(code) and len(e164) == len(code) + 9 and e164[1:].isdigit():
+            digits = "0" + e164[len(code) :]
+            return NBSP.join(digits[i : i + 2] for i in range(0, 10, 2))
     return e164
 
 
