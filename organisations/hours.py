@@ -7,7 +7,9 @@ national file, all from the same :class:`Slot`. Pure functions: no database, no 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, datetime, time, timedelta
+
+from passnum.fr import MONTHS
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 OSM_DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
@@ -61,3 +63,21 @@ def osm_opening_hours(slots: list[Slot]) -> str:
     for day, ranges in sorted(by_day.items()):
         rules.setdefault(",".join(ranges), []).append(OSM_DAYS[day])
     return "; ".join(f"{','.join(days)} {ranges}" for ranges, days in rules.items())
+
+
+def day_fr(day: date) -> str:
+    """ "mercredi 2 décembre", "lundi 1er mars"."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{WEEKDAYS[day.weekday()]} {number} {MONTHS[day.month - 1]}"
+
+
+def next_opening(slots: list[Slot], now: datetime) -> str:
+    """The next permanence from ``now`` (one still open counts), e.g. "mercredi 2 décembre,
+    9 h – 12 h"; "" when the site has no slot."""
+    for offset in range(8):
+        day = now.date() + timedelta(days=offset)
+        for slot in sorted(slots, key=lambda s: s.opens):
+            if slot.weekday != day.weekday() or (offset == 0 and slot.closes <= now.time()):
+                continue
+            return f"{day_fr(day)}, {hour_fr(slot.opens)} – {hour_fr(slot.closes)}"
+    return ""

@@ -96,8 +96,8 @@ def open_data_record(place: Place) -> dict[str, object]:
         "code_insee": place.insee_code,
         "adresse": place.address,
         "complement_adresse": "",
-        "latitude": None,
-        "longitude": None,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
         "typologie": place.typology
         or ([t] if (t := TYPOLOGIES.get(place.kind.strip().lower())) else []),
         "telephone": phone,

@@ -6,17 +6,43 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from organisations import opening_slots, places
+from organisations import nearby, opening_slots, places
 from organisations.hours import WEEKDAYS, short_labels
+from passnum import maps
 from passnum.auth import PUBLIC, Actor, Role, roles
 from passnum.errors import DomainError
+
+# "Près de chez moi" lists this many places, nearest first.
+NEAR_LIMIT = 10
 
 
 @get("/lieux", opt=PUBLIC, include_in_schema=False)
 async def directory_page(
-    commune: FromQuery[str] = "", service: FromQuery[str] = "", page: FromQuery[str] = ""
+    commune: FromQuery[str] = "",
+    service: FromQuery[str] = "",
+    page: FromQuery[str] = "",
+    pres_de: FromQuery[str] = "",
+    lat: FromQuery[str] = "",
+    lon: FromQuery[str] = "",
 ) -> Template:
     found = await places.directory_page(commune, service, page)
+    near_error: DomainError | None = None
+    origin = None
+    try:
+        origin = (
+            await nearby.commune_origin(pres_de)
+            if pres_de.strip()
+            else nearby.position_origin(lat, lon)
+        )
+    except DomainError as error:
+        near_error = error
+    near: list[nearby.NearbyPlace] = []
+    if origin is not None:
+        near = await nearby.nearest(origin, NEAR_LIMIT, None, found.choices.conditions("", service))
+        points = nearby.nearby_points(near)
+    else:
+        listed = {p.id for p in found.places}
+        points = await nearby.map_points(found.choices.conditions(commune, service), listed)
     context = {
         "places": found.places,
         "pager": found.pager,
@@ -25,8 +51,19 @@ async def directory_page(
         "service": service,
         "communes": found.choices.communes,
         "services": found.choices.services,
+        "pres_de": pres_de,
+        "origin": origin,
+        "near": near,
+        "near_error": near_error,
+        "points": points,
+        **maps.context(),
     }
-    return Template("organisations/directory.html", context=context)
+    return Template(
+        "organisations/directory.html",
+        context=context,
+        headers=maps.page_headers(geolocation=True),
+        status_code=422 if near_error else 200,
+    )
 
 
 class OpeningSlotPages(Controller):

@@ -42,6 +42,8 @@ class Place:
     appointment_url: str = ""
     publics: list[str] = field(default_factory=list)
     typology: list[str] = field(default_factory=list)
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def phone_display(self) -> str:
@@ -161,6 +163,8 @@ async def to_places(orgs: list[Organisation]) -> list[Place]:
             o.appointment_url,
             split_services(o.publics),
             [t for t in (o.typology or "").split("|") if t],
+            o.latitude,
+            o.longitude,
         )
         places.append(place)
     return places

@@ -12,7 +12,7 @@ from __future__ import annotations
 from math import asin, cos, radians, sin, sqrt
 from urllib.parse import urlsplit
 
-from passnum.security import CONTENT_SECURITY_POLICY
+from passnum.security import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 from passnum.settings import get_settings
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
@@ -43,16 +43,22 @@ def tile_origin() -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def page_headers() -> dict[str, str]:
-    """The headers of a page that shows a map."""
+def page_headers(geolocation: bool = False) -> dict[str, str]:
+    """The headers of a page that shows a map (``geolocation``: the page may ask the browser
+    for the visitor's position, « Autour de moi »)."""
     origin = tile_origin()
     policy = CONTENT_SECURITY_POLICY
     if origin:
         policy = policy.replace("img-src 'self'", f"img-src 'self' {origin}", 1)
-    return {
+    headers = {
         "content-security-policy": policy,
         "referrer-policy": "strict-origin-when-cross-origin",
     }
+    if geolocation:
+        headers["permissions-policy"] = SECURITY_HEADERS["permissions-policy"].replace(
+            "geolocation=()", "geolocation=(self)"
+        )
+    return headers
 
 
 def context() -> dict[str, str]:

@@ -128,6 +128,29 @@
     fit(map, latLngs);
   }
 
+  // « Autour de moi »: the browser's position (asked only on a click), sent as ?lat=&lon=.
+  document.querySelectorAll("button[data-locate]").forEach(function (button) {
+    if (!navigator.geolocation) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      navigator.geolocation.getCurrentPosition(
+        function (where) {
+          var url = new URL(button.dataset.locate, window.location.href);
+          url.searchParams.set("lat", where.coords.latitude.toFixed(4));
+          url.searchParams.set("lon", where.coords.longitude.toFixed(4));
+          url.hash = "pres-de-moi";
+          window.location.assign(url.toString());
+        },
+        function () {
+          button.disabled = false;
+          button.textContent = "Position indisponible : tapez votre commune";
+        },
+        { timeout: 10000, maximumAge: 600000 }
+      );
+    });
+  });
+
   var kinds = { places: placesMap, position: positionMap, coverage: coverageMap };
   document.querySelectorAll(".map[data-map]").forEach(function (element) {
     var draw = kinds[element.dataset.map];

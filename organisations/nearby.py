@@ -1,0 +1,152 @@
+"""The places nearest to a person: by distance from their commune's centre or their position.
+
+Distances are great-circle (:func:`passnum.maps.distance_km`) from a commune's centre (shipped for
+the Manche, else from the geocoder) or from the position the visitor's browser gave, to each
+qualified site that has a position; a site not yet placed on the map is left out of these lists
+(the whole directory still lists it). Each place comes with its next opening in words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from organisations.hours import next_opening
+from organisations.places import Place, places_query, qualified_site, to_places
+from organisations.tables import Organisation
+from passnum import maps
+from passnum.clock import now
+from passnum.errors import DomainError
+from territory.services import CommuneInfo, centres, require_commune
+
+
+@dataclass
+class NearbyPlace:
+    place: Place
+    km: float
+    next_opening: str
+
+    @property
+    def distance(self) -> str:
+        return maps.format_km(self.km)
+
+
+@dataclass
+class Origin:
+    """Where distances are counted from, and how the page names it."""
+
+    latitude: float
+    longitude: float
+    label: str  # "Coutances" or "votre position"
+    commune: CommuneInfo | None = None
+
+
+async def nearest(
+    origin: Origin,
+    limit: int | None = 3,
+    only_ids: list[int] | None = None,
+    conditions: list[Any] | None = None,
+) -> list[NearbyPlace]:
+    """Qualified sites with a position, nearest first (``only_ids``: among these sites only, as
+    for a cheque restricted to some sites)."""
+    where = [qualified_site(), Organisation.latitude.is_not_null(), *(conditions or [])]
+    if only_ids is not None:
+        if not only_ids:
+            return []
+        where.append(Organisation.id.is_in(only_ids))
+    query = places_query()
+    for condition in where:
+        query = query.where(condition)
+    places = await to_places(await query)
+    moment = now()
+    found = [
+        NearbyPlace(
+            p,
+            maps.distance_km(origin.latitude, origin.longitude, p.latitude, p.longitude),
+            next_opening(p.slots, moment),
+        )
+        for p in places
+        if p.latitude is not None and p.longitude is not None
+    ]
+    found.sort(key=lambda n: (n.km, n.place.name))
+    return found if limit is None else found[:limit]
+
+
+async def commune_origin(text: str, field: str = "pres_de") -> Origin | None:
+    """The commune a person chose (code, "Coutances (50147)", name or postcode), as an origin;
+    None when empty; refused in French when unknown or without a known centre."""
+    commune = await require_commune(text, field)
+    if commune is None:
+        return None
+    centre = (await centres([commune.code])).get(commune.code)
+    if centre is None:
+        raise DomainError(
+            "commune_without_centre",
+            f"Nous ne savons pas encore où se trouve {commune.name} : choisissez une commune "
+            "voisine ou regardez la liste de tous les lieux.",
+            422,
+            field=field,
+        )
+    return Origin(centre[0], centre[1], commune.name, commune)
+
+
+def position_origin(latitude: str, longitude: str) -> Origin | None:
+    """The visitor's position, as their browser gave it (« Autour de moi »); None if absent or
+    not numbers."""
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return Origin(lat, lon, "votre position")
+
+
+async def map_points(conditions: list[Any], listed: set[int]) -> list[dict[str, Any]]:
+    """Every qualified site matching the directory's filters that has a position, for the map
+    (one light query: the map shows them all, the list pages through them); ``listed``: the ids
+    the page lists, whose markers link to their entry."""
+    query = Organisation.select(
+        Organisation.id,
+        Organisation.name,
+        Organisation.address,
+        Organisation.postcode,
+        Organisation.commune,
+        Organisation.latitude,
+        Organisation.longitude,
+    )
+    for condition in [qualified_site(), Organisation.latitude.is_not_null(), *conditions]:
+        query = query.where(condition)
+    return [point(r, r["id"] in listed) for r in await query.order_by(Organisation.id)]
+
+
+def point(row: dict[str, Any], listed: bool, *lines: str) -> dict[str, Any]:
+    address = ", ".join(filter(None, [row["address"], f"{row['postcode']} {row['commune']}"]))
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "lat": row["latitude"],
+        "lon": row["longitude"],
+        "href": f"#lieu-{row['id']}" if listed else "",
+        "lines": [address.strip(), *lines],
+    }
+
+
+def nearby_points(found: list[NearbyPlace]) -> list[dict[str, Any]]:
+    return [
+        point(
+            {
+                "id": n.place.id,
+                "name": n.place.name,
+                "address": n.place.address,
+                "postcode": n.place.postcode,
+                "commune": n.place.commune,
+                "latitude": n.place.latitude,
+                "longitude": n.place.longitude,
+            },
+            True,
+            f"À {n.distance}",
+            *([f"Prochaine permanence : {n.next_opening}"] if n.next_opening else []),
+        )
+        for n in found
+    ]
