@@ -148,6 +148,13 @@ async def test_the_list_works_without_javascript_and_the_map_gets_every_placed_s
 
 async def test_the_open_data_publishes_each_placed_sites_coordinates(client, world) -> None:
     where = await territory(world)
+    for n, org in enumerate(await Organisation.objects().where(Organisation.is_site.eq(True))):
+        # What the open data requires: an identifier and a postal address.
+        siret = org.siret or demo_siret(910 + n)
+        await Organisation.update(
+            {Organisation.siret: siret, Organisation.address: "Place de la Mairie"}
+        ).where(Organisation.id == org.id)
+    await Organisation.update({Organisation.postcode: "50000"}, force=True)
 
     records = (await client.get("/lieux/donnees.json")).json()
 
