@@ -87,6 +87,9 @@ def worker(concurrency: int) -> None:
 
     from composition.tasks import task_app
     from passnum import tasks
+    from passnum.logs import worker_logging
+
+    worker_logging(get_settings().log_format)
 
     async def work() -> None:
         task_app()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import time
 import uuid
 from typing import Any
@@ -141,3 +142,20 @@ def uvicorn_log_config() -> dict[str, Any]:
             "uvicorn.error": {"level": "INFO"},
         },
     }
+
+
+def worker_logging(log_format: str) -> None:
+    """``passnum worker``'s lines on standard error: each job started, finished, failed or
+    retried (procrastinate's records) and passnum's own, as JSON lines with
+    ``PASSNUM_LOG_FORMAT=json``, else as text."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        JsonFormatter()
+        if log_format == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s : %(message)s")
+    )
+    for name in ("procrastinate", "passnum"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+        logger.propagate = False
