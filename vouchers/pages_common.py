@@ -9,7 +9,7 @@ from typing import Any
 from litestar.response import Template
 
 from passnum.errors import DomainError
-from passnum.fr import format_date, format_euros, format_moment
+from passnum.fr import format_date, format_euros, format_moment, format_time
 from passnum.settings import get_settings
 from vouchers import choices
 from vouchers.codes import format_code
@@ -42,7 +42,7 @@ def moment(value: datetime | None) -> str:
 
 
 def hour(value: datetime | None) -> str:
-    return value.strftime("%H:%M") if value else ""
+    return format_time(value) if value else ""
 
 
 def base_context() -> dict[str, Any]:

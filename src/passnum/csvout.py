@@ -2,9 +2,11 @@
 
 French Excel: UTF-8 with a byte-order mark (else accents break), ``;`` between cells (the comma is
 the decimal mark), CRLF line ends. Cells are typed: amounts are euros with a decimal comma
-(:func:`euros` turns cents into one), dates dd/mm/yyyy, date-times dd/mm/yyyy hh:mm, booleans
-oui/non. Every CSV a person downloads goes through :func:`csv_bytes` or :func:`csv_chunks`, and a
-reader round-trips it with ``csv.reader(f, FrenchExcel)``.
+(:func:`euros` turns cents into one), dates dd/mm/yyyy, date-times dd/mm/yyyy hh:mm in the
+operator's time zone (``passnum.fr.format_timestamp``: Excel sorts them as dates, where the pages'
+« 29/11/2026 à 15:48 » would be text), booleans oui/non. Every CSV a person downloads goes
+through :func:`csv_bytes` or :func:`csv_chunks`, and a reader round-trips it with
+``csv.reader(f, FrenchExcel)``.
 
 Text is never a formula: a text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return would be run by the spreadsheet (``=HYPERLINK(…)``, ``=cmd|…``), so it gets a single quote in
@@ -27,7 +29,8 @@ from decimal import Decimal
 from litestar import Response
 from litestar.response import Stream
 
-from passnum.fr import format_date
+from passnum.clock import to_stored
+from passnum.fr import format_date, format_timestamp
 
 BOM = "\ufeff"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -72,7 +75,7 @@ def cell(value: object) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, datetime):
-        return f"{format_date(value)} {value:%H:%M}"
+        return format_timestamp(to_stored(value))  # an aware time in Paris time
     if isinstance(value, date):
         return format_date(value)
     if isinstance(value, float | Decimal):

@@ -50,6 +50,12 @@ def format_moment(moment: datetime) -> str:
     return moment.strftime("%d/%m/%Y à %H:%M")
 
 
+def format_timestamp(moment: datetime) -> str:
+    """A date and time as a spreadsheet cell: 29/11/2026 15:48. French Excel reads it as a date
+    and time it can sort and filter (« 29/11/2026 à 15:48 », what pages say, would be text)."""
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
 def format_time(moment: datetime) -> str:
     """The time of day alone: 15:48 (24 hours)."""
     return moment.strftime("%H:%M")

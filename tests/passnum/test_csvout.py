@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -37,6 +37,9 @@ def test_cells_are_typed_the_french_way() -> None:
     assert cell(-3) == "-3"
     assert cell(date(2027, 1, 3)) == "03/01/2027"
     assert cell(datetime(2027, 1, 3, 14, 5)) == "03/01/2027 14:05"
+    # An aware time (an API's, a UTC one) is written in the operator's Paris time.
+    assert cell(datetime(2027, 1, 31, 23, 30, tzinfo=UTC)) == "01/02/2027 00:30"
+    assert cell(datetime(2027, 7, 1, 6, 0, tzinfo=UTC)) == "01/07/2027 08:00"
     assert cell(True) == "oui" and cell(False) == "non" and cell(None) == ""
     assert cell(Decimal("2.5")) == "2,50"
 

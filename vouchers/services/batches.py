@@ -70,14 +70,14 @@ async def _validate(data: schemas.BatchIn) -> list[str]:
 def _check_dates(valid_from: date, valid_until: date, grace_days: int) -> None:
     """Every derived date stays in the calendar statements are built for (9999-12-31 plus a
     grace period used to overflow after the batch was written)."""
-    span = f"entre le {FIRST_DAY:%d/%m/%Y} et le {LAST_DAY:%d/%m/%Y}"
+    span = f"entre le {format_date(FIRST_DAY)} et le {format_date(LAST_DAY)}"
     if valid_from < FIRST_DAY:
         raise invalid("valid_from", f"Le début de validité doit être {span}.")
     if valid_until > LAST_DAY - timedelta(days=grace_days):
         raise invalid(
             "valid_until",
             f"La fin de validité, délai de grâce compris, doit être {span} "
-            f"(ici au plus tard le {LAST_DAY - timedelta(days=grace_days):%d/%m/%Y}).",
+            f"(ici au plus tard le {format_date(LAST_DAY - timedelta(days=grace_days))}).",
         )
 
 
