@@ -202,7 +202,7 @@ async def test_in_production_a_staff_session_without_second_factor_is_not_accept
 
 
 async def test_in_development_anyone_may_turn_it_off_with_a_code(
-    client, world: World, clock_at
+    client, world: World, clock_at, smtp_server
 ) -> None:
     clock_at(MONDAY)
     await login(client, world.prescriber)
@@ -212,6 +212,8 @@ async def test_in_development_anyone_may_turn_it_off_with_a_code(
     clock_at(MONDAY + dt.timedelta(seconds=30))
     off = await post_form(client, f"{ENROL}/desactiver", {"code": _code(secret)})
     assert off.status_code == 200 and "désactivée" in text_of(off.text)
+    [told] = smtp_server.messages
+    assert told["To"] == world.prescriber.email and "retirée" in told["Subject"]
     assert (await _password_step(client, world.prescriber)).headers["location"] != "/login/code"
 
 
@@ -230,7 +232,7 @@ async def test_new_recovery_codes_replace_the_old_ones(client, world: World, clo
 
 
 async def test_another_staff_member_resets_a_lost_phone_with_an_audit_entry(
-    client, world: World, clock_at
+    client, world: World, clock_at, smtp_server
 ) -> None:
     clock_at(MONDAY)
     colleague = await _second_staff(world)
@@ -254,6 +256,11 @@ async def test_another_staff_member_resets_a_lost_phone_with_an_audit_entry(
     entry = await AuditEntry.objects().get(AuditEntry.action == "reset_two_factor")
     assert (entry.user_email, entry.entity_id) == (colleague.email, str(world.staff.user_id))
     assert not await _signed_in(client), "the reset ends the person's sessions"
+    [told] = smtp_server.messages
+    assert told["To"] == world.staff.email
+    body = told.get_body().get_content()
+    assert f"réinitialisée par {colleague.email}" in body.replace("\n", " ")
+    assert "01/03/2027" in body and "appelez sans attendre" in body
     answer = await _password_step(client, world.staff)
     assert answer.headers["location"] == "/staff/organisations"
     with passnum_env(ENV="production"):

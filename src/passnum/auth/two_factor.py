@@ -13,6 +13,7 @@ recovery code when the phone is lost.
   move money (:func:`required`); anyone else may turn it on.
 - **Reset**: when someone has lost both phone and codes, another staff member resets it (audit
   entry; every session of the account ends); ``passnum user reset-two-factor`` for the last one.
+  The person is told by e-mail whenever their second factor is removed (reset or turned off).
 
 Guessing is bounded by the login lock-out: each code typed at login counts as a failed attempt
 of the account's e-mail until the login is complete (``passnum.auth.passwords``).
@@ -26,6 +27,7 @@ import io
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import pyotp
 import qrcode
@@ -33,16 +35,18 @@ import qrcode.image.svg
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
-from passnum import audit, clock
+from passnum import audit, clock, mail
 from passnum.auth.actor import Actor, Role
 from passnum.db import write_transaction
 from passnum.errors import DomainError
+from passnum.fr import format_moment
 from passnum.settings import get_settings
 from passnum.tables import RecoveryCode, TwoFactor
 
 RECOVERY_CODES = 10
 _RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no l/1, o/0: read off paper
 VALID_WINDOW = 1  # steps of 30 s either side of now
+MAIL = mail.MailTemplates(Path(__file__).parents[1] / "templates")
 
 
 class TwoFactorRefused(DomainError):
@@ -267,6 +271,7 @@ async def turn_off(actor: Actor, code: str) -> None:
             raise wrong_code()
         await _forget(actor.user_id)
         await audit.record(actor, "disable_two_factor", "user", actor.user_id)
+    await _tell_removed(actor.user_id, "désactivée depuis votre compte", required=False)
 
 
 async def _forget(user_id: int) -> None:
@@ -294,7 +299,35 @@ async def reset(user_id: int, actor: Actor | None) -> bool:
         await _forget(user_id)
         await SessionsBase.delete().where(SessionsBase.user_id == user_id)
         await audit.record(actor, "reset_two_factor", "user", user_id)
+    if had:
+        by = "en ligne de commande"
+        if actor is not None:
+            named = actor.display_name != actor.email
+            by = f"par {actor.display_name} ({actor.email})" if named else f"par {actor.email}"
+        await _tell_removed(user_id, f"réinitialisée {by}", required=get_settings().production)
     return had
+
+
+async def _tell_removed(user_id: int, how: str, required: bool) -> None:
+    """E-mail the person that their second factor is gone (after the commit): if they did not
+    ask, someone may be trying their account. Without SMTP, or if the relay refuses, nothing
+    more: the change stands and is in the audit trail."""
+    email = (await BaseUser.select(BaseUser.email).where(BaseUser.id == user_id))[0]["email"]
+    settings = get_settings()
+    message = MAIL.render(
+        "passnum/mail/two_factor_removed.txt",
+        to=email,
+        email=email,
+        how=how,
+        when=format_moment(clock.stamp()),
+        required=required,
+        phone=settings.operator_phone,
+        operator=settings.operator_name,
+    )
+    try:
+        await mail.send(message)
+    except (mail.MailNotConfigured, mail.MailFailed):
+        return
 
 
 async def reset_by_email(email: str) -> bool:
