@@ -11,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table
 
 from passnum.fr import format_date, format_euros
-from printing.documents import build_pdf, footer, styles, table_style
+from printing.documents import build_pdf, footer, signature_block, styles, table_style
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,13 @@ class CreditNoteData:
     total_unused: int
     total_cents: int
     generated_on: date
+    # A stored credit note: its number once issued, its state, who issued it and when, and the
+    # joint statement it was made from.
+    number: str = ""
+    state_label: str = ""
+    issued_on: date | None = None
+    signatory: str = ""
+    origin: str = ""
 
 
 def _p(text: str, style: str = "body") -> Paragraph:
@@ -65,14 +72,31 @@ def render_credit_note(note: CreditNoteData) -> bytes:
     table.setStyle(style)
     story: list[Flowable] = [
         _p(f"Avoir — chèques non utilisés — {note.funder_name}", "title"),
+        _p(f"Avoir n° {note.number}" if note.number else "Brouillon : pas encore numéroté"),
+    ]
+    if note.state_label:
+        story.append(_p(f"État : {note.state_label}"))
+    story += [
         _p(
             f"Émis par {note.operator_name} pour {note.funder_name}. Les chèques listés n'ont pas "
             "été utilisés avant la fin de la période de grâce de leur tirage ; leur valeur "
             "faciale peut être reprise."
         ),
-        table,
     ]
-    label = f"Avoir {note.funder_name}"
+    if note.origin:
+        story.append(_p(note.origin))
+    story.append(table)
+    if note.number and note.issued_on:
+        story.append(
+            signature_block(
+                [
+                    f"Avoir arrêté à la somme de {format_euros(note.total_cents)}, "
+                    f"le {format_date(note.issued_on)}.",
+                    f"Pour {note.operator_name} : {note.signatory}",
+                ]
+            )
+        )
+    label = f"Avoir {note.number or note.funder_name}"
     return build_pdf(
         story, title=label, on_page=footer(f"{label} — édité le {format_date(note.generated_on)}")
     )

@@ -25,7 +25,7 @@ from passnum.pagination import (
 )
 from reimbursements import documents, schemas, submission
 from reimbursements import statements as svc
-from reimbursements.credit_notes import credit_note_for, credit_notes
+from reimbursements.credit_controllers import CREDIT_HANDLERS
 from reimbursements.periods import parse_month, previous_month
 from reimbursements.tables import Statement
 
@@ -198,33 +198,6 @@ class StatementPages(Controller):
         return Redirect(f"/releves/{statement_id}")
 
 
-class CreditNotePages(Controller):
-    path = "/avoirs"
-    opt = roles(Role.staff, Role.funder)
-    include_in_schema = False
-
-    @get("/")
-    async def index(self, request: Request) -> Template:
-        return Template(
-            "reimbursements/credit_notes.html",
-            context={"notes": await credit_notes(request.user), "de": de},
-        )
-
-    @get("/{funder_id:int}/pdf")
-    async def pdf(self, request: Request, funder_id: FromPath[int]) -> Response[bytes]:
-        note = await credit_note_for(request.user, funder_id)
-        return Response(
-            documents.credit_note_pdf(note),
-            media_type=PDF,
-            headers=attachment(f"avoir-{funder_id}.pdf"),
-        )
-
-    @get("/{funder_id:int}/csv")
-    async def csv(self, request: Request, funder_id: FromPath[int]) -> Response[bytes]:
-        note = await credit_note_for(request.user, funder_id)
-        return csv_response(documents.credit_note_csv(note), f"avoir-{funder_id}.csv")
-
-
 class StatementApi(Controller):
     path = "/api/v1/statements"
     tags = ["remboursements"]
@@ -300,33 +273,4 @@ class StatementApi(Controller):
         return await _statement_out(request.user, statement_id)
 
 
-class CreditNoteApi(Controller):
-    path = "/api/v1/credit-notes"
-    tags = ["remboursements"]
-    opt = roles(Role.staff, Role.funder)
-
-    @get("/", summary="Avoirs : chèques non utilisés des tirages échus, par financeur")
-    async def list_credit_notes(self, request: Request) -> list[schemas.CreditNote]:
-        return [
-            schemas.CreditNote(
-                n.funder_id,
-                n.funder_name,
-                n.total_unused,
-                n.total_cents,
-                [
-                    schemas.CreditLine(
-                        line.batch_label,
-                        line.accepted_until,
-                        line.cheques,
-                        line.unused,
-                        line.face_value_cents,
-                        line.amount_cents,
-                    )
-                    for line in n.lines
-                ],
-            )
-            for n in await credit_notes(request.user)
-        ]
-
-
-ROUTE_HANDLERS = [StatementPages, CreditNotePages, StatementApi, CreditNoteApi]
+ROUTE_HANDLERS = [StatementPages, StatementApi, *CREDIT_HANDLERS]

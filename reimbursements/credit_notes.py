@@ -1,102 +1,194 @@
-"""End of validity: per funder, cheques never redeemed once a print run's grace period is over.
+"""Credit notes (avoirs): the face value of a run's unused cheques, given back to its funder.
 
-Computed on demand from the dates (nothing is stored, so it is never stale): the funder claims the
-face value of those cheques back as a credit note (avoir).
+A credit note is created, as a draft, from the run's *agreed* joint statement
+(:mod:`reimbursements.joint`) and copies its amount once: nothing ever updates it. Issuing gives
+it the year's next number (``AV-2027-0001``, :mod:`reimbursements.numbering`, gap-free and unique
+however many are issued at once) and keeps its PDF in the document storage; settling records the
+day and reference of the refund. Each step is dated and in the audit trail:
+draft → issued → settled.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+from typing import Any
 
-from passnum import clock
-from passnum.auth import Role
+from passnum import audit, audit_view, clock, storage, vocabulary
 from passnum.auth.actor import Actor
+from passnum.db import write_transaction
 from passnum.errors import DomainError
-from printing.credit_notes import CreditNoteData, CreditNoteLine
-from vouchers.choices import ChequeStatus
-from vouchers.tables import Batch
+from reimbursements.joint import joint_statement, visible_funders
+from reimbursements.numbering import next_number
+from reimbursements.tables import (
+    CreditNote,
+    CreditNoteState,
+    JointStatement,
+    JointStatementState,
+)
+
+PREFIX = "AV"
+STATE_LABELS = {"draft": "Brouillon", "issued": "Émis", "settled": "Réglé"}
+credit_note_state_label = vocabulary.define("credit_note_state", STATE_LABELS)
+for _entity in ("statement", "credit_note", "joint_statement"):
+    audit_view.describe_fields(
+        _entity,
+        {
+            "number": audit_view.Field("Numéro"),
+            "batch": audit_view.Field("Tirage"),
+            "cheques_unused": audit_view.Field("Chèques non utilisés"),
+        },
+    )
 
 
-@dataclass
-class FunderCredit:
-    funder_id: int
-    funder_name: str
-    lines: list[CreditNoteLine] = field(default_factory=list)
-
-    @property
-    def total_unused(self) -> int:
-        return sum(line.unused for line in self.lines)
-
-    @property
-    def total_cents(self) -> int:
-        return sum(line.amount_cents for line in self.lines)
-
-    def document(self, operator_name: str, today: date) -> CreditNoteData:
-        return CreditNoteData(
-            self.funder_name, operator_name, self.lines, self.total_unused, self.total_cents, today
-        )
+def _refuse(code: str, message: str, status: int = 409) -> DomainError:
+    return DomainError(code, message, status)
 
 
-def visible_funders(actor: Actor) -> frozenset[int] | None:
-    """None for staff (every funder); funder users see their own organisations only."""
-    if actor.is_staff:
-        return None
-    if actor.has_role(Role.funder):
-        return actor.organisation_ids(Role.funder)
-    raise DomainError("forbidden", "Les avoirs concernent le Département et les financeurs.", 403)
+def _require_staff(actor: Actor) -> None:
+    if not actor.is_staff:
+        raise _refuse("forbidden", "Seul le Département gère les avoirs.", 403)
 
 
-async def credit_notes(actor: Actor, today: date | None = None) -> list[FunderCredit]:
-    """Every funder's credit note over its print runs whose grace period has ended."""
-    today = today or clock.today()
+def pdf_key(number: str) -> str:
+    return f"reimbursements/avoirs/{number}.pdf"
+
+
+def notes_query() -> Any:
+    return CreditNote.objects(CreditNote.batch, CreditNote.funder).order_by(CreditNote.id)
+
+
+async def list_credit_notes(actor: Actor) -> list[CreditNote]:
     funders = visible_funders(actor)
-    batches = await Batch.select(Batch.id, Batch.valid_until, Batch.grace_days, Batch.funder).where(
-        Batch.status == "active"
-    )
-    ended = [
-        b["id"]
-        for b in batches
-        if b["valid_until"] + timedelta(days=b["grace_days"]) < today
-        and (funders is None or b["funder"] in funders)
-    ]
-    if not ended:
-        return []
-    marks = ", ".join("{}" for _ in ended)
-    rows = await Batch.raw(
-        "SELECT b.id AS batch_id, b.label AS label, b.valid_until AS valid_until, "  # noqa: S608 (only "{}" placeholders are interpolated)
-        "b.grace_days AS grace_days, b.face_value_cents AS face_value_cents, "
-        "o.id AS funder_id, o.name AS funder_name, count(c.id) AS cheques, "
-        f"sum(CASE WHEN c.status = '{ChequeStatus.redeemed}' THEN 0 ELSE 1 END) AS unused "
-        "FROM batch b JOIN organisation o ON o.id = b.funder "
-        "JOIN booklet k ON k.batch = b.id JOIN cheque c ON c.booklet = k.id "
-        f"WHERE b.id IN ({marks}) "
-        "GROUP BY b.id, b.label, b.valid_until, b.grace_days, b.face_value_cents, o.id, o.name "
-        "ORDER BY o.name, b.valid_until, b.id",
-        *ended,
-    )
-    notes: dict[int, FunderCredit] = {}
-    for r in rows:
-        note = notes.setdefault(r["funder_id"], FunderCredit(r["funder_id"], r["funder_name"]))
-        valid_until = r["valid_until"]
-        if isinstance(valid_until, str):
-            valid_until = date.fromisoformat(valid_until)
-        unused = int(r["unused"] or 0)
-        note.lines.append(
-            CreditNoteLine(
-                batch_label=r["label"],
-                accepted_until=valid_until + timedelta(days=r["grace_days"]),
-                cheques=int(r["cheques"]),
-                unused=unused,
-                face_value_cents=r["face_value_cents"],
-                amount_cents=unused * r["face_value_cents"],
+    query = notes_query()
+    if funders is not None:
+        query = query.where(CreditNote.funder.is_in(list(funders) or [0]))
+    return await query
+
+
+async def get_credit_note(actor: Actor, note_id: int) -> CreditNote:
+    funders = visible_funders(actor)
+    note = await notes_query().where(CreditNote.id == note_id).first()
+    if note is None or (funders is not None and note.funder.id not in funders):
+        raise _refuse("not_found", "Cet avoir n'existe pas ou ne vous concerne pas.", 404)
+    return note
+
+
+async def create_from_joint_statement(actor: Actor, batch_id: int) -> CreditNote:
+    """Staff create the run's draft credit note from its agreed joint statement (once)."""
+    _require_staff(actor)
+    view = await joint_statement(actor, batch_id)
+    async with write_transaction():
+        joint = await JointStatement.select().where(JointStatement.batch == batch_id).first()
+        if joint is None or joint["state"] != JointStatementState.agreed.value:
+            raise _refuse(
+                "joint_statement_not_agreed",
+                "L'avoir se fait sur l'état contradictoire accepté par le financeur : "
+                "établissez-le et recueillez son accord d'abord.",
             )
+        made = await CreditNote.raw(
+            "INSERT INTO credit_note (joint_statement, batch, funder, state, unused_cheques, "
+            "face_value_cents, amount_cents, created_at, created_by, issued_by, "
+            "settlement_reference) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, '', '') "
+            "ON CONFLICT (joint_statement) DO NOTHING RETURNING id",
+            joint["id"],
+            batch_id,
+            view.funder_id,
+            CreditNoteState.draft.value,
+            joint["cheques_unused"],
+            joint["face_value_cents"],
+            joint["unused_cents"],
+            clock.stamp(),
+            actor.email,
         )
-    return list(notes.values())
+        if not made:
+            raise _refuse("credit_note_exists", "L'avoir de ce tirage existe déjà.")
+        await audit.record(
+            actor,
+            "create",
+            "credit_note",
+            made[0]["id"],
+            {"total_cents": joint["unused_cents"], "batch": batch_id},
+        )
+    return await get_credit_note(actor, made[0]["id"])
 
 
-async def credit_note_for(actor: Actor, funder_id: int) -> FunderCredit:
-    for note in await credit_notes(actor):
-        if note.funder_id == funder_id:
-            return note
-    raise DomainError("not_found", "Aucun avoir pour ce financeur : aucun tirage n'est échu.", 404)
+async def issue(actor: Actor, note_id: int) -> CreditNote:
+    """A draft becomes an issued, numbered document; its PDF is kept after commit."""
+    _require_staff(actor)
+    today = clock.today()
+    async with write_transaction():
+        done = (
+            await CreditNote.update(
+                {
+                    CreditNote.state: CreditNoteState.issued.value,
+                    CreditNote.issued_at: clock.stamp(),
+                    CreditNote.issued_by: actor.display_name or actor.email,
+                }
+            )
+            .where((CreditNote.id == note_id) & (CreditNote.state == CreditNoteState.draft.value))
+            .returning(CreditNote.id, CreditNote.amount_cents)
+        )
+        if not done:
+            await get_credit_note(actor, note_id)  # 404 when there is none
+            raise _refuse("credit_note_not_draft", "Cet avoir est déjà émis : il ne change plus.")
+        number = await next_number(PREFIX, today.year)  # last: a refusal spends no number
+        await CreditNote.update({CreditNote.number: number}).where(CreditNote.id == note_id)
+        await audit.record(
+            actor,
+            "issue",
+            "credit_note",
+            note_id,
+            {"number": number, "total_cents": done[0]["amount_cents"]},
+        )
+    note = await get_credit_note(actor, note_id)
+    await keep_pdf(note)
+    return note
+
+
+async def settle(actor: Actor, note_id: int, settled_on: date, reference: str) -> CreditNote:
+    """Record the refund of an issued credit note (day and accounting reference)."""
+    _require_staff(actor)
+    reference = reference.strip()
+    if not reference:
+        raise _refuse("invalid", "Indiquez la référence du règlement (mandat, virement…).", 422)
+    if settled_on > clock.today():
+        raise _refuse("invalid", "La date du règlement ne peut pas être dans le futur.", 422)
+    async with write_transaction():
+        done = (
+            await CreditNote.update(
+                {
+                    CreditNote.state: CreditNoteState.settled.value,
+                    CreditNote.settled_at: clock.stamp(),
+                    CreditNote.settled_on: settled_on,
+                    CreditNote.settlement_reference: reference[:100],
+                }
+            )
+            .where((CreditNote.id == note_id) & (CreditNote.state == CreditNoteState.issued.value))
+            .returning(CreditNote.id)
+        )
+        if not done:
+            await get_credit_note(actor, note_id)
+            raise _refuse("credit_note_not_issued", "Seul un avoir émis et non réglé se règle.")
+        await audit.record(
+            actor,
+            "settle",
+            "credit_note",
+            note_id,
+            {"paid_on": settled_on.isoformat(), "reference": reference},
+        )
+    return await get_credit_note(actor, note_id)
+
+
+async def keep_pdf(note: CreditNote) -> storage.StoredDocument:
+    from reimbursements.documents import credit_note_pdf  # documents imports this module
+
+    pdf = await credit_note_pdf(note)
+    return await storage.put(pdf_key(note.number), [pdf], "application/pdf")
+
+
+async def issued_pdf(note: CreditNote) -> bytes:
+    """An issued credit note's PDF as kept at issue (kept again if it went missing)."""
+    key = pdf_key(note.number)
+    if not await storage.exists(key):
+        await keep_pdf(note)
+    return b"".join([chunk async for chunk in await storage.open(key)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from passnum import clock
 from passnum.csvout import csv_bytes, euros
 from passnum.db import as_datetime
-from passnum.fr import format_month
+from passnum.fr import format_date, format_euros, format_moment, format_month
 from passnum.settings import get_settings
 from printing import (
     BankDetails,
@@ -14,12 +14,15 @@ from printing import (
     StatementLine,
     render_statement,
 )
-from printing.credit_notes import render_credit_note
+from printing.credit_notes import CreditNoteData, CreditNoteLine, render_credit_note
+from printing.joint_statements import JointFigure, JointStatementData, render_joint_statement
 from reimbursements.bank import bank_in_force
-from reimbursements.credit_notes import FunderCredit
+from reimbursements.credit_notes import STATE_LABELS as CREDIT_STATES
+from reimbursements.joint import JointView
 from reimbursements.statements import STATUS_LABELS, funder_totals, statement_lines
-from reimbursements.tables import Statement
+from reimbursements.tables import CreditNote, JointStatement, Statement
 from vouchers.choices import ACTIVITIES, PLACES
+from vouchers.rules import accepted_until, validity_text
 
 STATEMENT_CSV_HEADER = [
     "date",
@@ -31,11 +34,11 @@ STATEMENT_CSV_HEADER = [
     "en_retard",
 ]
 CREDIT_CSV_HEADER = [
+    "numero",
     "financeur",
     "tirage",
     "accepte_jusqu_au",
-    "cheques",
-    "non_utilises",
+    "cheques_non_utilises",
     "valeur_euros",
     "montant_euros",
 ]
@@ -119,24 +122,132 @@ async def statement_csv(statement: Statement) -> bytes:
     return csv_bytes(STATEMENT_CSV_HEADER, rows)
 
 
-def credit_note_pdf(note: FunderCredit) -> bytes:
-    return render_credit_note(note.document(get_settings().operator_name, clock.today()))
+async def credit_note_pdf(note: CreditNote) -> bytes:
+    """A stored credit note as PDF (``note`` loaded with its batch and funder)."""
+    joint = await JointStatement.select().where(JointStatement.id == note.joint_statement).first()
+    line = CreditNoteLine(
+        batch_label=note.batch.label,
+        accepted_until=accepted_until(note.batch.valid_until, note.batch.grace_days),
+        cheques=joint["cheques"] if joint else note.unused_cheques,
+        unused=note.unused_cheques,
+        face_value_cents=note.face_value_cents,
+        amount_cents=note.amount_cents,
+    )
+    agreed = as_datetime(joint["agreed_at"]) if joint and joint["agreed_at"] else None
+    issued = as_datetime(note.issued_at) if note.issued_at else None
+    data = CreditNoteData(
+        funder_name=note.funder.name,
+        operator_name=get_settings().operator_name,
+        lines=[line],
+        total_unused=note.unused_cheques,
+        total_cents=note.amount_cents,
+        generated_on=clock.today(),
+        number=note.number or "",
+        state_label=CREDIT_STATES[note.state],
+        issued_on=issued.date() if issued else None,
+        signatory=note.issued_by,
+        origin=(
+            f"Établi d'après l'état contradictoire accepté le {format_date(agreed.date())} "
+            f"par {joint['agreed_by']}."
+            if agreed and joint
+            else ""
+        ),
+    )
+    return render_credit_note(data)
 
 
-def credit_note_csv(note: FunderCredit) -> bytes:
+def credit_note_csv(note: CreditNote) -> bytes:
     rows = [
         [
-            note.funder_name,
-            line.batch_label,
-            line.accepted_until,
-            line.cheques,
-            line.unused,
-            euros(line.face_value_cents),
-            euros(line.amount_cents),
+            note.number or "",
+            note.funder.name,
+            note.batch.label,
+            accepted_until(note.batch.valid_until, note.batch.grace_days),
+            note.unused_cheques,
+            euros(note.face_value_cents),
+            euros(note.amount_cents),
         ]
-        for line in note.lines
     ]
     return csv_bytes(CREDIT_CSV_HEADER, rows)
+
+
+JOINT_CSV_HEADER = [
+    "tirage",
+    "financeur",
+    "accepte_jusqu_au",
+    "carnets_emis",
+    "carnets_injectes",
+    "carnets_entames",
+    "cheques",
+    "cheques_utilises",
+    "cheques_non_utilises",
+    "valeur_euros",
+    "montant_utilise_euros",
+    "montant_non_utilise_euros",
+    "etat",
+]
+
+
+def joint_figures(view: JointView) -> list[JointFigure]:
+    f = view.figures
+    return [
+        JointFigure("Carnets émis (imprimés)", f.booklets_issued),
+        JointFigure("Carnets injectés (remis à une personne)", f.booklets_handed_out),
+        JointFigure("Carnets non injectés", f.booklets_issued - f.booklets_handed_out),
+        JointFigure("Carnets entamés (au moins un chèque utilisé)", f.booklets_started),
+        JointFigure("Chèques", f.cheques, f.cheques * f.face_value_cents),
+        JointFigure("Chèques utilisés (remboursés aux lieux)", f.cheques_used, f.used_cents),
+        JointFigure("Chèques non utilisés (avoir)", f.cheques_unused, f.unused_cents),
+    ]
+
+
+def joint_statement_pdf(view: JointView) -> bytes:
+    payment = ""
+    if view.paid_amount_cents is not None:
+        payment = f"Payé par le financeur : {format_euros(view.paid_amount_cents)}"
+        payment += f", réf. {view.payment_reference}" if view.payment_reference else ""
+    data = JointStatementData(
+        batch_label=view.batch_label,
+        funder_name=view.funder_name,
+        operator_name=get_settings().operator_name,
+        validity=validity_text(view.valid_from, view.valid_until, view.grace_days),
+        payment=payment,
+        figures=joint_figures(view),
+        state_label=view.state_label,
+        established=(
+            f"Établi le {format_moment(as_datetime(view.established_at))} par "
+            f"{view.established_by}."
+            if view.established_at
+            else ""
+        ),
+        agreed=(
+            f"Accepté le {format_moment(as_datetime(view.agreed_at))} par {view.agreed_by}."
+            if view.agreed_at
+            else ""
+        ),
+        generated_on=clock.today(),
+    )
+    return render_joint_statement(data)
+
+
+def joint_statement_csv(view: JointView) -> bytes:
+    f = view.figures
+    row = [
+        view.batch_label,
+        view.funder_name,
+        view.accepted_until,
+        f.booklets_issued,
+        f.booklets_handed_out,
+        f.booklets_started,
+        f.cheques,
+        f.cheques_used,
+        f.cheques_unused,
+        euros(f.face_value_cents),
+        euros(f.used_cents),
+        euros(f.unused_cents),
+        view.state_label,
+    ]
+    return csv_bytes(JOINT_CSV_HEADER, [row])
 
 
 def statement_filename(statement: Statement, extension: str) -> str:

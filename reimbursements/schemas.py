@@ -55,18 +55,48 @@ class PaymentIn(msgspec.Struct):
     reference: str
 
 
-class CreditLine(msgspec.Struct):
+class JointStatement(msgspec.Struct, clock.WithOffsets):
+    """A run's joint statement: computed until established, then stored and frozen."""
+
+    batch_id: int
     batch: str
-    accepted_until: date
-    cheques: int
-    unused: int
-    face_value_cents: int
-    amount_cents: int
-
-
-class CreditNote(msgspec.Struct):
     funder_id: int
     funder: str
-    total_unused: int
-    total_cents: int
-    lines: list[CreditLine]
+    accepted_until: date
+    state: str  # not_established | established | agreed
+    booklets_issued: int
+    booklets_handed_out: int
+    booklets_started: int
+    cheques: int
+    cheques_used: int
+    cheques_unused: int
+    face_value_cents: int
+    used_cents: int
+    unused_cents: int
+    established_at: datetime | None
+    established_by: str | None
+    agreed_at: datetime | None
+    agreed_by: str | None
+
+
+class CreditNote(msgspec.Struct, clock.WithOffsets):
+    id: int
+    number: str | None  # AV-2027-0001 once issued
+    state: str  # draft | issued | settled
+    batch_id: int
+    batch: str
+    funder_id: int
+    funder: str
+    unused_cheques: int
+    face_value_cents: int
+    amount_cents: int
+    created_at: datetime
+    issued_at: datetime | None
+    settled_at: datetime | None
+    settled_on: date | None
+    settlement_reference: str | None
+
+
+class SettleIn(msgspec.Struct, forbid_unknown_fields=True):
+    settled_on: date
+    reference: str

@@ -70,3 +70,59 @@ class DocumentCounter(Table):
 
     series = Varchar(length=20, unique=True)
     last = Integer(default=0)
+
+
+class JointStatementState(StrEnum):
+    established = "established"  # figures frozen by the operator, waiting for the funder
+    agreed = "agreed"  # the funder (or staff on its written word) agreed them
+
+
+class JointStatement(Table):
+    """The état contradictoire of one print run once its grace period is over: what became of its
+    booklets and cheques, frozen when the operator establishes it, then agreed by the funder."""
+
+    batch = ForeignKey(references=Batch, unique=True)
+    funder = ForeignKey(references=Organisation, index=True)
+    state = Varchar(length=20, default=JointStatementState.established.value)
+    face_value_cents = Integer()
+    booklets_issued = Integer()
+    booklets_handed_out = Integer()
+    booklets_started = Integer()
+    cheques = Integer()
+    cheques_used = Integer()
+    cheques_unused = Integer()
+    used_cents = Integer()
+    unused_cents = Integer()
+    established_at = Timestamp(default=StampNow())
+    established_by = Varchar(length=255, default="")
+    agreed_at = Timestamp(null=True, default=None)
+    agreed_by = Varchar(length=255, default="")
+
+
+class CreditNoteState(StrEnum):
+    draft = "draft"
+    issued = "issued"
+    settled = "settled"
+
+
+class CreditNote(Table):
+    """An avoir: the face value of a run's unused cheques, from its agreed joint statement.
+
+    The amount is written once, at creation, from the joint statement; nothing updates it. The
+    number (AV-2027-0001) is given at issue (UNIQUE index credit_note_number, migration)."""
+
+    joint_statement = ForeignKey(references=JointStatement, unique=True)
+    batch = ForeignKey(references=Batch, index=True)
+    funder = ForeignKey(references=Organisation, index=True)
+    number = Varchar(length=20, null=True, default=None)
+    state = Varchar(length=20, default=CreditNoteState.draft.value, index=True)
+    unused_cheques = Integer()
+    face_value_cents = Integer()
+    amount_cents = Integer()
+    created_at = Timestamp(default=StampNow())
+    created_by = Varchar(length=255, default="")
+    issued_at = Timestamp(null=True, default=None)
+    issued_by = Varchar(length=255, default="")
+    settled_at = Timestamp(null=True, default=None)
+    settled_on = Date(null=True, default=None)
+    settlement_reference = Varchar(length=100, default="")

@@ -17,7 +17,7 @@ from passnum.csvout import BOM, FrenchExcel
 from reimbursements.statements import build_statements
 from reimbursements.tables import Statement
 from tests.factories import login
-from tests.reimbursements.test_credit_notes import expired_print_runs
+from tests.reimbursements.test_credit_notes import AFTER_GRACE, expired_print_runs
 from tests.reimbursements.test_statements import MARCH
 from tests.reporting.dataset import Dataset, generate, make_batch, make_booklet
 from tests.reporting.fleet import generate_fleet
@@ -128,10 +128,16 @@ async def test_a_sites_statement_csv_neutralises_a_funders_name(client, world) -
     assert all("," in r["valeur_euros"] for r in rows)
 
 
-async def test_a_credit_note_csv_neutralises_a_print_runs_label(client, world) -> None:
-    await expired_print_runs(world)
+async def test_a_credit_note_csv_neutralises_a_print_runs_label(client, world, clock_at) -> None:
+    clock_at(AFTER_GRACE)
+    data = await expired_print_runs(world)
+    batch_id = data.booklets[0].batch_id
     await Batch.update({Batch.label: "+CAF 2025"}).where(Batch.label == "CAF 2025")
+    staff = await world.staff.bearer()
+    await client.post(f"/api/v1/joint-statements/{batch_id}", headers=staff)
+    await client.post(f"/api/v1/joint-statements/{batch_id}/agree", headers=staff)
+    note = await client.post(f"/api/v1/joint-statements/{batch_id}/credit-note", headers=staff)
     await login(client, world.funder)
-    rows = rows_of((await client.get(f"/avoirs/{world.funder_id}/csv")).content)
+    rows = rows_of((await client.get(f"/avoirs/{note.json()['id']}/csv")).content)
     assert [r["tirage"] for r in rows] == ["'+CAF 2025"]
-    assert rows[0]["montant_euros"] == "165,00"
+    assert rows[0]["montant_euros"] == "330,00"

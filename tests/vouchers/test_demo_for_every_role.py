@@ -31,7 +31,9 @@ async def test_the_demo_funder_has_an_active_and_an_ended_print_run_statistics_a
     stats = (await client.get("/api/v1/voucher-statistics", headers=headers)).json()
     assert stats["booklets_issued"] > 0 and stats["cheques_redeemed"] > 0
     notes = (await client.get("/api/v1/credit-notes", headers=headers)).json()
-    assert len(notes) == 1 and notes[0]["lines"] and notes[0]["total_unused"] > 0
+    assert len(notes) == 1 and notes[0]["state"] == "draft" and notes[0]["unused_cheques"] > 0
+    runs = (await client.get("/api/v1/joint-statements", headers=headers)).json()
+    assert [r["state"] for r in runs] == ["agreed"]
 
 
 async def test_the_demo_site_has_last_months_statement(client):
