@@ -3,7 +3,8 @@
 Installed once on the Jinja environment (``composition.app``), so a page never spells a status
 itself nor formats a date by hand: ``{{ label("site_status", org.site_status) }}`` is the same
 function as the PDF's and the CSV's (passnum.vocabulary), ``{{ day(d) }}``, ``{{ moment(t) }}``,
-``{{ hour(t) }}``, ``{{ euros(cents) }}``, ``{{ phone(e164) }}`` are passnum.fr's.
+``{{ hour(t) }}``, ``{{ euros(cents) }}``, ``{{ phone(e164) }}``, ``{{ de(name) }}``
+(« d'Avranches ») are passnum.fr's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from passnum import vocabulary
-from passnum.fr import format_date, format_euros, format_moment, format_phone, format_time
+from passnum.fr import de, format_date, format_euros, format_moment, format_phone, format_time
 
 
 def day(value: date | None) -> str:
@@ -43,6 +44,7 @@ GLOBALS: dict[str, Any] = {
     "hour": hour,
     "euros": euros,
     "phone": phone,
+    "de": de,  # "de" elided: {{ de(org.name) }} gives « d'Espace public numérique »
 }
 
 

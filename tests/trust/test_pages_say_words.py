@@ -71,3 +71,15 @@ async def test_the_lock_out_message_and_the_security_page_give_the_paris_time(
     security = seen(await client.get("/staff/security"))
     assert "30/11/2026 à 00:05" in security
     assert re.search(r"29/11/2026 à 23:50", security)
+
+
+async def test_page_titles_elide_de_before_a_vowel(client, world):
+    await Organisation.update({Organisation.name: "Espace public numérique d'Isigny"}).where(
+        Organisation.id == world.site_id
+    )
+    await login(client, world.staff)
+    edit = seen(await client.get(f"/lieux/{world.site_id}/coordonnees"))
+    assert "Coordonnées d'Espace public numérique d'Isigny" in edit
+    assert "de Espace" not in edit
+    hours = seen(await client.get(f"/lieux/{world.site_id}/horaires"))
+    assert "Horaires d'Espace public numérique d'Isigny" in hours
