@@ -97,6 +97,7 @@ async def scan_page(
         sites=sites,
         site_id=chosen,
         today=await svc.site_redemptions(actor, site_id=chosen),
+        offline_scans=(await svc.site_offline_scans(actor, chosen))[:20],
         nonce=secrets.token_urlsafe(16),
         code=code,
     )

@@ -166,7 +166,11 @@ async def test_the_scanner_page_works_without_javascript_and_loads_no_inline_scr
     page = (await client.get("/scanner")).text
     assert re.search(r'<form method="post" action="/scanner"', page)
     assert 'name="code"' in page and "autofocus" in page and '<label for="code">' in page
-    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/scanner.js" defer>']
+    assert re.findall(r"<script[^>]*>", page) == [
+        '<script src="/static/scanner.js" defer>',
+        '<script src="/static/offline-scanner.js" defer>',
+    ]
+    assert 'id="hors-connexion" class="offline" hidden' in page  # shown by offline-scanner.js
     js = await client.get("/static/scanner.js")
     assert js.status_code == 200 and "BarcodeDetector" in js.text
     vendored = await client.get("/static/vendor/zxing-browser.min.js")

@@ -450,10 +450,10 @@ async def decide_review(actor: Actor, scan_id: int, decision: str, note: str) ->
 
 async def conflict_counts(since: datetime) -> dict[int, int]:
     """Refused offline acceptances per site since ``since`` (the signal of frequent conflicts)."""
-    rows = (
-        await OfflineScan.select(OfflineScan.site, OfflineScan.id.count().as_alias("n"))
-        .where((OfflineScan.review != "") & (OfflineScan.received_at >= since))
-        .group_by(OfflineScan.site)
+    rows = await OfflineScan.raw(
+        "SELECT site, count(*) AS n FROM offline_scan WHERE review <> '' AND received_at >= {} "
+        "GROUP BY site",
+        since,
     )
     return {r["site"]: r["n"] for r in rows}
 
