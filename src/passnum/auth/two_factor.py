@@ -3,12 +3,11 @@ recovery code when the phone is lost.
 
 - **Enrolment**: a secret is drawn (160 bits) and shown as a QR code and as a key to type; it is
   turned on only once the person has typed a first right code, and ten recovery codes are then
-  shown, once. Only their SHA-256 is kept (like API tokens: each carries 80 random bits).
+  shown, once (``passnum.auth.recovery_codes``).
 - **Checking a code**: against passnum's clock (``passnum.clock``, so tests move it), one
   30-second step either side for a phone slightly off. A code is accepted once: the step of the
   last accepted code is kept and moved forward by one conditional update (``last_step < step``),
-  so two requests with the same code cannot both pass. A recovery code is spent by one
-  conditional update too (``used_at IS NULL``).
+  so two requests with the same code cannot both pass.
 - **Who must**: in production (``PASSNUM_ENV=production``) every staff account, whose accounts
   move money (:func:`required`); anyone else may turn it on.
 - **Reset**: when someone has lost both phone and codes, another staff member resets it (audit
@@ -21,10 +20,8 @@ of the account's e-mail until the login is complete (``passnum.auth.passwords``)
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import io
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,15 +33,14 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
 from passnum import audit, clock, mail
+from passnum.auth import recovery_codes
 from passnum.auth.actor import Actor, Role
 from passnum.db import write_transaction
 from passnum.errors import DomainError
 from passnum.fr import format_moment
 from passnum.settings import get_settings
-from passnum.tables import RecoveryCode, TwoFactor
+from passnum.tables import TwoFactor
 
-RECOVERY_CODES = 10
-_RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no l/1, o/0: read off paper
 VALID_WINDOW = 1  # steps of 30 s either side of now
 MAIL = mail.MailTemplates(Path(__file__).parents[1] / "templates")
 
@@ -89,23 +85,13 @@ def required(actor: Actor) -> bool:
     )
 
 
-def _digest(code: str) -> str:
-    return hashlib.sha256(_normalise(code).encode()).hexdigest()
-
-
-def _normalise(code: str) -> str:
-    return "".join(ch for ch in code.lower() if ch.isalnum())
-
-
 async def status(user_id: int) -> Status:
     row = (
         await TwoFactor.select(TwoFactor.enabled_at)
         .where((TwoFactor.user == user_id) & TwoFactor.enabled_at.is_not_null())
         .first()
     )
-    left = await RecoveryCode.count().where(
-        (RecoveryCode.user == user_id) & RecoveryCode.used_at.is_null()
-    )
+    left = await recovery_codes.left(user_id)
     return Status(row is not None, row["enabled_at"] if row else None, left if row else 0)
 
 
@@ -188,19 +174,8 @@ async def confirm_enrolment(user_id: int, code: str, actor: Actor | None = None)
         await TwoFactor.update({TwoFactor.enabled_at: clock.stamp()}).where(
             TwoFactor.user == user_id
         )
-        codes = await _new_recovery_codes(user_id)
+        codes = await recovery_codes.replace(user_id)
         await audit.record(actor, "enable_two_factor", "user", user_id)
-    return codes
-
-
-async def _new_recovery_codes(user_id: int) -> list[str]:
-    """Replace the account's recovery codes; call it in a write transaction."""
-    codes = [
-        "-".join("".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(4)) for _ in range(4))
-        for _ in range(RECOVERY_CODES)
-    ]
-    await RecoveryCode.delete().where(RecoveryCode.user == user_id)
-    await RecoveryCode.insert(*(RecoveryCode(user=user_id, code_hash=_digest(c)) for c in codes))
     return codes
 
 
@@ -217,18 +192,7 @@ async def check_code(user_id: int, code: str) -> str:
         if await _spend_step(user_id, step, enabled=True):
             return "totp"
         raise wrong_code()
-    if len(_normalise(code)) != 16:
-        raise wrong_code()
-    spent = (
-        await RecoveryCode.update({RecoveryCode.used_at: clock.stamp()})
-        .where(
-            (RecoveryCode.user == user_id)
-            & (RecoveryCode.code_hash == _digest(code))
-            & RecoveryCode.used_at.is_null()
-        )
-        .returning(RecoveryCode.id)
-    )
-    if not spent:
+    if not recovery_codes.looks_like_one(code) or not await recovery_codes.spend(user_id, code):
         raise wrong_code()
     await audit.record(None, "use_recovery_code", "user", user_id)
     return "recovery"
@@ -241,7 +205,7 @@ async def renew_recovery_codes(actor: Actor, code: str) -> list[str]:
     async with write_transaction():
         if not await _spend_step(actor.user_id, step, enabled=True):
             raise wrong_code()
-        codes = await _new_recovery_codes(actor.user_id)
+        codes = await recovery_codes.replace(actor.user_id)
         await audit.record(actor, "renew_recovery_codes", "user", actor.user_id)
     return codes
 
@@ -276,7 +240,7 @@ async def turn_off(actor: Actor, code: str) -> None:
 
 async def _forget(user_id: int) -> None:
     await TwoFactor.delete().where(TwoFactor.user == user_id)
-    await RecoveryCode.delete().where(RecoveryCode.user == user_id)
+    await recovery_codes.forget(user_id)
 
 
 async def reset(user_id: int, actor: Actor | None) -> bool:
