@@ -15,7 +15,7 @@ from passnum import audit, clock, storage
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
 from passnum.errors import DomainError
-from reimbursements.bank import bank_in_force
+from reimbursements.bank import bank_record_in_force
 from reimbursements.documents import statement_pdf
 from reimbursements.numbering import next_number
 from reimbursements.statements import require_staff
@@ -58,15 +58,17 @@ async def submit_statements(actor: Actor, statement_ids: list[int]) -> list[str]
                 Organisation.id.is_in(list(sites))
             )
         }
-        banks = {site: await bank_in_force(site, today) for site in sites}
+        banks = {site: await bank_record_in_force(site, today) for site in sites}
         numbers = []
         for row in sorted(done, key=lambda r: r["id"]):
             number = await next_number(PREFIX, today.year)
-            bank = banks[row["site"]]
+            found = banks[row["site"]]
+            bank = found[1] if found else None
             await Statement.update(
                 {
                     Statement.number: number,
                     Statement.site_siret: sirets.get(row["site"], ""),
+                    Statement.bank_details_id: found[0] if found else None,
                     Statement.bank_holder: bank.holder if bank else "",
                     Statement.bank_iban_masked: bank.iban_masked if bank else "",
                     Statement.bank_bic: bank.bic if bank else "",

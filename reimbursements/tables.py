@@ -46,6 +46,7 @@ class Statement(Table):
     bank_holder = Varchar(length=200, default="")
     bank_iban_masked = Varchar(length=60, default="")
     bank_bic = Varchar(length=11, default="")
+    bank_details_id = Integer(null=True, default=None)  # organisations' bank_details version
     submitted_by = Varchar(length=255, default="")
 
 

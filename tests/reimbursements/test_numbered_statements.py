@@ -52,6 +52,16 @@ async def test_submitted_statements_are_numbered_in_order_with_siret_and_signatu
     )
     first, second = await drafts(world.site_id, world.other_site_id)
     headers = await world.staff.bearer()
+    bank = {
+        "iban": "FR7630006000011234567890189",
+        "bic": "BDFEFRPPCCT",
+        "holder": "Trésor public — régie de Terre-et-Marais",
+        "valid_from": "2026-01-01",
+    }
+    recorded = await client.post(
+        f"/api/v1/organisations/{world.site_id}/bank-details", json=bank, headers=headers
+    )
+    assert recorded.status_code in (200, 201), recorded.text
     one = await client.post(f"/api/v1/statements/{first}/submit", headers=headers)
     assert one.status_code == 200, one.text
     assert one.json()["number"] == "RL-2026-0001"
@@ -59,15 +69,22 @@ async def test_submitted_statements_are_numbered_in_order_with_siret_and_signatu
     assert again.status_code == 409  # refused: no number is spent on it
     two = await client.post(f"/api/v1/statements/{second}/submit", headers=headers)
     assert two.json()["number"] == "RL-2026-0002"
-    draft = await client.get(f"/api/v1/statements/{first}", headers=headers)
-    assert draft.json()["site_siret"] == "21500564400017"
+    submitted = (await client.get(f"/api/v1/statements/{first}", headers=headers)).json()
+    assert submitted["site_siret"] == "21500564400017"
+    assert submitted["bank_iban_masked"] == "FR76 **** **** **** **** ***0 189"
+    kept = await Statement.select(Statement.bank_details_id).where(Statement.id == first)
+    assert kept[0]["bank_details_id"] == recorded.json()["id"]
+    assert (await client.get(f"/api/v1/statements/{second}", headers=headers)).json()[
+        "bank_iban_masked"
+    ] is None  # the other site has no validated bank details
 
     await login(client, world.site_agent)
     response = await client.get(f"/releves/{first}/pdf")
     assert response.status_code == 200
     text = pdf_text(response.content)
     assert "RL-2026-0001" in text and "SIRET 21500564400017" in text
-    assert "Coordonnées bancaires" in text
+    assert "IBAN FR76 **** **** **** **** ***0 189" in text and "BIC BDFEFRPPCCT" in text
+    assert "1234567890" not in text
     assert "Signature" in text and "10/04/2026" in text
     kept = await storage.stat("reimbursements/releves/RL-2026-0001.pdf")
     assert kept is not None and kept.content_type == "application/pdf"
