@@ -19,6 +19,9 @@ from passnum.settings import SERVED_URL_VARIABLE, get_settings, served_url
 @click.group()
 def main() -> None:
     """passnum: pass numériques et parc de matériel mutualisé."""
+    from composition.tasks import task_app
+
+    task_app()  # commands that change data may queue tasks (geocoding, e-mails…)
 
 
 @main.command()

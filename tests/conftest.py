@@ -53,6 +53,9 @@ def pytest_report_header() -> str:
 @pytest.fixture(scope="session")
 async def database() -> None:
     """Build the schema once from the migrations, on a database emptied first, and keep it."""
+    from composition.tasks import task_app
+
+    task_app()  # services may queue tasks (passnum.tasks); tests run them with work_until_idle
     await reset_database()
     await save_template()
 
