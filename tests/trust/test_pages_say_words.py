@@ -83,3 +83,28 @@ async def test_page_titles_elide_de_before_a_vowel(client, world):
     assert "de Espace" not in edit
     hours = seen(await client.get(f"/lieux/{world.site_id}/horaires"))
     assert "Horaires d'Espace public numérique d'Isigny" in hours
+
+
+async def test_statement_pages_write_amounts_dates_and_states_as_passnum_fr_does(client, world):
+    from datetime import date
+
+    from reimbursements.tables import Statement
+
+    statement = Statement(
+        site=world.site_id,
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+        status="paid",
+        cheque_count=125,
+        total_cents=125000,
+        paid_on=date(2026, 11, 15),
+        payment_reference="MANDAT-42",
+    )
+    await statement.save()
+    await login(client, world.staff)
+    listing = seen(await client.get("/releves"))
+    assert "1 250,00 €" in listing and "1250,00" not in listing
+    detail = seen(await client.get(f"/releves/{statement.id}"))
+    assert "Statut Payé — payé le 15/11/2026" in detail
+    assert "Période du 01/10/2026 au 31/10/2026" in detail
+    assert "1250,00" not in detail
