@@ -146,7 +146,7 @@ async def check_out_loan(
         await audit.record(actor, "check_out", "loan", loan.number, changes)
         if signature is None:
             return None
-        return await signatures.record(actor, loan.id, Moment.handover, signature)
+        return await signatures.record(actor, loan.id, loan.number, Moment.handover, signature)
 
     # Every device free from the hand-over day (today, or the start) to the due date: nothing
     # else holds them, a device still out on an overdue loan included (named as the conflict).
@@ -278,7 +278,7 @@ async def check_in_loan(
             )
         await _close_if_done(loan, actor)
         if signature is not None:
-            signed = await signatures.record(actor, loan.id, Moment.return_, signature)
+            signed = await signatures.record(actor, loan.id, loan.number, Moment.return_, signature)
     await _keep_slip(loan.number, signed)
     return await get_loan(loan.number)
 

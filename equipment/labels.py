@@ -31,6 +31,13 @@ LOAN_STATUS_LABELS = {
 item_type_label = vocabulary.define("item_type", TYPE_LABELS)
 item_status_label = vocabulary.define("item_status", STATUS_LABELS)
 loan_status_label = vocabulary.define("loan_status", LOAN_STATUS_LABELS)
+signature_moment_label = vocabulary.define(
+    "signature_moment", {"handover": "à la remise", "return": "au retour"}
+)
+signature_method_label = vocabulary.define(
+    "signature_method",
+    {"drawn": "dessinée à l'écran", "typed": "nom tapé, case de confirmation cochée"},
+)
 
 audit_view.describe_fields(
     "item",
@@ -52,6 +59,9 @@ audit_view.describe_fields(
         "status": audit_view.Field("État", "loan_status"),
         "from": audit_view.Field("Retour prévu", "date"),
         "to": audit_view.Field("Nouveau retour prévu", "date"),
+        "signer": audit_view.Field("Signataire"),
+        "moment": audit_view.Field("Moment", "signature_moment"),
+        "method": audit_view.Field("Signature", "signature_method"),
     },
 )
 

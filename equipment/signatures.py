@@ -26,7 +26,7 @@ from PIL import Image, UnidentifiedImageError
 
 from equipment import schemas
 from equipment.tables import LoanSignature
-from passnum import clock
+from passnum import audit, clock
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
 from passnum.fr import format_moment
@@ -131,18 +131,24 @@ def checked(signature: SignatureIn) -> SignatureIn:
     )
 
 
-async def record(actor: Actor | None, loan_id: int, moment: Moment, signature: SignatureIn) -> int:
-    """Keep a checked signature (call it inside the hand-over's or the return's transaction)."""
+async def record(
+    actor: Actor | None, loan_id: int, number: str, moment: Moment, signature: SignatureIn
+) -> int:
+    """Keep a checked signature (call it inside the hand-over's or the return's transaction);
+    the loan's history says who signed, when and how."""
+    method = "drawn" if signature.image_png else "typed"
     row = LoanSignature(
         loan=loan_id,
         moment=moment.value,
         signer_name=signature.signer_name,
-        method="drawn" if signature.image_png else "typed",
+        method=method,
         image=signature.image_png,
         signed_at=clock.stamp(),
         agent_name=actor.display_name if actor else "",
     )
     await row.save()
+    changes = {"signer": signature.signer_name, "moment": moment.value, "method": method}
+    await audit.record(actor, "sign", "loan", number, changes)
     return row.id
 
 

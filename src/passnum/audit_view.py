@@ -74,6 +74,7 @@ action_label = vocabulary.define(
         "approve_bank_details": "Coordonnées bancaires validées",
         "refuse_bank_details": "Coordonnées bancaires refusées",
         "retry_task": "Tâche relancée",
+        "sign": "Signé par l'emprunteur",
     },
 )
 

@@ -163,6 +163,10 @@ async def test_without_drawing_the_contact_types_their_name_and_ticks_the_box(
     assert images_in(slip) == []
     kept = await LoanSignature.objects().first()
     assert kept.method == "typed" and kept.image is None
+    history = text_of(html.unescape((await client.get(f"/loans/{loan.number}")).text))
+    assert "Signé par l'emprunteur" in history
+    assert "Signataire : Claire Lebrun" in history
+    assert "Signature : nom tapé, case de confirmation cochée" in history
 
 
 async def test_a_hand_over_without_any_signature_is_refused_and_the_loan_stays_reserved(
