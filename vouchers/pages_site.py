@@ -16,6 +16,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from organisations.nearby import commune_origin
 from passnum.auth import Actor, Role, roles
 from passnum.auth.middleware import remember_organisation
 from passnum.errors import DomainError
@@ -33,6 +34,7 @@ from vouchers.pages_common import (
     int_or_none,
     page,
 )
+from vouchers.services.nearest import nearest_sites
 
 
 def _choice(value: str, allowed: dict[str, str], default: str) -> str:
@@ -197,16 +199,30 @@ async def cheque_lookup(code: FromQuery[str] = "") -> Redirect:
 
 
 @get("/c/{code:str}", opt=SCAN_PUBLIC, include_in_schema=False)
-async def cheque_page(request: Request, code: FromPath[str]) -> Template:
-    """What a phone camera opens: the public status; a logged-in site agent also gets the form."""
+async def cheque_page(
+    request: Request, code: FromPath[str], commune: FromQuery[str] = ""
+) -> Template:
+    """What a phone camera opens: the public status and, once the person gives their commune, the
+    three nearest places that accept it; a logged-in site agent also gets the form."""
     actor: Actor | None = request.user
     is_agent = actor is not None and actor.has_role(Role.site_agent)
     try:
         cheque = await svc.cheque_status(code)
     except DomainError as error:
         return page("cheque.html", status_code=error.status_code, error=error_view(error))
+    near, commune_error, origin = [], None, None
+    try:
+        origin = await commune_origin(commune, "commune")
+        near = await nearest_sites(origin, cheque.accepted_everywhere, cheque.accepted_sites)
+    except DomainError as error:
+        commune_error = error_view(error)
     return page(
         "cheque.html",
+        status_code=422 if commune_error else 200,
+        commune=commune,
+        commune_error=commune_error,
+        origin=origin,
+        nearest=near,
         cheque=cheque,
         is_agent=is_agent,
         sites=_sites(actor) if is_agent else [],

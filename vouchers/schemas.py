@@ -118,6 +118,18 @@ class SiteInfo(msgspec.Struct):
     opening_slots: str
 
 
+class NearSite(msgspec.Struct):
+    """One of the places nearest to the person's commune, with its next opening."""
+
+    id: int
+    name: str
+    commune: str
+    address: str
+    phone: str
+    distance: str  # "3,2 km", as the crow flies from the commune's centre
+    next_opening: str  # "mercredi 2 décembre, 9 h – 12 h", or "" without opening hours
+
+
 class HandOut(msgspec.Struct, clock.WithOffsets):
     """What the hand-over receipt shows the person: where to go and until when."""
 
@@ -137,6 +149,9 @@ class HandOut(msgspec.Struct, clock.WithOffsets):
     directory_url: str
     operator_phone: str
     replaces: str | None = None
+    # The three accepted places nearest to the person's commune (when it was recorded).
+    nearest: list[NearSite] = msgspec.field(default_factory=list)
+    commune_name: str = ""
 
 
 class CancelIn(msgspec.Struct, forbid_unknown_fields=True):

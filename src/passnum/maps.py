@@ -26,9 +26,11 @@ def distance_km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float
 
 
 def format_km(km: float) -> str:
-    """« 800 m », « 3,2 km », « 27 km »: what a person reads."""
+    """« moins de 100 m », « 800 m », « 3,2 km », « 27 km »: what a person reads."""
+    if km < 0.1:
+        return "moins de 100 m"
     if km < 1:
-        return f"{max(100, round(km * 1000, -2)):.0f} m"
+        return f"{round(km * 1000, -2):.0f} m"
     if km < 10:
         return f"{km:.1f} km".replace(".", ",")
     return f"{km:.0f} km"

@@ -80,7 +80,9 @@ async def test_a_person_chooses_their_commune_and_gets_the_nearest_places_first(
     for name in expected:
         distance = km(home, where[name])
         shown = (
-            f"{max(100, round(distance * 1000, -2)):.0f} m"
+            "moins de 100 m"
+            if distance < 0.1
+            else f"{round(distance * 1000, -2):.0f} m"
             if distance < 1
             else f"{distance:.1f} km".replace(".", ",")
             if distance < 10

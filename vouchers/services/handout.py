@@ -25,6 +25,7 @@ from vouchers.codes import parse_booklet_number
 from vouchers.errors import invalid, refuse
 from vouchers.rules import accepted_until, booklet_status, validity_text
 from vouchers.services.common import accepted_sites, directory_url, load_perimeter, prescriber_org
+from vouchers.services.nearest import nearest_sites, origin_of
 from vouchers.tables import Beneficiary, Booklet, Cheque
 
 # Raw SQL: a hand-out reads the booklet twice (checks, then the receipt), and building this
@@ -159,6 +160,8 @@ async def handover_receipt(actor: Actor, number: str) -> schemas.HandOut:
     everywhere, sites = await accepted_sites(
         booklet["allowed_site_ids"], booklet["allowed_insee_codes"]
     )
+    origin = await origin_of(await _beneficiary_commune(booklet))
+    near = await nearest_sites(origin, everywhere, sites)
     replaces = None
     if booklet["replaces"]:
         old = await Booklet.select(Booklet.number).where(Booklet.id == booklet["replaces"]).first()
@@ -180,7 +183,18 @@ async def handover_receipt(actor: Actor, number: str) -> schemas.HandOut:
         directory_url=directory_url(),
         operator_phone=get_settings().operator_phone,
         replaces=replaces,
+        nearest=near,
+        commune_name=origin.label if origin else "",
     )
+
+
+async def _beneficiary_commune(booklet: dict) -> str:
+    if not booklet.get("beneficiary"):
+        return ""
+    row = await Beneficiary.select(Beneficiary.insee_code).where(
+        Beneficiary.id == booklet["beneficiary"]
+    ).first()
+    return row["insee_code"] if row else ""
 
 
 CANCELLABLE = (BookletStatus.in_stock, BookletStatus.allocated, BookletStatus.issued)
