@@ -301,3 +301,28 @@ async def test_the_secret_is_kept_until_confirmed_and_users_have_their_own(
     await login(client, world.funder)
     assert _key((await client.get(ENROL)).text) != first
     assert await BaseUser.count() >= 2
+
+
+async def test_the_same_code_sent_five_times_at_once_opens_one_login(
+    client, world: World, clock_at
+) -> None:
+    """The database decides (conditional updates), not a read-then-write: for the app's code as
+    for a recovery code, one request wins and the others are refused."""
+    import asyncio
+
+    from passnum.auth import two_factor
+
+    clock_at(MONDAY)
+    await login(client, world.staff)
+    secret, codes = await _turn_on(client, world.staff)
+    clock_at(MONDAY + dt.timedelta(seconds=30))
+
+    async def attempt(code: str) -> str:
+        try:
+            return await two_factor.check_code(world.staff.user_id, code)
+        except two_factor.TwoFactorRefused as refused:
+            return refused.code
+
+    for code, kind in ((_code(secret), "totp"), (codes[0], "recovery")):
+        answers = sorted(await asyncio.gather(*(attempt(code) for _ in range(5))))
+        assert answers == sorted([kind] + ["wrong_code"] * 4), answers
