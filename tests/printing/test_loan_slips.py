@@ -1,11 +1,15 @@
-"""Fleet loans are signed on paper: what was lent, what it is worth, who answers for it."""
+"""Fleet loans are signed on paper or on the tablet: what was lent, what it is worth, who answers for it."""
 
-from datetime import date
+import io
+from dataclasses import replace
+from datetime import date, datetime
 
 import pytest
 import zxingcpp
+from PIL import Image, ImageDraw
+from pypdf import PdfReader
 
-from printing import DEFAULT_TERMS, render_loan_slip, render_return_slip
+from printing import DEFAULT_TERMS, SignatureLine, render_loan_slip, render_return_slip
 from tests.printing.samples import loan
 from tests.printing.scanning import pdf_text, rasterise, scan
 
@@ -63,3 +67,33 @@ def test_return_slip_records_the_return_date_and_condition_on_return() -> None:
 def test_a_return_slip_without_return_date_is_refused() -> None:
     with pytest.raises(ValueError, match="restitution"):
         render_return_slip(loan())
+
+
+def _drawn() -> bytes:
+    image = Image.new("L", (600, 200), 255)
+    ImageDraw.Draw(image).line([(30, 150), (200, 40), (380, 160), (570, 50)], 0, 6)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_slip_signed_on_the_tablet_prints_who_signed_when_and_the_drawing() -> None:
+    signed_at = datetime(2027, 3, 1, 14, 5)
+    signature = SignatureLine("Élodie Lefèvre", signed_at, _drawn(), agent_name="Paul Agent")
+    pdf = render_loan_slip(replace(loan(), signatures=[signature]))
+    text = "\n".join(pdf_text(pdf))
+    assert "Signé par Élodie Lefèvre" in text and "le 01/03/2027 à 14:05" in text
+    assert "Agent : Paul Agent" in text
+    assert "Nom : ......" not in text  # no box left to fill in on paper
+    [image] = [i.image for p in PdfReader(io.BytesIO(pdf)).pages for i in p.images]
+    assert image.size == (600, 200) and image.convert("L").getpixel((115, 95)) < 128
+
+
+def test_a_return_signed_twice_prints_each_signature_with_its_moment() -> None:
+    first = SignatureLine("Élodie Lefèvre", datetime(2027, 3, 10, 9, 0), moment="Retour du 10/03")
+    second = SignatureLine("Marc Durand", datetime(2027, 3, 20, 17, 30), moment="Retour du 20/03")
+    slip = replace(loan(returned_on=date(2027, 3, 20)), signatures=[first, second])
+    text = "\n".join(pdf_text(render_return_slip(slip)))
+    assert "Retour du 10/03" in text and "Retour du 20/03" in text
+    assert "Signé par Marc Durand" in text and "le 20/03/2027 à 17:30" in text
+    assert text.count("Signature au clavier") == 2
