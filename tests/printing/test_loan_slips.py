@@ -1,4 +1,4 @@
-"""Fleet loans are signed on paper or on the tablet: what was lent, what it is worth, who answers for it."""
+"""Fleet loans are signed on paper or on the tablet: what was lent, its value, who answers."""
 
 import io
 from dataclasses import replace
