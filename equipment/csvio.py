@@ -4,25 +4,22 @@ Columns (header row required, in any order; ``;`` or ``,`` separated; UTF-8 or W
 ``type;marque;modele;numero_serie;numero_inventaire;valeur_declaree;accessoires;date_achat;
 statut;notes``. Only ``type`` and ``numero_serie`` are required. The import is all or nothing:
 if any row is rejected, nothing is written and the report lists every rejected row with why.
-A cell the export wrote with a quote in front (text a spreadsheet would run as a formula, see
-:mod:`passnum.csvout`) is read without it, so an exported file imports as it was.
+The file is read by the kernel's :mod:`passnum.csvin` (encodings, separators, line numbers, cells
+the export neutralised read back without their quote, so an exported file imports as it was).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from equipment import schemas
 from equipment.inventory import clean_item, insert_item, list_items
 from equipment.labels import STATUS_LABELS, TYPE_LABELS
 from equipment.tables import ItemStatus
+from passnum import csvin
 from passnum.auth.actor import Actor
-from passnum.csvout import csv_bytes, euros, read_cell
+from passnum.csvout import csv_bytes, euros
 from passnum.db import write_transaction
 from passnum.errors import DomainError
 
@@ -40,34 +37,12 @@ COLUMNS = [
 ]
 IMPORTABLE_STATUSES = {ItemStatus.available, ItemStatus.maintenance, ItemStatus.retired}
 MAX_ROWS = 5000
-
-
-def _key(text: str) -> str:
-    """Lower-case, no accents, no punctuation: "Ordinateur portable" → "ordinateurportable"."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", plain.lower())
-
+_key = csvin.key
+decode = csvin.decode  # the page shows the decoded file again to confirm it
 
 TYPES = {_key(k): k for k in TYPE_LABELS} | {_key(v): k for k, v in TYPE_LABELS.items()}
 TYPES |= {"ordinateur": "laptop", "pc": "laptop", "borne4g": "hotspot", "telephone": "smartphone"}
 STATUSES = {_key(k): k for k in STATUS_LABELS} | {_key(v): k for k, v in STATUS_LABELS.items()}
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 — what Excel saves by default in France."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise DomainError(
-            "invalid_csv",
-            "Ce fichier n'est pas un tableau CSV lisible. Dans le tableur, choisissez "
-            "« Enregistrer sous… » puis le format « CSV UTF-8 ».",
-            422,
-        ) from exc
 
 
 def parse_euros(text: str) -> int:
@@ -93,69 +68,10 @@ def parse_date(text: str) -> date | None:
     raise ValueError(f"date d'achat illisible « {text} » (format jj/mm/aaaa)")
 
 
-@dataclass
-class Row:
-    """One record of the file: the line it starts on (the header is line 1), its cells by column,
-    or why it does not split into the header's columns."""
-
-    line: int
-    cells: dict[str, str] = field(default_factory=dict)
-    problem: str = ""
-
-
-def _rows(text: str) -> list[Row]:
-    """The records under the header. A record that does not split into exactly the header's
-    columns (a cell too many or too few, a quote never closed that would swallow the following
-    lines into one cell) is a :class:`Row` with its ``problem``: the import then writes nothing."""
-    header = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if header.count(";") >= header.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        fields = [_key(f) for f in next(reader, [])]
-    except csv.Error as exc:
-        raise DomainError(
-            "invalid_csv",
-            f"La première ligne du fichier CSV est mal formée ({exc}). "
-            "Vérifiez-la dans le tableur.",
-            422,
-        ) from exc
-    if "type" not in fields or "numeroserie" not in fields:
-        raise DomainError(
-            "invalid_csv",
-            "La première ligne doit nommer les colonnes, dont au moins « type » et "
-            f"« numero_serie ». Colonnes attendues : {';'.join(COLUMNS)}.",
-            422,
-        )
-    rows: list[Row] = []
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            # Nothing after a broken quote can be trusted to start a new row.
-            rows.append(Row(line, problem=UNCLOSED_QUOTE))
-            break
-        if not cells:
-            continue  # a blank line
-        if len(cells) != len(fields):
-            rows.append(Row(line, problem=WRONG_WIDTH.format(len(cells), len(fields))))
-        else:
-            texts = (read_cell(c.strip()) for c in cells)  # what our own export neutralised
-            rows.append(Row(line, dict(zip(fields, texts, strict=True))))
-        if len(rows) > MAX_ROWS:
-            raise DomainError("invalid_csv", f"Au plus {MAX_ROWS} lignes par import.", 422)
-    return rows
-
-
-UNCLOSED_QUOTE = (
-    'guillemet « " » jamais fermé ou mal placé : cette ligne et les suivantes ne se découpent '
-    "pas en colonnes (fermez le guillemet ou retirez-le)"
-)
-WRONG_WIDTH = (
-    "{} colonnes au lieu de {} : un séparateur « ; » en trop ou en moins, ou un guillemet mal placé"
-)
+def _rows(text: str) -> list[csvin.Row]:
+    """The records under the header (:func:`passnum.csvin.read_rows`); a record that does not
+    split into the header's columns carries its ``problem``: the import then writes nothing."""
+    return csvin.read_rows(text, ("type", "numero_serie"), COLUMNS, MAX_ROWS)
 
 
 def _to_item(row: dict[str, str]) -> schemas.ItemIn:

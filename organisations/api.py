@@ -6,7 +6,7 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from organisations import accounts, editing, memberships, schemas, suspension
+from organisations import accounts, editing, imports, memberships, schemas, suspension
 from organisations import services as orgs
 from organisations.invitations import invite_user
 from passnum.auth import Actor, Role, roles, two_factor
@@ -68,6 +68,24 @@ class OrganisationApiController(Controller):
             orgs.OrganisationInput(**_struct_dict(data)), actor=request.user
         )
         return accounts.to_schema(org)
+
+    @post(
+        "/import",
+        opt=roles(Role.staff),
+        status_code=200,
+        summary="Import CSV d'organisations et de lieux : aperçu (preview=true) ou import, tout "
+        "ou rien",
+        description="Le fichier CSV (Excel français) en corps de requête "
+        "(`Content-Type: text/csv`). Une ligne refusée : rien n'est importé, "
+        "`422 import_rejected` avec `rejected` (ligne, raison).",
+    )
+    async def import_csv(
+        self, request: Request, preview: FromQuery[bool] = False
+    ) -> schemas.OrganisationImportReport:
+        body = await request.body()
+        if preview:
+            return await imports.preview_import(body)
+        return await imports.import_organisations(request.user, body)
 
     @patch(
         "/{organisation_id:int}",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
 from passnum.commands import run
@@ -71,4 +74,25 @@ def user_reset_two_factor(email: str) -> None:
     )
 
 
-COMMANDS: list[click.Command] = [user]
+@click.command("import-organisations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Vérifier le fichier sans rien importer.")
+def import_organisations(file: Path, dry_run: bool) -> None:
+    """Import organisations and sites from a CSV (all rows, or none if one is rejected)."""
+    from organisations import imports
+
+    data = file.read_bytes()
+    report = run(imports.preview_import(data))
+    for rejection in report.rejected:
+        click.echo(f"Ligne {rejection.line} refusée : {rejection.reason}", err=True)
+    if report.rejected:
+        click.echo("Rien n'a été importé.", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo(f"{len(report.valid)} organisation(s) à importer.")
+        return
+    report = run(imports.import_organisations(None, data))
+    click.echo(f"{report.imported} organisation(s) importée(s).")
+
+
+COMMANDS: list[click.Command] = [user, import_organisations]

@@ -6,12 +6,14 @@ from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from organisations import accounts, suspension
+from organisations import accounts, imports, schemas, suspension
 from organisations import services as orgs
 from organisations.invitations import invite_user
+from passnum import csvin
 from passnum.auth import Actor, Role, roles
 from passnum.errors import DomainError
 from passnum.fr import format_phone
@@ -77,6 +79,38 @@ class StaffOrganisationPages(Controller):
             )
         return Redirect(f"/staff/organisations/{org.id}")
 
+    @get("/import")
+    async def import_form(self) -> Template:
+        return _import_page()
+
+    @post("/import")
+    async def import_preview(self, request: Request) -> Template:
+        form = await request.form()
+        upload = form.get("file")
+        data = await upload.read() if isinstance(upload, UploadFile) else b""
+        try:
+            if not data.strip():
+                raise DomainError("invalid_csv", "Choisissez un fichier CSV non vide.", 422)
+            report = await imports.preview_import(data)
+        except DomainError as error:
+            return _import_page(error=error.message, status=error.status_code)
+        return _import_page(report=report, csv_text=csvin.decode(data))
+
+    @post("/import/confirm")
+    async def import_confirm(self, request: Request) -> Template:
+        form = await request.form()
+        data = str(form.get("csv_text", "")).encode()
+        try:
+            report = await imports.import_organisations(request.user, data)
+        except DomainError as error:
+            rejected = [schemas.ImportRejection(**r) for r in error.extra.get("rejected", [])]
+            return _import_page(
+                error=error.message,
+                status=error.status_code,
+                report=schemas.OrganisationImportReport(valid=[], rejected=rejected),
+            )
+        return _import_page(imported=report.imported)
+
     @get("/{organisation_id:int}")
     async def detail(
         self, organisation_id: FromPath[int], historique: FromQuery[str] = ""
@@ -140,6 +174,14 @@ class StaffOrganisationPages(Controller):
         form = await request.form()
         await orgs.set_user_active(user_id, form.get("active") == "1", actor=request.user)
         return Redirect(f"/staff/organisations/{organisation_id}")
+
+
+def _import_page(status: int = 200, **context: Any) -> Template:
+    return Template(
+        "organisations/import.html",
+        context={"columns": imports.COLUMNS, **context},
+        status_code=status,
+    )
 
 
 async def _detail_page(

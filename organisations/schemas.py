@@ -210,3 +210,24 @@ class BankDetailsHistory(msgspec.Struct):
 class BankDetailsDecisionIn(msgspec.Struct, forbid_unknown_fields=True):
     decision: str  # approve | refuse
     reason: str = ""
+
+
+class ImportRejection(msgspec.Struct):
+    line: int  # the file's line (the header is line 1)
+    reason: str
+
+
+class ImportedOrganisation(msgspec.Struct):
+    line: int
+    name: str
+    roles: list[str]
+    commune: str
+    siret: str | None
+    rna: str | None
+    bank_details: bool  # a site's bank details given (recorded, approved, from the import day)
+
+
+class OrganisationImportReport(msgspec.Struct):
+    valid: list[ImportedOrganisation]
+    rejected: list[ImportRejection]
+    imported: int = 0  # 0 for a preview

@@ -159,7 +159,10 @@ async def with_official_commune(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-async def create_organisation(data: OrganisationInput, actor: Actor | None = None) -> Organisation:
+async def check_organisation(data: OrganisationInput) -> dict[str, Any]:
+    """The column values of a new organisation, every rule checked (fields, official commune, no
+    qualified site without SIRET or RNA, identifiers not taken), or the DomainError of the first
+    one broken. Nothing is written (the import checks every row this way first)."""
     values = await with_official_commune(clean_organisation(data))
     if values["site_status"] == "qualified" and not values["siret"] and not values["rna"]:
         raise NEEDS_SIRET  # the edit path's rule: no qualified site without SIRET or RNA
@@ -169,10 +172,22 @@ async def create_organisation(data: OrganisationInput, actor: Actor | None = Non
         raise DomainError("duplicate_siret", "Une organisation avec ce SIRET existe déjà.", 409)
     if values["rna"] and await Organisation.exists().where(Organisation.rna == values["rna"]):
         raise DomainError("duplicate_rna", "Une organisation avec ce numéro RNA existe déjà.", 409)
+    return values
+
+
+async def insert_organisation(values: dict[str, Any], actor: Actor | None) -> Organisation:
+    """Save checked values (:func:`check_organisation`) with their audit entry; call inside a
+    write transaction."""
     organisation = Organisation(**values)
+    await organisation.save()
+    await audit.record(actor, "create", "organisation", organisation.id, values)
+    return organisation
+
+
+async def create_organisation(data: OrganisationInput, actor: Actor | None = None) -> Organisation:
+    values = await check_organisation(data)
     async with write_transaction():
-        await organisation.save()
-        await audit.record(actor, "create", "organisation", organisation.id, values)
+        organisation = await insert_organisation(values, actor)
     if organisation.is_site:
         await queue_geocoding(organisation.id)
     return organisation

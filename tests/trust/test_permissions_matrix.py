@@ -53,6 +53,10 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/organisations": ALL,
     "GET /api/v1/organisations/{organisation_id}": ALL,
     "POST /api/v1/organisations": "staff",
+    "POST /api/v1/organisations/import": "staff",
+    "GET /staff/organisations/import": "staff",
+    "POST /staff/organisations/import": "staff",
+    "POST /staff/organisations/import/confirm": "staff",
     "PATCH /api/v1/organisations/{organisation_id}": ALL,  # own site's agents; others: 404
     "POST /api/v1/organisations/{organisation_id}/suspension": "staff",
     "DELETE /api/v1/organisations/{organisation_id}/suspension": "staff",
