@@ -19,9 +19,16 @@ from PIL import Image
 from tests.browser.conftest import assert_accessible, log_in, shot
 
 STAFF = "agent@demo.passnum.fr"
-OPERATOR_ID = "1"  # the demo's Département, created first
+OPERATOR = "Département de la Manche"
 FIRST_PASSWORD = "trois pommes sur la table"
 SECOND_PASSWORD = "un chat gris dort au soleil"
+
+
+def _organisation_id(live_server, name: str) -> str:
+    path = Path(live_server.env["PASSNUM_DATA_DIR"]) / "passnum.sqlite"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        (found,) = db.execute("SELECT id FROM organisation WHERE name = ?", (name,)).fetchone()
+    return str(found)
 
 
 def _link(smtp_server, to: str, path: str) -> str:
@@ -46,15 +53,14 @@ def _choose_password(page, link: str, password: str) -> None:
 
 def _invited(live_server, smtp_server, page, email: str) -> None:
     """A staff account opened with `passnum user create`, its password chosen by its link."""
-    live_server.passnum(
-        "user", "create", email, "--organisation-id", OPERATOR_ID, "--role", "staff"
-    )
+    operator = _organisation_id(live_server, OPERATOR)
+    live_server.passnum("user", "create", email, "--organisation-id", operator, "--role", "staff")
     _choose_password(page, _link(smtp_server, email, "/invitation"), FIRST_PASSWORD)
 
 
-def test_an_invited_person_chooses_a_password_and_logs_in(page, smtp_server):
+def test_an_invited_person_chooses_a_password_and_logs_in(live_server, page, smtp_server):
     log_in(page, STAFF)
-    page.goto(f"/staff/organisations/{OPERATOR_ID}")
+    page.goto(f"/staff/organisations/{_organisation_id(live_server, OPERATOR)}")
     page.locator("#u-email").fill("nouvelle.agente@manche.test")
     page.locator("#u-first").fill("Nadia")
     page.locator("#u-role").select_option("staff")
@@ -136,13 +142,6 @@ def test_staff_turn_on_two_factor_and_then_log_in_with_a_code(live_server, page,
     page.get_by_role("button", name="Valider").click()
     page.wait_for_url(re.compile(r".*/$"))
     assert "Espace du Département" in page.text_content("h1")
-
-
-def _organisation_id(live_server, name: str) -> str:
-    path = Path(live_server.env["PASSNUM_DATA_DIR"]) / "passnum.sqlite"
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        (found,) = db.execute("SELECT id FROM organisation WHERE name = ?", (name,)).fetchone()
-    return str(found)
 
 
 def _act_for(page, organisation: str) -> None:
