@@ -97,7 +97,7 @@ def error_context(error: DomainError) -> dict[str, Any]:
 HELPERS: dict[str, Any] = {
     "date_fr": lambda d: format_date(d) if d else "",
     "moment_fr": lambda m: format_moment(m) if m else "",
-    "day": date.fromisoformat,
+    "from_iso": date.fromisoformat,  # an ISO day (a conflict's "from") as a date
     "euros": format_euros,
     "euros_input": euros_input,
     "TYPE_LABELS": TYPE_LABELS,
