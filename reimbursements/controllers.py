@@ -152,6 +152,7 @@ class StatementPages(Controller):
             "totals": await svc.funder_totals(s.id),
             "labels": svc.STATUS_LABELS,
             "lines": await svc.statement_lines(s.id),
+            "compensations": await svc.statement_compensations(s.id),
             "month_label": format_month,
             "de": de,
             "masked": documents.masked,

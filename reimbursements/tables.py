@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, Timestamp, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamp, Varchar
 from piccolo.table import Table
 
 from organisations.tables import Organisation
 from passnum.clock import StampNow
-from vouchers.tables import Batch, Cheque
+from vouchers.tables import Batch, Cheque, OfflineScan
 
 
 class StatementStatus(StrEnum):
@@ -60,6 +60,18 @@ class StatementLine(Table):
     face_value_cents = Integer()
     redeemed_at = Timestamp()
     late = Boolean(default=False)
+
+
+class StatementCompensation(Table):
+    """The Département compensating a site for a cheque it accepted offline in good faith but the
+    server refused (vouchers' offline review, decision "compensate"): a line of its own on the
+    site's next statement, apart from cheque lines, so the cheque stays on exactly one statement
+    (the redemption that won). ``offline_scan`` is UNIQUE: one compensation, once."""
+
+    statement = ForeignKey(references=Statement, index=True)
+    offline_scan = ForeignKey(references=OfflineScan, unique=True)
+    amount_cents = Integer()
+    note = Text(default="")
 
 
 class DocumentCounter(Table):

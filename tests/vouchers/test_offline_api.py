@@ -14,7 +14,8 @@ import pytest
 
 from organisations.tables import Organisation
 from passnum import clock
-from reimbursements.statements import build_statements, submit_statement
+from reimbursements.statements import build_statements
+from reimbursements.submission import submit_statements
 from reimbursements.tables import Statement, StatementLine
 from tests.factories import make_person
 from tests.vouchers.conftest import actor_of, hand_out, make_batch, numbers_of
@@ -180,7 +181,7 @@ async def test_the_scan_time_dates_the_redemption_and_its_statement(client, scen
     await build_statements(date(2026, 11, 1), staff)
     november = await Statement.objects().where(Statement.period_start == date(2026, 11, 1)).first()
     assert november.cheque_count == 1
-    await submit_statement(staff, november.id)
+    await submit_statements(staff, [november.id])
     # Another November scan arriving after November's statement was submitted: December's, late.
     response = await send(client, agent, scan(scene.codes[1], kit, on_the_30th))
     assert response.json()["results"][0]["result"] == "redeemed"
@@ -326,3 +327,45 @@ async def test_racing_batches_on_postgresql_workers_redeem_each_scan_once(db, sc
     assert await Cheque.count().where(Cheque.status == "redeemed") == 5
     assert await OfflineScan.count() == 5
     assert await ScanAttempt.count() == 5
+
+
+async def test_a_compensation_goes_on_the_sites_next_statement_apart_from_cheques(
+    client, scene, clock_at
+):
+    from reimbursements.tables import StatementCompensation
+    from tests.factories import login, text_of
+
+    world = scene.world
+    staff = await actor_of(world.staff)
+    clock_at(datetime(2026, 11, 30, 9, 0))
+    kit = await get_kit(client, world.site_agent)
+    await client.post(
+        "/api/v1/redemptions",
+        json={"code": scene.codes[0], "activity": "individual"},
+        headers=await world.other_site_agent.bearer(),
+    )
+    result = (await send(client, world.site_agent, scan(scene.codes[0], kit))).json()["results"]
+    assert result[0]["review"] == "pending"
+    review = (
+        await client.get("/api/v1/offline-reviews", headers=await world.staff.bearer())
+    ).json()[0]
+    await client.post(
+        f"/api/v1/offline-reviews/{review['id']}",
+        json={"decision": "compensate", "note": "Visite à domicile de bonne foi."},
+        headers=await world.staff.bearer(),
+    )
+    clock_at(datetime(2026, 12, 2, 9, 0))
+    await build_statements(date(2026, 11, 1), staff)
+    again = await build_statements(date(2026, 11, 1), staff)  # twice: still one compensation
+    assert again.cheques_added == 0
+    ours = await Statement.objects().where(Statement.site == world.site_id).first()
+    theirs = await Statement.objects().where(Statement.site == world.other_site_id).first()
+    assert (ours.cheque_count, ours.total_cents) == (0, 0)  # the cheque is not on ours
+    assert (theirs.cheque_count, theirs.total_cents) == (1, 1000)
+    compensations = await StatementCompensation.select()
+    assert [(c["statement"], c["amount_cents"]) for c in compensations] == [(ours.id, 1000)]
+    assert await StatementLine.count() == 1
+    await login(client, world.staff)
+    page = text_of((await client.get(f"/releves/{ours.id}")).text)
+    assert "Compensations (scans hors connexion) 10,00 €" in page
+    assert "Total dû 10,00 €" in page and "Visite à domicile de bonne foi." in page
