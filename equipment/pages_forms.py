@@ -17,7 +17,7 @@ from equipment.csvio import parse_euros
 from equipment.inventory import invalid
 from equipment.labels import LOAN_STATUS_LABELS, STATUS_LABELS, TYPE_LABELS
 from passnum.errors import DomainError
-from passnum.fr import format_date, format_euros, format_moment
+from passnum.fr import format_date, format_euros
 
 FIELD_NAMES = {
     "start_date": "date de début",
@@ -96,7 +96,6 @@ def error_context(error: DomainError) -> dict[str, Any]:
 
 HELPERS: dict[str, Any] = {
     "date_fr": lambda d: format_date(d) if d else "",
-    "moment_fr": lambda m: format_moment(m) if m else "",
     "from_iso": date.fromisoformat,  # an ISO day (a conflict's "from") as a date
     "euros": format_euros,
     "euros_input": euros_input,
