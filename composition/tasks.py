@@ -11,9 +11,10 @@ import equipment.tasks
 import organisations.tasks
 import reimbursements.tasks
 import vouchers.tasks
-from passnum import tasks
+from passnum import mail, tasks
 
 APP_TASKS = [
+    mail.MAIL_TASKS,  # the kernel's e-mails sent later (passnum.mail.send_later)
     organisations.tasks.TASKS,
     vouchers.tasks.TASKS,
     equipment.tasks.TASKS,

@@ -206,7 +206,4 @@ async def _tell_refusal(application: SiteApplication) -> None:
         operator=settings.operator_name,
         phone=settings.operator_phone,
     )
-    try:
-        await mail.send(message)
-    except mail.MailFailed:
-        pass  # the decision stands; staff see the refusal and can call
+    await mail.send_later(message)  # the decision stands; the queue retries the notice

@@ -33,10 +33,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from procrastinate import RetryStrategy
 
 from passnum.errors import DomainError
 from passnum.fr import format_date, format_euros
 from passnum.settings import get_settings
+from passnum.tasks import Tasks
 
 SMTP_TIMEOUT_SECONDS = 30
 
@@ -148,3 +150,29 @@ async def send(message: Mail) -> None:
         await asyncio.to_thread(_deliver, _email(message))
     except (OSError, smtplib.SMTPException) as error:
         raise MailFailed(message.to, error) from error
+
+
+# --- E-mails sent by the task queue ---------------------------------------------------------------
+# For a message nobody waits for on a page (a notice, an alert): queued at once, sent by a worker,
+# retried if the relay is down or refuses (5 retries, 5, 10, 15, 20 and 25 minutes apart: 75
+# minutes in all), each failure's French reason on the staff's tasks page. Never queue a
+# secret (a sign-in or reset link): a job's arguments are stored and shown to staff.
+
+MAIL_TASKS = Tasks("mail")
+
+
+@MAIL_TASKS.task(
+    label="Envoi d'un e-mail",
+    retry=RetryStrategy(max_attempts=5, wait=300, linear_wait=300),
+)
+async def deliver(to: str, subject: str, body: str, reply_to: str = "") -> None:
+    await send(Mail(to=to, subject=subject, body=body, reply_to=reply_to))
+
+
+async def send_later(message: Mail) -> None:
+    """Queue one e-mail (see above). Raises :class:`MailNotConfigured` without SMTP settings."""
+    if not is_configured():
+        raise MailNotConfigured()
+    await deliver.defer_async(
+        to=message.to, subject=message.subject, body=message.body, reply_to=message.reply_to
+    )

@@ -32,6 +32,9 @@ task_status_label = vocabulary.define(
     },
 )
 
+# Not shown on the page: a periodic task's tick, an e-mail's text.
+HIDDEN_ARGUMENTS = ("timestamp", "body")
+
 # ?etat= on the page → the stored statuses it shows
 FILTERS = {
     "": ("Toutes", ()),
@@ -110,7 +113,7 @@ async def _reasons(job_ids: list[int]) -> dict[int, str]:
 
 def _arguments(args: Any) -> str:
     values = db.as_json(args, {}) if isinstance(args, str) else (args or {})
-    return ", ".join(f"{k} = {v}" for k, v in values.items() if k != "timestamp")
+    return ", ".join(f"{k} = {v}" for k, v in values.items() if k not in HIDDEN_ARGUMENTS)
 
 
 async def job_lines(statuses: tuple[str, ...], limit: int, offset: int) -> list[JobLine]:
