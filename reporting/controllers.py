@@ -17,6 +17,7 @@ from passnum.errors import DomainError
 from passnum.fr import format_month, format_number
 from reporting import exports
 from reporting.equipment_stats import equipment_stats
+from reporting.pages_coverage import coverage_page
 from reporting.scope import Filters, read_filters, with_territory
 from reporting.signals import signals
 from reporting.stats import statistics
@@ -200,4 +201,4 @@ class ExportApi(Controller):
         )
 
 
-ROUTE_HANDLERS = [StatisticsPages, ExportApi]
+ROUTE_HANDLERS = [StatisticsPages, ExportApi, coverage_page]

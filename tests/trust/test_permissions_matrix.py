@@ -87,6 +87,7 @@ EXPECTED: dict[str, str] = {
     "POST /staff/organisations/{organisation_id}/requalification": "staff",
     "POST /staff/organisations/{organisation_id}/users/{user_id}/active": "staff",
     "GET /staff/organisations/{organisation_id}/position": "staff",
+    "GET /staff/couverture": "staff",
     "POST /staff/organisations/{organisation_id}/position": "staff",
     "POST /staff/organisations/{organisation_id}/position/adresse": "staff",
     "PUT /api/v1/organisations/{organisation_id}/position": "staff",

@@ -191,9 +191,11 @@ async def handover_receipt(actor: Actor, number: str) -> schemas.HandOut:
 async def _beneficiary_commune(booklet: dict) -> str:
     if not booklet.get("beneficiary"):
         return ""
-    row = await Beneficiary.select(Beneficiary.insee_code).where(
-        Beneficiary.id == booklet["beneficiary"]
-    ).first()
+    row = (
+        await Beneficiary.select(Beneficiary.insee_code)
+        .where(Beneficiary.id == booklet["beneficiary"])
+        .first()
+    )
     return row["insee_code"] if row else ""
 
 
