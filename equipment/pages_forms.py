@@ -15,7 +15,6 @@ from litestar.response import Template
 from equipment.booking import describe
 from equipment.csvio import parse_euros
 from equipment.inventory import invalid
-from equipment.labels import LOAN_STATUS_LABELS, STATUS_LABELS, TYPE_LABELS
 from passnum.errors import DomainError
 from passnum.fr import format_date, format_euros
 
@@ -99,9 +98,7 @@ HELPERS: dict[str, Any] = {
     "from_iso": date.fromisoformat,  # an ISO day (a conflict's "from") as a date
     "euros": format_euros,
     "euros_input": euros_input,
-    "TYPE_LABELS": TYPE_LABELS,
-    "STATUS_LABELS": STATUS_LABELS,
-    "LOAN_STATUS_LABELS": LOAN_STATUS_LABELS,
+    # Words for codes: label("item_type", …), choices("item_status") (passnum.templating).
 }
 """Passed to every fleet template (Jinja filters are app-wide; these stay ours)."""
 

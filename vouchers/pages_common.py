@@ -56,15 +56,8 @@ def base_context() -> dict[str, Any]:
         "moment": moment,
         "hour": hour,
         "format_code": format_code,
-        "NEEDS": choices.NEEDS,
-        "AGE_BANDS": choices.AGE_BANDS,
-        "SOCIAL_STATUSES": choices.SOCIAL_STATUSES,
-        "ACTIVITIES": choices.ACTIVITIES,
-        "PLACES": choices.PLACES,
-        "CANCEL_REASONS": choices.CANCEL_REASONS,
-        "BOOKLET_STATUS": choices.BOOKLET_STATUS_LABELS,
-        "CHEQUE_STATUS": choices.CHEQUE_STATUS_LABELS,
-        "scan_result_label": choices.scan_result_label,
+        # Words for codes: the templates' label("booklet_status", …) and choices("need")
+        # (passnum.templating), the vocabularies vouchers.choices defines.
     }
 
 

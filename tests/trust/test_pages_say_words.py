@@ -108,3 +108,24 @@ async def test_statement_pages_write_amounts_dates_and_states_as_passnum_fr_does
     assert "Statut Payé — payé le 15/11/2026" in detail
     assert "Période du 01/10/2026 au 31/10/2026" in detail
     assert "1250,00" not in detail
+
+
+def test_no_template_spells_a_label_or_formats_a_date_or_an_amount_itself():
+    """Templates call label()/choices() (passnum.vocabulary) and day()/moment()/euros()
+    (passnum.fr): a vocabulary's dict indexed by hand, a strftime or a "%.2f" is a second
+    spelling that drifts (statements showed « 1250,00 € » while every other page said
+    « 1 250,00 € »)."""
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    allowed = {("equipment/templates/equipment/calendar.html", 'strftime("%d/%m")')}  # "sem. du"
+    pattern = re.compile(r'[A-Z][A-Z_]{3,}(\.get\(|\[|\.items\(\))|strftime\("[^"]*"\)|"%\.\df"')
+    found = [
+        (str(path.relative_to(root)), match.group(0))
+        for path in root.glob("*/**/templates/**/*.html")
+        if ".venv" not in path.parts
+        for match in pattern.finditer(path.read_text())
+    ]
+    found = [f for f in found if not any(f[0] == a and a_text in f[1] for a, a_text in allowed)]
+    found = [f for f in found if "reporting/_charts.html" not in f[0]]  # percentages, "36,5 %"
+    assert found == []

@@ -24,7 +24,7 @@ from typing import Any
 import msgspec
 
 from organisations.tables import Organisation, SiteStatus
-from passnum import audit, clock, db
+from passnum import audit, clock, db, vocabulary
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
@@ -49,6 +49,8 @@ MAX_BATCH = 500  # scans per synchronisation request
 NOT_REVIEWED = frozenset({"invalid", "not_site_agent", "idempotency_key_reused", "in_progress"})
 DECISIONS = {"compensate": "Compensé", "reject": "Non compensé"}
 REVIEW_LABELS = {"pending": "En attente de décision du Département", **DECISIONS}
+offline_decision_label = vocabulary.define("offline_decision", DECISIONS)
+offline_review_label = vocabulary.define("offline_review", REVIEW_LABELS)
 
 # One row per cheque of the kit's print runs; constants only are joined, values are bound ({}).
 KIT_CHEQUES_SQL = """
@@ -381,7 +383,7 @@ LIMIT 200
 
 def _review_row(row: dict[str, Any]) -> dict[str, Any]:
     row["code_display"] = format_code(row["code"]) if row["code"] else ""
-    row["review_label"] = REVIEW_LABELS.get(row["review"], "")
+    row["review_label"] = offline_review_label(row["review"] or "")
     row["flagged"] = bool(row["flagged"])
     return row
 
