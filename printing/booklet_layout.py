@@ -30,6 +30,7 @@ TEXT_X = MARGIN + 38 * MM  # after the QR and its quiet zone, or after the logo 
 CHEQUE_TEXT_WIDTH = 78 * MM
 VALIDITY_WIDTH = 79 * MM  # a cheque's text, left of its barcode's quiet zone
 COVER_TEXT_WIDTH = 120 * MM  # the cover's text, left of the booklet number's barcode
+MESSAGE_WIDTH = 96 * MM  # the funder's line, left of the booklet number's barcode
 LOGO_BOX = (34 * MM, 30 * MM)
 NOT_TRANSFERABLE = "Chèque non cessible — ne peut être échangé contre de l'argent"
 
@@ -56,7 +57,6 @@ def frame_content() -> bytes:
     page.raw("Q\n")
     top = HEIGHT - MARGIN
     page.text(TEXT_X, top - 8 * MM, "PASS NUMÉRIQUE", 17, bold=True)
-    page.text(TEXT_X, top - 35 * MM, "À remettre par un prescripteur", 9)
     for slot in range(1, CHEQUES + 1):
         page.text(TEXT_X, cheque_bottom(slot) + 3.5 * MM, NOT_TRANSFERABLE, 7, gray=0.3)
     return page.to_bytes()
@@ -91,8 +91,17 @@ def _cover(page: Content, booklet: BookletData, logo_size: tuple[int, int] | Non
     count = len(booklet.cheques)
     page.text(TEXT_X, top - 21 * MM, f"Carnet de {count} chèques de {value}", 9)
     _validity(page, booklet.validity, top - 25.5 * MM, (9, 8), 4 * MM, COVER_TEXT_WIDTH)
-    phone = f"Pour trouver un lieu : {booklet.operator_phone}"
-    page.text(TEXT_X, top - 40 * MM, phone, 9, bold=True)
+    wide = RIGHT - TEXT_X  # below the booklet number's barcode, the whole width
+    if booklet.funder_message:
+        page.text(TEXT_X, top - 33.5 * MM, booklet.funder_message, 8, max_width=MESSAGE_WIDTH)
+    handed = "À remettre par un prescripteur"
+    if booklet.operator_name:
+        handed += f" — opérateur : {booklet.operator_name}"
+    page.text(TEXT_X, top - 37.5 * MM, handed, 8, max_width=wide)
+    where = f"Pour trouver un lieu : {booklet.operator_phone}"
+    if booklet.directory_url:
+        where += f" ou {booklet.directory_url}"
+    page.text(TEXT_X, top - 41.5 * MM, where, 8.5, bold=True, max_width=wide)
     page.text(RIGHT, top - 8 * MM, f"Carnet n° {booklet.number}", 11, bold=True, right=True)
     bars_right = RIGHT - BAR_QUIET
     page.code128(booklet.number, bars_right, top - 32 * MM, BAR_MODULE, 16 * MM, right=True)

@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 from multiprocessing import get_context
 from typing import BinaryIO
@@ -22,6 +23,7 @@ from printing.qr import qr_matrix
 
 CHUNK_SIZE = 20
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+JPEG_SIGNATURE = b"\xff\xd8\xff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,20 +43,35 @@ class BookletData:
     validity: tuple[str, ...]
     cheques: list[ChequeData]
     operator_phone: str = "02 33 05 55 50"
-    funder_logo_png: bytes | None = None
+    # The funder's branding on the cover (PNG or JPEG logo, one-line message), beside the
+    # operator's name and the address of the list of places.
+    funder_logo: bytes | None = None
+    funder_message: str = ""
+    operator_name: str = ""
+    directory_url: str = ""
 
 
-def _png_size(png: bytes) -> tuple[int, int]:
-    if png[:8] != PNG_SIGNATURE or png[12:16] != b"IHDR":
-        raise ValueError("Le logo du financeur doit être une image PNG.")
-    width, height = struct.unpack(">II", png[16:24])
-    return width, height
+@lru_cache(maxsize=16)
+def logo_size(image: bytes) -> tuple[int, int]:
+    """Width and height in pixels of a PNG or JPEG logo (read from its header only)."""
+    if image[:8] == PNG_SIGNATURE and image[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", image[16:24])
+        return width, height
+    if image[:3] == JPEG_SIGNATURE:
+        from PIL import Image  # reportlab depends on Pillow
+
+        try:
+            with Image.open(io.BytesIO(image)) as opened:
+                return opened.size
+        except OSError:
+            pass
+    raise ValueError("Le logo du financeur doit être une image PNG ou JPEG.")
 
 
 def _render_page(booklet: BookletData) -> bytes:
     """Compressed content stream of one page; QR matrices computed once per cheque."""
     matrices = [qr_matrix(cheque.qr_payload) for cheque in booklet.cheques]
-    logo = _png_size(booklet.funder_logo_png) if booklet.funder_logo_png else None
+    logo = logo_size(booklet.funder_logo) if booklet.funder_logo else None
     return compress(page_content(booklet, matrices, logo))
 
 
@@ -107,7 +124,7 @@ class _BookletDocument:
         if resources is None:
             from PIL import Image  # reportlab depends on Pillow; only logos need it here
 
-            with Image.open(io.BytesIO(png)) as image:
+            with Image.open(io.BytesIO(png)) as image:  # PNG or JPEG, checked by logo_size
                 rgba = image.convert("RGBA")
             flat = Image.new("RGB", rgba.size, "white")
             flat.paste(rgba, mask=rgba.getchannel("A"))
@@ -116,8 +133,8 @@ class _BookletDocument:
         return resources
 
     def add_page(self, booklet: BookletData, content: bytes) -> None:
-        png = booklet.funder_logo_png
-        resources = self._logo_resources(png) if png else self._plain
+        logo = booklet.funder_logo
+        resources = self._logo_resources(logo) if logo else self._plain
         self.writer.add_page(content, resources)
 
 

@@ -4,5 +4,6 @@ from litestar.types import ControllerRouterHandler
 
 from vouchers.api import API_HANDLERS
 from vouchers.pages import PAGE_HANDLERS
+from vouchers.pages_branding import BRANDING_HANDLERS
 
-ROUTE_HANDLERS: list[ControllerRouterHandler] = [*API_HANDLERS, *PAGE_HANDLERS]
+ROUTE_HANDLERS: list[ControllerRouterHandler] = [*API_HANDLERS, *PAGE_HANDLERS, *BRANDING_HANDLERS]

@@ -426,3 +426,15 @@ class OfflineBatch(msgspec.Struct, clock.WithOffsets):
 class OfflineReviewIn(msgspec.Struct, forbid_unknown_fields=True):
     decision: str  # "compensate" or "reject"
     note: str = ""
+
+
+class Branding(msgspec.Struct, clock.WithOffsets):
+    """A funder's booklet covers: its message and logo (type and size), if any."""
+
+    funder_id: int
+    funder_name: str
+    message: str
+    logo_type: str | None
+    logo_width: int | None
+    logo_height: int | None
+    updated_at: datetime | None

@@ -182,3 +182,16 @@ class OfflineScan(Table):
     )
     reviewed_at = Timestamp(null=True, default=None)
     compensation_cents = Integer(default=0)
+
+
+class FunderBranding(Table):
+    """What a funder prints on its booklets' covers: a one-line message and a logo (PNG or
+    JPEG, kept in the document storage under ``logo_key``; checked on upload)."""
+
+    funder = ForeignKey(on_delete=OnDelete.restrict, references=Organisation, unique=True)
+    message = Varchar(length=60, default="")
+    logo_key = Varchar(length=255, default="")
+    logo_type = Varchar(length=20, default="")
+    logo_width = Integer(default=0)
+    logo_height = Integer(default=0)
+    updated_at = Timestamp(default=StampNow())

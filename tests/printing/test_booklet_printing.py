@@ -139,7 +139,7 @@ def test_a_funder_logo_is_printed_once_per_document_and_codes_still_scan(
     make_booklet: MakeBooklet,
 ) -> None:
     logo = _png_logo()
-    pdf = render([make_booklet(index, funder_logo_png=logo) for index in range(1, 4)])
+    pdf = render([make_booklet(index, funder_logo=logo) for index in range(1, 4)])
     assert pdf.count(b"/Subtype /Image") == 1
     reader = PdfReader(io.BytesIO(pdf))
     assert all(len(page.images) == 1 for page in reader.pages)
@@ -150,7 +150,7 @@ def test_a_logo_that_is_not_a_png_is_refused_with_a_french_message(
     make_booklet: MakeBooklet,
 ) -> None:
     with pytest.raises(ValueError, match="PNG"):
-        render_booklet(make_booklet(funder_logo_png=b"GIF89a"))
+        render_booklet(make_booklet(funder_logo=b"GIF89a"))
 
 
 def test_fonts_are_registered_once_per_process() -> None:

@@ -248,6 +248,12 @@ EXPECTED: dict[str, str] = {
     "POST /loans/{number}/retour": "staff",
     # statements, credit notes, statistics, exports, public directory
     "GET /api/v1/credit-notes": "funder staff",
+    "GET /api/v1/funders/{funder_id}/branding": "funder staff",
+    "PUT /api/v1/funders/{funder_id}/branding": "funder staff",
+    "GET /financeur/carnets": "funder",
+    "POST /financeur/carnets": "funder",
+    "GET /staff/financeurs/{funder_id}/carnets": "staff",
+    "POST /staff/financeurs/{funder_id}/carnets": "staff",
     "GET /api/v1/credit-notes/{note_id}": "funder staff",
     "POST /api/v1/credit-notes/{note_id}/issue": "staff",
     "POST /api/v1/credit-notes/{note_id}/settle": "staff",

@@ -7,12 +7,18 @@ from collections.abc import AsyncIterator
 
 from passnum.settings import get_settings
 from printing import BookletData, ChequeData
+from vouchers.branding import branding_for_print
 from vouchers.codes import parse_booklet_number, qr_payload
 from vouchers.errors import refuse
 from vouchers.rules import validity_lines
 from vouchers.tables import Batch, Booklet, Cheque
 
 PRINT_CHUNK = 200
+
+
+def directory_address(public_url: str) -> str:
+    """The list of places as printed: « passnum.example.fr/lieux » (no scheme, to be typed)."""
+    return public_url.split("://", 1)[-1].rstrip("/") + "/lieux"
 
 
 async def _batch_facts(batch_id: int) -> dict:
@@ -23,6 +29,7 @@ async def _batch_facts(batch_id: int) -> dict:
     )
     if row is None:
         raise refuse("batch_not_found")
+    row["branding"] = await branding_for_print(row["funder"])  # once per print run
     return row
 
 
@@ -40,6 +47,8 @@ async def _build(batch: dict, booklets: list[dict]) -> list[BookletData]:
             ChequeData(c["code"], qr_payload(c["code"], settings.public_url), c["position"])
         )
     validity = validity_lines(batch["valid_from"], batch["valid_until"], batch["grace_days"])
+    message, logo = batch["branding"]
+    directory = directory_address(settings.public_url)
     return [
         BookletData(
             number=b["number"],
@@ -48,6 +57,10 @@ async def _build(batch: dict, booklets: list[dict]) -> list[BookletData]:
             validity=validity,
             cheques=cheques[b["id"]],
             operator_phone=settings.operator_phone,
+            funder_logo=logo,
+            funder_message=message,
+            operator_name=settings.operator_name,
+            directory_url=directory,
         )
         for b in booklets
     ]
