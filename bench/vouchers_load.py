@@ -51,6 +51,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--database", choices=["postgres", "sqlite"], default=None)
     p.add_argument("--pg", default=PG_ADMIN, help="PostgreSQL server (a bench_* database is made)")
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    p.add_argument(
+        "--database-name",
+        default="",
+        help="the PostgreSQL database made and dropped (default bench_<scenario>; give your own "
+        "on a server other people's benchmarks use)",
+    )
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--concurrency", type=int, default=32)
     p.add_argument("--duration", type=float, default=20.0)
@@ -83,7 +89,7 @@ def environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
         PASSNUM_RATE_SCAN_PER_MINUTE="100000000",
     )
     if args.database == "postgres":
-        env["PASSNUM_DATABASE_URL"] = f"{args.pg}/bench_{args.scenario}"
+        env["PASSNUM_DATABASE_URL"] = f"{args.pg}/{_name(args)}"
     if args.pool:
         env["PASSNUM_DB_POOL_SIZE"] = str(args.pool)
     return env
@@ -95,8 +101,8 @@ def psql(args: argparse.Namespace, sql: str) -> None:
 
 def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
     if args.database == "postgres":
-        psql(args, f"DROP DATABASE IF EXISTS bench_{args.scenario}")
-        psql(args, f"CREATE DATABASE bench_{args.scenario}")
+        psql(args, f"DROP DATABASE IF EXISTS {_name(args)}")
+        psql(args, f"CREATE DATABASE {_name(args)}")
     for command in ("migrate", "demo"):
         done = subprocess.run([PASSNUM, command], env=env, capture_output=True, text=True)
         if done.returncode:
@@ -252,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
             problems = asyncio.run(check(args, data, result))
         finally:
             if args.database == "postgres" and not args.keep:
-                psql(args, f"DROP DATABASE IF EXISTS bench_{args.scenario} WITH (FORCE)")
+                psql(args, f"DROP DATABASE IF EXISTS {_name(args)} WITH (FORCE)")
     print(report(baseline))
     print(f"  {baseline_split}")
     print(report(result, baseline))
@@ -268,3 +274,7 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _name(args: argparse.Namespace) -> str:
+    return args.database_name or f"bench_{args.scenario}"
