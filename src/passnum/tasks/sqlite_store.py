@@ -194,6 +194,14 @@ class SQLiteConnector(InMemoryConnector):
 
     async def fetch_job_one(self, queues: Iterable[str] | None, worker_id: int) -> dict:
         queue_list = list(queues) if queues is not None else None
+        # Polled every second by each server process: look before taking the file's write lock.
+        due = await _sql(
+            "SELECT 1 AS due FROM task_job WHERE status = 'todo' "
+            "AND (scheduled_at IS NULL OR scheduled_at <= {}) LIMIT 1",
+            _now(),
+        )
+        if not due:
+            return {"id": None}
         async with write_transaction():
             candidates = await _sql(
                 f"SELECT {JOB_COLUMNS} FROM task_job j "  # noqa: S608 - constant columns
