@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 
-from organisations import applications, schemas
+from organisations import applications, charter, schemas
 from organisations.editing import split_list
 from organisations.tables import SiteApplication
 from passnum.auth import PUBLIC, Role, roles
+from passnum.clock import aware
 
 ANONYMOUS_FORM = {**PUBLIC, "rate_limit": "form"}  # per address, as the login form
 
@@ -40,6 +41,7 @@ def to_schema(a: SiteApplication, invitation: str = "") -> schemas.SiteApplicati
         decision_reason=a.decision_reason,
         organisation_id=a.organisation,
         invitation=invitation,
+        charter_version=a.charter_version,
     )
 
 
@@ -77,3 +79,28 @@ class SiteApplicationApi(Controller):
             request.user, application_id, data.decision, data.reason
         )
         return to_schema(decision.application, decision.invitation)
+
+
+def charter_schema(c: charter.CharterText) -> schemas.CharterOut:
+    return schemas.CharterOut(c.version, c.text, aware(c.created_at) if c.created_at else None)
+
+
+class CharterApi(Controller):
+    path = "/api/v1/charter"
+    tags = ["organisations"]
+    opt = roles(Role.staff)
+
+    @get("/", opt=PUBLIC, summary="La charte des lieux qualifiés en vigueur (celle qu'on accepte "
+         "en candidatant)")  # fmt: skip
+    async def current(self) -> schemas.CharterOut:
+        return charter_schema(await charter.current_charter())
+
+    @put("/", summary="Changer le texte de la charte (Département ; les versions sont gardées)")
+    async def change(
+        self, request: Request, data: JSONBody[schemas.CharterIn]
+    ) -> schemas.CharterOut:
+        return charter_schema(await charter.set_charter(request.user, data.text))
+
+    @get("/versions", summary="Toutes les versions de la charte, la plus récente d'abord")
+    async def versions(self) -> list[schemas.CharterOut]:
+        return [charter_schema(c) for c in await charter.charter_versions()]

@@ -14,6 +14,7 @@ from typing import Any
 
 from organisations import invitations
 from organisations.bank_details import clean_bic, clean_holder, clean_iban, insert_bank_details
+from organisations.charter import current_charter
 from organisations.editing import (
     CLEANERS,
     clean_email,
@@ -80,6 +81,7 @@ async def submit_application(data: dict[str, Any]) -> SiteApplication:
             "charter_not_accepted",
         )
     values["charter_accepted"] = True
+    values["charter_version"] = (await current_charter()).version  # the text they accepted
     await _identifier_free(values)
     application = SiteApplication(**values)
     async with write_transaction():

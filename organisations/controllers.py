@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from organisations.api import MeController, OrganisationApiController, UserApiController
-from organisations.api_applications import SiteApplicationApi
+from organisations.api_applications import CharterApi, SiteApplicationApi
 from organisations.api_bank_details import BankDetailsApi, pending_bank_details
 from organisations.api_directory import open_data_csv, open_data_json
 from organisations.api_positions import PositionApi
@@ -16,6 +16,7 @@ from organisations.pages_accounts import (
 )
 from organisations.pages_applications import (
     StaffApplicationPages,
+    StaffCharterPages,
     application_form,
     send_application,
 )
@@ -52,4 +53,6 @@ ROUTE_HANDLERS = [
     pending_bank_details_page,
     PositionPages,
     PositionApi,
+    CharterApi,
+    StaffCharterPages,
 ]

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
-from litestar.response import Template
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
 
-from organisations import applications
+from organisations import applications, charter
 from organisations.api_applications import ANONYMOUS_FORM
 from organisations.national_lists import SERVICES
 from organisations.tables import SiteApplication
@@ -23,17 +23,24 @@ FIELDS = (
 )  # fmt: skip
 
 
-def _form_page(values: dict[str, Any] | None = None, error: DomainError | None = None) -> Template:
+async def _form_page(
+    values: dict[str, Any] | None = None, error: DomainError | None = None
+) -> Template:
     return Template(
         "organisations/apply.html",
-        context={"values": values or {}, "error": error, "services": SERVICES},
+        context={
+            "values": values or {},
+            "error": error,
+            "services": SERVICES,
+            "charter": await charter.current_charter(),
+        },
         status_code=error.status_code if error else 200,
     )
 
 
 @get("/lieux/devenir-lieu-qualifie", opt=ANONYMOUS_FORM, include_in_schema=False)
 async def application_form() -> Template:
-    return _form_page()
+    return await _form_page()
 
 
 @post("/lieux/devenir-lieu-qualifie", opt=ANONYMOUS_FORM, include_in_schema=False)
@@ -45,7 +52,7 @@ async def send_application(request: Request) -> Template:
     try:
         application = await applications.submit_application(values)
     except DomainError as error:
-        return _form_page(values, error)
+        return await _form_page(values, error)
     return Template("organisations/apply_sent.html", context={"application": application})
 
 
@@ -79,4 +86,40 @@ async def _review_page(error: str = "", notice: str = "", status: int = 200) -> 
         "organisations/applications.html",
         context={"applications": rows, "error": error, "notice": notice},
         status_code=status,
+    )
+
+
+class StaffCharterPages(Controller):
+    path = "/staff/charte"
+    opt = roles(Role.staff)
+    include_in_schema = False
+
+    @get("/")
+    async def show(self, fait: FromQuery[str] = "") -> Template:
+        return await _charter_page(notice="Charte enregistrée." if fait else "")
+
+    @post("/")
+    async def save(self, request: Request) -> Template | Redirect:
+        form = await request.form()
+        try:
+            await charter.set_charter(request.user, str(form.get("text", "")))
+        except DomainError as error:
+            return await _charter_page(error=error, text=str(form.get("text", "")))
+        return Redirect("/staff/charte?fait=1")
+
+
+async def _charter_page(
+    notice: str = "", error: DomainError | None = None, text: str | None = None
+) -> Template:
+    current = await charter.current_charter()
+    return Template(
+        "organisations/charter.html",
+        context={
+            "charter": current,
+            "text": current.text if text is None else text,
+            "versions": await charter.charter_versions(),
+            "notice": notice,
+            "error": error,
+        },
+        status_code=error.status_code if error else 200,
     )

@@ -169,6 +169,7 @@ class SiteApplication(msgspec.Struct):
     decision_reason: str
     organisation_id: int | None
     invitation: str = ""
+    charter_version: int | None = None  # the charter version accepted (None: the default text)
 
 
 class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -231,3 +232,13 @@ class OrganisationImportReport(msgspec.Struct):
     valid: list[ImportedOrganisation]
     rejected: list[ImportRejection]
     imported: int = 0  # 0 for a preview
+
+
+class CharterIn(msgspec.Struct, forbid_unknown_fields=True):
+    text: str  # paragraphs separated by a blank line
+
+
+class CharterOut(msgspec.Struct):
+    version: int | None  # None: the default text, not yet changed by staff
+    text: str
+    created_at: datetime | None

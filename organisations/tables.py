@@ -145,6 +145,15 @@ class SiteApplication(Table):
     decided_at = Timestamp(null=True, default=None)
     organisation = ForeignKey(references=Organisation, null=True, default=None)
     created_at = Timestamp(default=StampNow())
+    charter_version = Integer(null=True, default=None)  # the Charter row accepted (None: default)
+
+
+class Charter(Table):
+    """A version of the charter of qualified sites, as staff wrote it; the latest is in force."""
+
+    text = Text()
+    created_by = Integer(null=True, default=None)  # the staff member's user id
+    created_at = Timestamp(default=StampNow())
 
 
 class BankDetailsStatus(StrEnum):

@@ -73,6 +73,7 @@ action_label = vocabulary.define(
         "propose_bank_details": "Coordonnées bancaires proposées (à valider)",
         "approve_bank_details": "Coordonnées bancaires validées",
         "refuse_bank_details": "Coordonnées bancaires refusées",
+        "set_charter": "Charte des lieux modifiée",
         "retry_task": "Tâche relancée",
         "sign": "Signé par l'emprunteur",
     },
