@@ -4,9 +4,11 @@ Run from the repository root (figures and targets in bench/README.md, "Printing"
     .venv/bin/python -m bench.printing --booklets 2000
     .venv/bin/python -m bench.printing --booklets 10000 --workers 2
     .venv/bin/python -m bench.printing --smoke
+    .venv/bin/python -m bench.printing --booklets 2000 --branded   # a funder's logo and message
 """
 
 import argparse
+import io
 import os
 import platform
 import random
@@ -29,6 +31,22 @@ VALIDITY = (
 )
 
 
+def branded_logo() -> bytes:
+    """A funder's logo as an upload would give it: a 600 × 240 JPEG with some detail."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 240), (0, 90, 160))
+    draw = ImageDraw.Draw(image)
+    for step in range(0, 600, 24):
+        draw.ellipse((step, 40 + step % 96, step + 90, 130 + step % 96), fill=(250, 200, 0))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+BRANDING: dict[str, object] = {}
+
+
 def booklet(index: int) -> BookletData:
     rng = random.Random(index)
     cheques = []
@@ -41,6 +59,7 @@ def booklet(index: int) -> BookletData:
         face_value_cents=1000,
         validity=VALIDITY,
         cheques=cheques,
+        **BRANDING,  # type: ignore[arg-type]
     )
 
 
@@ -91,7 +110,17 @@ def main() -> None:
     parser.add_argument("--booklets", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--smoke", action="store_true", help="20 booklets on 2 workers, seconds")
+    parser.add_argument(
+        "--branded", action="store_true", help="a funder's JPEG logo and message on every cover"
+    )
     args = parser.parse_args()
+    if args.branded:
+        BRANDING.update(
+            funder_logo=branded_logo(),
+            funder_message="La CAF vous accompagne dans vos démarches en ligne",
+            operator_name="Département de la Manche",
+            directory_url="passnum.example.fr/lieux",
+        )
     count, workers = (20, 2) if args.smoke else (args.booklets, args.workers)
 
     with tempfile.TemporaryFile() as out:
@@ -104,6 +133,8 @@ def main() -> None:
     matrices = matrix_only(count, workers)
 
     print(f"{clock.today()} · {os.cpu_count()} CPU · {cpu_model()}")
+    if args.branded:
+        print(f"branded covers: JPEG logo of {len(BRANDING['funder_logo']) / 1000:.0f} kB")
     print(
         f"{count} booklets, {workers} worker(s): {elapsed:.2f} s, {count / elapsed:.0f} booklets/s"
     )
