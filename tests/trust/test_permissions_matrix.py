@@ -94,6 +94,8 @@ EXPECTED: dict[str, str] = {
     "POST /api/v1/organisations/{organisation_id}/position/geocodage": "staff",
     "GET /staff/security": "staff",
     "POST /staff/security/unlock": "staff",
+    "GET /staff/taches": "staff",
+    "POST /staff/taches/{job_id}/relancer": "staff",
     # pass numériques: batches, stock, hand-out, scans, cheque pages
     "POST /api/v1/allocations": "staff",
     "GET /api/v1/batches": "funder staff",
