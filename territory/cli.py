@@ -27,4 +27,21 @@ def communes_update() -> None:
     )
 
 
+@communes.command("centres")
+@click.option("--department", "department", required=True, help="Numéro du département (50, 2A…)")
+@click.option("--replace", is_flag=True, help="Redemander aussi les communes déjà placées.")
+def communes_centres(department: str, replace: bool) -> None:
+    """Ask the geocoder (PASSNUM_GEOCODER_URL) for the centre of the département's communes."""
+    from territory.centres import geocode_centres
+
+    result = run(geocode_centres(department.strip().upper(), replace))
+    click.echo(f"{result.placed} centres de communes enregistrés.")
+    if result.not_found:
+        click.echo(
+            f"Inconnues du service de géocodage ({len(result.not_found)}) : "
+            + ", ".join(result.not_found[:20])
+            + (" …" if len(result.not_found) > 20 else "")
+        )
+
+
 COMMANDS: list[click.Command] = [communes]
