@@ -8,7 +8,8 @@ the synchronisation rate of a 1,000-scan queue (sent as the Scanner sends it, by
 
 The database is emptied first. 20,000 handed-out booklets (100,000 cheques) of one active print
 run without perimeter, so every cheque is in the kit of the site agent measured. Timed at the
-service (``vouchers.services.offline``), which the API and the page call as they are.
+service (``vouchers.services.offline``), which the API and the page call as they are; as
+``passnum serve`` opens the database (a connection pool on PostgreSQL, WAL on SQLite).
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ async def run(booklets: int, scans: int) -> list[str]:
         world.prescriber.email, world.prescriber.user_id, world.prescriber_org_id, ""
     )
     made = await make_batch([prescriber], booklets, issued=True)
+    # As `passnum serve` runs: a connection pool of 10 on PostgreSQL, WAL on SQLite.
+    from passnum.db import open_pool
+    from vouchers.tables import Cheque
+
+    await open_pool(Cheque._meta.db, 10)
     agent = await load_actor(world.site_agent.user_id)
     times = []
     for _ in range(3):

@@ -18,6 +18,7 @@ from printing.loans import (
 )
 from printing.statements import (
     BankDetails,
+    StatementCompensation,
     StatementData,
     StatementFunderTotal,
     StatementLine,
@@ -35,6 +36,7 @@ __all__ = [
     "LoanSlipData",
     "SheetFormat",
     "SignatureLine",
+    "StatementCompensation",
     "StatementData",
     "StatementFunderTotal",
     "StatementLine",

@@ -4,7 +4,7 @@ Sites are paid face value per cheque; the statement shows the count per funder, 
 every cheque (masked code, date, activity) over as many pages as needed, and the payment status.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
@@ -30,6 +30,17 @@ class StatementLine:
     activity_label: str
     funder_name: str
     face_value_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatementCompensation:
+    """The operator compensating the site for a cheque accepted offline in good faith and refused
+    on synchronisation: its own line, apart from cheque lines."""
+
+    scanned_at: datetime
+    masked_code: str
+    note: str
+    amount_cents: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +81,12 @@ class StatementData:
     bank: BankDetails | None = None
     operator_name: str = ""
     signatory: str = ""
+    compensations: list[StatementCompensation] = field(default_factory=list)
+
+    @property
+    def due_cents(self) -> int:
+        """Cheques plus compensations: what the site is paid."""
+        return self.total_cents + sum(c.amount_cents for c in self.compensations)
 
 
 def _p(text: str, style: str = "body") -> Paragraph:
@@ -97,7 +114,12 @@ def _totals_table(statement: StatementData) -> Table:
             ]
         )
     count = sum(total.count for total in statement.funder_totals)
-    rows.append(["Total à payer", str(count), "", format_euros(statement.total_cents)])
+    if statement.compensations:
+        compensated = statement.due_cents - statement.total_cents
+        rows.append(
+            [_p("Compensations (scans hors connexion)", "cell"), "", "", format_euros(compensated)]
+        )
+    rows.append(["Total à payer", str(count), "", format_euros(statement.due_cents)])
     table = Table(rows, colWidths=[85 * mm, 25 * mm, 35 * mm, 35 * mm])
     style = table_style(total_row=True)
     style.add("ALIGN", (1, 0), (-1, -1), "RIGHT")
@@ -124,6 +146,24 @@ def _lines_table(statement: StatementData) -> Table:
     return table
 
 
+def _compensations_table(statement: StatementData) -> Table:
+    rows: list[list[object]] = [["Scan hors connexion", "Chèque", "Motif", "Montant"]]
+    for c in statement.compensations:
+        rows.append(
+            [
+                c.scanned_at.strftime("%d/%m/%Y %H:%M"),
+                c.masked_code,
+                _p(c.note, "cell"),
+                format_euros(c.amount_cents),
+            ]
+        )
+    table = Table(rows, colWidths=[32 * mm, 38 * mm, 88 * mm, 22 * mm], repeatRows=1)
+    style = table_style()
+    style.add("ALIGN", (3, 0), (3, -1), "RIGHT")
+    table.setStyle(style)
+    return table
+
+
 def render_statement(statement: StatementData) -> bytes:
     """The statement as PDF bytes; the cheque list continues over pages with its header."""
     period = f"du {format_date(statement.period_start)} au {format_date(statement.period_end)}"
@@ -144,11 +184,20 @@ def render_statement(statement: StatementData) -> bytes:
         _p(f"Chèques encaissés ({len(statement.lines)})", "heading"),
         _lines_table(statement),
     ]
+    if statement.compensations:
+        story += [
+            _p(
+                "Compensations décidées par le Département (chèques acceptés hors connexion, "
+                "refusés au retour du réseau)",
+                "heading",
+            ),
+            _compensations_table(statement),
+        ]
     if statement.number and statement.submitted_on:
         story.append(
             signature_block(
                 [
-                    f"Arrêté à la somme de {format_euros(statement.total_cents)} pour "
+                    f"Arrêté à la somme de {format_euros(statement.due_cents)} pour "
                     f"{len(statement.lines)} chèque(s), le {format_date(statement.submitted_on)}.",
                     f"Pour {statement.operator_name} : {statement.signatory}",
                 ]

@@ -9,6 +9,7 @@ from passnum.fr import format_date, format_euros, format_moment, format_month
 from passnum.settings import get_settings
 from printing import (
     BankDetails,
+    StatementCompensation,
     StatementData,
     StatementFunderTotal,
     StatementLine,
@@ -19,7 +20,12 @@ from printing.joint_statements import JointFigure, JointStatementData, render_jo
 from reimbursements.bank import bank_in_force
 from reimbursements.credit_notes import STATE_LABELS as CREDIT_STATES
 from reimbursements.joint import JointView
-from reimbursements.statements import STATUS_LABELS, funder_totals, statement_lines
+from reimbursements.statements import (
+    STATUS_LABELS,
+    funder_totals,
+    statement_compensations,
+    statement_lines,
+)
 from reimbursements.tables import CreditNote, JointStatement, Statement
 from vouchers.choices import ACTIVITIES, PLACES
 from vouchers.rules import accepted_until, validity_text
@@ -102,6 +108,15 @@ async def statement_pdf(statement: Statement) -> bytes:
         bank=bank,
         operator_name=get_settings().operator_name,
         signatory=statement.submitted_by,
+        compensations=[
+            StatementCompensation(
+                as_datetime(c["scanned_at"]),
+                masked(c["code"]) if c["code"] else "—",
+                c["note"],
+                c["amount_cents"],
+            )
+            for c in await statement_compensations(statement.id)
+        ],
     )
     return render_statement(data)
 

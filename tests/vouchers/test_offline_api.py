@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import io
 import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from organisations.tables import Organisation
 from passnum import clock
@@ -369,3 +371,8 @@ async def test_a_compensation_goes_on_the_sites_next_statement_apart_from_cheque
     page = text_of((await client.get(f"/releves/{ours.id}")).text)
     assert "Compensations (scans hors connexion) 10,00 €" in page
     assert "Total dû 10,00 €" in page and "Visite à domicile de bonne foi." in page
+    pdf = await client.get(f"/releves/{ours.id}/pdf")
+    text = " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = " ".join(text.split())
+    assert "Compensations (scans hors connexion) 10,00 €" in text
+    assert "Total à payer 0 10,00 €" in text and "Visite à domicile de bonne foi." in text
