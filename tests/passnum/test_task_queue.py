@@ -147,3 +147,19 @@ async def test_staff_see_the_tasks_with_the_french_reason_and_retry_a_failed_one
 
     await login(client, world.prescriber)
     assert (await client.get("/staff/taches")).status_code == 403
+
+
+def test_a_tick_missed_while_no_worker_ran_is_queued_when_one_starts_within_12_hours():
+    registry = tasks.app().periodic_registry
+    (periodic,) = [p for p in registry.periodic_tasks.values() if p.task.name == "essai:tick"]
+    deferrer = PeriodicDeferrer(registry, **tasks.app().periodic_defaults)
+    tick = 1_800_000_000  # a multiple of 5 minutes: a tick of "*/5 * * * *"
+    late = deferrer.get_timestamps(periodic, since=None, until=tick + 4 * 60)
+    assert list(late) == [tick]  # a worker started 4 minutes later: queued (as by default)
+    # The monthly statements' tick (1st, 03:00 UTC) with the workers down until 14:00.
+    registry_entry = next(
+        p for p in registry.periodic_tasks.values() if p.task.name == "reimbursements:statements"
+    )
+    first_of_month = 1_801_450_800  # 2027-02-01 03:00 UTC
+    later = deferrer.get_timestamps(registry_entry, since=None, until=first_of_month + 11 * 3600)
+    assert list(later) == [first_of_month]

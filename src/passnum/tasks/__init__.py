@@ -48,6 +48,7 @@ logger = logging.getLogger("passnum.tasks")
 # Retried three times (30 s, then 60 s, then 120 s) unless a task says otherwise.
 DEFAULT_RETRY = procrastinate.RetryStrategy(max_attempts=3, wait=30, exponential_wait=2)
 
+MISSED_TICK_SECONDS = 12 * 3600
 _LABELS: dict[str, str] = {}  # task name → what staff read on the tasks page
 _APP: procrastinate.App | None = None
 
@@ -143,6 +144,10 @@ def build(blueprints: Iterable[Tasks]) -> procrastinate.App:
     app = procrastinate.App(
         connector=PassnumConnector(),
         worker_defaults={"worker_middleware": [_keep_failures]},
+        # A tick missed while no worker ran (a restart, a night's outage) is still queued when a
+        # worker starts up to 12 hours later (procrastinate's default: 10 minutes, after which
+        # the month's statements would wait a month). Periodic tasks are safe to run again.
+        periodic_defaults={"max_delay": MISSED_TICK_SECONDS},
     )
     _APP = app
     for blueprint in [KERNEL_TASKS, *blueprints]:
