@@ -236,3 +236,12 @@ async def test_the_bank_details_page_agent_proposes_staff_approve(client, world,
     assert (await bank_details_in_force(world.site_id)).iban == OTHER_COMPACT
     staff_page = text_of((await client.get(f"/staff/organisations/{world.site_id}")).text)
     assert "Coordonnées bancaires" in staff_page
+
+
+async def test_a_site_agent_finds_the_bank_details_from_their_home_page(client, world):
+    await login(client, world.site_agent)
+    home = await client.get("/")
+    assert f'href="/lieux/{world.site_id}/coordonnees-bancaires"' in home.text
+    client.cookies.clear()
+    await login(client, world.staff)
+    assert 'href="/staff/coordonnees-bancaires"' in (await client.get("/")).text
