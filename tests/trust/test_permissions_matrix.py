@@ -93,6 +93,8 @@ EXPECTED: dict[str, str] = {
     "PUT /api/v1/organisations/{organisation_id}/position": "staff",
     "POST /api/v1/organisations/{organisation_id}/position/geocodage": "staff",
     "GET /staff/security": "staff",
+    "GET /staff/taches": "staff",
+    "POST /staff/taches/{job_id}/relancer": "staff",
     "POST /staff/security/unlock": "staff",
     "GET /staff/taches": "staff",
     "POST /staff/taches/{job_id}/relancer": "staff",
