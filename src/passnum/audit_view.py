@@ -76,6 +76,7 @@ action_label = vocabulary.define(
         "set_charter": "Charte des lieux modifiée",
         "retry_task": "Tâche relancée",
         "sign": "Signé par l'emprunteur",
+        "offline_review": "Scan hors ligne examiné",
     },
 )
 

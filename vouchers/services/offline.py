@@ -24,7 +24,7 @@ from typing import Any
 import msgspec
 
 from organisations.tables import Organisation, SiteStatus
-from passnum import audit, clock, db, vocabulary
+from passnum import audit, audit_view, clock, db, vocabulary
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
@@ -51,6 +51,13 @@ DECISIONS = {"compensate": "Compensé", "reject": "Non compensé"}
 REVIEW_LABELS = {"pending": "En attente de décision du Département", **DECISIONS}
 offline_decision_label = vocabulary.define("offline_decision", DECISIONS)
 offline_review_label = vocabulary.define("offline_review", REVIEW_LABELS)
+audit_view.describe_fields(
+    "offline_scan",
+    {
+        "decision": audit_view.Field("Décision", "offline_decision"),
+        "compensation_cents": audit_view.Field("Compensation", "cents"),
+    },
+)
 
 # One row per cheque of the kit's print runs; constants only are joined, values are bound ({}).
 KIT_CHEQUES_SQL = """
