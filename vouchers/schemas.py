@@ -288,6 +288,20 @@ class ScanEntry(msgspec.Struct, clock.WithOffsets):
     cheque_code: str | None
 
 
+class OfflineScanEntry(msgspec.Struct, clock.WithOffsets):
+    """A scan made without network: the time used, the phone's, and the server's reception."""
+
+    scanned_at: datetime
+    device_scanned_at: datetime | None
+    received_at: datetime
+    flagged: bool
+    user: str | None
+    site: str | None
+    result: str
+    review: str
+    cheque_code: str | None
+
+
 class AuditView(msgspec.Struct, clock.WithOffsets):
     at: datetime
     user: str
@@ -319,6 +333,7 @@ class BookletHistory(msgspec.Struct, clock.WithOffsets):
     scans: list[ScanEntry]
     audit: list[AuditView]
     matched_code: str | None = None
+    offline_scans: list[OfflineScanEntry] = msgspec.field(default_factory=list)
 
 
 class SiteRedemption(msgspec.Struct, clock.WithOffsets):

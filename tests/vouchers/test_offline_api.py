@@ -376,3 +376,22 @@ async def test_a_compensation_goes_on_the_sites_next_statement_apart_from_cheque
     text = " ".join(text.split())
     assert "Compensations (scans hors connexion) 10,00 €" in text
     assert "Total à payer 0 10,00 €" in text and "Visite à domicile de bonne foi." in text
+
+
+async def test_staff_search_shows_a_cheques_offline_scan_with_both_times(client, scene, clock_at):
+    agent = scene.world.site_agent
+    clock_at(datetime(2026, 11, 30, 9, 0))
+    kit = await get_kit(client, agent)
+    clock_at(datetime(2026, 12, 2, 9, 0))
+    await send(client, agent, scan(scene.codes[0], kit, datetime(2026, 11, 30, 15, 30)))
+    found = await client.get(
+        "/api/v1/search", params={"q": scene.codes[0]}, headers=await scene.world.staff.bearer()
+    )
+    (entry,) = found.json()["offline_scans"]
+    assert entry["scanned_at"].startswith("2026-11-30T15:30:00")
+    assert entry["received_at"].startswith("2026-12-02T09:00:00")
+    assert (entry["result"], entry["flagged"], entry["cheque_code"]) == (
+        "redeemed",
+        False,
+        scene.codes[0],
+    )

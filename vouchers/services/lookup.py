@@ -21,7 +21,7 @@ from vouchers.services.common import accepted_sites, directory_url, prescriber_o
 from vouchers.services.handout import find_booklet
 from vouchers.services.redemption import cheque_row
 from vouchers.services.reversal import may_reverse
-from vouchers.tables import Beneficiary, Booklet, Cheque, ScanAttempt
+from vouchers.tables import Beneficiary, Booklet, Cheque, OfflineScan, ScanAttempt
 
 
 async def cheque_status(text: str) -> schemas.ChequePublic:
@@ -128,6 +128,15 @@ async def search(actor: Actor, text: str) -> schemas.BookletHistory:
         .where(ScanAttempt.cheque.is_in(list(by_id)))
         .order_by(ScanAttempt.id)
     )
+    offline = await (
+        OfflineScan.select(
+            OfflineScan.all_columns(),
+            OfflineScan.user.email.as_alias("user_email"),
+            OfflineScan.site.name.as_alias("site_name"),
+        )
+        .where(OfflineScan.cheque.is_in(list(by_id)))
+        .order_by(OfflineScan.id)
+    )
     history = await audit.history("booklet", booklet["number"])
     for code in by_id.values():
         history += await audit.history("cheque", code)
@@ -164,6 +173,20 @@ async def search(actor: Actor, text: str) -> schemas.BookletHistory:
                 cheque_code=by_id.get(s["cheque"]),
             )
             for s in scans
+        ],
+        offline_scans=[
+            schemas.OfflineScanEntry(
+                scanned_at=o["scanned_at"],
+                device_scanned_at=o["device_scanned_at"],
+                received_at=o["received_at"],
+                flagged=bool(o["flagged"]),
+                user=o["user_email"],
+                site=o["site_name"],
+                result=o["result"],
+                review=o["review"],
+                cheque_code=by_id.get(o["cheque"]),
+            )
+            for o in offline
         ],
         audit=[
             schemas.AuditView(
