@@ -11,6 +11,7 @@ from passnum.db import day_of, hour_of, sql_in, time_of, weekday_of
 from vouchers.choices import ON_SITE, SCAN_REDEEMED, SCAN_REVERSED, ChequeStatus
 
 LIMIT = 50
+OFFLINE_CONFLICTS = 3  # refused offline acceptances in the period that flag a site
 # Scan results that are not refusals: what the burst signal leaves out.
 SCANS_NOT_REFUSED = sql_in([SCAN_REDEEMED, SCAN_REVERSED])
 
@@ -72,6 +73,13 @@ async def signals(since: date, today: date | None = None) -> list[Signal]:
         "AND 2 * sum(CASE WHEN k.used_count = 0 THEN 1 ELSE 0 END) >= count(*) ORDER BY o.name",
         datetime.combine(today - timedelta(days=60), datetime.min.time()),
     )
+    # Offline acceptances the server refused (vouchers' offline review), per site.
+    offline = await _raw(
+        "SELECT o.name AS site, count(*) AS n, max(x.received_at) AS last FROM offline_scan x "  # noqa: S608 - constants only
+        "JOIN organisation o ON o.id = x.site WHERE x.review <> '' AND x.received_at >= {} "
+        f"GROUP BY o.name HAVING count(*) >= {OFFLINE_CONFLICTS} ORDER BY 2 DESC LIMIT {LIMIT}",
+        start,
+    )
     return [
         Signal(
             "Plusieurs chèques d'un carnet le même jour au même lieu",
@@ -102,5 +110,12 @@ async def signals(since: date, today: date | None = None) -> list[Signal]:
             "Au moins la moitié des carnets remis il y a plus de 60 jours n'a jamais servi.",
             ["Prescripteur", "Carnets remis", "Jamais utilisés"],
             [[r["prescriber"], r["booklets"], r["never"]] for r in rarely],
+        ),
+        Signal(
+            "Lieux dont les scans hors connexion sont souvent refusés",
+            f"Au moins {OFFLINE_CONFLICTS} chèques acceptés sans réseau puis refusés au retour du "
+            "réseau (déjà utilisés, annulés…) : voir les scans hors connexion à examiner.",
+            ["Lieu", "Refus", "Dernier reçu"],
+            [[r["site"], r["n"], r["last"]] for r in offline],
         ),
     ]

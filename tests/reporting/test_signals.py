@@ -129,3 +129,22 @@ async def test_staff_see_prescribers_whose_booklets_are_rarely_used(client, worl
     assert "(1)" in text
     assert "Centre médico-social de Coutances 6 4" in text
     assert "CCAS de Saint-Lô" not in text
+
+
+async def test_staff_see_sites_whose_offline_scans_are_often_refused(client, world):
+    from vouchers.tables import OfflineScan
+
+    for i in range(3):
+        await OfflineScan(
+            client_id=f"00000000-0000-4000-8000-00000000000{i}",
+            user=world.site_agent.user_id,
+            site=world.site_id,
+            scanned_at=recent(2, 10),
+            received_at=recent(1, 9),
+            result="already_redeemed",
+            review="pending",
+        ).save()
+    text = section(
+        await signals_page(client, world), "Lieux dont les scans hors connexion sont souvent"
+    )
+    assert "Mairie de Terre-et-Marais" in text and " 3 " in text

@@ -96,8 +96,6 @@ EXPECTED: dict[str, str] = {
     "GET /staff/taches": "staff",
     "POST /staff/taches/{job_id}/relancer": "staff",
     "POST /staff/security/unlock": "staff",
-    "GET /staff/taches": "staff",
-    "POST /staff/taches/{job_id}/relancer": "staff",
     # pass numériques: batches, stock, hand-out, scans, cheque pages
     "POST /api/v1/allocations": "staff",
     "GET /api/v1/batches": "funder staff",
