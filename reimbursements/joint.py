@@ -188,6 +188,12 @@ async def establish(actor: Actor, batch_id: int) -> JointView:
     if not actor.is_staff:
         raise _refuse("forbidden", "Seul le Département établit l'état contradictoire.", 403)
     batch = await _batch(actor, batch_id)
+    if batch["status"] != BatchStatus.active.value:
+        raise _refuse(
+            "batch_not_active",
+            "Ce tirage n'a jamais été activé (pas de paiement du financeur) : il n'a pas d'état "
+            "contradictoire.",
+        )
     _grace_over(batch, clock.today())
     async with write_transaction():
         figures = await compute_figures(batch_id, batch["face_value_cents"])

@@ -13,12 +13,12 @@ from __future__ import annotations
 from organisations.tables import Organisation
 from passnum import audit, clock, storage
 from passnum.auth.actor import Actor
-from passnum.db import write_transaction
+from passnum.db import is_postgres, write_transaction
 from passnum.errors import DomainError
 from reimbursements.bank import bank_record_in_force
 from reimbursements.documents import statement_pdf
 from reimbursements.numbering import next_number
-from reimbursements.statements import require_staff
+from reimbursements.statements import BUILD_LOCK, require_staff
 from reimbursements.tables import Statement, StatementStatus
 
 PREFIX = "RL"
@@ -38,6 +38,10 @@ async def submit_statements(actor: Actor, statement_ids: list[int]) -> list[str]
     today = clock.today()
     signatory = actor.display_name or actor.email
     async with write_transaction():
+        if is_postgres():
+            # Queue with builds and reversals (they take it first too): one order of locks for
+            # every writer of statements, so two overlapping bulk submissions cannot deadlock.
+            await Statement.raw("SELECT pg_advisory_xact_lock({})", BUILD_LOCK)
         done = (
             await Statement.update(
                 {

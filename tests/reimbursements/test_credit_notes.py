@@ -17,7 +17,7 @@ from passnum.tables import AuditEntry
 from reimbursements.tables import CreditNote
 from tests.factories import login, make_organisation, make_person, post_form, text_of
 from tests.reporting.dataset import Dataset, make_batch, make_booklet, redeem
-from vouchers.tables import Cheque
+from vouchers.tables import Batch, Cheque
 
 AFTER_GRACE = datetime(2026, 2, 10, 9, 0)  # CAF 2025: valid until 31/12/2025, + 31 days
 EXPIRED = dict(valid_from=date(2025, 1, 1), valid_until=date(2025, 12, 31), grace_days=31)
@@ -221,3 +221,13 @@ async def test_credit_notes_issued_at_once_take_consecutive_numbers(client, worl
     assert sorted(a.status_code for a in answers) == [200] * 6 + [409] * 6
     numbers = sorted(r["number"] for r in await CreditNote.select(CreditNote.number))
     assert numbers == [f"AV-2026-{n:04d}" for n in range(1, 7)]
+
+
+async def test_a_run_never_activated_has_no_joint_statement(client, world, clock_at):
+    clock_at(AFTER_GRACE)
+    draft = await make_batch(world.funder_id, label="CAF brouillon", **EXPIRED)
+    await Batch.update({Batch.status: "draft"}).where(Batch.id == draft)
+    answer = await client.post(
+        f"/api/v1/joint-statements/{draft}", headers=await world.staff.bearer()
+    )
+    assert (answer.status_code, answer.json()["error"]) == (409, "batch_not_active")
