@@ -171,10 +171,13 @@ def test_the_scanner_decides_offline_keeps_its_queue_and_synchronises(playwright
         f"() => document.getElementById('hors-connexion').dataset.kit !== '{before}'"
     )
 
+    page.goto("/scanner")  # the Scanner as it opens (a GET, not the answer to a scan)
+    page.wait_for_function("() => !!document.getElementById('hors-connexion').dataset.kit")
+
     # The network goes away: the browser offline, and the server stopped.
     context.set_offline(True)
     server.stop()
-    page.goto("/scanner")  # what opening the installed app does
+    page.reload()  # served by the service worker
     expect(page.locator("h1")).to_have_text("Scanner un chèque")
     expect(page.locator("#hc-etat")).to_contain_text("HORS CONNEXION")
     expect(page.locator("#hc-etat")).to_contain_text("Liste hors connexion du")
