@@ -17,6 +17,7 @@ HOME_TEMPLATES = {
     Role.funder: "composition/home_funder.html",
     Role.prescriber: "composition/home_prescriber.html",
     Role.site_agent: "composition/home_site_agent.html",
+    Role.borrower: "composition/home_borrower.html",
 }
 
 

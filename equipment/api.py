@@ -12,6 +12,7 @@ from equipment.api_inventory import (
     ical_feed,
 )
 from equipment.api_loans import LoanApi, SlipApi
+from equipment.api_requests import CatalogueApi, LoanRequestApi
 
 API_HANDLERS = [
     ItemApi,
@@ -24,5 +25,7 @@ API_HANDLERS = [
     FleetApi,
     LoanApi,
     SlipApi,
+    CatalogueApi,
+    LoanRequestApi,
     ical_feed,
 ]

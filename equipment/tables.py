@@ -193,3 +193,37 @@ class StockTakeScan(Table):
     stock_take = ForeignKey(references=StockTake, index=True)
     item = ForeignKey(references=Item, index=True)
     scanned_at = Timestamp(default=StampNow())
+
+
+class RequestStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    declined = "declined"
+    cancelled = "cancelled"
+
+
+class LoanRequest(Table):
+    """A borrower asking for devices (types and quantities, or kits) over some dates; staff
+    approve it (a :class:`Loan` of chosen devices, booked like any other) or decline it.
+
+    ``wanted`` is ``{"types": {"tablet": 8}, "kits": [3]}``. ``requested_by`` is the user id of
+    the borrower's contact who asked; ``reason`` is the reason of a refusal, or staff's note.
+    """
+
+    borrower = ForeignKey(references=Organisation, index=True)
+    requested_by = Integer(null=True, default=None)
+    contact_name = Varchar(length=120)
+    contact_phone = Varchar(length=30, default="")
+    contact_email = Varchar(length=200, default="")
+    start_date = Date()
+    due_date = Date()
+    purpose = Text(default="")
+    wanted = JSON(default="{}")
+    status = Varchar(
+        length=20, choices=RequestStatus, default=RequestStatus.pending.value, index=True
+    )
+    reason = Text(default="")
+    loan = ForeignKey(references=Loan, null=True, default=None)
+    decided_at = Timestamp(null=True, default=None)
+    decided_by_name = Varchar(length=200, default="")
+    created_at = Timestamp(default=StampNow())

@@ -19,7 +19,9 @@ def user() -> None:
 @click.argument("email")
 @click.option("--organisation-id", type=int, required=True)
 @click.option(
-    "--role", type=click.Choice(["staff", "funder", "prescriber", "site_agent"]), required=True
+    "--role",
+    type=click.Choice(["staff", "funder", "prescriber", "site_agent", "borrower"]),
+    required=True,
 )
 @click.option("--first-name", default="")
 @click.option("--last-name", default="")
@@ -39,7 +41,9 @@ def user_create(
 @click.argument("email")
 @click.option("--organisation-id", type=int, required=True)
 @click.option(
-    "--role", type=click.Choice(["staff", "funder", "prescriber", "site_agent"]), required=True
+    "--role",
+    type=click.Choice(["staff", "funder", "prescriber", "site_agent", "borrower"]),
+    required=True,
 )
 def user_add_membership(email: str, organisation_id: int, role: str) -> None:
     """Give an existing person one more membership (organisation and role)."""

@@ -62,6 +62,7 @@ role_label = vocabulary.define(
         "funder": "Financeur",
         "prescriber": "Prescripteur",
         "site_agent": "Agent d'un lieu qualifié",
+        "borrower": "Emprunteur de matériel",
     },
 )
 site_status_label = vocabulary.define(
@@ -235,6 +236,7 @@ ROLE_NEEDS = {
     Role.funder: "funder",
     Role.prescriber: "prescriber",
     Role.site_agent: "site",
+    Role.borrower: "borrower",
 }
 
 

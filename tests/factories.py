@@ -192,6 +192,7 @@ class World:
     other_prescriber: Person = field(init=False)
     site_agent: Person = field(init=False)
     other_site_agent: Person = field(init=False)
+    borrower: Person = field(init=False)
 
     @classmethod
     async def build(cls) -> World:
@@ -221,6 +222,7 @@ class World:
         w.other_site_agent = await make_person(
             "accueil@periers.test", w.other_site_id, Role.site_agent
         )
+        w.borrower = await make_person("mairie@tessy-bocage.test", w.borrower_id, Role.borrower)
         return w
 
 

@@ -1,4 +1,4 @@
-"""Every route, exercised as anonymous, prescriber, site agent, funder and staff.
+"""Every route, exercised as anonymous, prescriber, site agent, funder, borrower and staff.
 
 EXPECTED is the access table, written here and not read from the code ("public": everyone,
 otherwise the roles let in, "anonymous" meaning visitors who are not logged in): a new route
@@ -17,8 +17,8 @@ from litestar.testing import AsyncTestClient
 
 from tests.factories import CSRF_COOKIE, World, login
 
-ROLES = ("anonymous", "prescriber", "site_agent", "funder", "staff")
-ALL = "funder prescriber site_agent staff"
+ROLES = ("anonymous", "prescriber", "site_agent", "funder", "borrower", "staff")
+ALL = "funder prescriber site_agent borrower staff"
 
 EXPECTED: dict[str, str] = {
     # core: login, home, health, accounts
@@ -196,6 +196,12 @@ EXPECTED: dict[str, str] = {
     "GET /api/v1/loans/{number}/signatures": "staff",
     "GET /api/v1/loans/{number}/signatures/{signature_id}/slip.pdf": "staff",
     "POST /api/v1/slips/check": "staff",
+    "GET /api/v1/catalogue": "borrower staff",
+    "GET /api/v1/loan-requests": "borrower staff",  # a borrower: its own only
+    "POST /api/v1/loan-requests": "borrower",
+    "GET /api/v1/loan-requests/{request_id}": "borrower staff",
+    "GET /api/v1/loan-requests/{request_id}/slip.pdf": "borrower staff",
+    "POST /api/v1/loan-requests/{request_id}/decision": "staff",
     "GET /api/v1/maintenance": "staff",
     "POST /api/v1/maintenance": "staff",
     "POST /api/v1/maintenance/{record_id}/close": "staff",
@@ -397,6 +403,7 @@ async def find_mismatches(
         "prescriber": world.prescriber,
         "site_agent": world.site_agent,
         "funder": world.funder,
+        "borrower": world.borrower,
         "staff": world.staff,
     }
     mismatches = []

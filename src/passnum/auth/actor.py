@@ -20,6 +20,7 @@ class Role(StrEnum):
     funder = "funder"
     prescriber = "prescriber"
     site_agent = "site_agent"
+    borrower = "borrower"  # contact of a borrowing organisation: books the fleet for it
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,285 @@
+"""Communes book the fleet for themselves: a borrower sees what is free, asks, staff decide.
+
+Real HTTP through Litestar's test client, real database, e-mails received by the local SMTP
+server, slips read back as PDF text.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, time
+
+from litestar.testing import AsyncTestClient
+from pypdf import PdfReader
+
+from equipment import schemas
+from equipment.inventory import create_item
+from equipment.tables import Loan, LoanRequest
+from organisations.invitations import invite_user
+from passnum import tasks
+from passnum.auth.actor import Role
+from passnum.errors import DomainError
+from tests.equipment.conftest import Fleet, day
+from tests.factories import make_person
+from tests.smtp_server import SmtpServer
+
+
+async def add_tablet_kit(fleet: Fleet, client: AsyncTestClient, size: int = 8) -> int:
+    tags = []
+    for n in range(size):
+        item = await create_item(
+            fleet.staff,
+            schemas.ItemIn(item_type="tablet", serial=f"KIT-{n:03d}", brand="Apple", model="iPad"),
+        )
+        tags.append(item.asset_tag)
+    kit = await client.post(
+        "/api/v1/kits",
+        json={"name": "Valise 8 tablettes", "items": tags},
+        headers=await fleet.world.staff.bearer(),
+    )
+    assert kit.status_code == 201, kit.text
+    return kit.json()["id"]
+
+
+def wednesday_workshop() -> dict:
+    return {
+        "start_date": day(8).isoformat(),
+        "due_date": day(9).isoformat(),
+        "contact_name": "Claire Lebrun",
+        "contact_phone": "02 33 00 00 00",
+        "contact_email": "claire.lebrun@tessy.test",
+        "purpose": "Atelier tablettes du mercredi",
+        "types": {"tablet": 8},
+    }
+
+
+async def delivered(smtp_server: SmtpServer) -> list:
+    await tasks.work_until_idle()
+    return smtp_server.messages
+
+
+async def test_a_commune_asks_for_eight_tablets_staff_lend_a_kit_and_the_contact_gets_the_slip(
+    client: AsyncTestClient, fleet: Fleet, smtp_server: SmtpServer
+) -> None:
+    kit_id = await add_tablet_kit(fleet, client)
+    borrower = await fleet.world.borrower.bearer()
+    catalogue = await client.get(
+        "/api/v1/catalogue",
+        params={"start_date": day(8).isoformat(), "end_date": day(9).isoformat()},
+        headers=borrower,
+    )
+    assert catalogue.status_code == 200, catalogue.text
+    assert catalogue.json()["free_by_type"]["tablet"] == 10
+    [kit] = catalogue.json()["kits"]
+    assert kit["name"] == "Valise 8 tablettes" and kit["free"] and kit["types"] == {"tablet": 8}
+
+    asked = await client.post("/api/v1/loan-requests", json=wednesday_workshop(), headers=borrower)
+    assert asked.status_code == 201, asked.text
+    request = asked.json()
+    assert request["status"] == "pending" and request["summary"] == "8 × Tablette"
+    assert request["borrower_name"] == "Mairie de Tessy-Bocage"
+    [received] = await delivered(smtp_server)
+    assert received["To"] == "claire.lebrun@tessy.test"
+    assert f"n° {request['id']} reçue" in received["Subject"]
+
+    staff = await fleet.world.staff.bearer()
+    waiting = await client.get("/api/v1/loan-requests?status=pending", headers=staff)
+    assert [r["id"] for r in waiting.json()] == [request["id"]]
+    decided = await client.post(
+        f"/api/v1/loan-requests/{request['id']}/decision",
+        json={"decision": "approve", "kits": [kit_id], "reason": "Valise prête à l'accueil"},
+        headers=staff,
+    )
+    assert decided.status_code == 200, decided.text
+    approved = decided.json()
+    assert approved["status"] == "approved" and approved["loan"].startswith("PR-")
+    loan = (await client.get(f"/api/v1/loans/{approved['loan']}", headers=staff)).json()
+    assert len(loan["items"]) == 8 and loan["contact_email"] == "claire.lebrun@tessy.test"
+
+    messages = await delivered(smtp_server)
+    assert len(messages) == 2
+    body = messages[1].get_body().get_content()
+    assert approved["loan"] in messages[1]["Subject"]
+    assert "Valise prête à l'accueil" in body and loan["items"][0]["item"] in body
+
+    mine = (await client.get("/api/v1/loan-requests", headers=borrower)).json()
+    assert [(r["id"], r["loan"], r["loan_status"]) for r in mine] == [
+        (request["id"], approved["loan"], "reserved")
+    ]
+    slip = await client.get(f"/api/v1/loan-requests/{request['id']}/slip.pdf", headers=borrower)
+    assert slip.status_code == 200 and slip.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(slip.content)).pages)
+    assert approved["loan"] in text and "Tessy-Bocage" in text
+
+
+async def test_a_borrower_never_sees_another_borrowers_requests_loans_or_slips(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    other = await make_person("bib@lessay-contact.test", fleet.other_borrower_id, Role.borrower)
+    mine = await fleet.world.borrower.bearer()
+    theirs = await other.bearer()
+    asked = await client.post("/api/v1/loan-requests", json=wednesday_workshop(), headers=mine)
+    request_id = asked.json()["id"]
+    await fleet.reserve([fleet.tags[0]], day(3), day(4))  # a loan of the first borrower
+    await client.post(
+        f"/api/v1/loan-requests/{request_id}/decision",
+        json={"decision": "approve", "items": fleet.tags[1:3]},
+        headers=await fleet.world.staff.bearer(),
+    )
+
+    listed = await client.get("/api/v1/loan-requests", headers=theirs)
+    assert listed.status_code == 200 and listed.json() == []
+    for path in (
+        f"/api/v1/loan-requests/{request_id}",
+        f"/api/v1/loan-requests/{request_id}/slip.pdf",
+    ):
+        refused = await client.get(path, headers=theirs)
+        assert refused.status_code == 404, path
+        assert "Tessy" not in refused.text
+    catalogue = await client.get(
+        "/api/v1/catalogue",
+        params={"start_date": day(3).isoformat(), "end_date": day(9).isoformat()},
+        headers=theirs,
+    )
+    assert catalogue.status_code == 200
+    assert "Tessy" not in catalogue.text and "PR-" not in catalogue.text
+    assert catalogue.json()["free_by_type"]["tablet"] == 0  # taken, without saying by whom
+    # the staff-only fleet API stays closed to borrowers
+    assert (await client.get("/api/v1/loans", headers=theirs)).status_code == 403
+    assert (await client.get("/api/v1/availability", headers=theirs)).status_code == 403
+    # a borrower cannot decide, nor ask in another organisation's name
+    decide = await client.post(
+        f"/api/v1/loan-requests/{request_id}/decision", json={"decision": "decline"}, headers=mine
+    )
+    assert decide.status_code == 403
+    posing = await client.post(
+        "/api/v1/loan-requests",
+        json={**wednesday_workshop(), "borrower_id": fleet.borrower_id},
+        headers=theirs,
+    )
+    assert posing.status_code == 403
+
+
+async def test_staff_decline_with_a_reason_the_borrower_is_told_and_it_is_decided_once(
+    client: AsyncTestClient, fleet: Fleet, smtp_server: SmtpServer
+) -> None:
+    borrower = await fleet.world.borrower.bearer()
+    staff = await fleet.world.staff.bearer()
+    request_id = (
+        await client.post("/api/v1/loan-requests", json=wednesday_workshop(), headers=borrower)
+    ).json()["id"]
+    url = f"/api/v1/loan-requests/{request_id}/decision"
+    no_reason = await client.post(url, json={"decision": "decline"}, headers=staff)
+    assert no_reason.status_code == 422 and no_reason.json()["field"] == "reason"
+    declined = await client.post(
+        url, json={"decision": "decline", "reason": "Parc réservé au salon"}, headers=staff
+    )
+    assert declined.status_code == 200 and declined.json()["status"] == "declined"
+    again = await client.post(
+        url, json={"decision": "approve", "items": [fleet.tags[1]]}, headers=staff
+    )
+    assert again.status_code == 409 and again.json()["error"] == "already_decided"
+    assert await Loan.count() == 0
+    messages = await delivered(smtp_server)
+    assert [m["Subject"] for m in messages] == [
+        f"Demande de matériel n° {request_id} reçue",
+        f"Demande de matériel n° {request_id} refusée",
+    ]
+    assert "Parc réservé au salon" in messages[1].get_body().get_content()
+    mine = (await client.get(f"/api/v1/loan-requests/{request_id}", headers=borrower)).json()
+    assert mine["status_label"] == "Refusée" and mine["reason"] == "Parc réservé au salon"
+
+
+async def test_an_approval_over_taken_devices_is_refused_and_the_request_stays_pending(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    borrower = await fleet.world.borrower.bearer()
+    staff = await fleet.world.staff.bearer()
+    ask = {**wednesday_workshop(), "types": {"tablet": 2}}
+    request_id = (await client.post("/api/v1/loan-requests", json=ask, headers=borrower)).json()[
+        "id"
+    ]
+    await fleet.reserve([fleet.tags[1]], day(9), day(12), borrower_id=fleet.other_borrower_id)
+    url = f"/api/v1/loan-requests/{request_id}/decision"
+    chosen = await client.post(
+        url, json={"decision": "approve", "items": fleet.tags[1:3]}, headers=staff
+    )
+    assert chosen.status_code == 409 and chosen.json()["error"] == "unavailable"
+    picked = await client.post(url, json={"decision": "approve"}, headers=staff)
+    assert picked.status_code == 409 and picked.json()["error"] == "not_enough_free"
+    row = await LoanRequest.select(LoanRequest.status, LoanRequest.loan).first()
+    assert row == {"status": "pending", "loan": None}
+    assert await Loan.count() == 1
+    # staff adjust: one tablet and the laptop instead
+    adjusted = await client.post(
+        url, json={"decision": "approve", "items": [fleet.tags[2], fleet.tags[0]]}, headers=staff
+    )
+    assert adjusted.status_code == 200, adjusted.text
+    assert adjusted.json()["status"] == "approved"
+
+
+async def test_the_fleet_rules_apply_to_requests_and_an_overdue_loan_blocks_new_ones(
+    client: AsyncTestClient, fleet: Fleet, clock_at
+) -> None:
+    borrower = await fleet.world.borrower.bearer()
+    staff = await fleet.world.staff.bearer()
+    await client.put(
+        "/api/v1/fleet/rules",
+        json={
+            "min_notice_days": 3,
+            "max_duration_days": 5,
+            "max_items_per_borrower": 4,
+            "due_soon_days": 2,
+            "asset_tag_prefix": "MAN",
+        },
+        headers=staff,
+    )
+    soon = {
+        **wednesday_workshop(),
+        "start_date": day(1).isoformat(),
+        "due_date": day(2).isoformat(),
+    }
+    refused = await client.post("/api/v1/loan-requests", json=soon, headers=borrower)
+    assert refused.status_code == 422 and refused.json()["error"] == "notice_too_short"
+    long = {**wednesday_workshop(), "due_date": day(20).isoformat()}
+    refused = await client.post("/api/v1/loan-requests", json=long, headers=borrower)
+    assert refused.json()["error"] == "too_long"
+    refused = await client.post(
+        "/api/v1/loan-requests", json=wednesday_workshop(), headers=borrower
+    )
+    assert refused.json()["error"] == "too_many_items"  # 8 tablets, 4 at most
+    nothing = await client.post(
+        "/api/v1/loan-requests", json={**wednesday_workshop(), "types": {}}, headers=borrower
+    )
+    assert nothing.status_code == 422 and nothing.json()["field"] == "types"
+    unknown = await client.post(
+        "/api/v1/loan-requests",
+        json={**wednesday_workshop(), "types": {"fusée": 1}},
+        headers=borrower,
+    )
+    assert unknown.status_code == 422
+
+    loan = await fleet.reserve([fleet.tags[0]], day(3), day(4))
+    await Loan.update({Loan.status: "checked_out"}).where(Loan.number == loan.number)
+    clock_at(datetime.combine(day(6), time(10)))
+    ask = {
+        **wednesday_workshop(),
+        "types": {"tablet": 1},
+        "start_date": day(12).isoformat(),
+        "due_date": day(13).isoformat(),
+    }
+    blocked = await client.post("/api/v1/loan-requests", json=ask, headers=borrower)
+    assert blocked.status_code == 409 and blocked.json()["error"] == "overdue_loan"
+
+
+async def test_a_borrowing_organisation_invites_its_contacts_as_borrowers(fleet: Fleet) -> None:
+    invitation = await invite_user(
+        "secretariat@tessy.test", fleet.borrower_id, Role.borrower, "Anne", "Marie"
+    )
+    assert invitation.email == "secretariat@tessy.test"
+    try:
+        await invite_user("x@cms.test", fleet.world.prescriber_org_id, Role.borrower)
+    except DomainError as refused:
+        assert refused.code == "invalid" and "rôle requis" in refused.message
+    else:
+        raise AssertionError("a prescriber's organisation cannot hold borrowers")
