@@ -351,7 +351,9 @@ async def decide(actor: Actor, request_id: int, data: DecisionIn) -> LoanRequest
             )
         async with write_transaction():
             await _claim(view, Status.declined, reason, actor, now)
-            await audit.record(actor, "decline", "loan_request", str(view.id), {"reason": reason})
+            await audit.record(
+                actor, "decline_request", "loan_request", str(view.id), {"reason": reason}
+            )
         view = await get_request(request_id)
         await _notify(view, "declined")
         return view
@@ -378,7 +380,9 @@ async def decide(actor: Actor, request_id: int, data: DecisionIn) -> LoanRequest
             ),
         )
         await LoanRequest.update({LoanRequest.loan: loan.id}).where(LoanRequest.id == view.id)
-        await audit.record(actor, "approve", "loan_request", str(view.id), {"loan": loan.number})
+        await audit.record(
+            actor, "approve_request", "loan_request", str(view.id), {"loan": loan.number}
+        )
     view = await get_request(request_id)
     await _notify(view, "approved", loan=loan)
     return view
