@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table
 
-from passnum.fr import format_date, format_euros
+from passnum.fr import format_date, format_euros, format_timestamp
 from printing.documents import build_pdf, footer, signature_block, styles, table_style
 
 
@@ -132,7 +132,7 @@ def _lines_table(statement: StatementData) -> Table:
     for line in statement.lines:
         rows.append(
             [
-                line.redeemed_at.strftime("%d/%m/%Y %H:%M"),
+                format_timestamp(line.redeemed_at),
                 line.masked_code,
                 _p(line.activity_label, "cell"),
                 _p(line.funder_name, "cell"),
@@ -151,7 +151,7 @@ def _compensations_table(statement: StatementData) -> Table:
     for c in statement.compensations:
         rows.append(
             [
-                c.scanned_at.strftime("%d/%m/%Y %H:%M"),
+                format_timestamp(c.scanned_at),
                 c.masked_code,
                 _p(c.note, "cell"),
                 format_euros(c.amount_cents),

@@ -12,6 +12,7 @@ from organisations.tables import Membership, Organisation
 from passnum import clock
 from passnum.auth import Role
 from passnum.auth.actor import Actor, MembershipInfo
+from passnum.fr import format_date
 from vouchers import schemas
 from vouchers import services as svc
 from vouchers.tables import Batch, Booklet, Cheque
@@ -158,7 +159,7 @@ async def _funder_runs(t: DemoTerritory, staff: Actor, rng: random.Random) -> No
     for day, code in zip((5, 12, 19), await _valid_codes(numbers[0]), strict=False):
         await _redeem_at(code, t.site_ids[-1], last_month.replace(day=day), staff, rng)
     ended_until = today - timedelta(days=90)  # grace period (31 days) over two months ago
-    label = f"CAF — pass numériques jusqu'au {ended_until:%d/%m/%Y}"
+    label = f"CAF — pass numériques jusqu'au {format_date(ended_until)}"
     ended = await _funder_run(staff, caf, label, today, today)
     for i, number in enumerate(await _hand_out(ended, caf, 4, staff, rng)):
         for code in (await _valid_codes(number))[: i + 1]:
