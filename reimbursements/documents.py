@@ -134,6 +134,19 @@ async def statement_csv(statement: Statement) -> bytes:
         ]
         for r in await statement_lines(statement.id)
     ]
+    # Compensations for offline scans refused in good faith: rows of their own, after the cheques.
+    rows += [
+        [
+            as_datetime(c["scanned_at"]),
+            masked(c["code"]) if c["code"] else "",
+            "Compensation (scan hors connexion refusé)",
+            "",
+            "",
+            euros(c["amount_cents"]),
+            False,
+        ]
+        for c in await statement_compensations(statement.id)
+    ]
     return csv_bytes(STATEMENT_CSV_HEADER, rows)
 
 

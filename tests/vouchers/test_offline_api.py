@@ -376,6 +376,8 @@ async def test_a_compensation_goes_on_the_sites_next_statement_apart_from_cheque
     text = " ".join(text.split())
     assert "Compensations (scans hors connexion) 10,00 €" in text
     assert "Total à payer 0 10,00 €" in text and "Visite à domicile de bonne foi." in text
+    csv = (await client.get(f"/releves/{ours.id}/csv")).content.decode("utf-8-sig")
+    assert "Compensation (scan hors connexion refusé)" in csv and "10,00" in csv
 
 
 async def test_staff_search_shows_a_cheques_offline_scan_with_both_times(client, scene, clock_at):
