@@ -26,6 +26,7 @@ from passnum.pagination import (
 from reimbursements import documents, schemas, submission
 from reimbursements import statements as svc
 from reimbursements.credit_controllers import CREDIT_HANDLERS
+from reimbursements.payment_run_controllers import PAYMENT_RUN_HANDLERS
 from reimbursements.periods import parse_month, previous_month
 from reimbursements.tables import Statement
 
@@ -274,4 +275,4 @@ class StatementApi(Controller):
         return await _statement_out(request.user, statement_id)
 
 
-ROUTE_HANDLERS = [StatementPages, StatementApi, *CREDIT_HANDLERS]
+ROUTE_HANDLERS = [StatementPages, StatementApi, *CREDIT_HANDLERS, *PAYMENT_RUN_HANDLERS]

@@ -100,3 +100,36 @@ class CreditNote(msgspec.Struct, clock.WithOffsets):
 class SettleIn(msgspec.Struct, forbid_unknown_fields=True):
     settled_on: date
     reference: str
+
+
+class PaymentRunIn(msgspec.Struct, forbid_unknown_fields=True):
+    statement_ids: list[int]
+    execution_date: date | None = None  # the day the bank pays (default: tomorrow)
+
+
+class PaymentRunPaidIn(msgspec.Struct, forbid_unknown_fields=True):
+    paid_on: date
+
+
+class PaymentRunLine(msgspec.Struct):
+    statement_id: int
+    number: str
+    site_id: int
+    site: str
+    amount_cents: int
+    treasury: bool  # paid through the treasury (CSV of mandates), else by SEPA transfer
+    iban_masked: str
+
+
+class PaymentRun(msgspec.Struct, clock.WithOffsets):
+    id: int
+    reference: str  # VR-2026-0001
+    state: str  # prepared, paid
+    statement_count: int
+    total_cents: int
+    transfer_cents: int
+    treasury_cents: int
+    execution_date: date
+    created_at: datetime
+    paid_on: date | None
+    lines: list[PaymentRunLine]

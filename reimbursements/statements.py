@@ -25,7 +25,7 @@ from passnum.db import day_of, is_postgres, typed, write_transaction
 from passnum.errors import DomainError
 from passnum.fr import de, format_month
 from reimbursements.periods import month_end, next_month
-from reimbursements.tables import Statement, StatementLine, StatementStatus
+from reimbursements.tables import PaymentRunItem, Statement, StatementLine, StatementStatus
 from vouchers.choices import ChequeStatus
 
 BUILD_LOCK = 7_362_501  # arbitrary advisory-lock key for statement builds
@@ -230,14 +230,24 @@ def statement_filters(
     return conditions
 
 
-async def record_payment(actor: Actor, statement_id: int, paid_on: date, reference: str) -> None:
-    """Staff record that the site was paid (date and accounting reference)."""
+async def record_payment(
+    actor: Actor,
+    statement_id: int,
+    paid_on: date,
+    reference: str,
+    payment_run: int | None = None,
+) -> None:
+    """Staff record that the site was paid (date and accounting reference). A statement in a
+    payment run is paid only by that run (``payment_run``), never on its own."""
     require_staff(actor)
     reference = reference.strip()
     if not reference:
         raise _refuse("invalid", "Indiquez la référence du paiement (mandat, virement…).", 422)
     if paid_on > clock.today():
         raise _refuse("invalid", "La date de paiement ne peut pas être dans le futur.", 422)
+    in_run = PaymentRunItem.select(PaymentRunItem.statement)
+    if payment_run:
+        in_run = in_run.where(PaymentRunItem.run == payment_run)
     async with write_transaction():
         done = (
             await Statement.update(
@@ -247,9 +257,22 @@ async def record_payment(actor: Actor, statement_id: int, paid_on: date, referen
                     Statement.payment_reference: reference[:100],
                 }
             )
-            .where((Statement.id == statement_id) & (Statement.status == "submitted"))
+            .where(
+                (Statement.id == statement_id)
+                & (Statement.status == "submitted")
+                & (Statement.id.is_in(in_run) if payment_run else Statement.id.not_in(in_run))
+            )
             .returning(Statement.id)
         )
+        if (
+            not done
+            and not payment_run
+            and await PaymentRunItem.exists().where(PaymentRunItem.statement == statement_id)
+        ):
+            raise _refuse(
+                "in_payment_run",
+                "Ce relevé est dans un virement : il sera payé quand le virement le sera.",
+            )
         if not done:
             raise _refuse("not_submitted", "Seul un relevé transmis et non payé peut être payé.")
         await audit.record(

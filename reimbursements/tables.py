@@ -139,3 +139,36 @@ class CreditNote(Table):
     settled_at = Timestamp(null=True, default=None)
     settled_on = Date(null=True, default=None)
     settlement_reference = Varchar(length=100, default="")
+
+
+class PaymentRunState(StrEnum):
+    prepared = "prepared"  # files built, waiting for the bank / the treasury
+    paid = "paid"  # staff recorded the payment: its statements are paid
+
+
+class PaymentRun(Table):
+    """A batch of submitted statements paid together: a SEPA credit transfer file for the sites
+    paid by transfer and a CSV of mandates for those paid through the treasury (régie). Its
+    reference (VR-2026-0001) is written on each statement once the run is paid."""
+
+    reference = Varchar(length=20, unique=True)
+    state = Varchar(length=20, default=PaymentRunState.prepared.value, index=True)
+    statement_count = Integer(default=0)
+    total_cents = Integer(default=0)
+    transfer_cents = Integer(default=0)
+    treasury_cents = Integer(default=0)
+    execution_date = Date()
+    created_at = Timestamp(default=StampNow())
+    created_by = Varchar(length=255, default="")
+    paid_on = Date(null=True, default=None)
+    paid_by = Varchar(length=255, default="")
+
+
+class PaymentRunItem(Table):
+    """One statement in one run. ``statement`` is UNIQUE: a statement is never in two runs."""
+
+    run = ForeignKey(references=PaymentRun, index=True)
+    statement = ForeignKey(references=Statement, unique=True)
+    bank_details_id = Integer()  # the organisations' bank details version paid
+    treasury = Boolean(default=False)  # paid through the treasury (régie): CSV, not SEPA
+    amount_cents = Integer()

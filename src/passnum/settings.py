@@ -21,6 +21,10 @@ DEFAULT_MAP_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_MAP_TILES_ATTRIBUTION = (
     '© <a href="https://www.openstreetmap.org/copyright">les contributeurs d\'OpenStreetMap</a>'
 )
+# The account payment runs are paid from (PASSNUM_OPERATOR_IBAN / _BIC): an example one (Banque
+# de France, treasury) for development and the demo; set the operator's own in production.
+DEFAULT_OPERATOR_IBAN = "FR7630001007941234567890185"
+DEFAULT_OPERATOR_BIC = "BDFEFRPPCCT"
 # Written by `passnum serve` when PASSNUM_PUBLIC_URL is unset (development): the address it serves.
 SERVED_URL_VARIABLE = "PASSNUM_SERVED_URL"
 
@@ -58,6 +62,9 @@ class Settings:
     geocoder_url: str = DEFAULT_GEOCODER_URL  # "" when PASSNUM_GEOCODER_URL=off
     map_tiles_url: str = DEFAULT_MAP_TILES_URL  # "" when PASSNUM_MAP_TILES_URL=off
     map_tiles_attribution: str = DEFAULT_MAP_TILES_ATTRIBUTION
+    # The operator's own account, debited by the SEPA credit transfers of payment runs.
+    operator_iban: str = DEFAULT_OPERATOR_IBAN
+    operator_bic: str = DEFAULT_OPERATOR_BIC
 
     @property
     def sqlite_path(self) -> Path:
@@ -118,6 +125,8 @@ def get_settings() -> Settings:
         geocoder_url=_switchable("GEOCODER_URL", DEFAULT_GEOCODER_URL).rstrip("/"),
         map_tiles_url=_switchable("MAP_TILES_URL", DEFAULT_MAP_TILES_URL),
         map_tiles_attribution=_env("MAP_TILES_ATTRIBUTION", DEFAULT_MAP_TILES_ATTRIBUTION),
+        operator_iban=_env("OPERATOR_IBAN", DEFAULT_OPERATOR_IBAN).replace(" ", "").upper(),
+        operator_bic=_env("OPERATOR_BIC", DEFAULT_OPERATOR_BIC).replace(" ", "").upper(),
     )
 
 

@@ -1,0 +1,381 @@
+"""Payment runs (virements): submitted statements paid together, from files the bank and the
+treasury take as they are.
+
+Staff pick submitted statements; the run pays each site on the account its statement named (the
+bank details version copied at submission, else the one in force today). Sites paid by transfer
+go into one SEPA credit transfer file (pain.001.001.03, built by ``sepaxml`` and checked against
+the official XSD it bundles); sites paid through the treasury (a public body's régie) go into a
+CSV of mandates for the public accounting software. Both files are kept in the document storage.
+
+The database keeps the promise that a statement is never in two runs: ``payment_run_item.statement``
+is UNIQUE, so of two runs created at the same moment with the same statement, one is refused.
+Marking the run paid marks each of its statements paid with the run's reference (VR-2026-0001),
+through the statements' own :func:`reimbursements.statements.record_payment`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import asyncpg
+from sepaxml import SepaTransfer
+
+from organisations.bank_details import bank_details_in_force_for
+from organisations.tables import BankDetailsEntry
+from passnum import audit, clock, storage, vocabulary
+from passnum.auth.actor import Actor
+from passnum.csvout import csv_bytes, euros
+from passnum.db import write_transaction
+from passnum.errors import DomainError
+from passnum.fr import format_date, format_month, mask_iban
+from passnum.settings import get_settings
+from reimbursements.numbering import next_number
+from reimbursements.statements import record_payment, require_staff
+from reimbursements.tables import (
+    PaymentRun,
+    PaymentRunItem,
+    PaymentRunState,
+    Statement,
+    StatementStatus,
+)
+
+PREFIX = "VR"
+MAX_AT_ONCE = 500
+SEPA_SCHEMA = "pain.001.001.03"
+SEPA_MEDIA_TYPE = "application/xml"
+CSV_HEADER = ("Numéro", "SIRET", "Nom", "IBAN", "Montant", "Période")
+
+STATE_LABELS = {"prepared": "Préparé", "paid": "Payé"}
+payment_run_state_label = vocabulary.define("payment_run_state", STATE_LABELS)
+
+
+def sepa_key(reference: str) -> str:
+    return f"reimbursements/virements/{reference}-sepa.xml"
+
+
+def csv_key(reference: str) -> str:
+    return f"reimbursements/virements/{reference}-mandats.csv"
+
+
+@dataclass(frozen=True)
+class RunLine:
+    """One statement of a run, with the account it is paid on (whole IBAN: staff only)."""
+
+    statement_id: int
+    number: str
+    site_id: int
+    site: str
+    siret: str
+    period_start: date
+    period_end: date
+    amount_cents: int
+    treasury: bool
+    holder: str
+    iban: str
+    bic: str
+
+    @property
+    def iban_masked(self) -> str:
+        return mask_iban(self.iban)
+
+
+def _period(line: RunLine) -> str:
+    return f"{format_date(line.period_start)} au {format_date(line.period_end)}"
+
+
+async def _accounts(statements: list[dict]) -> dict[int, dict]:
+    """Per statement, the approved bank details it is paid on: the version it named, else (none
+    named at submission) the site's details in force today."""
+    named = {s["bank_details_id"] for s in statements if s["bank_details_id"]}
+    rows = {}
+    if named:
+        for row in await BankDetailsEntry.select(
+            BankDetailsEntry.id,
+            BankDetailsEntry.iban,
+            BankDetailsEntry.bic,
+            BankDetailsEntry.holder,
+            BankDetailsEntry.regie,
+            BankDetailsEntry.status,
+        ).where(BankDetailsEntry.id.is_in(list(named))):
+            if row["status"] == "approved":
+                rows[row["id"]] = row
+    unnamed = {s["site"] for s in statements if not s["bank_details_id"]}
+    in_force = await bank_details_in_force_for(unnamed, clock.today()) if unnamed else {}
+    found = {}
+    for s in statements:
+        if s["bank_details_id"] in rows:
+            found[s["id"]] = rows[s["bank_details_id"]]
+        elif not s["bank_details_id"] and s["site"] in in_force:
+            d = in_force[s["site"]]
+            found[s["id"]] = {
+                "id": d.id,
+                "iban": d.iban,
+                "bic": d.bic,
+                "holder": d.holder,
+                "regie": d.regie,
+            }
+    return found
+
+
+def _refuse(code: str, message: str, status: int = 409, **extra: object) -> DomainError:
+    return DomainError(code, message, status, **extra)
+
+
+async def create_run(
+    actor: Actor, statement_ids: list[int], execution_date: date | None = None
+) -> PaymentRun:
+    """A run of these submitted statements (all or none), its files built and kept."""
+    require_staff(actor)
+    ids = sorted(set(statement_ids))
+    if not ids or len(ids) > MAX_AT_ONCE:
+        raise _refuse("invalid", f"Choisissez de 1 à {MAX_AT_ONCE} relevés à payer.", 422)
+    today = clock.today()
+    execution_date = execution_date or today + timedelta(days=1)
+    if execution_date < today:
+        raise _refuse("invalid", "La date d'exécution ne peut pas être dans le passé.", 422)
+    try:
+        async with write_transaction():
+            run = await _create(actor, ids, execution_date)
+    except (asyncpg.exceptions.UniqueViolationError, sqlite3.IntegrityError) as exc:
+        raise _already_in_run() from exc
+    await keep_files(run.id)
+    return run
+
+
+def _already_in_run() -> DomainError:
+    return _refuse(
+        "already_in_run",
+        "Un des relevés choisis est déjà dans un autre virement : un relevé n'est payé "
+        "qu'une fois. Rechargez la liste et recommencez.",
+    )
+
+
+async def _create(actor: Actor, ids: list[int], execution_date: date) -> PaymentRun:
+    statements = await Statement.select(
+        Statement.id,
+        Statement.number,
+        Statement.site,
+        Statement.site.name,
+        Statement.status,
+        Statement.total_cents,
+        Statement.bank_details_id,
+    ).where(Statement.id.is_in(ids))
+    submitted = [s for s in statements if s["status"] == StatementStatus.submitted.value]
+    if len(submitted) != len(ids):
+        missing = sorted(set(ids) - {s["id"] for s in submitted})
+        raise _refuse(
+            "not_submitted",
+            f"{len(missing)} des relevés choisis ne sont pas transmis et non payés : "
+            "seul un relevé transmis peut être mis dans un virement. Rien n'a été créé.",
+            statement_ids=missing,
+        )
+    if await PaymentRunItem.exists().where(PaymentRunItem.statement.is_in(ids)):
+        raise _already_in_run()
+    accounts = await _accounts(submitted)
+    unpaid = sorted({s["site.name"] for s in submitted if s["id"] not in accounts})
+    if unpaid:
+        raise _refuse(
+            "no_bank_details",
+            "Ces lieux n'ont pas de coordonnées bancaires validées : "
+            + ", ".join(f"« {name} »" for name in unpaid)
+            + ". Faites valider leurs coordonnées bancaires, ou retirez leurs relevés du "
+            "virement. Rien n'a été créé.",
+            422,
+            sites=unpaid,
+        )
+    total = sum(s["total_cents"] for s in submitted)
+    treasury = sum(s["total_cents"] for s in submitted if accounts[s["id"]]["regie"])
+    run = PaymentRun(
+        reference=f"tmp-{uuid.uuid4().hex[:12]}",
+        statement_count=len(submitted),
+        total_cents=total,
+        treasury_cents=treasury,
+        transfer_cents=total - treasury,
+        execution_date=execution_date,
+        created_by=actor.display_name or actor.email,
+    )
+    await run.save()
+    await PaymentRunItem.insert(
+        *[
+            PaymentRunItem(
+                run=run.id,
+                statement=s["id"],
+                bank_details_id=accounts[s["id"]]["id"],
+                treasury=bool(accounts[s["id"]]["regie"]),
+                amount_cents=s["total_cents"],
+            )
+            for s in submitted
+        ]
+    )
+    run.reference = await next_number(PREFIX, clock.today().year)  # last: see numbering
+    await PaymentRun.update({PaymentRun.reference: run.reference}).where(PaymentRun.id == run.id)
+    await audit.record(
+        actor,
+        "create",
+        "payment_run",
+        run.id,
+        {"reference": run.reference, "statements": len(submitted), "total_cents": total},
+    )
+    return run
+
+
+async def run_lines(run_id: int) -> list[RunLine]:
+    rows = await PaymentRunItem.raw(
+        "SELECT s.id AS statement_id, s.number, s.site AS site_id, o.name AS site, "
+        "s.site_siret AS siret, s.period_start, s.period_end, i.amount_cents, i.treasury, "
+        "b.holder, b.iban, b.bic FROM payment_run_item i "
+        "JOIN statement s ON s.id = i.statement JOIN organisation o ON o.id = s.site "
+        "JOIN bank_details b ON b.id = i.bank_details_id WHERE i.run = {} ORDER BY s.number",
+        run_id,
+    )
+    return [
+        RunLine(
+            statement_id=r["statement_id"],
+            number=r["number"] or "",
+            site_id=r["site_id"],
+            site=r["site"],
+            siret=r["siret"] or "",
+            period_start=_as_date(r["period_start"]),
+            period_end=_as_date(r["period_end"]),
+            amount_cents=r["amount_cents"],
+            treasury=bool(r["treasury"]),
+            holder=r["holder"],
+            iban=r["iban"],
+            bic=r["bic"] or "",
+        )
+        for r in rows
+    ]
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def sepa_xml(run: PaymentRun, lines: list[RunLine]) -> bytes:
+    """The SEPA credit transfer file of the run's transfers, valid against the official XSD."""
+    settings = get_settings()
+    config = {
+        "name": settings.operator_name,
+        "IBAN": settings.operator_iban,
+        "BIC": settings.operator_bic,
+        "batch": True,
+        "currency": "EUR",
+    }
+    sepa = SepaTransfer(config, schema=SEPA_SCHEMA, clean=True)
+    for line in lines:
+        if line.treasury:
+            continue
+        payment = {
+            "name": line.holder[:70],
+            "IBAN": line.iban,
+            "amount": line.amount_cents,
+            "execution_date": _as_date(run.execution_date),
+            "description": f"{run.reference} {line.number} relevé de "
+            f"{format_month(line.period_start)}",
+            "endtoend_id": line.number,
+        }
+        if line.bic:
+            payment["BIC"] = line.bic
+        sepa.add_payment(payment)
+    return sepa.export(validate=True)
+
+
+def mandates_csv(lines: list[RunLine]) -> bytes:
+    """One line per statement paid through the treasury, for the public accounting software."""
+    return csv_bytes(
+        CSV_HEADER,
+        [
+            (line.number, line.siret, line.site, line.iban, euros(line.amount_cents), _period(line))
+            for line in lines
+            if line.treasury
+        ],
+    )
+
+
+async def keep_files(run_id: int) -> None:
+    """Build the run's files and keep them in the document storage."""
+    run = await PaymentRun.objects().where(PaymentRun.id == run_id).first()
+    lines = await run_lines(run_id)
+    if run.transfer_cents or any(not line.treasury for line in lines):
+        xml = await asyncio.to_thread(sepa_xml, run, lines)
+        await storage.put(sepa_key(run.reference), [xml], SEPA_MEDIA_TYPE)
+    if any(line.treasury for line in lines):
+        await storage.put(csv_key(run.reference), [mandates_csv(lines)], "text/csv")
+
+
+async def kept_file(run: PaymentRun, kind: str) -> bytes:
+    """The run's SEPA file (``kind`` "sepa") or mandates CSV ("csv") as kept (built again and
+    kept when it went missing); 404 when the run has nothing of that kind."""
+    lines = await run_lines(run.id)
+    wanted = [line for line in lines if line.treasury == (kind == "csv")]
+    if not wanted:
+        raise _refuse(
+            "no_such_file",
+            "Ce virement ne paie aucun lieu par virement SEPA : pas de fichier SEPA."
+            if kind == "sepa"
+            else "Ce virement ne paie aucun lieu par le Trésor (régie) : pas de fichier de "
+            "mandats.",
+            404,
+        )
+    key = sepa_key(run.reference) if kind == "sepa" else csv_key(run.reference)
+    if not await storage.exists(key):
+        await keep_files(run.id)
+    opened = await storage.open(key)
+    return b"".join([chunk async for chunk in opened])
+
+
+async def get_run(actor: Actor, run_id: int) -> PaymentRun:
+    require_staff(actor)
+    run = await PaymentRun.objects().where(PaymentRun.id == run_id).first()
+    if run is None:
+        raise _refuse("not_found", "Ce virement n'existe pas.", 404)
+    return run
+
+
+async def mark_paid(actor: Actor, run_id: int, paid_on: date) -> PaymentRun:
+    """The bank (or the treasury) paid the run: each statement is paid with its reference."""
+    run = await get_run(actor, run_id)
+    async with write_transaction():
+        switched = (
+            await PaymentRun.update(
+                {
+                    PaymentRun.state: PaymentRunState.paid.value,
+                    PaymentRun.paid_on: paid_on,
+                    PaymentRun.paid_by: actor.display_name or actor.email,
+                }
+            )
+            .where((PaymentRun.id == run_id) & (PaymentRun.state == PaymentRunState.prepared.value))
+            .returning(PaymentRun.id)
+        )
+        if not switched:
+            raise _refuse("already_paid", f"Le virement {run.reference} est déjà payé.")
+        items = await PaymentRunItem.select(PaymentRunItem.statement).where(
+            PaymentRunItem.run == run_id
+        )
+        for item in items:
+            await record_payment(
+                actor, item["statement"], paid_on, run.reference, payment_run=run_id
+            )
+        await audit.record(actor, "pay", "payment_run", run_id, {"paid_on": paid_on.isoformat()})
+    return await get_run(actor, run_id)
+
+
+async def payable_statements() -> list[dict]:
+    """Submitted statements in no run yet, with whether their site can be paid."""
+    rows = await Statement.raw(
+        "SELECT s.id, s.number, s.site, o.name AS site_name, s.period_start, s.total_cents, "  # noqa: S608 - an enum value
+        "s.bank_details_id FROM statement s JOIN organisation o ON o.id = s.site "
+        f"WHERE s.status = '{StatementStatus.submitted}' "
+        "AND NOT EXISTS (SELECT 1 FROM payment_run_item i WHERE i.statement = s.id) "
+        "ORDER BY s.number"
+    )
+    accounts = await _accounts(rows)
+    for row in rows:
+        row["period_start"] = _as_date(row["period_start"])
+        row["payable"] = row["id"] in accounts
+        row["treasury"] = bool(accounts[row["id"]]["regie"]) if row["payable"] else False
+    return rows
