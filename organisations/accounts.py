@@ -49,6 +49,9 @@ def to_schema(org: Organisation) -> schemas.Organisation:
         appointment_url=org.appointment_url,
         suspension_reason=org.suspension_reason,
         suspended_from=org.suspended_from,
+        latitude=org.latitude,
+        longitude=org.longitude,
+        location_source=org.location_source,
     )
 
 

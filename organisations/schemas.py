@@ -46,6 +46,10 @@ class Organisation(msgspec.Struct):
     appointment_url: str = ""
     suspension_reason: str = ""
     suspended_from: date | None = None
+    # Its position on the map (WGS 84) and who gave it: "", geocoder, staff, demo.
+    latitude: float | None = None
+    longitude: float | None = None
+    location_source: str = ""
 
 
 class OrganisationPatch(msgspec.Struct, forbid_unknown_fields=True):

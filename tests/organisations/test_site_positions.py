@@ -97,6 +97,25 @@ async def test_a_position_that_cannot_be_in_france_is_refused_in_french(client, 
     assert (await _site(world)).latitude is None
 
 
+async def test_staff_place_a_site_through_the_api_and_read_its_position_back(client, world):
+    staff = await world.staff.bearer()
+    placed = await client.put(
+        f"/api/v1/organisations/{world.site_id}/position",
+        json={"latitude": 49.2405, "longitude": -1.316},
+        headers=staff,
+    )
+    assert placed.status_code == 200, placed.text
+    assert placed.json()["source"] == "staff"
+
+    read = (await client.get(f"/api/v1/organisations/{world.site_id}", headers=staff)).json()
+
+    assert (read["latitude"], read["longitude"], read["location_source"]) == (
+        49.2405,
+        -1.316,
+        "staff",
+    )
+
+
 async def test_the_position_page_shows_a_movable_marker_and_lets_the_tiles_in(
     client, world
 ) -> None:
