@@ -9,7 +9,7 @@ import msgspec
 from piccolo.query.functions.string import Lower
 
 from equipment import schemas
-from equipment.labels import STATUS_LABELS, TYPE_LABELS, item_url
+from equipment.labels import item_status_label, item_type_label, item_url
 from equipment.tables import FleetRules, Item, ItemStatus, ItemType, Kit, KitItem
 from passnum import audit, clock
 from passnum.auth.actor import Actor
@@ -104,7 +104,7 @@ def item_view(item: Item | dict[str, Any], kit: str | None = None) -> schemas.It
         id=get("id"),
         asset_tag=get("asset_tag"),
         item_type=get("item_type"),
-        type_label=TYPE_LABELS.get(get("item_type"), get("item_type")),
+        type_label=item_type_label(get("item_type")),
         brand=get("brand"),
         model=get("model"),
         serial=get("serial"),
@@ -112,7 +112,7 @@ def item_view(item: Item | dict[str, Any], kit: str | None = None) -> schemas.It
         accessories=list(accessories or []),
         purchase_date=get("purchase_date"),
         status=get("status"),
-        status_label=STATUS_LABELS.get(get("status"), get("status")),
+        status_label=item_status_label(get("status")),
         notes=get("notes"),
         kit=kit,
         qr_url=item_url(get("asset_tag")),

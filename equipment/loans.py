@@ -14,7 +14,7 @@ from equipment import schemas
 from equipment.booking import ACTIVE_LOAN_STATUSES, book
 from equipment.inventory import get_rules as fleet_rules
 from equipment.inventory import invalid, item_by_tag, kit_item_ids
-from equipment.labels import LOAN_STATUS_LABELS
+from equipment.labels import loan_status_label
 from equipment.tables import Booking, Item, ItemStatus, Loan, LoanItem, LoanStatus
 from organisations.services import EMAIL_RE
 from organisations.tables import Organisation
@@ -79,7 +79,7 @@ async def list_loans(
             due_date=r["due_date"],
             purpose=r["purpose"],
             status=r["status"],
-            status_label=LOAN_STATUS_LABELS[r["status"]],
+            status_label=loan_status_label(r["status"]),
             overdue=r["status"] in OPEN_STATUSES and r["due_date"] < today,
             checked_out_at=r["checked_out_at"],
             closed_at=r["closed_at"],

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from equipment.inventory import item_by_tag
-from equipment.labels import STATUS_LABELS, TYPE_LABELS
+from equipment.labels import item_status_label, item_type_label
 from equipment.tables import Item, ItemStatus, StockTake, StockTakeScan
 from passnum import audit, clock
 from passnum.auth.actor import Actor
@@ -163,9 +163,9 @@ async def device_details(tags: list[str]) -> dict[str, dict[str, str]]:
     ).where(Item.asset_tag.is_in(tags))
     return {
         r["asset_tag"]: {
-            "kind": TYPE_LABELS.get(r["item_type"], r["item_type"]),
+            "kind": item_type_label(r["item_type"]),
             "model": f"{r['brand']} {r['model']}".strip(),
-            "status": STATUS_LABELS.get(r["status"], r["status"]),
+            "status": item_status_label(r["status"]),
         }
         for r in rows
     }

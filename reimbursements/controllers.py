@@ -157,7 +157,7 @@ class StatementPages(Controller):
             "month_label": format_month,
             "de": de,
             "masked": documents.masked,
-            "activity": documents.activity_label,
+            "activity": documents.line_activity,
             "today": clock.today(),
             "when": lambda v: format_moment(as_datetime(v)),
         }

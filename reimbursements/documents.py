@@ -18,16 +18,16 @@ from printing import (
 from printing.credit_notes import CreditNoteData, CreditNoteLine, render_credit_note
 from printing.joint_statements import JointFigure, JointStatementData, render_joint_statement
 from reimbursements.bank import bank_in_force
-from reimbursements.credit_notes import STATE_LABELS as CREDIT_STATES
+from reimbursements.credit_notes import credit_note_state_label
 from reimbursements.joint import JointView
 from reimbursements.statements import (
-    STATUS_LABELS,
     funder_totals,
     statement_compensations,
     statement_lines,
+    statement_status_label,
 )
 from reimbursements.tables import CreditNote, JointStatement, Statement
-from vouchers.choices import ACTIVITIES, PLACES
+from vouchers.choices import activity_label, place_label
 from vouchers.rules import accepted_until, validity_text
 
 STATEMENT_CSV_HEADER = [
@@ -55,9 +55,9 @@ def masked(code: str) -> str:
     return f"{code[:4]}-••••-••••-{code[-4:]}"
 
 
-def activity_label(row: dict) -> str:
-    label = ACTIVITIES.get(row["activity"], row["activity"])
-    place = PLACES.get(row["place"], "")
+def line_activity(row: dict) -> str:
+    label = activity_label(row["activity"])
+    place = place_label(row["place"])
     text = f"{label} ({place.lower()})" if place else label
     return text + (" — encaissé en retard" if row["late"] else "")
 
@@ -73,7 +73,7 @@ async def statement_pdf(statement: Statement) -> bytes:
         StatementLine(
             masked(r["code"]),
             as_datetime(r["redeemed_at"]),
-            activity_label(r),
+            line_activity(r),
             r["funder_name"],
             r["face_value_cents"],
         )
@@ -96,7 +96,7 @@ async def statement_pdf(statement: Statement) -> bytes:
         period_label=format_month(statement.period_start),
         period_start=statement.period_start,
         period_end=statement.period_end,
-        status_label=STATUS_LABELS[statement.status],
+        status_label=statement_status_label(statement.status),
         funder_totals=totals,
         lines=lines,
         total_cents=statement.total_cents,
@@ -126,8 +126,8 @@ async def statement_csv(statement: Statement) -> bytes:
         [
             as_datetime(r["redeemed_at"]),
             masked(r["code"]),
-            ACTIVITIES.get(r["activity"], ""),
-            PLACES.get(r["place"], ""),
+            activity_label(r["activity"]),
+            place_label(r["place"]),
             r["funder_name"],
             euros(r["face_value_cents"]),
             bool(r["late"]),
@@ -171,7 +171,7 @@ async def credit_note_pdf(note: CreditNote) -> bytes:
         total_cents=note.amount_cents,
         generated_on=clock.today(),
         number=note.number or "",
-        state_label=CREDIT_STATES[note.state],
+        state_label=credit_note_state_label(note.state),
         issued_on=issued.date() if issued else None,
         signatory=note.issued_by,
         origin=(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from equipment.labels import TYPE_LABELS
+from equipment.labels import item_type_label
 from equipment.tables import ItemStatus, LoanStatus
 from organisations.tables import Organisation
 from passnum import clock
@@ -69,7 +69,7 @@ async def equipment_stats(f: Filters, today: date | None = None) -> EquipmentSta
     )
     by_type = [
         TypeUse(
-            TYPE_LABELS.get(r["type"], r["type"]),
+            item_type_label(r["type"]),
             int(r["items"]),
             int(r["days"]),
             int(r["days"]) / (int(r["items"]) * f.days) if r["items"] else 0.0,

@@ -13,13 +13,13 @@ from territory.services import require_commune
 from vouchers import schemas
 from vouchers.choices import (
     AGE_BANDS,
-    BOOKLET_STATUS_LABELS,
     CANCEL_REASONS,
     NEEDS,
     SOCIAL_STATUSES,
     BatchStatus,
     BookletStatus,
     ChequeStatus,
+    booklet_status_label,
 )
 from vouchers.codes import parse_booklet_number
 from vouchers.errors import invalid, refuse
@@ -219,7 +219,7 @@ async def cancel_booklet(
         booklet["status"], booklet["valid_until"], booklet["grace_days"], today()
     )
     if booklet["status"] not in CANCELLABLE:
-        raise refuse("not_cancellable", _status=BOOKLET_STATUS_LABELS[shown])
+        raise refuse("not_cancellable", _status=booklet_status_label(shown))
     async with write_transaction():
         cheques = (
             await Cheque.update(

@@ -13,7 +13,7 @@ from passnum.clock import stamp, today
 from passnum.errors import DomainError
 from territory.services import commune_names
 from vouchers import schemas
-from vouchers.choices import CHEQUE_STATUS_LABELS
+from vouchers.choices import cheque_status_label
 from vouchers.codes import format_code, parse_code
 from vouchers.errors import refuse
 from vouchers.rules import accepted_until, booklet_status, cheque_state, validity_text
@@ -35,7 +35,7 @@ async def cheque_status(text: str) -> schemas.ChequePublic:
         code=row["code"],
         code_display=format_code(row["code"]),
         status=status,
-        status_label=CHEQUE_STATUS_LABELS[status],
+        status_label=cheque_status_label(status),
         face_value_cents=row["face_value_cents"],
         funder=row["funder"],
         valid_from=row["valid_from"],
