@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from organisations.tables import Organisation, SiteStatus
 from passnum import clock
 from passnum.db import day_of, hour_of, sql_in, time_of, weekday_of
+from passnum.fr import format_date, format_moment
 from vouchers.choices import ON_SITE, SCAN_REDEEMED, SCAN_REVERSED, ChequeStatus
 
 LIMIT = 50
@@ -26,6 +27,28 @@ class Signal:
 
 async def _raw(sql: str, *args: object) -> list[dict]:
     return await Organisation.raw(sql, *args)
+
+
+# Raw queries give dates and timestamps as values on PostgreSQL and as ISO text on SQLite;
+# staff read them as the French do (29/11/2026 à 15:48), never 2026-11-29 15:48:00.
+def _day(value: date | datetime | str) -> str:
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return format_date(value)
+
+
+def _moment(value: datetime | str | None) -> str:
+    if value is None:
+        return "jamais"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return format_moment(value)
+
+
+def _hour(value: str) -> str:
+    """'2026-11-29 14' (``hour_of``) -> '29/11/2026 de 14 h à 15 h'."""
+    hour = int(value[11:13])
+    return f"{_day(value)} de {hour} h à {(hour + 1) % 24} h"
 
 
 async def signals(since: date, today: date | None = None) -> list[Signal]:
@@ -85,25 +108,25 @@ async def signals(since: date, today: date | None = None) -> list[Signal]:
             "Plusieurs chèques d'un carnet le même jour au même lieu",
             "Possible mais inhabituel : vérifiez qu'il s'agit bien de plusieurs séances.",
             ["Carnet", "Lieu", "Jour", "Chèques"],
-            [[r["booklet"], r["site"], r["day"], r["n"]] for r in same_day],
+            [[r["booklet"], r["site"], _day(r["day"]), r["n"]] for r in same_day],
         ),
         Signal(
             "Chèques encaissés sur place hors des permanences",
             "Le lieu a déclaré des horaires ; ces encaissements tombent en dehors.",
             ["Lieu", "Date et heure", "Carnet"],
-            [[r["site"], r["at"], r["booklet"]] for r in outside],
+            [[r["site"], _moment(r["at"]), r["booklet"]] for r in outside],
         ),
         Signal(
             "Rafales de codes refusés ou inconnus",
             "Cinq refus ou plus en une heure depuis un même compte.",
             ["Compte", "Heure", "Refus"],
-            [[r["account"], r["hour"], r["n"]] for r in bursts],
+            [[r["account"], _hour(r["hour"]), r["n"]] for r in bursts],
         ),
         Signal(
             "Lieux sans encaissement depuis trois mois",
             "Le lieu est-il toujours ouvert et connu des prescripteurs ?",
             ["Lieu", "Dernier encaissement"],
-            [[r["site"], r["last"] or "jamais"] for r in quiet],
+            [[r["site"], _moment(r["last"])] for r in quiet],
         ),
         Signal(
             "Prescripteurs dont les carnets sont peu utilisés",
@@ -116,6 +139,6 @@ async def signals(since: date, today: date | None = None) -> list[Signal]:
             f"Au moins {OFFLINE_CONFLICTS} chèques acceptés sans réseau puis refusés au retour du "
             "réseau (déjà utilisés, annulés…) : voir les scans hors connexion à examiner.",
             ["Lieu", "Refus", "Dernier reçu"],
-            [[r["site"], r["n"], r["last"]] for r in offline],
+            [[r["site"], r["n"], _moment(r["last"])] for r in offline],
         ),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from html import unescape
 
@@ -48,7 +49,7 @@ async def test_staff_see_a_booklet_used_several_times_at_one_site_the_same_day(c
     await redeem(other.cheques[1], world.other_site_id, recent(3, 11))  # another site
     html = await signals_page(client, world)
     text = section(html, "Plusieurs chèques d'un carnet le même jour au même lieu")
-    day = (date.today() - timedelta(days=3)).isoformat()
+    day = (date.today() - timedelta(days=3)).strftime("%d/%m/%Y")
     assert "(1)" in text
     number = f"{booklet.cheques[0].code[1:9]}"
     assert f"{number} Mairie de Terre-et-Marais {day} 2" in text
@@ -71,7 +72,7 @@ async def test_staff_see_redemptions_at_the_site_outside_its_opening_slots(clien
     await redeem(booklet.cheques[1], world.other_site_id, outside)
     text = section(await signals_page(client, world), "Chèques encaissés sur place hors des")
     assert "(1)" in text
-    assert "Mairie de Terre-et-Marais" in text and outside.strftime("%Y-%m-%d 18:30") in text
+    assert "Mairie de Terre-et-Marais" in text and outside.strftime("%d/%m/%Y à 18:30") in text
     assert late.cheques[0].code[1:9] in text
     assert booklet.cheques[0].code[1:9] not in text and home.cheques[0].code[1:9] not in text
 
@@ -97,7 +98,7 @@ async def test_staff_see_a_burst_of_refused_or_unknown_codes_from_one_account(cl
     ).save()
     text = section(await signals_page(client, world), "Rafales de codes refusés ou inconnus")
     assert "(1)" in text
-    assert f"{world.site_agent.email} {at.strftime('%Y-%m-%d %H')} 6" in text
+    assert f"{world.site_agent.email} {at.strftime('%d/%m/%Y de 14 h à 15 h')} 6" in text
     assert world.other_site_agent.email not in text
 
 
@@ -109,7 +110,7 @@ async def test_staff_see_sites_without_redemption_for_three_months(client, world
     await redeem(booklet.cheques[1], world.other_site_id, last)
     text = section(await signals_page(client, world), "Lieux sans encaissement depuis trois mois")
     assert "(1)" in text
-    assert "Bibliothèque de Périers" in text and last.strftime("%Y-%m-%d") in text
+    assert "Bibliothèque de Périers" in text and last.strftime("%d/%m/%Y à 11:00") in text
     assert "Terre-et-Marais" not in text
 
 
@@ -131,6 +132,19 @@ async def test_staff_see_prescribers_whose_booklets_are_rarely_used(client, worl
     assert "CCAS de Saint-Lô" not in text
 
 
+async def test_the_signals_page_shows_days_and_times_as_the_french_read_them(client, world):
+    """No ISO date (2026-10-20) nor time with seconds (22:25:54) in what staff read."""
+    data = Dataset()
+    booklet = await handed_out(world, data, recent(10, 9))
+    await redeem(booklet.cheques[0], world.site_id, recent(3, 10, 5))
+    await redeem(booklet.cheques[1], world.site_id, recent(3, 15, 7))
+    await OpeningSlot(
+        organisation=world.site_id, weekday=recent(3, 0).weekday(), opens=time(9), closes=time(12)
+    ).save()
+    text = text_of(unescape(await signals_page(client, world)))
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{2}:\d{2}:\d{2}", text), text
+
+
 async def test_staff_see_sites_whose_offline_scans_are_often_refused(client, world):
     from vouchers.tables import OfflineScan
 
@@ -148,3 +162,4 @@ async def test_staff_see_sites_whose_offline_scans_are_often_refused(client, wor
         await signals_page(client, world), "Lieux dont les scans hors connexion sont souvent"
     )
     assert "Mairie de Terre-et-Marais" in text and " 3 " in text
+    assert recent(1, 9).strftime("%d/%m/%Y à 09:00") in text
