@@ -12,7 +12,7 @@ from equipment.api_inventory import (
     ical_feed,
 )
 from equipment.api_loans import LoanApi, SlipApi
-from equipment.api_requests import CatalogueApi, LoanRequestApi
+from equipment.api_requests import BorrowerLoanApi, CatalogueApi, LoanRequestApi
 
 API_HANDLERS = [
     ItemApi,
@@ -27,5 +27,6 @@ API_HANDLERS = [
     SlipApi,
     CatalogueApi,
     LoanRequestApi,
+    BorrowerLoanApi,
     ical_feed,
 ]

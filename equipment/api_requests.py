@@ -8,9 +8,15 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Stream
 
-from equipment import loan_requests
+from equipment import loan_requests, schemas
 from equipment.api_loans import slip
-from equipment.loan_requests import Catalogue, DecisionIn, LoanRequestIn, LoanRequestView
+from equipment.loan_requests import (
+    Catalogue,
+    DecisionIn,
+    ExtensionIn,
+    LoanRequestIn,
+    LoanRequestView,
+)
 from equipment.signatures import Moment
 from passnum.auth import Role, roles
 from passnum.errors import DomainError
@@ -68,3 +74,24 @@ class LoanRequestApi(Controller):
         if view.loan is None:
             raise DomainError("no_loan", "Cette demande n'a pas (encore) de prêt.", 404)
         return await slip(view.loan, Moment.handover)
+
+
+class BorrowerLoanApi(Controller):
+    path = "/api/v1/borrower-loans"
+    tags = ["demandes de prêt"]
+    opt = roles(Role.borrower)
+
+    @get("/", summary="Mes prêts (emprunteur)")
+    async def list_loans(self, request: Request) -> list[schemas.LoanView]:
+        return await loan_requests.own_loans(request.user)
+
+    @post(
+        "/{number:str}/extension",
+        status_code=200,
+        summary="Prolonger son prêt soi-même (règle : nombre de prolongations ; refusé si une "
+        "autre réservation suit)",
+    )
+    async def extend(
+        self, request: Request, number: FromPath[str], data: JSONBody[ExtensionIn]
+    ) -> schemas.LoanView:
+        return await loan_requests.ask_extension(request.user, number, data.due_date)

@@ -40,12 +40,14 @@ def rules_view(rules: FleetRules) -> schemas.Rules:
         max_items_per_borrower=rules.max_items_per_borrower,
         due_soon_days=rules.due_soon_days,
         asset_tag_prefix=rules.asset_tag_prefix,
+        max_extensions=rules.max_extensions,
     )
 
 
 async def update_rules(actor: Actor | None, data: schemas.Rules) -> schemas.Rules:
     values = msgspec.structs.asdict(data)
-    for name in ("min_notice_days", "max_duration_days", "max_items_per_borrower", "due_soon_days"):
+    numbers = ("min_notice_days", "max_duration_days", "max_items_per_borrower", "due_soon_days")
+    for name in (*numbers, "max_extensions"):
         if not 0 <= values[name] <= 3650:
             raise invalid(name, "Indiquez un nombre entre 0 et 3650.")
     if values["max_duration_days"] < 1 or values["max_items_per_borrower"] < 1:

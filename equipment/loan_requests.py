@@ -21,9 +21,16 @@ import msgspec
 
 from equipment import schemas
 from equipment.availability import find_available
-from equipment.inventory import invalid
+from equipment.booking import ACTIVE_LOAN_STATUSES
+from equipment.inventory import get_rules, invalid
 from equipment.labels import LOAN_STATUS_LABELS, item_type_label
-from equipment.loans import OPEN_STATUSES, check_borrower_cap, check_dates, create_loan
+from equipment.loans import (
+    OPEN_STATUSES,
+    check_borrower_cap,
+    check_dates,
+    create_loan,
+    extend_loan,
+)
 from equipment.tables import ItemStatus, ItemType, Kit, KitItem, Loan, LoanRequest
 from equipment.tables import RequestStatus as Status
 from organisations.services import EMAIL_RE
@@ -84,6 +91,10 @@ class DecisionIn(msgspec.Struct, kw_only=True):
     reason: str = ""
     items: list[str] = []  # asset tags; with kits, what is lent (none: free devices are chosen)
     kits: list[int] = []
+
+
+class ExtensionIn(msgspec.Struct, kw_only=True):
+    due_date: date
 
 
 class LoanRequestView(msgspec.Struct, kw_only=True):
@@ -386,6 +397,60 @@ async def decide(actor: Actor, request_id: int, data: DecisionIn) -> LoanRequest
     view = await get_request(request_id)
     await _notify(view, "approved", loan=loan)
     return view
+
+
+async def ask_extension(actor: Actor, number: str, due_date: date) -> schemas.LoanView:
+    """A borrower moves its own loan's return later, itself: at most ``max_extensions`` times
+    per loan (a fleet rule), and only if no other booking of its devices follows
+    (``loans.extend_loan``: the booking guard, the maximum duration and the device cap)."""
+    number = await own_loan_number(actor, number)
+    rules = await get_rules()
+    loan = await Loan.objects().get(Loan.number == number)
+    if loan.status not in ACTIVE_LOAN_STATUSES:
+        raise DomainError("loan_closed", f"Le prêt {number} est clos ou annulé.", 409)
+    async with write_transaction():
+        counted = (
+            await Loan.update({Loan.borrower_extensions: Loan.borrower_extensions + 1})
+            .where((Loan.id == loan.id) & (Loan.borrower_extensions < rules.max_extensions))
+            .returning(Loan.id)
+        )
+        if not counted:
+            raise DomainError(
+                "extension_limit",
+                f"Ce prêt a déjà été prolongé {loan.borrower_extensions} fois : au-delà de "
+                f"{rules.max_extensions}, appelez le Département.",
+                409,
+            )
+        try:
+            extended = await extend_loan(actor, number, due_date)
+        except DomainError as refused:
+            if refused.code != "unavailable":
+                raise
+            # The conflicts name other borrowers' loans: the borrower is only told why.
+            raise DomainError(
+                "booked_after",
+                "Une autre réservation suit ce prêt : ce matériel doit revenir à la date prévue. "
+                "Appelez le Département pour trouver une solution.",
+                409,
+            ) from None
+    await _notify_loan(extended, "loan_extended")
+    return extended
+
+
+async def _notify_loan(loan: schemas.LoanView, template: str) -> None:
+    if not mail.is_configured() or not loan.contact_email:
+        return
+    settings = get_settings()
+    await mail.send_later(
+        MAIL.render(
+            f"equipment/mail/{template}.txt",
+            to=loan.contact_email,
+            loan=loan,
+            due=format_date(loan.due_date),
+            operator_name=settings.operator_name,
+            operator_phone=settings.operator_phone,
+        )
+    )
 
 
 def _already(view: LoanRequestView) -> DomainError:

@@ -5,6 +5,7 @@ from equipment.pages_handover import LoanRecordPages, SlipCheckPages
 from equipment.pages_inventory import InventoryPages
 from equipment.pages_item import ItemPages
 from equipment.pages_loans import LoanPages
+from equipment.pages_requests import BorrowerPages, RequestStaffPages
 from equipment.pages_stocktake import StockTakePages
 
 PAGE_HANDLERS = [
@@ -15,4 +16,6 @@ PAGE_HANDLERS = [
     LoanRecordPages,
     SlipCheckPages,
     StockTakePages,
+    BorrowerPages,
+    RequestStaffPages,
 ]

@@ -25,6 +25,7 @@ RULE_FIELDS = {
     "max_duration_days": "Durée maximum d'un prêt, prolongations comprises (jours)",
     "max_items_per_borrower": "Nombre maximum d'appareils par emprunteur en même temps",
     "due_soon_days": "Rappel « à rendre bientôt » (jours avant la date de retour)",
+    "max_extensions": "Prolongations qu'un emprunteur peut demander lui-même, par prêt",
 }
 
 

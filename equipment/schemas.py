@@ -211,6 +211,7 @@ class Rules(msgspec.Struct, kw_only=True):
     max_items_per_borrower: int
     due_soon_days: int
     asset_tag_prefix: str
+    max_extensions: int = 1
 
 
 class Availability(msgspec.Struct, kw_only=True):

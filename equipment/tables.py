@@ -58,6 +58,7 @@ class FleetRules(Table):
     max_duration_days = Integer(default=90)
     max_items_per_borrower = Integer(default=30)
     due_soon_days = Integer(default=2)
+    max_extensions = Integer(default=1)  # extensions a borrower may ask for itself, per loan
     asset_tag_prefix = Varchar(length=10, default="MAN")
     last_asset_number = Integer(default=0)
 
@@ -116,6 +117,7 @@ class Loan(Table):
     checked_out_at = Timestamp(null=True, default=None)
     closed_at = Timestamp(null=True, default=None)
     created_at = Timestamp(default=StampNow())
+    borrower_extensions = Integer(default=0)  # granted on the borrower's own asking
 
 
 class LoanItem(Table):

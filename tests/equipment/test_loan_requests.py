@@ -283,3 +283,42 @@ async def test_a_borrowing_organisation_invites_its_contacts_as_borrowers(fleet:
         assert refused.code == "invalid" and "rôle requis" in refused.message
     else:
         raise AssertionError("a prescriber's organisation cannot hold borrowers")
+
+
+async def test_a_borrower_extends_its_loan_once_unless_another_booking_follows(
+    client: AsyncTestClient, fleet: Fleet, smtp_server: SmtpServer
+) -> None:
+    borrower = await fleet.world.borrower.bearer()
+    mine = await fleet.reserve([fleet.tags[1]], day(3), day(4))
+    await fleet.reserve([fleet.tags[1]], day(8), day(9), borrower_id=fleet.other_borrower_id)
+    url = f"/api/v1/borrower-loans/{mine.number}/extension"
+    followed = await client.post(url, json={"due_date": day(8).isoformat()}, headers=borrower)
+    assert followed.status_code == 409 and followed.json()["error"] == "booked_after"
+    assert "Lessay" not in followed.text and "PR-" not in followed.text
+    extended = await client.post(url, json={"due_date": day(6).isoformat()}, headers=borrower)
+    assert extended.status_code == 200, extended.text
+    assert extended.json()["due_date"] == day(6).isoformat()
+    again = await client.post(url, json={"due_date": day(7).isoformat()}, headers=borrower)
+    assert again.status_code == 409 and again.json()["error"] == "extension_limit"
+    [message] = await delivered(smtp_server)
+    assert message["Subject"] == f"Prêt {mine.number} prolongé jusqu'au {day(6):%d/%m/%Y}"
+
+    staff = await fleet.world.staff.bearer()
+    rules = (await client.get("/api/v1/fleet/rules", headers=staff)).json()
+    assert rules["max_extensions"] == 1
+    await client.put("/api/v1/fleet/rules", json={**rules, "max_extensions": 2}, headers=staff)
+    assert (
+        await client.post(url, json={"due_date": day(7).isoformat()}, headers=borrower)
+    ).status_code == 200
+    # someone else's loan: not found, whoever asks
+    theirs = await fleet.reserve(
+        [fleet.tags[0]], day(3), day(4), borrower_id=fleet.other_borrower_id
+    )
+    other = await client.post(
+        f"/api/v1/borrower-loans/{theirs.number}/extension",
+        json={"due_date": day(5).isoformat()},
+        headers=borrower,
+    )
+    assert other.status_code == 404
+    listed = (await client.get("/api/v1/borrower-loans", headers=borrower)).json()
+    assert [loan["number"] for loan in listed] == [mine.number]

@@ -89,6 +89,7 @@ async def test_staff_change_the_booking_rules_and_a_bad_value_is_explained(
         "max_duration_days": "30",
         "max_items_per_borrower": "12",
         "due_soon_days": "3",
+        "max_extensions": "2",
     }
     done = await post_form(client, "/equipment/rules", form)
     assert done.status_code == 200 and "Règles enregistrées" in done.text
@@ -98,6 +99,7 @@ async def test_staff_change_the_booking_rules_and_a_bad_value_is_explained(
         30,
         12,
     )
+    assert rules.max_extensions == 2
     refused = await post_form(client, "/equipment/rules", form | {"max_duration_days": "0"})
     assert refused.status_code == 422 and "au moins 1" in text_of(refused.text)
     words = await post_form(client, "/equipment/rules", form | {"due_soon_days": "deux"})

@@ -1,0 +1,73 @@
+"""The borrower's pages and the staff page of requests, through the real forms (CSRF, session)."""
+
+from __future__ import annotations
+
+from litestar.testing import AsyncTestClient
+
+from passnum.auth.actor import Role
+from tests.equipment.conftest import Fleet, day
+from tests.equipment.test_loan_requests import add_tablet_kit
+from tests.factories import login, make_person, post_form, text_of
+
+
+async def test_a_commune_asks_on_its_pages_staff_approve_on_theirs_and_the_slip_downloads(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    kit_id = await add_tablet_kit(fleet, client)
+    await login(client, fleet.world.borrower)
+    home = await client.get("/")
+    assert "Demander du matériel" in home.text
+    dates = {"start_date": day(8).isoformat(), "due_date": day(9).isoformat()}
+    page = await client.get("/emprunter", params=dates)
+    assert page.status_code == 200
+    assert "Tablette — 10 libre(s)" in text_of(page.text) and "Valise 8 tablettes" in page.text
+    bad = await post_form(client, "/emprunter", {**dates, "contact_name": "Claire Lebrun"})
+    assert bad.status_code == 422 and "Demandez au moins un appareil ou un kit" in bad.text
+    sent = await post_form(
+        client,
+        "/emprunter",
+        {
+            **dates,
+            "contact_name": "Claire Lebrun",
+            "contact_email": "claire.lebrun@tessy.test",
+            "purpose": "Atelier du mercredi",
+            "type_tablet": "8",
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code in (302, 303), sent.text
+    mine = await client.get(sent.headers["location"])
+    assert "8 × Tablette" in mine.text and "En attente de réponse" in mine.text
+
+    client.cookies.clear()
+    await login(client, fleet.world.staff)
+    staff_page = await client.get("/equipment/demandes")
+    assert "Mairie de Tessy-Bocage" in staff_page.text and "Atelier du mercredi" in staff_page.text
+    request_id = staff_page.text.split("/equipment/demandes/")[1].split("/")[0]
+    refused = await post_form(
+        client, f"/equipment/demandes/{request_id}/decision", {"decision": "decline"}
+    )
+    assert refused.status_code == 422 and "Indiquez la raison du refus" in refused.text
+    approved = await post_form(
+        client,
+        f"/equipment/demandes/{request_id}/decision",
+        {"decision": "approve", "kits": str(kit_id)},
+        follow_redirects=False,
+    )
+    assert approved.status_code in (302, 303), approved.text
+
+    client.cookies.clear()
+    await login(client, fleet.world.borrower)
+    mine = await client.get("/emprunter/demandes")
+    assert "Acceptée" in mine.text and "PR-" in mine.text
+    link = mine.text.split('href="/emprunter/prets/')[1].split('"')[0]
+    slip = await client.get(f"/emprunter/prets/{link}")
+    assert slip.status_code == 200 and slip.headers["content-type"] == "application/pdf"
+
+    other = await make_person("bib@lessay-contact.test", fleet.other_borrower_id, Role.borrower)
+    client.cookies.clear()
+    await login(client, other)
+    assert (await client.get(f"/emprunter/prets/{link}")).status_code == 404
+    theirs = await client.get("/emprunter/demandes")
+    assert "Tessy" not in theirs.text and "PR-" not in theirs.text
+    assert (await client.get("/equipment/demandes", follow_redirects=False)).status_code == 403
