@@ -23,7 +23,7 @@ from equipment import schemas
 from equipment.availability import find_available
 from equipment.booking import ACTIVE_LOAN_STATUSES
 from equipment.inventory import get_rules, invalid
-from equipment.labels import LOAN_STATUS_LABELS, item_type_label
+from equipment.labels import item_type_label, loan_status_label
 from equipment.loans import (
     OPEN_STATUSES,
     check_borrower_cap,
@@ -286,7 +286,7 @@ def _view(r: dict[str, Any], kit_names: dict[int, str]) -> LoanRequestView:
         reason=r["reason"],
         loan=r["loan.number"],
         loan_status=loan_status,
-        loan_status_label=LOAN_STATUS_LABELS[loan_status] if loan_status else None,
+        loan_status_label=loan_status_label(loan_status) if loan_status else None,
         created_at=r["created_at"],
         decided_at=r["decided_at"],
     )
