@@ -11,6 +11,7 @@ from organisations.tables import Organisation
 from passnum import db
 from passnum.auth import PUBLIC, Actor, Role
 from passnum.settings import get_settings
+from vouchers.validity import current_alerts
 
 HOME_TEMPLATES = {
     Role.staff: "composition/home_staff.html",
@@ -33,6 +34,8 @@ async def home(request: Request) -> Template:
     if actor.is_staff:
         role = Role.staff
         context.update(await fleet_home_context())  # late and due-soon loans
+    else:
+        context["validity_alerts"] = await current_alerts(actor)  # runs near their end
     return Template(
         HOME_TEMPLATES[role], context={**context, "membership": actor.organisation_for(role)}
     )

@@ -44,6 +44,32 @@ def anonymise(months: int) -> None:
     click.echo(f"{count} fiche(s) bénéficiaire anonymisée(s).")
 
 
+@click.command("notify")
+def notify() -> None:
+    """End-of-validity alerts of print runs (J-30, J-15, J-7), each raised and e-mailed once."""
+    from passnum import mail
+    from vouchers.validity import notify as raise_and_send
+
+    loop = asyncio.new_event_loop()
+    try:
+        report = _run(loop, raise_and_send())
+    finally:
+        loop.close()
+    for key in report.raised:
+        click.echo(f"Alerte : {key}")
+    if not mail.is_configured():
+        click.echo(
+            "PASSNUM_SMTP_HOST n'est pas configuré : alertes affichées, aucun e-mail envoyé."
+        )
+    click.echo(
+        f"{len(report.raised)} alerte(s) nouvelle(s), {len(report.emailed)} e-mail(s) envoyé(s)."
+    )
+    for line in report.failed:
+        click.echo(f"Échec : {line}", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
 @click.group("print")
 def print_group() -> None:
     """Print pass numérique booklets as PDF (one A4 page per booklet)."""
@@ -113,4 +139,4 @@ def print_booklet(number: str, out: Path) -> None:
     click.echo(f"Carnet n° {data.number} imprimé dans {out}.")
 
 
-COMMANDS: list[click.Command] = [print_group, anonymise]
+COMMANDS: list[click.Command] = [print_group, anonymise, notify]

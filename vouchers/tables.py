@@ -195,3 +195,21 @@ class FunderBranding(Table):
     logo_width = Integer(default=0)
     logo_height = Integer(default=0)
     updated_at = Timestamp(default=StampNow())
+
+
+class ValidityAlert(Table):
+    """One end-of-validity alert (30, 15 or 7 days before a print run's ``valid_until``) to one
+    organisation: the funder, or a prescriber holding booklets of the run. ``key``
+    ("batch:organisation:days") is UNIQUE: each alert is raised once, even by two runs at once.
+    Shown on the organisation's home page while the run is valid; e-mailed once (``emailed_at``).
+    At J-15 the funder confirms that undistributed booklets will be blocked (``confirmed_at``)."""
+
+    key = Varchar(length=40, unique=True)
+    batch = ForeignKey(on_delete=OnDelete.cascade, references=Batch, index=True)
+    organisation = ForeignKey(on_delete=OnDelete.cascade, references=Organisation, index=True)
+    role = Varchar(length=20)  # funder, prescriber
+    days_before = Integer()
+    created_at = Timestamp(default=StampNow())
+    emailed_at = Timestamp(null=True, default=None)
+    confirmed_at = Timestamp(null=True, default=None)
+    confirmed_by = Varchar(length=255, default="")

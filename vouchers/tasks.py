@@ -24,6 +24,14 @@ async def anonymise() -> None:
     await anonymise_beneficiaries(12)
 
 
+@TASKS.periodic(cron="0 6 * * *", label="Alertes de fin de validité des tirages (J-30, J-15, J-7)")
+async def notify() -> None:
+    """Every day at 06:00 UTC, as ``passnum notify``: each alert raised and e-mailed once."""
+    from vouchers.validity import notify as raise_and_send
+
+    await raise_and_send()
+
+
 async def start_print_job(actor: Actor, batch_id: int) -> int:
     """A print job for the batch (or the one already under way), queued once."""
     job_id = await jobs.start_job(actor, batch_id)

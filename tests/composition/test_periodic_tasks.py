@@ -17,6 +17,7 @@ def test_the_cron_lines_are_periodic_tasks() -> None:
     assert schedules["reimbursements:statements"] == "0 3 1 * *"  # 1st of the month
     assert schedules["equipment:remind"] == "0 7 * * *"  # daily
     assert schedules["vouchers:anonymise"] == "0 2 * * 1"  # weekly
+    assert schedules["vouchers:notify"] == "0 6 * * *"  # daily: end-of-validity alerts
     assert schedules["passnum:delete_old_jobs"] == "17 4 * * *"
     assert tasks.label("equipment:remind") == "Rappels des prêts par e-mail"
 
@@ -25,7 +26,12 @@ async def test_a_worker_runs_each_periodic_task(db) -> None:
     app = task_app()
     job_ids = [
         await app.tasks[name].defer_async(timestamp=1_800_000_000)
-        for name in ("reimbursements:statements", "equipment:remind", "vouchers:anonymise")
+        for name in (
+            "reimbursements:statements",
+            "equipment:remind",
+            "vouchers:anonymise",
+            "vouchers:notify",
+        )
     ]
     await tasks.work_until_idle()
     for job_id in job_ids:

@@ -321,6 +321,7 @@ EXPECTED: dict[str, str] = {
     "GET /lieux/{organisation_id}/horaires": "site_agent staff",
     "POST /lieux/{organisation_id}/horaires": "site_agent staff",
     "POST /lieux/{organisation_id}/horaires/{slot_id}/supprimer": "site_agent staff",
+    "POST /financeur/alertes/{alert_id}/confirmer": "funder",
     "GET /virements": "staff",
     "POST /virements": "staff",
     "GET /virements/{run_id}": "staff",

@@ -1,0 +1,111 @@
+"""The end-of-validity timeline: 30, 15 and 7 days before a print run's end, its funder and the
+prescribers holding its booklets are alerted on their home page and by e-mail, each alert once,
+whether ``passnum notify`` (or the daily task) runs once, twice or misses days."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime, time, timedelta
+
+from passnum import tasks
+from tests.factories import login, post_form, text_of
+from tests.smtp_server import SmtpServer
+from tests.vouchers.conftest import allocate, make_batch
+from vouchers.tables import ValidityAlert
+from vouchers.validity import handout_warning, notify
+
+END = date.today() + timedelta(days=40)
+
+
+def at(days_before: int) -> datetime:
+    return datetime.combine(END - timedelta(days=days_before), time(6, 0))
+
+
+async def test_the_funder_and_holding_prescribers_are_alerted_at_30_15_and_7_days_once_each(
+    world, clock_at, smtp_server: SmtpServer
+):
+    batch = await make_batch(world, count=6, funder_id=world.funder_id, valid_until=END)
+    await allocate(world, batch, world.prescriber_org_id, 2)
+    await allocate(world, batch, world.other_prescriber_org_id, 1)
+
+    clock_at(at(31))
+    assert (await notify()).raised == []
+    sent = []
+    for days in (30, 29, 20, 15, 15, 10, 7, 3):  # run daily-ish, twice some days
+        clock_at(at(days))
+        report = await notify()
+        sent.append(len(report.emailed))
+        assert report.failed == []
+    assert sent == [3, 0, 0, 3, 0, 0, 3, 0]
+    assert len(smtp_server.messages) == 9
+    assert await ValidityAlert.count() == 9
+    to_funder = [m for m in smtp_server.messages if m["To"] == world.funder.email]
+    assert len(to_funder) == 3
+    assert "dans 30 jours" in to_funder[0]["Subject"]
+    assert "confirmer" in to_funder[1].get_body().get_content()  # J-15
+    to_prescriber = [m for m in smtp_server.messages if m["To"] == world.prescriber.email]
+    body = to_prescriber[0].get_body().get_content()
+    assert "2 carnet(s)" in body and "ne remettez plus ces carnets" in body
+
+
+async def test_a_missed_day_sends_the_latest_step_only_and_a_failed_email_is_retried(
+    world, clock_at, smtp_server: SmtpServer
+):
+    batch = await make_batch(world, count=2, funder_id=world.funder_id, valid_until=END)
+    clock_at(at(12))  # nothing ran at J-30 nor J-15
+    with smtp_server.down():
+        report = await notify()
+    assert len(report.raised) == 1 and report.raised[0].endswith(":15")
+    assert len(report.failed) == 1 and smtp_server.messages == []
+    retried = await notify()
+    assert retried.raised == [] and len(retried.emailed) == 1
+    assert batch.id
+
+
+async def test_home_pages_show_the_alerts_and_the_funder_confirms_the_blocking(
+    client, world, clock_at
+):
+    batch = await make_batch(world, count=4, funder_id=world.funder_id, valid_until=END)
+    await allocate(world, batch, world.prescriber_org_id, 2)
+    clock_at(at(15))
+    await notify()  # no SMTP: alerts shown on home pages, no e-mail
+    await login(client, world.prescriber)
+    home = html.unescape(text_of((await client.get("/")).text))
+    assert "Fin de validité des carnets" in home
+    assert f"valables jusqu'au {END:%d/%m/%Y} (dans 15 jours)" in home
+    assert "le dernier jour, ne les remettez plus" in home
+
+    await login(client, world.funder)
+    page = await client.get("/")
+    assert "Confirmer le blocage des carnets non distribués" in page.text
+    alert = await ValidityAlert.select(ValidityAlert.id).where(
+        ValidityAlert.organisation == world.funder_id
+    )
+    done = await post_form(client, f"/financeur/alertes/{alert[0]['id']}/confirmer", {})
+    assert done.status_code in (200, 303)
+    home = text_of((await client.get("/")).text)
+    assert "Blocage des carnets non distribués confirmé" in home
+    again = await post_form(client, f"/financeur/alertes/{alert[0]['id']}/confirmer", {})
+    assert again.status_code == 404
+
+    clock_at(datetime.combine(END + timedelta(days=1), time(9, 0)))
+    assert "Fin de validité des carnets" not in (await client.get("/")).text
+
+
+async def test_the_daily_task_raises_the_alerts(world, clock_at):
+    await make_batch(world, count=2, funder_id=world.funder_id, valid_until=END)
+    clock_at(at(7))
+    from composition.tasks import task_app
+
+    await task_app().tasks["vouchers:notify"].defer_async(timestamp=1_800_000_000)
+    await tasks.work_until_idle()
+    assert await ValidityAlert.count() == 1
+
+
+def test_the_hand_out_warns_from_seven_days_and_says_stop_on_the_last_day(clock_at):
+    clock_at(at(8))
+    assert handout_warning(END) == ""
+    clock_at(at(7))
+    assert "dans 7 jours" in handout_warning(END)
+    clock_at(at(0))
+    assert "ne le remettez plus" in handout_warning(END)
