@@ -185,11 +185,14 @@ async def insert_organisation(values: dict[str, Any], actor: Actor | None) -> Or
     return organisation
 
 
-async def create_organisation(data: OrganisationInput, actor: Actor | None = None) -> Organisation:
+async def create_organisation(
+    data: OrganisationInput, actor: Actor | None = None, geocode: bool = True
+) -> Organisation:
+    """``geocode=False`` when the caller places the site itself (the demo ships positions)."""
     values = await check_organisation(data)
     async with write_transaction():
         organisation = await insert_organisation(values, actor)
-    if organisation.is_site:
+    if organisation.is_site and geocode:
         await queue_geocoding(organisation.id)
     return organisation
 

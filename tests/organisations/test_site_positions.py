@@ -155,3 +155,13 @@ async def test_the_demo_sites_stand_in_their_communes(db) -> None:
         assert site.location_source == "demo"
         lat, lon = shipped[site.insee_code]
         assert abs(site.latitude - lat) < 0.01 and abs(site.longitude - lon) < 0.01
+
+
+async def test_loading_the_demo_asks_no_geocoder_for_its_sites(db, addok_server) -> None:
+    from organisations.demo import load_territory
+    from passnum.tasks.pages import job_lines
+
+    await load_territory()
+
+    waiting = await job_lines(("todo",), 500, 0)
+    assert [job.label for job in waiting if "Géocodage" in job.label] == []
