@@ -163,3 +163,20 @@ def test_a_tick_missed_while_no_worker_ran_is_queued_when_one_starts_within_12_h
     first_of_month = 1_801_450_800  # 2027-02-01 03:00 UTC
     later = deferrer.get_timestamps(registry_entry, since=None, until=first_of_month + 11 * 3600)
     assert list(later) == [first_of_month]
+
+
+async def test_staff_read_a_task_s_arguments_in_french_not_as_code_names(client, world):
+    """/staff/taches said « organisation_id = 55 » and « reply_to = None »."""
+    from organisations.tasks import geocode_site
+    from passnum.mail import deliver
+
+    await geocode_site.defer_async(organisation_id=world.site_id)
+    await deliver.defer_async(
+        to="contact@mairie.fr", subject="Votre candidature", body="texte", reply_to=None
+    )
+    await login(client, world.staff)
+    text = seen(await client.get("/staff/taches", params={"etat": "attente"}))
+    assert f"structure n° {world.site_id}" in text
+    assert "à contact@mairie.fr, objet : Votre candidature" in text
+    for code in ("organisation_id", "reply_to", "subject", "None", " to = "):
+        assert code not in text, code

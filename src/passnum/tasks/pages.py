@@ -34,6 +34,18 @@ task_status_label = vocabulary.define(
 
 # Not shown on the page: a periodic task's tick, an e-mail's text.
 HIDDEN_ARGUMENTS = ("timestamp", "body")
+# What staff read before an argument's value (« structure n° 55 »), not its name in the code.
+task_argument_label = vocabulary.define(
+    "task_argument",
+    {
+        "organisation_id": "structure n°",
+        "job_id": "impression n°",
+        "loan_id": "prêt n°",
+        "to": "à",
+        "subject": "objet :",
+        "reply_to": "réponse à",
+    },
+)
 
 # ?etat= on the page → the stored statuses it shows
 FILTERS = {
@@ -113,7 +125,13 @@ async def _reasons(job_ids: list[int]) -> dict[int, str]:
 
 def _arguments(args: Any) -> str:
     values = db.as_json(args, {}) if isinstance(args, str) else (args or {})
-    return ", ".join(f"{k} = {v}" for k, v in values.items() if k not in HIDDEN_ARGUMENTS)
+    shown = []
+    for key, value in values.items():
+        if key in HIDDEN_ARGUMENTS or value is None or value == "":
+            continue
+        label = task_argument_label(key)
+        shown.append(f"{key} = {value}" if label == key else f"{label} {value}")
+    return ", ".join(shown)
 
 
 async def job_lines(statuses: tuple[str, ...], limit: int, offset: int) -> list[JobLine]:
