@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from equipment import schemas, signatures, slip_archive
+from equipment import schemas, signatures, slip_archive, tasks
 from equipment.booking import book, free_until
 from equipment.loans import OPEN_STATUSES, _loan_row, check_borrower_cap, check_dates, get_loan
 from equipment.maintenance import refresh_status_today
@@ -280,6 +280,7 @@ async def check_in_loan(
         if signature is not None:
             signed = await signatures.record(actor, loan.id, loan.number, Moment.return_, signature)
     await _keep_slip(loan.number, signed)
+    await tasks.offer_waiting_later()  # devices back: the waiting list may move
     return await get_loan(loan.number)
 
 

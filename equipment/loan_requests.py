@@ -48,6 +48,7 @@ request_status_label = vocabulary.define(
     "loan_request_status",
     {
         "pending": "En attente de réponse",
+        "waiting": "Sur liste d'attente",
         "approved": "Acceptée",
         "declined": "Refusée",
         "cancelled": "Annulée",
@@ -224,12 +225,50 @@ async def create_request(actor: Actor, data: LoanRequestIn) -> LoanRequestView:
         purpose=data.purpose.strip(),
         wanted={"types": types, "kits": kit_ids},
     )
+    if not _fits(types, kit_ids, await catalogue(data.start_date, data.due_date)):
+        request.status = Status.waiting.value  # offered when a return frees the devices
     async with write_transaction():
         await request.save()
         await audit.record(actor, "create", "loan_request", str(request.id), request.wanted)
     view = await get_request(request.id)
     await _notify(view, "received")
     return view
+
+
+def _fits(types: dict[str, int], kit_ids: list[int], free: Catalogue) -> bool:
+    free_kits = {k.id for k in free.kits if k.free}
+    return (
+        all(free.free_by_type.get(t, 0) >= n for t, n in types.items())
+        and set(kit_ids) <= free_kits
+    )
+
+
+async def offer_waiting() -> list[int]:
+    """Waiting requests that can now be met go back to staff, first come first served, and
+    their contact is told by e-mail. A request offered in this pass holds its devices against
+    the next ones over overlapping days (the offer books nothing: staff's approval does)."""
+    offered: list[LoanRequestView] = []
+    waiting = sorted(await list_requests(None, Status.waiting.value), key=lambda r: r.id)
+    for view in waiting:
+        free = await catalogue(view.start_date, view.due_date)
+        for earlier in offered:
+            if earlier.start_date <= view.due_date and view.start_date <= earlier.due_date:
+                for t, n in earlier.types.items():
+                    free.free_by_type[t] = free.free_by_type.get(t, 0) - n
+                for kit in free.kits:
+                    if kit.id in earlier.kits:
+                        kit.free = False
+        if not _fits(view.types, view.kits, free):
+            continue
+        moved = (
+            await LoanRequest.update({LoanRequest.status: Status.pending.value})
+            .where((LoanRequest.id == view.id) & (LoanRequest.status == Status.waiting.value))
+            .returning(LoanRequest.id)
+        )
+        if moved:
+            offered.append(view)
+            await _notify(await get_request(view.id), "offered")
+    return [v.id for v in offered]
 
 
 def _where_for(actor: Actor | None) -> Any:
@@ -351,7 +390,7 @@ async def decide(actor: Actor, request_id: int, data: DecisionIn) -> LoanRequest
     view = await get_request(request_id)
     if data.decision not in ("approve", "decline"):
         raise invalid("decision", "Choisissez d'accepter ou de refuser la demande.")
-    if view.status != Status.pending.value:
+    if view.status not in (Status.pending.value, Status.waiting.value):
         raise _already(view)
     reason = data.reason.strip()
     now = clock.stamp()
@@ -473,7 +512,10 @@ async def _claim(
                 LoanRequest.decided_by_name: actor.display_name or actor.email,
             }
         )
-        .where((LoanRequest.id == view.id) & (LoanRequest.status == Status.pending.value))
+        .where(
+            (LoanRequest.id == view.id)
+            & LoanRequest.status.is_in([Status.pending.value, Status.waiting.value])
+        )
         .returning(LoanRequest.id)
     )
     if not claimed:

@@ -183,10 +183,13 @@ async def staff_page(
     done: str, error: DomainError | None = None, failed_id: int | None = None
 ) -> Template:
     context: dict[str, Any] = {
-        "pending": await loan_requests.list_requests(None, "pending"),
-        "recent": [r for r in await loan_requests.list_requests(None) if r.status != "pending"][
-            :30
-        ],
+        "pending": await loan_requests.list_requests(None, "pending")
+        + await loan_requests.list_requests(None, "waiting"),
+        "recent": [
+            r
+            for r in await loan_requests.list_requests(None)
+            if r.status not in ("pending", "waiting")
+        ][:30],
         "kits": await list_kits(),
         "done": done,
         "failed_id": failed_id,

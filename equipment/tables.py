@@ -199,6 +199,7 @@ class StockTakeScan(Table):
 
 class RequestStatus(StrEnum):
     pending = "pending"
+    waiting = "waiting"  # could not be met when asked: offered when devices free up
     approved = "approved"
     declined = "declined"
     cancelled = "cancelled"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from procrastinate.exceptions import AlreadyEnqueued
+
+from equipment import loan_requests
 from equipment.followup import send_reminders
 from passnum import mail
 from passnum.errors import DomainError
@@ -23,3 +26,17 @@ async def remind() -> None:
             "reminders_failed",
             f"Rappels non envoyés ({len(report.failed)}) : {', '.join(report.failed)}.",
         )
+
+
+@TASKS.task(label="Liste d'attente : proposer le matériel libéré", queueing_lock="offer_waiting")
+async def offer_waiting() -> None:
+    """Deferred when devices come back: waiting requests that can now be met are offered."""
+    await loan_requests.offer_waiting()
+
+
+async def offer_waiting_later() -> None:
+    """Queue one look at the waiting list (one waiting job is enough: it reads the ledger then)."""
+    try:
+        await offer_waiting.defer_async()
+    except AlreadyEnqueued:
+        pass

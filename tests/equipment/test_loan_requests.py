@@ -322,3 +322,47 @@ async def test_a_borrower_extends_its_loan_once_unless_another_booking_follows(
     assert other.status_code == 404
     listed = (await client.get("/api/v1/borrower-loans", headers=borrower)).json()
     assert [loan["number"] for loan in listed] == [mine.number]
+
+
+async def test_a_request_that_cannot_be_met_waits_and_is_offered_when_a_return_frees_the_devices(
+    client: AsyncTestClient, fleet: Fleet, smtp_server: SmtpServer
+) -> None:
+    staff = await fleet.world.staff.bearer()
+    out = await fleet.reserve(fleet.tags[1:3], day(0), day(10), borrower_id=fleet.other_borrower_id)
+    lines = [{"item": tag} for tag in fleet.tags[1:3]]
+    checkout = await client.post(
+        f"/api/v1/loans/{out.number}/checkout", json={"lines": lines}, headers=staff
+    )
+    assert checkout.status_code == 200, checkout.text
+    two = {**wednesday_workshop(), "types": {"tablet": 2}}
+    first = await client.post(
+        "/api/v1/loan-requests", json=two, headers=await fleet.world.borrower.bearer()
+    )
+    assert first.status_code == 201 and first.json()["status"] == "waiting"
+    later = await make_person("bib@lessay-contact.test", fleet.other_borrower_id, Role.borrower)
+    second = await client.post(
+        "/api/v1/loan-requests",
+        json={**two, "contact_email": "bib@lessay.test"},
+        headers=await later.bearer(),
+    )
+    assert second.json()["status"] == "waiting"
+    received = await delivered(smtp_server)
+    assert "liste d'attente" in received[0].get_body().get_content()
+
+    back = await client.post(
+        f"/api/v1/loans/{out.number}/checkin",
+        json={"lines": [{"item": tag, "data_wiped": True} for tag in fleet.tags[1:3]]},
+        headers=staff,
+    )
+    assert back.status_code == 200, back.text
+    messages = await delivered(smtp_server)
+    offers = [m for m in messages if "s'est libéré" in m["Subject"]]
+    assert [m["To"] for m in offers] == ["claire.lebrun@tessy.test"]  # first come, first served
+    statuses = {r["id"]: r["status"] for r in await LoanRequest.select()}
+    assert statuses == {first.json()["id"]: "pending", second.json()["id"]: "waiting"}
+    approved = await client.post(
+        f"/api/v1/loan-requests/{first.json()['id']}/decision",
+        json={"decision": "approve"},
+        headers=staff,
+    )
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
