@@ -70,7 +70,7 @@ class StatementData:
     status_label: str  # "Brouillon", "Transmis", "Payé"
     funder_totals: list[StatementFunderTotal]
     lines: list[StatementLine]
-    total_cents: int
+    total_cents: int  # what the site is paid: its cheques plus its compensations
     generated_on: date
     payment_date: date | None = None
     payment_reference: str = ""
@@ -84,9 +84,8 @@ class StatementData:
     compensations: list[StatementCompensation] = field(default_factory=list)
 
     @property
-    def due_cents(self) -> int:
-        """Cheques plus compensations: what the site is paid."""
-        return self.total_cents + sum(c.amount_cents for c in self.compensations)
+    def compensated_cents(self) -> int:
+        return sum(c.amount_cents for c in self.compensations)
 
 
 def _p(text: str, style: str = "body") -> Paragraph:
@@ -115,11 +114,9 @@ def _totals_table(statement: StatementData) -> Table:
         )
     count = sum(total.count for total in statement.funder_totals)
     if statement.compensations:
-        compensated = statement.due_cents - statement.total_cents
-        rows.append(
-            [_p("Compensations (scans hors connexion)", "cell"), "", "", format_euros(compensated)]
-        )
-    rows.append(["Total à payer", str(count), "", format_euros(statement.due_cents)])
+        compensated = format_euros(statement.compensated_cents)
+        rows.append([_p("Compensations (scans hors connexion)", "cell"), "", "", compensated])
+    rows.append(["Total à payer", str(count), "", format_euros(statement.total_cents)])
     table = Table(rows, colWidths=[85 * mm, 25 * mm, 35 * mm, 35 * mm])
     style = table_style(total_row=True)
     style.add("ALIGN", (1, 0), (-1, -1), "RIGHT")
@@ -197,7 +194,7 @@ def render_statement(statement: StatementData) -> bytes:
         story.append(
             signature_block(
                 [
-                    f"Arrêté à la somme de {format_euros(statement.due_cents)} pour "
+                    f"Arrêté à la somme de {format_euros(statement.total_cents)} pour "
                     f"{len(statement.lines)} chèque(s), le {format_date(statement.submitted_on)}.",
                     f"Pour {statement.operator_name} : {statement.signatory}",
                 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from passnum.db import is_postgres
-from reimbursements.statements import BUILD_LOCK
+from reimbursements.statements import BUILD_LOCK, TOTALS
 from reimbursements.tables import Statement, StatementLine, StatementStatus
 from vouchers.settlement import Settlement
 
@@ -49,13 +49,7 @@ async def release_cheque(cheque_id: int) -> None:
     statement = lines[0]["statement"]
     await StatementLine.delete().where(StatementLine.cheque == cheque_id)
     await Statement.raw(
-        "UPDATE statement SET "
-        "cheque_count = (SELECT count(*) FROM statement_line l WHERE l.statement = statement.id), "
-        "total_cents = (SELECT coalesce(sum(l.face_value_cents), 0) FROM statement_line l "
-        "WHERE l.statement = statement.id), "
-        "late_count = (SELECT count(*) FROM statement_line l WHERE l.statement = statement.id "
-        "AND l.late) "
-        "WHERE id = {} AND status = {}",
+        "UPDATE statement SET " + TOTALS + " WHERE id = {} AND status = {}",  # noqa: S608 - constants
         statement,
         StatementStatus.draft.value,
     )

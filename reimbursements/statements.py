@@ -28,6 +28,17 @@ from reimbursements.periods import month_end, next_month
 from reimbursements.tables import PaymentRunItem, Statement, StatementLine, StatementStatus
 from vouchers.choices import ChequeStatus
 
+# A draft's figures from its lines, once for every recomputation: ``total_cents`` is what the
+# site is paid (its cheques plus its compensations), the amount a payment run transfers.
+TOTALS = (
+    "cheque_count = (SELECT count(*) FROM statement_line l WHERE l.statement = statement.id), "
+    "total_cents = (SELECT coalesce(sum(l.face_value_cents), 0) FROM statement_line l "
+    "WHERE l.statement = statement.id) + (SELECT coalesce(sum(c.amount_cents), 0) "
+    "FROM statement_compensation c WHERE c.statement = statement.id), "
+    "late_count = (SELECT count(*) FROM statement_line l WHERE l.statement = statement.id "
+    "AND l.late)"
+)
+
 BUILD_LOCK = 7_362_501  # arbitrary advisory-lock key for statement builds
 
 STATUS_LABELS = {"draft": "Brouillon", "submitted": "Transmis", "paid": "Payé"}
@@ -135,13 +146,8 @@ async def build_statements(month: date, actor: Actor | None = None) -> BuildResu
         )
         await Statement.raw(
             "UPDATE statement SET "  # noqa: S608 - constants from the owning apps' enums
-            "cheque_count = (SELECT count(*) FROM statement_line l "
-            "WHERE l.statement = statement.id), "
-            "total_cents = (SELECT coalesce(sum(l.face_value_cents), 0) FROM statement_line l "
-            "WHERE l.statement = statement.id), "
-            "late_count = (SELECT count(*) FROM statement_line l WHERE l.statement = statement.id "
-            "AND l.late) "
-            f"WHERE period_start = {{}} AND status = '{StatementStatus.draft}'",
+            + TOTALS
+            + f" WHERE period_start = {{}} AND status = '{StatementStatus.draft}'",
             start,
         )
         drafts = await Statement.count().where(

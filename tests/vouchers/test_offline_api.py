@@ -362,7 +362,8 @@ async def test_a_compensation_goes_on_the_sites_next_statement_apart_from_cheque
     assert again.cheques_added == 0
     ours = await Statement.objects().where(Statement.site == world.site_id).first()
     theirs = await Statement.objects().where(Statement.site == world.other_site_id).first()
-    assert (ours.cheque_count, ours.total_cents) == (0, 0)  # the cheque is not on ours
+    # The cheque is not on ours; what ours pays (its total, as a payment run) is the compensation.
+    assert (ours.cheque_count, ours.total_cents) == (0, 1000)
     assert (theirs.cheque_count, theirs.total_cents) == (1, 1000)
     compensations = await StatementCompensation.select()
     assert [(c["statement"], c["amount_cents"]) for c in compensations] == [(ours.id, 1000)]
@@ -371,6 +372,8 @@ async def test_a_compensation_goes_on_the_sites_next_statement_apart_from_cheque
     page = text_of((await client.get(f"/releves/{ours.id}")).text)
     assert "Compensations (scans hors connexion) 10,00 €" in page
     assert "Total dû 10,00 €" in page and "Visite à domicile de bonne foi." in page
+    listed = text_of((await client.get("/releves")).text)
+    assert "10,00 €" in listed
     pdf = await client.get(f"/releves/{ours.id}/pdf")
     text = " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf.content)).pages)
     text = " ".join(text.split())
