@@ -15,6 +15,8 @@ from passnum.pagination import paginate_fetch
 from vouchers import pages_common, schemas
 from vouchers import services as svc
 from vouchers.pages_common import error_view, form_dict, page
+from vouchers.tables import Booklet
+from vouchers.validity import handout_warning
 
 HANDOUT_FIELDS = ("booklet_number", "reference", "insee_code", "age_band", "social_status")
 
@@ -73,7 +75,13 @@ class PrescriberPages(Controller):
         self, request: Request, number: FromPath[str], remis: FromQuery[str] = ""
     ) -> Template:
         receipt = await svc.handover_receipt(request.user, number)
-        return page("receipt.html", receipt=receipt, just_handed_out=bool(remis))
+        warning = ""
+        if remis:  # a booklet handed out near its run's end: say so to the prescriber
+            batch = await Booklet.select(Booklet.batch.valid_until).where(Booklet.number == number)
+            warning = handout_warning(batch[0]["batch.valid_until"]) if batch else ""
+        return page(
+            "receipt.html", receipt=receipt, just_handed_out=bool(remis), validity_warning=warning
+        )
 
     @get("/remis")
     async def handed_out(self, request: Request, page: FromQuery[str] = "") -> Template:

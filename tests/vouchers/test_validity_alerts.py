@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from passnum import tasks
 from tests.factories import login, post_form, text_of
 from tests.smtp_server import SmtpServer
-from tests.vouchers.conftest import allocate, make_batch
+from tests.vouchers.conftest import allocate, make_batch, numbers_of
 from vouchers.tables import ValidityAlert
 from vouchers.validity import handout_warning, notify
 
@@ -89,7 +89,9 @@ async def test_home_pages_show_the_alerts_and_the_funder_confirms_the_blocking(
     assert again.status_code == 404
 
     clock_at(datetime.combine(END + timedelta(days=1), time(9, 0)))
-    assert "Fin de validité des carnets" not in (await client.get("/")).text
+    await login(client, world.funder)
+    after = (await client.get("/")).text
+    assert "Espace financeur" in after and "Fin de validité des carnets" not in after
 
 
 async def test_the_daily_task_raises_the_alerts(world, clock_at):
@@ -109,3 +111,29 @@ def test_the_hand_out_warns_from_seven_days_and_says_stop_on_the_last_day(clock_
     assert "dans 7 jours" in handout_warning(END)
     clock_at(at(0))
     assert "ne le remettez plus" in handout_warning(END)
+
+
+async def test_handing_out_on_the_last_day_the_receipt_tells_the_prescriber_to_stop(
+    client, world, clock_at
+):
+    batch = await make_batch(world, count=2, funder_id=world.funder_id, valid_until=END)
+    await allocate(world, batch, world.prescriber_org_id, 2)
+    first, second = await numbers_of(batch)
+    person = {
+        "insee_code": "50502",
+        "age_band": "60_69",
+        "social_status": "retired",
+        "needs": ["admin"],
+    }
+    clock_at(at(20))
+    await login(client, world.prescriber)  # sessions last hours: sign in at the moved time
+    early = await post_form(
+        client, "/carnets/remettre", {"booklet_number": first, "consent": "yes", **person}
+    )
+    assert "ne le remettez plus" not in early.text and "Gardez ce carnet" in early.text
+    clock_at(datetime.combine(END, time(10, 0)))
+    await login(client, world.prescriber)
+    last = await post_form(
+        client, "/carnets/remettre", {"booklet_number": second, "consent": "yes", **person}
+    )
+    assert "Dernier jour de validité de ce carnet : ne le remettez plus" in html.unescape(last.text)
