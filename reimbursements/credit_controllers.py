@@ -13,7 +13,7 @@ from passnum.auth import Role, roles
 from passnum.csvout import attachment, csv_response
 from passnum.db import as_datetime
 from passnum.errors import DomainError
-from passnum.fr import de, format_date, format_euros, format_moment
+from passnum.fr import format_moment
 from reimbursements import credit_notes as notes
 from reimbursements import documents, joint, schemas
 from reimbursements.tables import CreditNote
@@ -69,12 +69,7 @@ def note_out(n: CreditNote) -> schemas.CreditNote:
 
 def _common() -> dict:
     return {
-        "de": de,
-        "euros": format_euros,
-        "day": format_date,
         "when": lambda v: format_moment(as_datetime(v)) if v else "",
-        "joint_labels": joint.STATE_LABELS,
-        "note_labels": notes.STATE_LABELS,
     }
 
 

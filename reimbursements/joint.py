@@ -89,7 +89,7 @@ class JointView:
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return joint_statement_state_label(self.state)
 
 
 def _refuse(code: str, message: str, status: int = 409) -> DomainError:
