@@ -15,7 +15,7 @@ from passnum.db import as_datetime
 from passnum.errors import DomainError
 from passnum.fr import format_moment
 from reimbursements import credit_notes as notes
-from reimbursements import documents, joint, schemas
+from reimbursements import dashboard, documents, joint, schemas
 from reimbursements.tables import CreditNote
 
 PDF = "application/pdf"
@@ -294,4 +294,19 @@ class CreditNoteApi(Controller):
         return note_out(await notes.settle(request.user, note_id, data.settled_on, data.reference))
 
 
-CREDIT_HANDLERS = [JointStatementPages, CreditNotePages, JointStatementApi, CreditNoteApi]
+@get("/financeur/tableau-de-bord", opt=STAFF_AND_FUNDERS, include_in_schema=False)
+async def funder_dashboard(request: Request) -> Template:
+    """Per active print run: booklets and cheques, amounts, days left, alerts, documents."""
+    context = _common()
+    context["cards"] = await dashboard.funder_dashboard(request.user)
+    context["show_funder"] = request.user.is_staff
+    return Template("reimbursements/dashboard.html", context=context)
+
+
+CREDIT_HANDLERS = [
+    JointStatementPages,
+    CreditNotePages,
+    JointStatementApi,
+    CreditNoteApi,
+    funder_dashboard,
+]

@@ -137,3 +137,24 @@ async def test_handing_out_on_the_last_day_the_receipt_tells_the_prescriber_to_s
         client, "/carnets/remettre", {"booklet_number": second, "consent": "yes", **person}
     )
     assert "Dernier jour de validité de ce carnet : ne le remettez plus" in html.unescape(last.text)
+
+
+async def test_the_funder_dashboard_shows_each_run_its_figures_days_left_and_alerts(
+    client, world, clock_at
+):
+    from tests.vouchers.conftest import hand_out
+
+    batch = await make_batch(world, count=4, funder_id=world.funder_id, valid_until=END)
+    await allocate(world, batch, world.prescriber_org_id, 2)
+    first, _second, *_ = await numbers_of(batch)
+    await hand_out(world.prescriber, first)
+    clock_at(at(15))
+    await notify()
+    await login(client, world.funder)
+    page = await client.get("/financeur/tableau-de-bord")
+    assert page.status_code == 200
+    text = html.unescape(text_of(page.text))
+    assert "Département 2026" in text and "dans 15 jours" in text and "J-15" in text
+    assert "0 sur 20" in text and "200,00" in text  # no cheque used, 20 × 10 € unused
+    home = (await client.get("/")).text
+    assert "/financeur/tableau-de-bord" in home
