@@ -229,6 +229,8 @@ async def load_territory() -> DemoTerritory:
     await _account("conseiller.itinerant@demo.passnum.fr", adviser[0], Role.site_agent, t)
     for site in adviser[1:]:
         await _also("conseiller.itinerant@demo.passnum.fr", site, Role.site_agent)
+    # The contact of a borrowing commune, who books the fleet for it (/emprunter).
+    await _account("mairie.emprunteuse@demo.passnum.fr", t.borrower_ids[0], Role.borrower, t)
     cms = await _site_id("Centre médico-social de Coutances")
     await _account("cms.coutances@demo.passnum.fr", cms, Role.prescriber, t)
     await _also("cms.coutances@demo.passnum.fr", cms, Role.site_agent)
