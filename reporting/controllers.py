@@ -81,8 +81,15 @@ class StatisticsPages(Controller):
         commune: FromQuery[str] = "",
         epci: FromQuery[str] = "",
     ) -> Template:
-        f = read_filters(request.user, start, end, funder)
         error = None
+        try:
+            f = read_filters(request.user, start, end, funder)
+        except DomainError as refused:
+            if refused.code != "invalid":
+                raise
+            # The default period, the form shown again with what was wrong (not a bare error page).
+            error = {"message": refused.message, "field": refused.extra.get("field")}
+            f = read_filters(request.user, "", "", funder)
         try:
             f = await with_territory(f, commune, epci)
         except DomainError as refused:  # the figures of everywhere, the field kept and explained

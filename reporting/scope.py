@@ -9,6 +9,7 @@ from passnum import clock
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.errors import DomainError
+from passnum.fr import parse_date
 from territory.services import require_commune, require_epci
 
 
@@ -70,12 +71,16 @@ async def with_territory(f: Filters, commune: str = "", epci: str = "") -> Filte
 def read_filters(actor: Actor, start: str = "", end: str = "", funder: str = "") -> Filters:
     """Default: the last twelve months. Funder users only ever see their own print runs."""
     try:
-        last = date.fromisoformat(end) if end else clock.today()
-        first = date.fromisoformat(start) if start else last - timedelta(days=364)
+        last = parse_date(end) if end.strip() else clock.today()
+        first = parse_date(start) if start.strip() else last - timedelta(days=364)
     except ValueError as exc:
-        raise DomainError("invalid", "Indiquez les dates au format jj/mm/aaaa.", 422) from exc
+        raise DomainError(
+            "invalid", "Indiquez les dates au format jj/mm/aaaa.", 422, field="start"
+        ) from exc
     if first > last:
-        raise DomainError("invalid", "La date de début doit précéder la date de fin.", 422)
+        raise DomainError(
+            "invalid", "La date de début doit précéder la date de fin.", 422, field="start"
+        )
     if actor.is_staff:
         ids = (int(funder),) if funder.isdigit() else None
     elif actor.has_role(Role.funder):

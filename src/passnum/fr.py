@@ -45,6 +45,16 @@ MONTHS = (
 )
 
 
+def parse_date(text: str) -> date:
+    """A day as a form sends it: ISO from ``<input type=date>`` (2026-10-01), or typed by hand
+    where there is no date picker (01/10/2026). ValueError if it is neither."""
+    text = text.strip()
+    if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
+        day, month, year = text.split("/")
+        return date(int(year), int(month), int(day))
+    return date.fromisoformat(text)
+
+
 def format_moment(moment: datetime) -> str:
     """A date and time as the French say it: 29/11/2026 à 15:48."""
     return moment.strftime("%d/%m/%Y à %H:%M")

@@ -170,3 +170,25 @@ async def test_the_statistics_page_writes_numbers_and_months_in_french(client, w
     assert "Délai médian avant la première utilisation 36,5 jours" in page
     assert "mars 2026 2 " in page and "avril 2026 2 " in page  # booklets and redemptions by month
     assert "2026-03" not in page and "36.5" not in page
+
+
+async def test_a_period_typed_as_the_french_write_it_is_read_and_a_wrong_one_explained(
+    client, world
+):
+    """Without a date picker, staff type 01/10/2026: the page asked for jj/mm/aaaa and refused it.
+    A date it cannot read (or the wrong way round) leaves the statistics page, its form and a
+    message linked to the field, not a bare error page."""
+    await login(client, world.staff)
+    typed = await client.get("/statistiques", params={"start": "01/10/2026", "end": "31/10/2026"})
+    assert typed.status_code == 200
+    assert 'value="2026-10-01"' in typed.text and 'value="2026-10-31"' in typed.text
+    for start, end, message in (
+        ("2026-13-01", "", "Indiquez les dates au format jj/mm/aaaa."),
+        ("01/12/2026", "01/10/2026", "La date de début doit précéder la date de fin."),
+    ):
+        wrong = await client.get("/statistiques", params={"start": start, "end": end})
+        assert wrong.status_code == 422
+        page = text_of(wrong.text)
+        assert message in page and "Statistiques du pass numérique" in page
+        assert 'href="#start"' in wrong.text and "Action impossible" not in page
+        assert "Les chiffres ci-dessous sont ceux des douze derniers mois." in page
