@@ -216,6 +216,7 @@ async def test_staff_create_and_pay_a_run_from_the_pages(client, world, clock_at
     await bank_details(client, headers, world.site_id, BANK)
     ready, blocked = await submitted(client, headers, world.site_id, world.other_site_id)
     await login(client, world.staff)
+    assert 'href="/virements"' in (await client.get("/")).text
     listing = await client.get("/virements")
     assert listing.status_code == 200
     text = text_of(listing.text)
