@@ -23,7 +23,7 @@ from passnum.pagination import (
     paginate_where,
     slice_where,
 )
-from reimbursements import documents, schemas, submission
+from reimbursements import documents, payment_runs, schemas, submission
 from reimbursements import statements as svc
 from reimbursements.credit_controllers import CREDIT_HANDLERS
 from reimbursements.payment_run_controllers import PAYMENT_RUN_HANDLERS
@@ -160,6 +160,7 @@ class StatementPages(Controller):
             "activity": documents.line_activity,
             "today": clock.today(),
             "when": lambda v: format_moment(as_datetime(v)),
+            "payment_run": await payment_runs.run_of(s.id) if request.user.is_staff else None,
         }
         if request.user.is_staff:
             history = await audit.history_page("statement", statement_id, historique)

@@ -379,3 +379,16 @@ async def payable_statements() -> list[dict]:
         row["payable"] = row["id"] in accounts
         row["treasury"] = bool(accounts[row["id"]]["regie"]) if row["payable"] else False
     return rows
+
+
+async def run_of(statement_id: int) -> dict | None:
+    """The run a statement is in (id, reference, state), or None."""
+    return (
+        await PaymentRunItem.select(
+            PaymentRunItem.run.id.as_alias("id"),
+            PaymentRunItem.run.reference.as_alias("reference"),
+            PaymentRunItem.run.state.as_alias("state"),
+        )
+        .where(PaymentRunItem.statement == statement_id)
+        .first()
+    )

@@ -224,6 +224,9 @@ async def test_staff_create_and_pay_a_run_from_the_pages(client, world, clock_at
     assert f'value="{blocked}"' not in listing.text  # no box to tick for the unpayable site
     created = await post_form(client, "/virements/", {"statement_ids": [str(ready)]})
     assert created.status_code in (200, 303), created.text
+    statement_page = text_of((await client.get(f"/releves/{ready}")).text)
+    assert "Ce relevé est dans le virement VR-2026-0001 : il sera payé avec lui" in statement_page
+    assert "Enregistrer le paiement" not in statement_page
     page = await client.get("/virements/1")
     assert "Virement VR-2026-0001" in text_of(page.text)
     assert "Télécharger le fichier de virement SEPA" in page.text
