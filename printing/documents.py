@@ -112,6 +112,8 @@ def build_pdf(story: list[Flowable], *, title: str, on_page: PageCallback) -> by
         topMargin=15 * mm,
         bottomMargin=18 * mm,
         title=title,
+        subject=title,  # reportlab's default is « (unspecified) », shown in the reader's properties
+        creator="Pass numériques",
         author="Département",
         lang="fr-FR",
     )

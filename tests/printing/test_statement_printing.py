@@ -31,3 +31,16 @@ def test_a_long_statement_lists_every_cheque_with_the_header_on_each_page() -> N
     text = "\n".join(pages)
     assert text.count("-••••-••••-") == 150
     assert "page 4" in pages[3]
+
+
+def test_a_document_s_properties_read_in_french_not_unspecified() -> None:
+    """A PDF reader's « Propriétés du document » showed Creator and Subject « (unspecified) »."""
+    import io
+
+    from pypdf import PdfReader
+
+    info = PdfReader(io.BytesIO(render_statement(statement(lines=1)))).metadata
+    assert info.title.startswith("Relevé")
+    assert info.subject == info.title
+    assert info.creator == "Pass numériques"
+    assert "unspecified" not in str(dict(info))
