@@ -298,4 +298,8 @@ async def cancel_loan(actor: Actor | None, number: str, reason: str = "") -> sch
             Booking.loan_item.is_in([line["id"] for line in lines] or [0])
         )
         await audit.record(actor, "cancel", "loan", loan.number, {"reason": reason})
+    # Days freed: the waiting list may move. Imported here: the task module reads this one.
+    from equipment.tasks import offer_waiting_later
+
+    await offer_waiting_later()
     return await get_loan(loan.number)

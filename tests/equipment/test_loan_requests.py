@@ -6,13 +6,14 @@ server, slips read back as PDF text.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import datetime, time
 
 from litestar.testing import AsyncTestClient
 from pypdf import PdfReader
 
-from equipment import schemas
+from equipment import loan_requests, schemas
 from equipment.inventory import create_item
 from equipment.tables import Loan, LoanRequest
 from organisations.invitations import invite_user
@@ -366,3 +367,63 @@ async def test_a_request_that_cannot_be_met_waits_and_is_offered_when_a_return_f
         headers=staff,
     )
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
+
+
+async def test_simultaneous_approvals_lend_each_device_once_and_each_request_once(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    """On PostgreSQL each approval has its own connection: the request's row and the booking
+    guard decide; on SQLite the immediate transaction serialises them."""
+    borrower = await fleet.world.borrower.bearer()
+    ask = {**wednesday_workshop(), "types": {"tablet": 1}}
+    ids = [
+        (await client.post("/api/v1/loan-requests", json=ask, headers=borrower)).json()["id"]
+        for _ in range(3)
+    ]
+    same_device = await asyncio.gather(
+        *[
+            loan_requests.decide(
+                fleet.staff, i, loan_requests.DecisionIn(decision="approve", items=[fleet.tags[1]])
+            )
+            for i in ids
+        ],
+        return_exceptions=True,
+    )
+    won = [r for r in same_device if isinstance(r, loan_requests.LoanRequestView)]
+    lost = [r for r in same_device if isinstance(r, DomainError)]
+    assert len(won) == 1 and [e.code for e in lost] == ["unavailable", "unavailable"]
+    waiting = [i for i in ids if i != won[0].id]
+    twice = await asyncio.gather(
+        *[
+            loan_requests.decide(
+                fleet.staff, waiting[0], loan_requests.DecisionIn(decision="approve", items=[tag])
+            )
+            for tag in (fleet.tags[2], fleet.tags[0])
+        ],
+        return_exceptions=True,
+    )
+    assert sum(isinstance(r, loan_requests.LoanRequestView) for r in twice) == 1, twice
+    assert [r.code for r in twice if isinstance(r, DomainError)] == ["already_decided"]
+    assert await Loan.count() == 2
+    statuses = {r["id"]: r["status"] for r in await LoanRequest.select()}
+    assert sorted(statuses.values()) == ["approved", "approved", "pending"]
+
+
+async def test_a_cancelled_reservation_also_offers_the_waiting_request(
+    client: AsyncTestClient, fleet: Fleet, smtp_server: SmtpServer
+) -> None:
+    taken = await fleet.reserve(
+        fleet.tags[1:3], day(7), day(10), borrower_id=fleet.other_borrower_id
+    )
+    two = {**wednesday_workshop(), "types": {"tablet": 2}}
+    asked = await client.post(
+        "/api/v1/loan-requests", json=two, headers=await fleet.world.borrower.bearer()
+    )
+    assert asked.json()["status"] == "waiting"
+    cancelled = await client.post(
+        f"/api/v1/loans/{taken.number}/cancel", headers=await fleet.world.staff.bearer()
+    )
+    assert cancelled.status_code == 200
+    messages = await delivered(smtp_server)
+    assert any("s'est libéré" in m["Subject"] for m in messages)
+    assert (await LoanRequest.select(LoanRequest.status).first())["status"] == "pending"
