@@ -173,6 +173,15 @@ async def _create(actor: Actor, ids: list[int], execution_date: date) -> Payment
             "seul un relevé transmis peut être mis dans un virement. Rien n'a été créé.",
             statement_ids=missing,
         )
+    empty = sorted(s["number"] for s in submitted if s["total_cents"] <= 0)
+    if empty:
+        raise _refuse(
+            "nothing_to_pay",
+            "Ces relevés ne doivent rien au lieu (total nul) : "
+            + ", ".join(empty)
+            + ". Retirez-les du virement. Rien n'a été créé.",
+            422,
+        )
     if await PaymentRunItem.exists().where(PaymentRunItem.statement.is_in(ids)):
         raise _already_in_run()
     accounts = await _accounts(submitted)

@@ -167,6 +167,13 @@ async def test_a_site_without_validated_bank_details_cannot_be_put_in_a_run(
     )
     assert not_submitted.status_code == 409
     assert not_submitted.json()["error"] == "not_submitted"
+    (zero,) = await submitted(
+        client, headers, await make_organisation("Mairie de Marigny", "site"), totals=(0,)
+    )
+    nothing = await client.post(
+        "/api/v1/payment-runs", json={"statement_ids": [zero]}, headers=headers
+    )
+    assert nothing.status_code == 422 and nothing.json()["error"] == "nothing_to_pay"
 
 
 async def test_a_statement_is_paid_once_never_in_two_runs_nor_paid_again(client, world, clock_at):
