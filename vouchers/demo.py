@@ -116,8 +116,9 @@ async def _hand_out(
         await svc.hand_out_booklet(
             prescriber, schemas.HandOutIn(booklet_number=row["number"], beneficiary=beneficiary)
         )
+        issued = clock.stamp() - timedelta(days=rng.randint(61, 90))
         await Booklet.update(
-            {Booklet.issued_at: clock.stamp() - timedelta(days=rng.randint(61, 90))}
+            {Booklet.issued_at: issued, Booklet.allocated_at: issued - timedelta(days=7)}
         ).where(Booklet.number == row["number"])
     return [row["number"] for row in numbers]
 
@@ -165,9 +166,10 @@ async def _funder_runs(t: DemoTerritory, staff: Actor, rng: random.Random) -> No
         for code in (await _valid_codes(number))[: i + 1]:
             day = ended_until - timedelta(days=rng.randint(10, 150))
             await _redeem_at(code, rng.choice(t.site_ids), day, staff, rng)
-        await Booklet.update({Booklet.issued_at: ended_until - timedelta(days=200)}).where(
-            Booklet.number == number
-        )
+        issued = ended_until - timedelta(days=200)
+        await Booklet.update(
+            {Booklet.issued_at: issued, Booklet.allocated_at: issued - timedelta(days=7)}
+        ).where(Booklet.number == number)
     await Batch.update(
         {Batch.valid_from: ended_until - timedelta(days=364), Batch.valid_until: ended_until}
     ).where(Batch.id == ended)

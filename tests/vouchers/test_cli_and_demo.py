@@ -62,5 +62,11 @@ async def test_the_demo_has_stock_handouts_and_redemptions_and_loads_once(db):
     assert await Booklet.count().where(handed_out) == 4 * len(territory.prescriber_ids)
     assert await Cheque.count().where(Cheque.status == "redeemed") > 0
     assert await ScanAttempt.count() == await Cheque.count().where(Cheque.status == "redeemed")
+    # A booklet is allocated to its prescriber before it is handed out (the staff search page
+    # said « Attribué le » today and « Remis le » months ago).
+    dates = await Booklet.select(Booklet.allocated_at, Booklet.issued_at).where(
+        Booklet.issued_at.is_not_null()
+    )
+    assert dates and all(d["allocated_at"] <= d["issued_at"] for d in dates)
     holders = await Booklet.select(Booklet.holder).where(Booklet.holder.is_not_null())
     assert {h["holder"] for h in holders} == set(territory.prescriber_ids)
