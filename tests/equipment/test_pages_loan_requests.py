@@ -71,3 +71,21 @@ async def test_a_commune_asks_on_its_pages_staff_approve_on_theirs_and_the_slip_
     theirs = await client.get("/emprunter/demandes")
     assert "Tessy" not in theirs.text and "PR-" not in theirs.text
     assert (await client.get("/equipment/demandes", follow_redirects=False)).status_code == 403
+
+
+async def test_a_borrower_extends_its_loan_on_its_page_and_a_refusal_is_explained(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    loan = await fleet.reserve([fleet.tags[1]], day(3), day(4))
+    await login(client, fleet.world.borrower)
+    page = await client.get("/emprunter/demandes")
+    assert f"/emprunter/prets/{loan.number}/prolonger" in page.text
+    url = f"/emprunter/prets/{loan.number}/prolonger"
+    unreadable = await post_form(client, url, {"due_date": "demain"})
+    assert unreadable.status_code == 422 and "pas une date" in text_of(unreadable.text)
+    done = await post_form(client, url, {"due_date": day(6).isoformat()}, follow_redirects=False)
+    assert done.status_code in (302, 303), done.text
+    shown = await client.get(done.headers["location"])
+    assert f"Prêt {loan.number} prolongé" in shown.text
+    again = await post_form(client, url, {"due_date": day(7).isoformat()})
+    assert again.status_code == 409 and "prolongé 1 fois" in text_of(again.text)
