@@ -21,7 +21,7 @@ async def invoke(*args: str):
 
 
 def test_the_cli_exports_print_and_anonymise():
-    assert {c.name for c in COMMANDS} == {"print", "anonymise"}
+    assert {c.name for c in COMMANDS} == {"print", "anonymise", "notify"}
     assert set(print_group.commands) == {"booklets", "booklet"}
 
 
