@@ -68,6 +68,15 @@ class LoanRequestApi(Controller):
     ) -> LoanRequestView:
         return await loan_requests.decide(request.user, request_id, data)
 
+    @post(
+        "/{request_id:int}/cancel",
+        status_code=200,
+        summary="Retirer sa demande tant qu'elle attend une réponse",
+        opt=roles(Role.borrower),
+    )
+    async def cancel(self, request: Request, request_id: FromPath[int]) -> LoanRequestView:
+        return await loan_requests.cancel_request(request.user, request_id)
+
     @get("/{request_id:int}/slip.pdf", summary="Bon de prêt de la demande acceptée (la sienne)")
     async def slip(self, request: Request, request_id: FromPath[int]) -> Response[bytes] | Stream:
         view = await loan_requests.get_request(request_id, request.user)

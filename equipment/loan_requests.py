@@ -438,6 +438,24 @@ async def decide(actor: Actor, request_id: int, data: DecisionIn) -> LoanRequest
     return view
 
 
+async def cancel_request(actor: Actor, request_id: int) -> LoanRequestView:
+    """A borrower withdraws its own request while it waits for an answer (or on the list)."""
+    view = await get_request(request_id, actor)
+    async with write_transaction():
+        withdrawn = (
+            await LoanRequest.update({LoanRequest.status: Status.cancelled.value})
+            .where(
+                (LoanRequest.id == view.id)
+                & LoanRequest.status.is_in([Status.pending.value, Status.waiting.value])
+            )
+            .returning(LoanRequest.id)
+        )
+        if not withdrawn:
+            raise _already(view)
+        await audit.record(actor, "cancel", "loan_request", str(view.id))
+    return await get_request(request_id, actor)
+
+
 async def ask_extension(actor: Actor, number: str, due_date: date) -> schemas.LoanView:
     """A borrower moves its own loan's return later, itself: at most ``max_extensions`` times
     per loan (a fleet rule), and only if no other booking of its devices follows

@@ -115,6 +115,14 @@ class BorrowerPages(Controller):
     ) -> Template:
         return await mine_page(request, sent=envoyee, extended=prolonge)
 
+    @post("/demandes/{request_id:int}/retirer")
+    async def withdraw(self, request: Request, request_id: FromPath[int]) -> Template | Redirect:
+        try:
+            await loan_requests.cancel_request(request.user, request_id)
+        except DomainError as error:
+            return await mine_page(request, error=error, status=error.status_code)
+        return Redirect("/emprunter/demandes")
+
     @post("/prets/{number:str}/prolonger")
     async def extend(self, request: Request, number: FromPath[str]) -> Template | Redirect:
         form = await request.form()

@@ -427,3 +427,34 @@ async def test_a_cancelled_reservation_also_offers_the_waiting_request(
     messages = await delivered(smtp_server)
     assert any("s'est libéré" in m["Subject"] for m in messages)
     assert (await LoanRequest.select(LoanRequest.status).first())["status"] == "pending"
+
+
+async def test_a_borrower_withdraws_its_request_before_the_answer_and_not_after(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    borrower = await fleet.world.borrower.bearer()
+    ask = {**wednesday_workshop(), "types": {"tablet": 1}}
+    first, second = [
+        (await client.post("/api/v1/loan-requests", json=ask, headers=borrower)).json()["id"]
+        for _ in range(2)
+    ]
+    other = await make_person("bib@lessay-contact.test", fleet.other_borrower_id, Role.borrower)
+    theirs = await client.post(
+        f"/api/v1/loan-requests/{first}/cancel", headers=await other.bearer()
+    )
+    assert theirs.status_code == 404
+    withdrawn = await client.post(f"/api/v1/loan-requests/{first}/cancel", headers=borrower)
+    assert withdrawn.status_code == 200 and withdrawn.json()["status_label"] == "Annulée"
+    await client.post(
+        f"/api/v1/loan-requests/{second}/decision",
+        json={"decision": "approve"},
+        headers=await fleet.world.staff.bearer(),
+    )
+    late = await client.post(f"/api/v1/loan-requests/{second}/cancel", headers=borrower)
+    assert late.status_code == 409 and late.json()["error"] == "already_decided"
+    staff = await client.post(
+        f"/api/v1/loan-requests/{first}/decision",
+        json={"decision": "approve"},
+        headers=await fleet.world.staff.bearer(),
+    )
+    assert staff.status_code == 409

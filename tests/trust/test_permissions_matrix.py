@@ -201,6 +201,8 @@ EXPECTED: dict[str, str] = {
     "POST /emprunter": "borrower",
     "GET /emprunter/demandes": "borrower",
     "POST /emprunter/prets/{number}/prolonger": "borrower",
+    "POST /emprunter/demandes/{request_id}/retirer": "borrower",
+    "POST /api/v1/loan-requests/{request_id}/cancel": "borrower",
     "GET /api/v1/borrower-loans": "borrower",
     "POST /api/v1/borrower-loans/{number}/extension": "borrower",
     "GET /emprunter/prets/{number}/bon-de-pret.pdf": "borrower",
