@@ -229,7 +229,9 @@ async def _use(number: str, i: int, t: DemoTerritory, staff: Actor, rng: random.
             ),
         )
         if position < used - 1 or site != t.site_ids[-1]:
-            days_ago = rng.randint(2, 60)
-            await Cheque.update(
-                {Cheque.redeemed_at: clock.stamp() - timedelta(days=days_ago)}
-            ).where(Cheque.code == row["code"])
+            day = clock.today() - timedelta(days=rng.randint(2, 60))
+            # A session in the day, whatever the hour the demo is loaded.
+            hour = time(rng.choice([9, 10, 11, 14, 15, 16]), rng.choice([0, 15, 30, 45]))
+            await Cheque.update({Cheque.redeemed_at: datetime.combine(day, hour)}).where(
+                Cheque.code == row["code"]
+            )

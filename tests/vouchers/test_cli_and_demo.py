@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import io
+from datetime import timedelta
 
 from click.testing import CliRunner
 from pypdf import PdfReader
 
 from organisations.demo import load_territory
+from passnum import clock
 from tests.vouchers.conftest import make_batch
 from vouchers.cli import COMMANDS, print_group
 from vouchers.demo import DEMO_LABEL, load_demo
@@ -68,5 +70,11 @@ async def test_the_demo_has_stock_handouts_and_redemptions_and_loads_once(db):
         Booklet.issued_at.is_not_null()
     )
     assert dates and all(d["allocated_at"] <= d["issued_at"] for d in dates)
+    # Its past sessions are in the day (they took the hour the demo was loaded: all at 22:25 at
+    # night, flagged « hors des permanences » on the signals page).
+    past = await Cheque.select(Cheque.redeemed_at).where(
+        Cheque.redeemed_at < clock.stamp() - timedelta(days=1)
+    )
+    assert past and all(9 <= c["redeemed_at"].hour < 17 for c in past)
     holders = await Booklet.select(Booklet.holder).where(Booklet.holder.is_not_null())
     assert {h["holder"] for h in holders} == set(territory.prescriber_ids)
