@@ -145,6 +145,7 @@ audit_view.describe_fields(
         "expected_cents": audit_view.Field("Valeur faciale du tirage", "cents"),
         "reference": audit_view.Field("Référence du paiement"),
         "difference": audit_view.Field("Motif de l'écart"),
+        "alert": audit_view.Field("Alerte de fin de validité n°"),
     },
 )
 audit_view.describe_fields("organisation", {"from": audit_view.Field("Depuis", "organisation")})

@@ -77,6 +77,7 @@ action_label = vocabulary.define(
         "retry_task": "Tâche relancée",
         "sign": "Signé par l'emprunteur",
         "offline_review": "Scan hors ligne examiné",
+        "confirm_blocking": "Blocage des carnets non remis confirmé",
         "approve_request": "Demande de prêt acceptée",
         "decline_request": "Demande de prêt refusée",
     },
