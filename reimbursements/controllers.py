@@ -74,12 +74,17 @@ async def _statement_out(actor, statement_id: int) -> schemas.Statement:
 async def _statements_page(
     actor, month: str = "", status: str = "", page: str = "", done: str = ""
 ) -> Template:
+    error = None
+    try:
+        chosen = _month_or_none(month)
+    except DomainError as refused:  # every month listed, the typed text kept and explained
+        error, chosen = refused.message, None
     pager = await paginate_where(
         Statement,
         svc.statements_query(),
-        svc.statement_filters(actor, _month_or_none(month), status),
+        svc.statement_filters(actor, chosen, status),
         page,
-        {"month": month, "status": status},
+        {"month": "" if error else month, "status": status},
     )
     context = {
         "statements": pager.items,
@@ -91,8 +96,11 @@ async def _statements_page(
         "de": de,
         "default_month": f"{previous_month(clock.today()):%Y-%m}",
         "done": done,
+        "error": error,
     }
-    return Template("reimbursements/statements.html", context=context)
+    return Template(
+        "reimbursements/statements.html", context=context, status_code=422 if error else 200
+    )
 
 
 class StatementPages(Controller):

@@ -273,3 +273,16 @@ async def test_statements_command_builds_the_drafts_and_is_safe_to_run_twice(wor
     assert await StatementLine.count() == count
     bad = await asyncio.to_thread(runner.invoke, statements_command, ["--month", "mars"])
     assert bad.exit_code == 1 and "AAAA-MM" in bad.output
+
+
+async def test_a_month_typed_wrong_in_the_statements_filter_is_explained_on_the_list(client, world):
+    """Firefox has no month picker: « 11/2026 » typed in « Mois (AAAA-MM) » gave a bare
+    « Action impossible » page; the list stays, the message is linked to the field."""
+    await login(client, world.staff)
+    response = await client.get("/releves", params={"month": "11/2026"})
+    assert response.status_code == 422
+    page = text_of(response.text)
+    assert "Relevés de remboursement" in page and "Action impossible" not in page
+    assert "Indiquez le mois sous la forme AAAA-MM" in page
+    assert 'href="#month"' in response.text and 'aria-invalid="true"' in response.text
+    assert 'value="11/2026"' in response.text
