@@ -116,6 +116,9 @@ def live_server(
         PASSNUM_SMTP_HOST=_smtp_controller.host,
         PASSNUM_SMTP_PORT=str(_smtp_controller.port),
         PASSNUM_SMTP_SENDER=SENDER,
+        # The journeys log in dozens of times a minute from one address; the limit itself is
+        # tested through the test client (tests/passnum/test_abuse_limits.py).
+        PASSNUM_RATE_LOGIN_PER_MINUTE="1000",
     )
     log = (data_dir / "server.log").open("w")
     process = subprocess.Popen(
