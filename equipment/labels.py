@@ -65,6 +65,15 @@ audit_view.describe_fields(
     },
 )
 
+audit_view.describe_fields(
+    "loan_request",
+    {
+        "loan": audit_view.Field("Prêt"),
+        "asked_from": audit_view.Field("Demandé à partir du", "date"),
+        "asked_until": audit_view.Field("Demandé jusqu'au", "date"),
+    },
+)
+
 
 def item_url(asset_tag: str) -> str:
     """What an asset label's QR code opens: the item page."""

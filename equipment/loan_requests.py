@@ -92,6 +92,9 @@ class DecisionIn(msgspec.Struct, kw_only=True):
     reason: str = ""
     items: list[str] = []  # asset tags; with kits, what is lent (none: free devices are chosen)
     kits: list[int] = []
+    # Approving, staff may adjust the dates (the borrower is told): none given, those asked.
+    start_date: date | None = None
+    due_date: date | None = None
 
 
 class ExtensionIn(msgspec.Struct, kw_only=True):
@@ -407,6 +410,13 @@ async def decide(actor: Actor, request_id: int, data: DecisionIn) -> LoanRequest
         view = await get_request(request_id)
         await _notify(view, "declined")
         return view
+    asked = view
+    view = msgspec.structs.replace(
+        view,
+        start_date=data.start_date or view.start_date,
+        due_date=data.due_date or view.due_date,
+    )
+    adjusted = (view.start_date, view.due_date) != (asked.start_date, asked.due_date)
     if data.items or data.kits:
         tags, kits = list(data.items), list(data.kits)
     else:
@@ -415,6 +425,10 @@ async def decide(actor: Actor, request_id: int, data: DecisionIn) -> LoanRequest
         # The request's row is claimed first (locked on PostgreSQL until commit): two staff
         # approving at once lend once. A refused booking rolls the claim back.
         await _claim(view, Status.approved, reason, actor, now)
+        if adjusted:
+            await LoanRequest.update(
+                {LoanRequest.start_date: view.start_date, LoanRequest.due_date: view.due_date}
+            ).where(LoanRequest.id == view.id)
         loan = await create_loan(
             actor,
             schemas.LoanCreate(
@@ -430,11 +444,15 @@ async def decide(actor: Actor, request_id: int, data: DecisionIn) -> LoanRequest
             ),
         )
         await LoanRequest.update({LoanRequest.loan: loan.id}).where(LoanRequest.id == view.id)
-        await audit.record(
-            actor, "approve_request", "loan_request", str(view.id), {"loan": loan.number}
-        )
+        changes: dict[str, Any] = {"loan": loan.number}
+        if adjusted:
+            changes |= {"asked_from": asked.start_date, "asked_until": asked.due_date}
+        await audit.record(actor, "approve_request", "loan_request", str(view.id), changes)
     view = await get_request(request_id)
-    await _notify(view, "approved", loan=loan)
+    asked_dates = (
+        f"du {format_date(asked.start_date)} au {format_date(asked.due_date)}" if adjusted else ""
+    )
+    await _notify(view, "approved", loan=loan, asked_dates=asked_dates)
     return view
 
 

@@ -180,6 +180,8 @@ class RequestStaffPages(Controller):
                     reason=text(form, "reason"),
                     items=split_list(text(form, "items")),
                     kits=[int(k) for k in form.getall("kits", []) if str(k).isdigit()],
+                    start_date=parse_day(text(form, "start_date"), "start_date", required=False),
+                    due_date=parse_day(text(form, "due_date"), "due_date", required=False),
                 ),
             )
         except DomainError as error:

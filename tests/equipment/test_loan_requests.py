@@ -113,6 +113,37 @@ async def test_a_commune_asks_for_eight_tablets_staff_lend_a_kit_and_the_contact
     assert approved["loan"] in text and "Tessy-Bocage" in text
 
 
+async def test_staff_adjust_the_dates_when_approving_and_the_borrower_is_told(
+    client: AsyncTestClient, fleet: Fleet, smtp_server: SmtpServer
+) -> None:
+    borrower = await fleet.world.borrower.bearer()
+    two_tablets = wednesday_workshop() | {"types": {"tablet": 2}}
+    asked = await client.post("/api/v1/loan-requests", json=two_tablets, headers=borrower)
+    request_id = asked.json()["id"]
+
+    decided = await client.post(
+        f"/api/v1/loan-requests/{request_id}/decision",
+        json={
+            "decision": "approve",
+            "start_date": day(8).isoformat(),
+            "due_date": day(10).isoformat(),
+            "reason": "Rendez-les le jeudi, nous sommes fermés le mercredi après-midi",
+        },
+        headers=await fleet.world.staff.bearer(),
+    )
+
+    assert decided.status_code == 200, decided.text
+    assert (decided.json()["start_date"], decided.json()["due_date"]) == (
+        day(8).isoformat(),
+        day(10).isoformat(),
+    )
+    loan = await Loan.objects().get(Loan.number == decided.json()["loan"])
+    assert (loan.start_date, loan.due_date) == (day(8), day(10))
+    body = (await delivered(smtp_server))[-1].get_body().get_content()
+    assert "les dates ont été ajustées" in body
+    assert f"vous aviez demandé du {day(8):%d/%m/%Y} au {day(9):%d/%m/%Y}" in body
+
+
 async def test_a_borrower_never_sees_another_borrowers_requests_loans_or_slips(
     client: AsyncTestClient, fleet: Fleet
 ) -> None:
