@@ -57,6 +57,12 @@ def now() -> datetime:
     return (real + _shift_from_env()).astimezone(zone())
 
 
+def real_utc_now() -> datetime:
+    """The machine's instant in UTC, never moved by tests: for engines that keep their own time
+    (the task queue's retry and schedule times are real instants computed by procrastinate)."""
+    return datetime.now(UTC)
+
+
 def today() -> date:
     """Today's date in the operator's zone."""
     return now().date()

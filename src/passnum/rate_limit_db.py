@@ -13,7 +13,6 @@ database clock, so workers on several machines agree on it.
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -26,7 +25,7 @@ from litestar.middleware.rate_limit import DURATION_VALUES, RateLimitConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from piccolo.engine.postgres import PostgresEngine
 
-from passnum import db
+from passnum import clock, db
 from passnum.tables import ApiToken
 
 CREATE_SQL = """
@@ -75,7 +74,9 @@ class Limit:
             _NAMES.rate_limit_policy_header_key: f"{self.per_minute}; w={WINDOW}",
             _NAMES.rate_limit_limit_header_key: str(self.per_minute),
             _NAMES.rate_limit_remaining_header_key: str(max(self.per_minute - count.hits, 0)),
-            _NAMES.rate_limit_reset_header_key: str(count.reset - int(time.time())),
+            _NAMES.rate_limit_reset_header_key: str(
+                count.reset - int(clock.real_utc_now().timestamp())
+            ),
         }
 
 
@@ -116,7 +117,7 @@ async def _hit(connection: Any, keys: list[str], window: int, purge: bool) -> di
         rows = await connection.fetch(HIT_SQL, keys, windows)
     if purge:
         await connection.execute(PURGE_SQL)
-    now = int(time.time())
+    now = int(clock.real_utc_now().timestamp())
     return {row["key"]: Count(row["hits"], now + row["reset_in"]) for row in rows}
 
 

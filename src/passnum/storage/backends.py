@@ -6,7 +6,6 @@ Both keep the document's row in ``document``; :mod:`passnum.storage` is the inte
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any, Protocol
 import anyio
 import anyio.to_thread
 
-from passnum import db
+from passnum import clock, db
 from passnum.settings import get_settings
 from passnum.storage.tables import Document, DocumentChunk
 
@@ -67,7 +66,7 @@ def _sweep_parts() -> None:
     long), and make sure the folder of files being written exists."""
     folder = documents_dir() / PARTS
     folder.mkdir(parents=True, exist_ok=True)
-    stale = time.time() - PART_MAX_AGE_SECONDS
+    stale = clock.real_utc_now().timestamp() - PART_MAX_AGE_SECONDS
     for part in folder.glob("*.part"):
         if part.stat().st_mtime < stale:
             part.unlink(missing_ok=True)

@@ -28,6 +28,7 @@ from piccolo.querystring import QueryString
 from procrastinate import exceptions, manager, types
 from procrastinate.testing import InMemoryConnector
 
+from passnum import clock
 from passnum.db import write_transaction
 
 TABLES = """
@@ -88,12 +89,11 @@ def from_utc_text(value: str | None) -> datetime | None:
 
 
 def _now() -> str:
-    # procrastinate's own clock (retry and schedule times it computes are real UTC instants).
-    return utc_text(datetime.now(UTC)) or ""
+    return utc_text(clock.real_utc_now()) or ""
 
 
 def _seconds_ago(seconds: float) -> str:
-    return utc_text(datetime.now(UTC) - timedelta(seconds=float(seconds))) or ""
+    return utc_text(clock.real_utc_now() - timedelta(seconds=float(seconds))) or ""
 
 
 async def _sql(sql: str, *args: Any) -> list[dict[str, Any]]:
