@@ -68,7 +68,6 @@ def _common() -> dict:
         "day": format_date,
         "month_label": format_month,
         "when": lambda v: format_moment(as_datetime(v)) if v else "",
-        "labels": runs.STATE_LABELS,
         "today": clock.today(),
     }
 
