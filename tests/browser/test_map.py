@@ -93,7 +93,9 @@ def test_staff_move_a_sites_marker_and_save_its_position(page):
     page.get_by_role("link", name="Position sur la carte").click()
     before = page.get_by_label(re.compile("^Latitude")).input_value()
 
-    box = page.locator("#position-map").bounding_box()
+    the_map = page.locator("#position-map")
+    expect(the_map).to_be_visible()  # shown by its script once Leaflet has drawn it
+    box = the_map.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
     after = page.get_by_label(re.compile("^Latitude")).input_value()
     assert after and after != before  # the click moved the marker and wrote its position
