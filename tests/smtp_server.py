@@ -132,7 +132,9 @@ def secure_smtp_server(
 
     def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
         accepted = (data.login, data.password) == (USER.encode(), PASSWORD.encode())
-        return AuthResult(success=accepted, auth_data=data)
+        # handled=False: aiosmtpd answers 535 to a refusal (with its default, handled=True, it
+        # answers nothing and the client waited its whole timeout, 30 s, before failing).
+        return AuthResult(success=accepted, handled=False, auth_data=data)
 
     server = SmtpServer(host="127.0.0.1", port=_free_port())
     tls = {"tls_context": context, "require_starttls": True} if mode == "starttls" else {}

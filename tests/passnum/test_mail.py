@@ -89,6 +89,7 @@ async def test_a_wrong_smtp_password_is_a_failed_sending(smtp_certificate: Path)
     ):
         await mail.send(reminder())
     assert failed.value.code == "mail_failed" and server.messages == []
+    assert "535" in failed.value.message  # the relay's refusal, not a timeout
 
 
 async def test_a_certificate_nobody_vouches_for_is_refused(smtp_certificate: Path) -> None:
