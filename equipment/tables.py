@@ -16,6 +16,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamp,
     Varchar,
@@ -54,6 +55,7 @@ class LoanStatus(StrEnum):
 class FleetRules(Table):
     """The one row of fleet settings staff can change (id 1), and the asset-tag counter."""
 
+    id: Serial
     min_notice_days = Integer(default=0)
     max_duration_days = Integer(default=90)
     max_items_per_borrower = Integer(default=30)
@@ -64,6 +66,7 @@ class FleetRules(Table):
 
 
 class Item(Table):
+    id: Serial
     item_type = Varchar(length=20, choices=ItemType, index=True)
     brand = Varchar(length=80, default="")
     model = Varchar(length=120, default="")
@@ -80,6 +83,7 @@ class Item(Table):
 class Kit(Table):
     """Items lent together, e.g. "Valise 8 tablettes"."""
 
+    id: Serial
     name = Varchar(length=120, unique=True)
     notes = Text(default="")
 
@@ -87,6 +91,7 @@ class Kit(Table):
 class KitItem(Table):
     """An item belongs to at most one kit."""
 
+    id: Serial
     kit = ForeignKey(references=Kit, index=True)
     item = ForeignKey(references=Item, unique=True)
 
@@ -94,6 +99,7 @@ class KitItem(Table):
 class MaintenanceRecord(Table):
     """A repair or check. ``end_date`` None means open: the item is blocked from ``start_date``."""
 
+    id: Serial
     item = ForeignKey(references=Item, index=True)
     start_date = Date()
     end_date = Date(null=True, default=None)
@@ -105,6 +111,7 @@ class MaintenanceRecord(Table):
 
 
 class Loan(Table):
+    id: Serial
     number = Varchar(length=20, unique=True, null=True, default=None)
     borrower = ForeignKey(references=Organisation, index=True)
     contact_name = Varchar(length=120)
@@ -123,6 +130,7 @@ class Loan(Table):
 class LoanItem(Table):
     """One item of a loan: hand-over checklist, then what came back (or that it was lost)."""
 
+    id: Serial
     loan = ForeignKey(references=Loan, index=True)
     item = ForeignKey(references=Item, index=True)
     checkout_checklist = JSON(default="{}")
@@ -143,6 +151,7 @@ class LoanSignature(Table):
     document storage under ``slip_key``; ``slip_sha256`` lets anyone check a copy of it later.
     """
 
+    id: Serial
     loan = ForeignKey(references=Loan, index=True)
     moment = Varchar(length=10)
     signer_name = Varchar(length=120)
@@ -157,6 +166,7 @@ class LoanSignature(Table):
 class Booking(Table):
     """Days an item is taken: by a loan line or by maintenance; inclusive ``start``..``end``."""
 
+    id: Serial
     item = ForeignKey(references=Item, index=True)
     start_date = Date()
     end_date = Date()
@@ -168,6 +178,7 @@ class Booking(Table):
 class ReminderSent(Table):
     """One row per reminder e-mail: the unique key is what keeps cron from sending it twice."""
 
+    id: Serial
     key = Varchar(length=80, unique=True)
     loan = ForeignKey(references=Loan, index=True)
     kind = Varchar(length=20)
@@ -182,6 +193,7 @@ class StockTake(Table):
     result is frozen in ``results`` (seen, missing, seen but marked elsewhere, counted).
     """
 
+    id: Serial
     opened_at = Timestamp(default=StampNow())
     opened_by = Integer(null=True, default=None)
     opened_by_name = Varchar(length=200, default="")
@@ -192,6 +204,7 @@ class StockTake(Table):
 class StockTakeScan(Table):
     """One device seen during an audit (scanned again: still one row)."""
 
+    id: Serial
     stock_take = ForeignKey(references=StockTake, index=True)
     item = ForeignKey(references=Item, index=True)
     scanned_at = Timestamp(default=StampNow())
@@ -213,6 +226,7 @@ class LoanRequest(Table):
     the borrower's contact who asked; ``reason`` is the reason of a refusal, or staff's note.
     """
 
+    id: Serial
     borrower = ForeignKey(references=Organisation, index=True)
     requested_by = Integer(null=True, default=None)
     contact_name = Varchar(length=120)

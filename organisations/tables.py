@@ -15,6 +15,7 @@ from piccolo.columns import (
     DoublePrecision,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Time,
     Timestamp,
@@ -45,6 +46,7 @@ class LocationSource(StrEnum):
 class Organisation(Table):
     """A structure of the territory; one organisation can hold several roles at once."""
 
+    id: Serial
     name = Varchar(length=200)
     kind = Varchar(length=60, default="association")
     siret = Varchar(length=14, null=True, default=None, unique=True)
@@ -81,6 +83,7 @@ class Organisation(Table):
 class OpeningSlot(Table):
     """A regular permanence of a site, e.g. Wednesday 9:00–12:00 ("mercredi matin")."""
 
+    id: Serial
     organisation = ForeignKey(references=Organisation, index=True)
     weekday = Integer()  # 0 = Monday … 6 = Sunday
     opens = Time()
@@ -91,6 +94,7 @@ class OpeningSlot(Table):
 class Membership(Table):
     """Ties a user to an organisation with one role (the kernel's Role, which guards read)."""
 
+    id: Serial
     user = ForeignKey(references=BaseUser, index=True)
     organisation = ForeignKey(references=Organisation, index=True)
     role = Varchar(length=20, choices=Role)
@@ -102,6 +106,7 @@ class AccountLink(Table):
     Only the SHA-256 digest of the token is stored; the link itself is in the e-mail.
     """
 
+    id: Serial
     user = ForeignKey(references=BaseUser, index=True)
     purpose = Varchar(length=20)  # LinkPurpose
     token_hash = Varchar(length=64, unique=True)
@@ -120,6 +125,7 @@ class ApplicationStatus(StrEnum):
 class SiteApplication(Table):
     """A structure's application to become a qualified site, sent without an account."""
 
+    id: Serial
     name = Varchar(length=200)
     kind = Varchar(length=60, default="association")
     siret = Varchar(length=14, null=True, default=None)
@@ -151,6 +157,7 @@ class SiteApplication(Table):
 class Charter(Table):
     """A version of the charter of qualified sites, as staff wrote it; the latest is in force."""
 
+    id: Serial
     text = Text()
     created_by = Integer(null=True, default=None)  # the staff member's user id
     created_at = Timestamp(default=StampNow())
@@ -168,6 +175,7 @@ class BankDetailsEntry(Table, tablename="bank_details"):
 
     Rows are never overwritten: a change is a new row (see organisations.bank_details)."""
 
+    id: Serial
     organisation = ForeignKey(references=Organisation, index=True)
     iban = Varchar(length=34)
     bic = Varchar(length=11)

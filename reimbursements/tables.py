@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamp, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamp, Varchar
 from piccolo.table import Table
 
 from organisations.tables import Organisation
@@ -26,6 +26,7 @@ class StatementStatus(StrEnum):
 class Statement(Table):
     """Totals are stored when the draft is (re)built and frozen once submitted."""
 
+    id: Serial
     site = ForeignKey(references=Organisation, index=True)
     period_start = Date(index=True)
     period_end = Date()
@@ -53,6 +54,7 @@ class Statement(Table):
 class StatementLine(Table):
     """One redeemed cheque on one statement; ``late`` when redeemed before the period."""
 
+    id: Serial
     statement = ForeignKey(references=Statement, index=True)
     cheque = ForeignKey(references=Cheque, unique=True)
     funder = ForeignKey(references=Organisation, index=True)
@@ -68,6 +70,7 @@ class StatementCompensation(Table):
     site's next statement, apart from cheque lines, so the cheque stays on exactly one statement
     (the redemption that won). ``offline_scan`` is UNIQUE: one compensation, once."""
 
+    id: Serial
     statement = ForeignKey(references=Statement, index=True)
     offline_scan = ForeignKey(references=OfflineScan, unique=True)
     amount_cents = Integer()
@@ -81,6 +84,7 @@ class DocumentCounter(Table):
     :mod:`reimbursements.numbering`): a rolled-back document gives its number back.
     """
 
+    id: Serial
     series = Varchar(length=20, unique=True)
     last = Integer(default=0)
 
@@ -94,6 +98,7 @@ class JointStatement(Table):
     """The état contradictoire of one print run once its grace period is over: what became of its
     booklets and cheques, frozen when the operator establishes it, then agreed by the funder."""
 
+    id: Serial
     batch = ForeignKey(references=Batch, unique=True)
     funder = ForeignKey(references=Organisation, index=True)
     state = Varchar(length=20, default=JointStatementState.established.value)
@@ -124,6 +129,7 @@ class CreditNote(Table):
     The amount is written once, at creation, from the joint statement; nothing updates it. The
     number (AV-2027-0001) is given at issue (UNIQUE index credit_note_number, migration)."""
 
+    id: Serial
     joint_statement = ForeignKey(references=JointStatement, unique=True)
     batch = ForeignKey(references=Batch, index=True)
     funder = ForeignKey(references=Organisation, index=True)
@@ -151,6 +157,7 @@ class PaymentRun(Table):
     paid by transfer and a CSV of mandates for those paid through the treasury (régie). Its
     reference (VR-2026-0001) is written on each statement once the run is paid."""
 
+    id: Serial
     reference = Varchar(length=20, unique=True)
     state = Varchar(length=20, default=PaymentRunState.prepared.value, index=True)
     statement_count = Integer(default=0)
@@ -167,6 +174,7 @@ class PaymentRun(Table):
 class PaymentRunItem(Table):
     """One statement in one run. ``statement`` is UNIQUE: a statement is never in two runs."""
 
+    id: Serial
     run = ForeignKey(references=PaymentRun, index=True)
     statement = ForeignKey(references=Statement, unique=True)
     bank_details_id = Integer()  # the organisations' bank details version paid

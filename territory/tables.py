@@ -6,17 +6,19 @@ app that names a commune; nothing else writes them.
 
 from __future__ import annotations
 
-from piccolo.columns import DoublePrecision, Integer, Varchar
+from piccolo.columns import DoublePrecision, Integer, Serial, Varchar
 from piccolo.table import Table
 
 
 class Epci(Table, tablename="territory_epci"):
+    id: Serial
     code = Varchar(length=9, unique=True)  # SIREN of the intercommunality
     name = Varchar(length=200)
     kind = Varchar(length=10)  # CC, CA, CU, METRO
 
 
 class Commune(Table, tablename="territory_commune"):
+    id: Serial
     code = Varchar(length=5, unique=True)  # INSEE code (COG) of the current commune
     name = Varchar(length=200)
     search_name = Varchar(length=200, index=True)  # lower case, no accents, words by one space
@@ -33,6 +35,7 @@ class CommuneAlias(Table, tablename="territory_commune_alias"):
     """An old code (merged commune, commune déléguée or associée, arrondissement) and its
     current commune."""
 
+    id: Serial
     old_code = Varchar(length=5, unique=True)
     commune_code = Varchar(length=5, index=True)
     name = Varchar(length=200)  # its own name when it has one ("Baugé"), else ""

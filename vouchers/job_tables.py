@@ -4,7 +4,7 @@ table finder imports no service code."""
 from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import ForeignKey, Integer, Text, Timestamp, Varchar
+from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamp, Varchar
 from piccolo.table import Table
 
 from passnum.clock import StampNow
@@ -14,6 +14,7 @@ from vouchers.tables import Batch
 class PrintJob(Table):
     """One print-shop PDF being made for a batch: ``done`` of ``total`` booklets rendered."""
 
+    id: Serial
     batch = ForeignKey(references=Batch, index=True)
     status = Varchar(length=20, default="queued")  # queued, running, done, failed
     total = Integer(default=0)

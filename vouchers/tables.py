@@ -14,6 +14,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamp,
     Varchar,
@@ -32,6 +33,7 @@ class Batch(Table):
     a site is accepted if its id is listed or its commune (INSEE code) is listed.
     """
 
+    id: Serial
     funder = ForeignKey(on_delete=OnDelete.restrict, references=Organisation, index=True)
     label = Varchar(length=200)
     booklet_count = Integer()
@@ -57,6 +59,7 @@ class Beneficiary(Table):
     """The minimum a prescriber records at hand-over; no name. ``reference`` is visible only to
     the prescriber's organisation and is erased by anonymisation with the free text."""
 
+    id: Serial
     prescriber = ForeignKey(on_delete=OnDelete.restrict, references=Organisation, index=True)
     reference = Varchar(length=100, default="")
     insee_code = Varchar(length=5, default="")
@@ -72,6 +75,7 @@ class Booklet(Table):
     """Five cheques under one printed number; ``holder`` is the organisation holding or having
     handed it out; ``used_count`` is kept by redemptions (row-locked increment)."""
 
+    id: Serial
     number = Varchar(length=8, unique=True)
     serial = Integer(unique=True)
     batch = ForeignKey(on_delete=OnDelete.restrict, references=Batch, index=True)
@@ -101,6 +105,7 @@ class Booklet(Table):
 class Cheque(Table):
     """One session of help; redeemed at most once (a conditional UPDATE decides)."""
 
+    id: Serial
     booklet = ForeignKey(on_delete=OnDelete.restrict, references=Booklet, index=True)
     position = Integer()
     code = Varchar(length=16, unique=True)
@@ -125,6 +130,7 @@ class ScanAttempt(Table):
     For codes matching no cheque, only a keyed hash (HMAC-SHA256) of the normalised text is kept.
     """
 
+    id: Serial
     at = Timestamp(default=StampNow(), index=True)
     user = ForeignKey(on_delete=OnDelete.restrict, references=BaseUser, null=True, default=None)
     site = ForeignKey(
@@ -141,6 +147,7 @@ class IdempotencyRecord(Table):
     """A request made with an ``Idempotency-Key``: ``scope`` is "user id:key"; while
     ``status_code`` is null the first request is still in flight."""
 
+    id: Serial
     scope = Varchar(length=300, unique=True)
     fingerprint = Varchar(length=64)
     status_code = Integer(null=True, default=None)
@@ -159,6 +166,7 @@ class OfflineScan(Table):
     reject), with staff's note; the site agent sees the decision.
     """
 
+    id: Serial
     client_id = Varchar(length=64, unique=True)
     user = ForeignKey(on_delete=OnDelete.restrict, references=BaseUser, index=True)
     site = ForeignKey(on_delete=OnDelete.restrict, references=Organisation, index=True)
@@ -188,6 +196,7 @@ class FunderBranding(Table):
     """What a funder prints on its booklets' covers: a one-line message and a logo (PNG or
     JPEG, kept in the document storage under ``logo_key``; checked on upload)."""
 
+    id: Serial
     funder = ForeignKey(on_delete=OnDelete.restrict, references=Organisation, unique=True)
     message = Varchar(length=60, default="")
     logo_key = Varchar(length=255, default="")
@@ -204,6 +213,7 @@ class ValidityAlert(Table):
     Shown on the organisation's home page while the run is valid; e-mailed once (``emailed_at``).
     At J-15 the funder confirms that undistributed booklets will be blocked (``confirmed_at``)."""
 
+    id: Serial
     key = Varchar(length=40, unique=True)
     batch = ForeignKey(on_delete=OnDelete.cascade, references=Batch, index=True)
     organisation = ForeignKey(on_delete=OnDelete.cascade, references=Organisation, index=True)

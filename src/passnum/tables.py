@@ -7,7 +7,7 @@ Organisations, their opening slots and memberships live in the organisations app
 from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import JSON, BigInt, ForeignKey, Integer, Timestamp, Varchar
+from piccolo.columns import JSON, BigInt, ForeignKey, Integer, Serial, Timestamp, Varchar
 from piccolo.table import Table
 
 from passnum.clock import StampNow
@@ -16,6 +16,7 @@ from passnum.clock import StampNow
 class ApiToken(Table):
     """A bearer token for machine clients; only its SHA-256 is stored."""
 
+    id: Serial
     user = ForeignKey(references=BaseUser, index=True)
     token_hash = Varchar(length=64, unique=True)
     label = Varchar(length=100, default="")
@@ -29,6 +30,7 @@ class AuditEntry(Table):
     The application only ever inserts here (see passnum.audit); nothing updates or deletes rows.
     """
 
+    id: Serial
     at = Timestamp(default=StampNow(), index=True)
     user_id = Integer(null=True, default=None)
     user_email = Varchar(length=255, default="")
@@ -41,6 +43,7 @@ class AuditEntry(Table):
 class LoginThrottle(Table):
     """Failed logins per e-mail: repeated failures lock the account for a while (staff see it)."""
 
+    id: Serial
     email = Varchar(length=255, unique=True)
     failures = Integer(default=0)
     last_failure_at = Timestamp(null=True, default=None)
@@ -56,6 +59,7 @@ class TwoFactor(Table):
     password hash, a copy of the database is a secret to keep).
     """
 
+    id: Serial
     user = ForeignKey(references=BaseUser, unique=True)
     secret = Varchar(length=64)
     enabled_at = Timestamp(null=True, default=None)
@@ -66,6 +70,7 @@ class TwoFactor(Table):
 class RecoveryCode(Table):
     """One recovery code (used when the phone is lost): shown once, stored as SHA-256, used once."""
 
+    id: Serial
     user = ForeignKey(references=BaseUser, index=True)
     code_hash = Varchar(length=64)
     used_at = Timestamp(null=True, default=None)
@@ -78,6 +83,7 @@ class LoginChallenge(Table):
     The browser holds the token in a cookie; only its SHA-256 is stored. Short-lived.
     """
 
+    id: Serial
     token_hash = Varchar(length=64, unique=True)
     user = ForeignKey(references=BaseUser, index=True)
     purpose = Varchar(length=20)  # "code" or "enrol"

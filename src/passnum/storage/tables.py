@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import BigInt, Bytea, ForeignKey, Integer, Varchar
+from piccolo.columns import BigInt, Bytea, ForeignKey, Integer, Serial, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -14,6 +14,7 @@ class Document(Table):
     in the same transaction that removes the document it replaces.
     """
 
+    id: Serial
     key = Varchar(length=300, unique=True)
     content_type = Varchar(length=100)
     size = BigInt(default=0)
@@ -24,6 +25,7 @@ class Document(Table):
 class DocumentChunk(Table):
     """On PostgreSQL, a document's bytes: ``seq`` 0, 1, 2… of at most one chunk each."""
 
+    id: Serial
     document = ForeignKey(references=Document, on_delete=OnDelete.cascade, index=True)
     seq = Integer()
     data = Bytea()
