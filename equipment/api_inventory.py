@@ -205,8 +205,13 @@ class FleetApi(Controller):
     async def rules(self) -> schemas.Rules:
         return inventory.rules_view(await inventory.get_rules())
 
-    @put("/rules", summary="Changer les règles de réservation")
-    async def update_rules(self, request: Request, data: JSONBody[schemas.Rules]) -> schemas.Rules:
+    @put(
+        "/rules",
+        summary="Changer les règles de réservation (une règle absente ou null garde sa valeur)",
+    )
+    async def update_rules(
+        self, request: Request, data: JSONBody[schemas.RulesChange]
+    ) -> schemas.Rules:
         return await inventory.update_rules(request.user, data)
 
     @get("/ical-url", summary="Adresse secrète de l'agenda des prêts (iCal) de l'utilisateur")

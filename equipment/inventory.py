@@ -44,15 +44,20 @@ def rules_view(rules: FleetRules) -> schemas.Rules:
     )
 
 
-async def update_rules(actor: Actor | None, data: schemas.Rules) -> schemas.Rules:
-    values = msgspec.structs.asdict(data)
+async def update_rules(
+    actor: Actor | None, data: schemas.Rules | schemas.RulesChange
+) -> schemas.Rules:
+    """Change the rules given; a rule left out of a :class:`schemas.RulesChange` keeps its value."""
+    current = msgspec.structs.asdict(rules_view(await get_rules()))
+    given = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
+    values = {**current, **given}
     numbers = ("min_notice_days", "max_duration_days", "max_items_per_borrower", "due_soon_days")
     for name in (*numbers, "max_extensions"):
         if not 0 <= values[name] <= 3650:
             raise invalid(name, "Indiquez un nombre entre 0 et 3650.")
     if values["max_duration_days"] < 1 or values["max_items_per_borrower"] < 1:
         raise invalid("max_duration_days", "Durée et nombre d'appareils : au moins 1.")
-    prefix = data.asset_tag_prefix.strip().upper()
+    prefix = str(values["asset_tag_prefix"]).strip().upper()
     if not (prefix.isalnum() and 1 <= len(prefix) <= 6):
         raise invalid("asset_tag_prefix", "Le préfixe compte 1 à 6 lettres ou chiffres (ex. MAN).")
     values["asset_tag_prefix"] = prefix

@@ -214,6 +214,18 @@ class Rules(msgspec.Struct, kw_only=True):
     max_extensions: int = 1
 
 
+class RulesChange(msgspec.Struct, kw_only=True):
+    """``PUT /api/v1/fleet/rules``: the rules to change. A rule left out (or null) keeps its
+    value — a client written before a rule existed does not reset it to its default."""
+
+    min_notice_days: int | None = None
+    max_duration_days: int | None = None
+    max_items_per_borrower: int | None = None
+    due_soon_days: int | None = None
+    asset_tag_prefix: str | None = None
+    max_extensions: int | None = None
+
+
 class Availability(msgspec.Struct, kw_only=True):
     start_date: date
     end_date: date

@@ -122,3 +122,25 @@ async def test_the_database_refuses_a_serial_number_differing_only_in_case(fleet
         await Item.insert(Item(item_type="laptop", serial="pf3x-ab", asset_tag="T-2"))
     # a request losing that race is answered like the service's check: 409 duplicate_serial
     assert UNIQUE_REFUSALS[violated_unique(caught.value)][0] == "duplicate_serial"
+
+
+async def test_a_rules_update_that_omits_a_rule_keeps_it(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    """A client written before a rule existed (or that changes one rule) sends only what it
+    knows: the rules it leaves out keep their value, they are not reset to a default."""
+    staff = await fleet.world.staff.bearer()
+    await _set_rules(client, fleet, max_extensions=3)
+    kept = await client.put("/api/v1/fleet/rules", json=RULES, headers=staff)
+    assert kept.status_code == 200, kept.text
+    assert kept.json()["max_extensions"] == 3
+    one = await client.put("/api/v1/fleet/rules", json={"min_notice_days": 5}, headers=staff)
+    assert one.status_code == 200, one.text
+    assert {k: one.json()[k] for k in ("min_notice_days", "max_duration_days")} == {
+        "min_notice_days": 5,
+        "max_duration_days": 10,
+    }
+    assert one.json()["max_extensions"] == 3
+    wrong = await client.put("/api/v1/fleet/rules", json={"max_extensions": -1}, headers=staff)
+    assert (wrong.status_code, wrong.json()["field"]) == (422, "max_extensions")
+    assert (await client.get("/api/v1/fleet/rules", headers=staff)).json()["max_extensions"] == 3
