@@ -21,7 +21,7 @@ from playwright.sync_api import BrowserContext, Page, Playwright, expect, sync_p
 
 from tests.browser.conftest import CHROMIUM, assert_accessible, log_in, shot
 from tests.browser.test_journey_site_agent import AGENT
-from tests.live_server import PASSNUM, _free_port, _wait_until_up
+from tests.live_server import PASSNUM, DataTemplates, _free_port, _wait_until_up
 from vouchers.codes import ALPHABET, check_symbol
 
 STAFF = "agent@demo.passnum.fr"
@@ -65,13 +65,15 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data_dir = tmp_path_factory.mktemp("offline-scanner")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, data_templates: DataTemplates
+) -> Iterator[Server]:
+    """Its own server on its own copy of the demo data (built once per run, tests/live_server.py),
+    since the test stops it and starts it again."""
+    data_dir = data_templates.copy(data_templates.demo, tmp_path_factory.mktemp("offline-scanner"))
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("PICCOLO_CONF", "PASSNUM_DATABASE_URL")}
     env.update(PASSNUM_DATA_DIR=str(data_dir), PASSNUM_PUBLIC_URL=f"http://127.0.0.1:{port}")
-    for command in (["migrate"], ["demo"]):
-        subprocess.run([PASSNUM, *command], env=env, check=True, capture_output=True, timeout=300)
     running = Server(data_dir, port, env)
     running.start()
     yield running
