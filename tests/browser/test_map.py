@@ -38,8 +38,28 @@ def test_the_map_of_places_shows_every_placed_site_with_tiles_blocked_and_passes
     page.locator("#carte-lieux .leaflet-marker-icon").first.focus()
     page.keyboard.press("Enter")
     expect(page.locator(".leaflet-popup-content a")).to_have_attribute("href", re.compile("#lieu-"))
+    # axe reads colours as drawn: wait for the popup's fade-in to end (CI caught it half-faded).
+    expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
     assert_accessible(page)
     shot(page, "carte-des-lieux")
+
+
+def test_a_person_who_asks_for_less_motion_gets_a_map_that_does_not_animate(
+    browser: Browser, server
+):
+    context = browser.new_context(base_url=server, locale="fr-FR", reduced_motion="reduce")
+    page = context.new_page()
+    page.route(TILES, lambda route: route.abort())
+    page.goto("/lieux")
+
+    the_map = page.locator("#carte-lieux")
+    expect(the_map).to_be_visible()
+    expect(the_map.locator(".leaflet-marker-icon").first).to_be_visible()
+    expect(the_map).not_to_have_class(re.compile("leaflet-fade-anim"))  # popups appear at once
+    expect(the_map.locator(".leaflet-marker-icon.leaflet-zoom-animated")).to_have_count(
+        0
+    )  # no glide
+    context.close()
 
 
 def test_without_javascript_the_list_is_the_whole_page_and_no_map_box_shows(

@@ -19,7 +19,14 @@
 
   function baseMap(element) {
     element.hidden = false;
-    var map = L.map(element, { scrollWheelZoom: false });
+    // A person who asked their system for less motion gets popups and zooms without animation.
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    var map = L.map(element, {
+      scrollWheelZoom: false,
+      fadeAnimation: !still,
+      zoomAnimation: !still,
+      markerZoomAnimation: !still,
+    });
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, {
         maxZoom: 19,
