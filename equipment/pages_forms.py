@@ -16,7 +16,7 @@ from equipment.booking import describe
 from equipment.csvio import parse_euros
 from equipment.inventory import invalid
 from passnum.errors import DomainError
-from passnum.fr import format_date, format_euros
+from passnum.fr import format_euros
 
 FIELD_NAMES = {
     "start_date": "date de début",
@@ -94,7 +94,6 @@ def error_context(error: DomainError) -> dict[str, Any]:
 
 
 HELPERS: dict[str, Any] = {
-    "date_fr": lambda d: format_date(d) if d else "",
     "from_iso": date.fromisoformat,  # an ISO day (a conflict's "from") as a date
     "euros": format_euros,
     "euros_input": euros_input,
