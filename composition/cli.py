@@ -14,6 +14,7 @@ from passnum import db
 from passnum.commands import run
 from passnum.errors import DomainError
 from passnum.settings import SERVED_URL_VARIABLE, get_settings, served_url
+from passnum.vocabulary import label
 
 
 @click.group()
@@ -127,7 +128,7 @@ def demo() -> None:
     accounts = run(load_demo())
     click.echo("Données de démonstration chargées. Comptes :")
     for role, email, password in accounts:
-        click.echo(f"  {role:<12} {email:<36} mot de passe : {password}")
+        click.echo(f"  {label('role', role):<26} {email:<36} mot de passe : {password}")
 
 
 @main.command()

@@ -35,10 +35,11 @@ def test_migrate_creates_the_sqlite_database_and_is_safe_to_rerun(demo_dir):
     assert "à jour" in run(demo_dir, "migrate").stdout
 
 
-def test_demo_prints_one_login_per_role_and_can_be_loaded_twice(demo_dir):
+def test_demo_prints_one_login_per_role_in_french_and_can_be_loaded_twice(demo_dir):
     out = run(demo_dir, "demo").stdout
-    for role in ("staff", "funder", "prescriber", "site_agent"):
+    for role in ("Agent du Département", "Financeur", "Prescripteur", "Agent d'un lieu qualifié"):
         assert role in out
+    assert "site_agent" not in out  # the role's word, never its code
     assert "mot de passe" in out
 
 
