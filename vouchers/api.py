@@ -145,7 +145,7 @@ class RedemptionApi(Controller):
         request: Request,
         data: JSONBody[schemas.RedemptionIn],
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
-    ) -> Response:
+    ) -> Response[schemas.Redemption]:
         answer = await svc.run_idempotent(
             request.user.user_id,
             idempotency_key,
@@ -206,8 +206,11 @@ class OfflineApi(Controller):
         opt=roles(Role.staff),
         summary="Scans hors connexion refusés, à examiner (ou déjà décidés)",
     )
-    async def reviews(self, request: Request, decided: FromQuery[bool] = False) -> list[dict]:
-        return await svc.offline_reviews(request.user, pending=not decided)
+    async def reviews(
+        self, request: Request, decided: FromQuery[bool] = False
+    ) -> list[schemas.OfflineReview]:
+        rows = await svc.offline_reviews(request.user, pending=not decided)
+        return [msgspec.convert(row, schemas.OfflineReview) for row in rows]
 
     @post(
         "/offline-reviews/{scan_id:int}",
@@ -217,9 +220,9 @@ class OfflineApi(Controller):
     )
     async def decide(
         self, request: Request, scan_id: FromPath[int], data: JSONBody[schemas.OfflineReviewIn]
-    ) -> dict:
+    ) -> schemas.OfflineReviewDecision:
         await svc.decide_review(request.user, scan_id, data.decision, data.note)
-        return {"id": scan_id, "decision": data.decision}
+        return schemas.OfflineReviewDecision(id=scan_id, decision=data.decision)
 
 
 API_HANDLERS = [BatchApi, StockApi, BookletApi, RedemptionApi, OfflineApi]

@@ -8,6 +8,8 @@ import msgspec
 
 from passnum import clock
 
+AuditValue = str | int | float | bool | None
+
 
 class BatchIn(msgspec.Struct, forbid_unknown_fields=True):
     funder_id: int
@@ -308,7 +310,7 @@ class AuditView(msgspec.Struct, clock.WithOffsets):
     action: str
     entity: str
     entity_id: str
-    changes: dict
+    changes: dict[str, AuditValue]  # what the entry recorded: {"site": 12, "activity": "…"}
     action_label: str = ""  # the action in French ("Chèque accepté")
     details: list[str] = msgspec.field(default_factory=list)  # "Lieu : Mairie de Lessay", …
 
@@ -441,6 +443,48 @@ class OfflineBatch(msgspec.Struct, clock.WithOffsets):
 class OfflineReviewIn(msgspec.Struct, forbid_unknown_fields=True):
     decision: str  # "compensate" or "reject"
     note: str = ""
+
+
+class OfflineReview(msgspec.Struct):
+    """A refused offline acceptance in staff's review list, with both scans' evidence.
+
+    Its times are the service's local time without an offset (as this list has always given
+    them); ``won_*`` describe the redemption that got the cheque first, if any.
+    """
+
+    id: int
+    client_id: str
+    scanned_at: datetime
+    device_scanned_at: datetime | None
+    received_at: datetime
+    kit_at: datetime | None
+    flagged: bool
+    result: str
+    message: str
+    review: str  # pending, compensate, reject
+    review_note: str
+    reviewed_at: datetime | None
+    compensation_cents: int
+    activity: str
+    place: str
+    site_id: int
+    site: str
+    agent: str
+    code: str | None
+    position: int | None
+    won_at: datetime | None
+    won_site: str | None
+    won_agent: str | None
+    booklet_number: str | None
+    face_value_cents: int | None
+    reviewer: str | None
+    code_display: str
+    review_label: str
+
+
+class OfflineReviewDecision(msgspec.Struct):
+    id: int
+    decision: str
 
 
 class Branding(msgspec.Struct, clock.WithOffsets):
