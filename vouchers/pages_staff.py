@@ -44,6 +44,16 @@ def _cents(text: str) -> int:
         raise invalid("face_value_cents", "Indiquez la valeur d'un chèque en euros.") from None
 
 
+def _grace_days(text: str) -> int:
+    """The grace period field: 31 days when empty; not a number gets the service's own message."""
+    if not text.strip():
+        return 31
+    days = int_or_none(text)
+    if days is None:
+        raise invalid("grace_days", "Le délai de grâce doit aller de 0 à 366 jours.")
+    return days
+
+
 ACTIVATE_FIELDS = ("amount", "payment_reference", "paid_on", "difference_reason")
 
 
@@ -77,7 +87,7 @@ def batch_in(values: dict[str, str]) -> schemas.BatchIn:
         valid_from=_date(values, "valid_from"),
         valid_until=_date(values, "valid_until"),
         face_value_cents=_cents(values["face_value"]),
-        grace_days=int_or_none(values["grace_days"]) if values["grace_days"] else 31,
+        grace_days=_grace_days(values["grace_days"]),
         allowed_insee_codes=[c for c in values["allowed_insee_codes"].replace(",", " ").split()],
     )
 

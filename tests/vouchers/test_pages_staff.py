@@ -62,6 +62,14 @@ async def test_a_bad_batch_form_is_explained_and_kept(client, world):
     assert await Batch.count() == 0
 
 
+async def test_a_grace_period_that_is_not_a_number_is_explained(client, world):
+    await login(client, world.staff)
+    response = await post_form(client, "/staff/tirages", batch_form(world, grace_days="un mois"))
+    assert response.status_code == 422
+    assert "délai de grâce doit aller de 0 à 366 jours" in seen(response)
+    assert await Batch.count() == 0
+
+
 async def test_allocating_more_than_the_stock_is_refused_with_the_numbers(client, world):
     batch = await make_batch(world, count=2)
     await login(client, world.staff)
