@@ -69,9 +69,9 @@ def _out(funder: dict, row: dict | None) -> schemas.Branding:
         funder_id=funder["id"],
         funder_name=funder["name"],
         message=row["message"] if row else "",
-        logo_type=row["logo_type"] if logo else None,
-        logo_width=row["logo_width"] if logo else None,
-        logo_height=row["logo_height"] if logo else None,
+        logo_type=row["logo_type"] if row and logo else None,
+        logo_width=row["logo_width"] if row and logo else None,
+        logo_height=row["logo_height"] if row and logo else None,
         updated_at=row["updated_at"] if row else None,
     )
 

@@ -225,7 +225,7 @@ async def cheque_page(
         nearest=near,
         cheque=cheque,
         is_agent=is_agent,
-        sites=_sites(actor) if is_agent else [],
+        sites=_sites(actor) if actor is not None and is_agent else [],
         activity="individual",
         place="site",
         nonce=secrets.token_urlsafe(16),

@@ -98,7 +98,7 @@ async def _emails(organisation_id: int, role: str) -> list[str]:
     rows = await Membership.select(Membership.user.email).where(
         (Membership.organisation == organisation_id)
         & (Membership.role == role)
-        & (Membership.user.active.eq(True))
+        & (Membership.user._.active.eq(True))
     )
     return sorted({r["user.email"] for r in rows if r["user.email"]})
 
@@ -209,7 +209,7 @@ async def current_alerts(actor: Actor) -> list[AlertView]:
         return []
     today = clock.today()
     rows = await ValidityAlert.select(
-        ValidityAlert.all_columns(),
+        *ValidityAlert.all_columns(),
         ValidityAlert.batch.label,
         ValidityAlert.batch.valid_until,
     ).where(

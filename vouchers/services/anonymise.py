@@ -82,7 +82,7 @@ async def statistics(actor: Actor) -> schemas.Statistics:
     redeemed = Cheque.status == "redeemed"
     if funders is not None:
         issued &= Booklet.batch.funder.is_in(funders)
-        redeemed &= Cheque.booklet.batch.funder.is_in(funders)
+        redeemed &= Cheque.booklet._.batch._.funder.is_in(funders)
     people = (
         await Booklet.select(
             Booklet.beneficiary.insee_code.as_alias("commune"),
@@ -98,7 +98,7 @@ async def statistics(actor: Actor) -> schemas.Statistics:
             Cheque.activity,
             Cheque.place,
             Count(alias="n"),
-            Sum(Cheque.booklet.batch.face_value_cents, alias="cents"),
+            Sum(Cheque.booklet._.batch._.face_value_cents, alias="cents"),
         )
         .where(redeemed)
         .group_by(Cheque.activity, Cheque.place)

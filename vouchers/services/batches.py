@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from piccolo.custom_types import Combinable
 from piccolo.query.functions.aggregate import Count, Max
 from piccolo.table import Table
 
@@ -256,7 +257,7 @@ async def delete_batch(actor: Actor, batch_id: int) -> str:
             raise refuse("batch_not_found")
         if rows[0]["status"] != BatchStatus.draft.value:
             raise refuse("batch_not_draft")
-        if await ScanAttempt.exists().where(ScanAttempt.cheque.booklet.batch == batch_id):
+        if await ScanAttempt.exists().where(ScanAttempt.cheque._.booklet._.batch == batch_id):
             raise refuse("batch_has_scans")
         if await PrintJob.exists().where(
             (PrintJob.batch == batch_id) & PrintJob.status.is_in(["queued", "running"])
@@ -288,7 +289,7 @@ def face_total(booklet_count: int, face_value_cents: int) -> int:
     return booklet_count * CHEQUES_PER_BOOKLET * face_value_cents
 
 
-def _visible(actor: Actor) -> object | None:
+def _visible(actor: Actor) -> Combinable | None:
     """None for staff (every batch); a condition on the funder for funder users."""
     if actor.is_staff:
         return None
@@ -317,7 +318,7 @@ async def _counts(batch_ids: list[int]) -> tuple[dict[int, dict[str, int]], dict
     return by_status, redeemed
 
 
-BATCH_COLUMNS = (Batch.all_columns(), Batch.funder.name.as_alias("funder_name"))
+BATCH_COLUMNS = (*Batch.all_columns(), Batch.funder.name.as_alias("funder_name"))
 
 
 def _to_schema(row: dict, by_status: dict[str, int], redeemed: int) -> schemas.Batch:

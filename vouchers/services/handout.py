@@ -115,7 +115,7 @@ async def hand_out_booklet(
         raise refuse("booklet_expired", _date=format_date(booklet["valid_until"]))
     replaced = await _replaced(data.replaces, org) if data.replaces else None
     values = (
-        None if replaced else await clean_beneficiary(data.beneficiary or schemas.BeneficiaryIn())
+        {} if replaced else await clean_beneficiary(data.beneficiary or schemas.BeneficiaryIn())
     )
     async with write_transaction():
         if replaced:

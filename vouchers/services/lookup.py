@@ -49,7 +49,7 @@ async def cheque_status(text: str) -> schemas.ChequePublic:
 
 
 CHEQUE_DETAIL = (
-    Cheque.all_columns(),
+    *Cheque.all_columns(),
     Cheque.site.name.as_alias("site_name"),
     Cheque.redeemed_by.email.as_alias("agent"),
 )
@@ -77,12 +77,13 @@ async def _beneficiary(beneficiary_id: int | None) -> schemas.BeneficiaryView | 
         return None
     b = (
         await Beneficiary.select(
-            Beneficiary.all_columns(), Beneficiary.prescriber.name.as_alias("prescriber_name")
+            *Beneficiary.all_columns(), Beneficiary.prescriber.name.as_alias("prescriber_name")
         )
         .where(Beneficiary.id == beneficiary_id)
         .output(load_json=True)
         .first()
     )
+    assert b is not None  # the booklet's foreign key
     names = await commune_names([b["insee_code"]] if b["insee_code"] else [])
     return schemas.BeneficiaryView(
         prescriber=b["prescriber_name"],
@@ -121,7 +122,7 @@ async def search(actor: Actor, text: str) -> schemas.BookletHistory:
     by_id = {c["id"]: c["code"] for c in cheques}
     scans = await (
         ScanAttempt.select(
-            ScanAttempt.all_columns(),
+            *ScanAttempt.all_columns(),
             ScanAttempt.user.email.as_alias("user_email"),
             ScanAttempt.site.name.as_alias("site_name"),
         )
@@ -130,7 +131,7 @@ async def search(actor: Actor, text: str) -> schemas.BookletHistory:
     )
     offline = await (
         OfflineScan.select(
-            OfflineScan.all_columns(),
+            *OfflineScan.all_columns(),
             OfflineScan.user.email.as_alias("user_email"),
             OfflineScan.site.name.as_alias("site_name"),
         )
@@ -292,8 +293,9 @@ async def site_redemptions(
 ) -> list[schemas.SiteRedemption]:
     """The cheques redeemed at the agent's site on ``day`` (today by default), newest first."""
     own = actor.organisation_ids(Role.site_agent)
-    if site_id is None and own:
-        site_id = actor.organisation_for(Role.site_agent).organisation_id
+    first = actor.organisation_for(Role.site_agent)
+    if site_id is None and first is not None:
+        site_id = first.organisation_id
     if site_id is None or (site_id not in own and not actor.is_staff):
         raise refuse("not_site_agent")
     start = datetime.combine(day or today(), time())

@@ -357,7 +357,7 @@ async def _cheque_of(text: str) -> dict[str, Any] | None:
             Cheque.code,
             Cheque.position,
             Cheque.booklet.number.as_alias("number"),
-            Cheque.booklet.batch.face_value_cents.as_alias("face_value_cents"),
+            Cheque.booklet._.batch._.face_value_cents.as_alias("face_value_cents"),
         )
         .where(Cheque.code == code)
         .first()

@@ -3,7 +3,7 @@ whole batch read in ordered chunks (never all in memory)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from passnum.settings import get_settings
 from printing import BookletData, ChequeData
@@ -23,7 +23,7 @@ def directory_address(public_url: str) -> str:
 
 async def _batch_facts(batch_id: int) -> dict:
     row = (
-        await Batch.select(Batch.all_columns(), Batch.funder.name.as_alias("funder_name"))
+        await Batch.select(*Batch.all_columns(), Batch.funder.name.as_alias("funder_name"))
         .where(Batch.id == batch_id)
         .first()
     )
@@ -80,7 +80,7 @@ async def booklet_print_data(number: str) -> BookletData:
 
 async def batch_print_chunks(
     batch_id: int, chunk_size: int = PRINT_CHUNK
-) -> AsyncIterator[list[BookletData]]:
+) -> AsyncGenerator[list[BookletData], None]:
     """A batch's booklets in number order, ``chunk_size`` at a time (keyset pagination)."""
     batch = await _batch_facts(batch_id)
     after = -1

@@ -129,18 +129,17 @@ def refusal(row: dict, site: dict, day: date) -> DomainError | None:
 
 def _agent_site_id(actor: Actor, site_id: int | None) -> int:
     own = actor.organisation_ids(Role.site_agent)
-    if not own or (site_id is not None and site_id not in own):
+    first = actor.organisation_for(Role.site_agent)
+    if first is None or (site_id is not None and site_id not in own):
         raise refuse("not_site_agent")
-    return (
-        site_id if site_id is not None else actor.organisation_for(Role.site_agent).organisation_id
-    )
+    return site_id if site_id is not None else first.organisation_id
 
 
-async def _site_and_cheque(site_id: int, code: str) -> tuple[dict | None, dict | None]:
-    """The site's facts, and the cheque with this code (None if none) as :func:`cheque_row`."""
+async def _site_and_cheque(site_id: int, code: str) -> tuple[dict, dict | None]:
+    """The site's facts, and the cheque with this code (None if none) as :func:`cheque_row`.
+
+    The site is the agent's own (:func:`_agent_site_id`): its row is always there."""
     rows = await db.fetch(Organisation, SITE_AND_CHEQUE_SQL, code, site_id)
-    if not rows:
-        return None, None
     row = rows[0]
     site = {name: row.pop(f"site_{name}") for name in SITE_COLUMNS}
     return site, (load_perimeter(row) if row["id"] is not None else None)
@@ -233,7 +232,8 @@ async def _redeem(
                 await audit.record(actor, "redeem", "cheque", row["code"], changes)
     if not won:
         day = at.date() if scanned_at is not None else today()
-        raise refusal(await cheque_row(row["code"]), site, day) or refuse("unknown")
+        now = await cheque_row(row["code"])
+        raise (refusal(now, site, day) if now is not None else None) or refuse("unknown")
     return schemas.Redemption(
         result="redeemed",
         code=row["code"],

@@ -66,6 +66,7 @@ async def _serial_range(data: schemas.StockMoveIn, source) -> tuple[int, int, in
         available = await Booklet.count().where(source)
         raise refuse("not_enough_stock", available=available, wanted=data.count)
     first = await Booklet.select(Min(Booklet.serial, alias="s")).where(source).first()
+    assert first is not None  # an aggregate has one row
     return first["s"], rows[0]["serial"], data.count
 
 
@@ -152,7 +153,7 @@ async def stock(actor: Actor, organisation_id: int | None = None) -> list[schema
             Booklet.batch,
             Booklet.batch.label.as_alias("label"),
             Booklet.batch.status.as_alias("batch_status"),
-            Booklet.batch.funder.name.as_alias("funder"),
+            Booklet.batch._.funder._.name.as_alias("funder"),
             Booklet.batch.valid_from.as_alias("valid_from"),
             Booklet.batch.valid_until.as_alias("valid_until"),
             Booklet.batch.grace_days.as_alias("grace_days"),
@@ -167,7 +168,7 @@ async def stock(actor: Actor, organisation_id: int | None = None) -> list[schema
             Booklet.batch,
             Booklet.batch.label,
             Booklet.batch.status,
-            Booklet.batch.funder.name,
+            Booklet.batch._.funder._.name,
             Booklet.batch.valid_from,
             Booklet.batch.valid_until,
             Booklet.batch.grace_days,
