@@ -12,6 +12,7 @@ from equipment.api_inventory import (
     ical_feed,
 )
 from equipment.api_loans import LoanApi, SlipApi
+from equipment.api_photos import CataloguePhotoApi, photo_file
 from equipment.api_requests import BorrowerLoanApi, CatalogueApi, LoanRequestApi
 
 API_HANDLERS = [
@@ -26,6 +27,8 @@ API_HANDLERS = [
     LoanApi,
     SlipApi,
     CatalogueApi,
+    CataloguePhotoApi,
+    photo_file,
     LoanRequestApi,
     BorrowerLoanApi,
     ical_feed,

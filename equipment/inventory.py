@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from piccolo.query.functions.string import Lower
 
-from equipment import schemas
+from equipment import photos, schemas
 from equipment.labels import item_status_label, item_type_label, item_url
 from equipment.tables import FleetRules, Item, ItemStatus, ItemType, Kit, KitItem
 from passnum import audit, clock
@@ -300,10 +300,12 @@ async def dissolve_kit(actor: Actor | None, kit_id: int) -> schemas.KitView:
     before = await get_kit(kit_id)
     async with write_transaction():
         await KitItem.delete().where(KitItem.kit == kit_id)
+        photo_keys = await photos.forget_kit(kit_id)
         await Kit.delete().where(Kit.id == kit_id)
         await audit.record(
             actor, "dissolve", "kit", kit_id, {"name": before.name, "items": before.items}
         )
+    await photos.drop_documents(photo_keys)
     return before
 
 

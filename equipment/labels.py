@@ -74,6 +74,16 @@ audit_view.describe_fields(
     },
 )
 
+for _entity in ("item_type", "kit"):  # a catalogue photo added or replaced (equipment.photos)
+    audit_view.describe_fields(
+        _entity,
+        {
+            "content_type": audit_view.Field("Format"),
+            "width": audit_view.Field("Largeur (pixels)"),
+            "height": audit_view.Field("Hauteur (pixels)"),
+        },
+    )
+
 
 def item_url(asset_tag: str) -> str:
     """What an asset label's QR code opens: the item page."""

@@ -31,6 +31,7 @@ from equipment.loans import (
     create_loan,
     extend_loan,
 )
+from equipment.photos import Photo, kit_photos, type_photos
 from equipment.tables import ItemStatus, ItemType, Kit, KitItem, Loan, LoanRequest
 from equipment.tables import RequestStatus as Status
 from organisations.services import EMAIL_RE
@@ -63,6 +64,7 @@ class KitOffer(msgspec.Struct, kw_only=True):
     size: int
     types: dict[str, int]
     free: bool
+    photo: Photo | None = None  # added by staff; its ``alt`` is the kit's name
 
 
 class Catalogue(msgspec.Struct, kw_only=True):
@@ -73,6 +75,7 @@ class Catalogue(msgspec.Struct, kw_only=True):
     free_by_type: dict[str, int]
     type_labels: dict[str, str]
     kits: list[KitOffer]
+    type_photos: dict[str, Photo] = {}  # the types staff gave a photo; ``alt``: the type's name
 
 
 class LoanRequestIn(msgspec.Struct, kw_only=True):
@@ -136,6 +139,7 @@ async def catalogue(start: date, end: date) -> Catalogue:
     free_ids = {i.id for i in free.items}
     kits = await Kit.select(Kit.id, Kit.name, Kit.notes).order_by(Kit.name)
     members = await KitItem.select(KitItem.kit, KitItem.item, KitItem.item.item_type)
+    pictures = await kit_photos()
     offers = []
     for kit in kits:
         mine = [m for m in members if m["kit"] == kit["id"]]
@@ -152,6 +156,7 @@ async def catalogue(start: date, end: date) -> Catalogue:
                 size=len(mine),
                 types=types,
                 free=all(m["item"] in free_ids for m in mine),
+                photo=pictures.get(kit["id"]),
             )
         )
     return Catalogue(
@@ -160,6 +165,7 @@ async def catalogue(start: date, end: date) -> Catalogue:
         free_by_type=free.free_by_type,
         type_labels={t.value: item_type_label(t.value) for t in ItemType},
         kits=offers,
+        type_photos=await type_photos(),
     )
 
 

@@ -5,6 +5,7 @@ from equipment.pages_handover import LoanRecordPages, SlipCheckPages
 from equipment.pages_inventory import InventoryPages
 from equipment.pages_item import ItemPages
 from equipment.pages_loans import LoanPages
+from equipment.pages_photos import CataloguePhotoPages
 from equipment.pages_requests import BorrowerPages, RequestStaffPages
 from equipment.pages_stocktake import StockTakePages
 
@@ -18,4 +19,5 @@ PAGE_HANDLERS = [
     StockTakePages,
     BorrowerPages,
     RequestStaffPages,
+    CataloguePhotoPages,
 ]

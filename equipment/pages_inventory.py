@@ -14,7 +14,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from equipment import csvio, documents, inventory, schemas
+from equipment import csvio, documents, inventory, photos, schemas
 from equipment.api_inventory import pdf
 from equipment.page_queries import update_item
 from equipment.pages_forms import (
@@ -70,12 +70,13 @@ def item_page(values: dict[str, str], tag: str = "", error: DomainError | None =
     )
 
 
-def kit_page(
+async def kit_page(
     kit_id: int, values: dict[str, str], error: DomainError | None = None, done: str = ""
 ) -> Template:
     extra = error_context(error) if error else {}
     status = error.status_code if error else 200
-    return render("kit.html", status, kit_id=kit_id, values=values, done=done, **extra)
+    photo = (await photos.kit_photos()).get(kit_id)
+    return render("kit.html", status, kit_id=kit_id, values=values, done=done, photo=photo, **extra)
 
 
 class InventoryPages(Controller):
@@ -174,7 +175,7 @@ class InventoryPages(Controller):
     @get("/kits/{kit_id:int}")
     async def kit(self, kit_id: FromPath[int]) -> Template:
         kit = await inventory.get_kit(kit_id)
-        return kit_page(
+        return await kit_page(
             kit_id, {"name": kit.name, "items": ", ".join(kit.items), "notes": kit.notes}
         )
 
@@ -191,9 +192,9 @@ class InventoryPages(Controller):
                 ),
             )
         except DomainError as error:
-            return kit_page(kit_id, values, error)
+            return await kit_page(kit_id, values, error)
         values = {"name": kit.name, "items": ", ".join(kit.items), "notes": kit.notes}
-        return kit_page(kit_id, values, done=f"Kit « {kit.name} » enregistré.")
+        return await kit_page(kit_id, values, done=f"Kit « {kit.name} » enregistré.")
 
     @post("/kits/{kit_id:int}/dissoudre")
     async def dissolve_kit(self, request: Request, kit_id: FromPath[int]) -> Template:

@@ -21,6 +21,7 @@ from piccolo.columns import (
     Timestamp,
     Varchar,
 )
+from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 from organisations.tables import Organisation
@@ -86,6 +87,24 @@ class Kit(Table):
     id: Serial
     name = Varchar(length=120, unique=True)
     notes = Text(default="")
+
+
+class CataloguePhoto(Table):
+    """A photo staff add to the borrowers' catalogue: of an item type (``item_type``, e.g.
+    "tablet") or of a kit (``kit``), one each. The image is a document of the kernel's storage
+    (``key``, which ends with a hash of its bytes: a new photo is a new address, cached for
+    good by browsers); ``width`` and ``height`` are its pixels as served."""
+
+    id: Serial
+    item_type = Varchar(length=20, choices=ItemType, null=True, default=None, unique=True)
+    kit = ForeignKey(
+        references=Kit, null=True, default=None, unique=True, on_delete=OnDelete.cascade
+    )
+    key = Varchar(length=255, unique=True)
+    content_type = Varchar(length=40)
+    width = Integer()
+    height = Integer()
+    updated_at = Timestamp(default=StampNow())
 
 
 class KitItem(Table):

@@ -1,55 +1,44 @@
 """A funder's branding on its booklets: a logo (PNG or JPEG) and a one-line message on the cover.
 
-The logo is checked when it is uploaded — its real type read from its bytes (not the name or the
-announced type) and opened by Pillow, at most ``LOGO_MAX_BYTES`` and ``LOGO_MAX_PIXELS`` a side —
-then kept in the kernel's document storage; printing reads it once per print run. Staff brand any
-funder; a funder's own users brand their organisation.
+The logo is checked when it is uploaded by the kernel's :func:`passnum.images.check` — its
+real type read from its bytes and opened by Pillow, at most ``LOGO_MAX_BYTES`` and
+``LOGO_MAX_PIXELS`` a side — then kept in the kernel's document storage; printing reads it
+once per print run. Staff brand any funder; a funder's own users brand their organisation.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-
-from PIL import Image, UnidentifiedImageError
 
 from organisations.tables import Organisation
-from passnum import audit, clock, storage
+from passnum import audit, clock, images, storage
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
-from passnum.fr import format_number
 from vouchers import schemas
 from vouchers.errors import invalid, refuse
 from vouchers.tables import FunderBranding
 
 LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_PIXELS = 2000
+LOGO = images.Limits(
+    formats=("PNG", "JPEG"),  # what reportlab draws
+    max_bytes=LOGO_MAX_BYTES,
+    max_pixels=LOGO_MAX_PIXELS,
+    noun="Le logo",
+    field="logo",
+)
 MESSAGE_MAX = 60  # what fits on the cover beside the booklet number's barcode
-TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 
 def check_logo(data: bytes) -> tuple[str, int, int]:
-    """The logo's content type and size in pixels, or a 422 naming ``logo`` in French."""
-    if len(data) > LOGO_MAX_BYTES:
-        size = format_number(len(data) / 1024 / 1024, 1)
-        raise invalid("logo", f"Le logo pèse {size} Mo : 512 Ko au plus.")
-    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
-        raise invalid("logo", "Le logo doit être une image PNG ou JPEG.")
+    """The logo's content type and size in pixels, or a 422 naming ``logo`` in French
+    (:func:`passnum.images.check`; the refusal keeps this API's code, ``invalid``)."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind, (width, height) = image.format, image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise invalid("logo", "Ce fichier n'est pas une image PNG ou JPEG lisible.") from None
-    if kind not in TYPES:
-        raise invalid("logo", "Le logo doit être une image PNG ou JPEG.")
-    if max(width, height) > LOGO_MAX_PIXELS:
-        raise invalid(
-            "logo",
-            f"Le logo fait {width} × {height} pixels : {LOGO_MAX_PIXELS} pixels au plus de côté.",
-        )
-    return TYPES[kind], width, height
+        checked = images.check(data, LOGO)
+    except images.ImageRefused as refused:
+        raise invalid("logo", refused.message) from None
+    return checked.content_type, checked.width, checked.height
 
 
 async def _funder(actor: Actor, funder_id: int) -> dict:

@@ -80,6 +80,8 @@ action_label = vocabulary.define(
         "confirm_blocking": "Blocage des carnets non remis confirmé",
         "approve_request": "Demande de prêt acceptée",
         "decline_request": "Demande de prêt refusée",
+        "set_photo": "Photo du catalogue ajoutée ou remplacée",
+        "remove_photo": "Photo du catalogue retirée",
     },
 )
 
