@@ -107,8 +107,8 @@ def _overdue(today: date) -> Any:
     line = Booking.loan_item
     return (
         line.returned_at.is_null()
-        & line.lost.eq(False)
-        & line.loan.status.is_in(list(OUT_STATUSES))
+        & line._.lost.eq(False)
+        & line._.loan._.status.is_in(list(OUT_STATUSES))
         & (Booking.end_date < today)
     )
 
@@ -144,11 +144,11 @@ async def holds(
         Booking.maintenance.end_date,
         Booking.loan_item.returned_at,
         Booking.loan_item.lost,
-        Booking.loan_item.loan.id,
-        Booking.loan_item.loan.number,
-        Booking.loan_item.loan.status,
-        Booking.loan_item.loan.due_date,
-        Booking.loan_item.loan.borrower.name,
+        Booking.loan_item._.loan._.id,
+        Booking.loan_item._.loan._.number,
+        Booking.loan_item._.loan._.status,
+        Booking.loan_item._.loan._.due_date,
+        Booking.loan_item._.loan._.borrower._.name,
     ).where(where)
     found = []
     for r in rows:
@@ -231,7 +231,9 @@ async def locked_loan_status(loan_id: int) -> str:
     """A loan's status read with its row locked on PostgreSQL (SQLite: one writer already), so a
     change of its devices and its hand-over never both go through."""
     query = Loan.select(Loan.status).where(Loan.id == loan_id)
-    return (await (query.lock_rows() if db.is_postgres() else query).first())["status"]
+    row = await (query.lock_rows() if db.is_postgres() else query).first()
+    assert row is not None  # the caller has just read this loan
+    return row["status"]
 
 
 async def find_conflicts(

@@ -86,6 +86,7 @@ async def _loan(
 
 async def _move(number: str, start: date, due: date) -> None:
     loan = await Loan.objects().get(Loan.number == number)
+    assert loan is not None  # made by the demo just before
     lines = await LoanItem.select(LoanItem.id).where(LoanItem.loan == loan.id)
     await Loan.update({Loan.start_date: start, Loan.due_date: due}).where(Loan.id == loan.id)
     await Booking.update({Booking.start_date: start, Booking.end_date: due}).where(

@@ -73,9 +73,11 @@ async def loan_slip_data(
     """
     loan = await get_loan(number)
     borrower = await Organisation.objects().get(Organisation.id == loan.borrower_id)
+    assert borrower is not None  # the loan's foreign key
     items = await Item.objects().where(Item.id.is_in([i.item_id for i in loan.items] or [0]))
     by_id = {i.id: item_view(i) for i in items}
     returned = [line for line in loan.items if line.returned_at]
+    returned_at = [line.returned_at for line in returned if line.returned_at]
     extra: dict[str, Any] = {}
     if returning:
         if not returned:
@@ -87,7 +89,7 @@ async def loan_slip_data(
         extra = {
             "still_out": [_line(by_id[line.item_id], [], "") for line in out],
             "lost": [_line(by_id[line.item_id], [], "") for line in loan.items if line.lost],
-            "returned_on": None if out else max(line.returned_at for line in returned).date(),
+            "returned_on": None if out else max(returned_at).date(),
         }
     else:
         lines = [

@@ -42,7 +42,7 @@ async def due_soon_loans(days: int | None = None) -> list[schemas.LoanView]:
     days = (await get_rules()).due_soon_days if days is None else days
     today = clock.today()
     loans = await list_loans(
-        Loan.status.is_in(OPEN_STATUSES)
+        Loan.status.is_in(list(OPEN_STATUSES))
         & (Loan.due_date >= today)
         & (Loan.due_date <= today + timedelta(days=days)),
         with_items=True,
@@ -53,7 +53,7 @@ async def due_soon_loans(days: int | None = None) -> list[schemas.LoanView]:
 async def overdue_loans() -> list[schemas.LoanView]:
     """Loans whose due date has passed with items still out, most late first."""
     loans = await list_loans(
-        Loan.status.is_in(OPEN_STATUSES) & (Loan.due_date < clock.today()), with_items=True
+        Loan.status.is_in(list(OPEN_STATUSES)) & (Loan.due_date < clock.today()), with_items=True
     )
     return sorted(loans, key=lambda loan: loan.due_date)
 
@@ -157,7 +157,7 @@ async def _recipient(loan: schemas.LoanView) -> str:
 async def _staff_emails() -> list[tuple[int, str]]:
     """Active staff accounts (id, e-mail), who are told of loans still out two weeks late."""
     rows = await Membership.select(Membership.user.id, Membership.user.email).where(
-        (Membership.role == Role.staff.value) & (Membership.user.active.eq(True))
+        (Membership.role == Role.staff.value) & (Membership.user._.active.eq(True))
     )
     return sorted({(r["user.id"], r["user.email"]) for r in rows if r["user.email"]})
 
@@ -201,7 +201,8 @@ async def send_reminders() -> ReminderReport:
         return report
     today = clock.today()
     loans = await list_loans(
-        Loan.status.is_in(OPEN_STATUSES) & (Loan.due_date <= today + timedelta(days=BEFORE_DAYS)),
+        Loan.status.is_in(list(OPEN_STATUSES))
+        & (Loan.due_date <= today + timedelta(days=BEFORE_DAYS)),
         with_items=True,
     )
     staff: list[tuple[int, str]] | None = None

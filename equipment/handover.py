@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from typing import Any
+
+from piccolo.columns import Column
 
 from equipment import schemas, signatures, slip_archive, tasks
 from equipment.booking import book, free_until
@@ -34,7 +37,7 @@ log = logging.getLogger(__name__)
 
 async def _lines(loan_id: int) -> dict[str, dict]:
     rows = await LoanItem.select(
-        LoanItem.all_columns(), LoanItem.item.asset_tag, LoanItem.item.status
+        *LoanItem.all_columns(), LoanItem.item.asset_tag, LoanItem.item.status
     ).where(LoanItem.loan == loan_id)
     return {r["item.asset_tag"]: r for r in rows}
 
@@ -140,7 +143,7 @@ async def check_out_loan(
         await Item.update({Item.status: ItemStatus.on_loan.value}).where(
             Item.id.is_in([r["item"] for r in by_tag.values()])
         )
-        changes = {"items": sorted(given)}
+        changes: dict[str, Any] = {"items": sorted(given)}
         if early:
             changes["start"] = today.isoformat()
         await audit.record(actor, "check_out", "loan", loan.number, changes)
@@ -162,12 +165,12 @@ async def check_out_loan(
     return await get_loan(loan.number)
 
 
-async def _close_if_done(loan: Loan, actor: Actor) -> None:
+async def _close_if_done(loan: Loan, actor: Actor | None) -> None:
     pending = await LoanItem.count().where(
         (LoanItem.loan == loan.id) & LoanItem.returned_at.is_null() & LoanItem.lost.eq(False)
     )
     status = LoanStatus.partially_returned if pending else LoanStatus.returned
-    values = {Loan.status: status.value}
+    values: dict[Column | str, Any] = {Loan.status: status.value}
     if not pending:
         values[Loan.closed_at] = clock.stamp()
     await Loan.update(values).where(Loan.id == loan.id)

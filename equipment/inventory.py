@@ -30,6 +30,7 @@ async def get_rules() -> FleetRules:
     if rules is None:
         await FleetRules.insert(FleetRules(id=1)).on_conflict(action="DO NOTHING")
         rules = await FleetRules.objects().get(FleetRules.id == 1)
+        assert rules is not None  # inserted just above, or by another request at the same time
     return rules
 
 
@@ -103,7 +104,9 @@ async def check_serial_free(serial: str, item_id: int | None = None) -> None:
 
 
 def item_view(item: Item | dict[str, Any], kit: str | None = None) -> schemas.ItemView:
-    get = item.get if isinstance(item, dict) else lambda k: getattr(item, k)
+    def get(key: str) -> Any:
+        return item.get(key) if isinstance(item, dict) else getattr(item, key)
+
     accessories = get("accessories")
     if isinstance(accessories, str):
         accessories = json.loads(accessories or "[]")

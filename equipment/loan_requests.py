@@ -223,6 +223,7 @@ async def create_request(actor: Actor, data: LoanRequestIn) -> LoanRequestView:
     await check_borrower_cap(
         borrower_id, data.start_date, data.due_date, sum(types.values()) + kit_size
     )
+    wanted = {"types": types, "kits": kit_ids}
     request = LoanRequest(
         borrower=borrower_id,
         requested_by=actor.user_id,
@@ -232,13 +233,13 @@ async def create_request(actor: Actor, data: LoanRequestIn) -> LoanRequestView:
         start_date=data.start_date,
         due_date=data.due_date,
         purpose=data.purpose.strip(),
-        wanted={"types": types, "kits": kit_ids},
+        wanted=wanted,
     )
     if not _fits(types, kit_ids, await catalogue(data.start_date, data.due_date)):
         request.status = Status.waiting.value  # offered when a return frees the devices
     async with write_transaction():
         await request.save()
-        await audit.record(actor, "create", "loan_request", str(request.id), request.wanted)
+        await audit.record(actor, "create", "loan_request", str(request.id), wanted)
     view = await get_request(request.id)
     await _notify(view, "received")
     return view
@@ -291,7 +292,7 @@ async def list_requests(
 ) -> list[LoanRequestView]:
     """Staff (and services: ``actor`` None): every request; a borrower: its own only."""
     query = LoanRequest.select(
-        LoanRequest.all_columns(),
+        *LoanRequest.all_columns(),
         LoanRequest.borrower.name,
         LoanRequest.loan.number,
         LoanRequest.loan.status,
@@ -487,6 +488,7 @@ async def ask_extension(actor: Actor, number: str, due_date: date) -> schemas.Lo
     number = await own_loan_number(actor, number)
     rules = await get_rules()
     loan = await Loan.objects().get(Loan.number == number)
+    assert loan is not None  # own_loan_number found it
     if loan.status not in ACTIVE_LOAN_STATUSES:
         raise DomainError("loan_closed", f"Le prêt {number} est clos ou annulé.", 409)
     async with write_transaction():

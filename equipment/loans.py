@@ -45,7 +45,7 @@ async def list_loans(
 ) -> list[schemas.LoanView]:
     """Loans (newest start first, then newest number) for any Piccolo ``where`` on :class:`Loan`."""
     query = (
-        Loan.select(Loan.all_columns(), Loan.borrower.name)
+        Loan.select(*Loan.all_columns(), Loan.borrower.name)
         .order_by(Loan.start_date, ascending=False)
         .order_by(Loan.id, ascending=False)
     )
@@ -55,7 +55,7 @@ async def list_loans(
     items: dict[int, list[schemas.LoanItemView]] = {}
     if with_items and rows:
         lines = await LoanItem.select(
-            LoanItem.all_columns(),
+            *LoanItem.all_columns(),
             LoanItem.item.asset_tag,
             LoanItem.item.item_type,
             LoanItem.item.brand,
@@ -136,10 +136,12 @@ async def check_borrower_cap(
     (new, extended or given more devices) and those of their other loans. Checked on every write
     that makes a borrower hold more (reservation, extension, added device)."""
     rules = await fleet_rules()
-    overdue = LoanItem.loan.status.is_in(OPEN_STATUSES) & (LoanItem.loan.due_date < clock.today())
+    overdue = LoanItem.loan._.status.is_in(list(OPEN_STATUSES)) & (
+        LoanItem.loan.due_date < clock.today()
+    )
     query = LoanItem.count().where(
         (LoanItem.loan.borrower == borrower_id)
-        & LoanItem.loan.status.is_in(ACTIVE_LOAN_STATUSES)
+        & LoanItem.loan._.status.is_in(list(ACTIVE_LOAN_STATUSES))
         & (LoanItem.loan.start_date <= due)
         # a device still out past its due date is held until it comes back
         & ((LoanItem.loan.due_date >= start) | overdue)

@@ -9,6 +9,9 @@ the end date, cost and what was done — closing it on a future day keeps those 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
+
+from piccolo.columns import Column
 
 from equipment import schemas
 from equipment.availability import find_available
@@ -46,7 +49,7 @@ async def page_maintenance(
 ) -> tuple[list[schemas.MaintenanceView], int]:
     """One slice of the maintenance records (newest start first) and how many match in all."""
     query = (
-        MaintenanceRecord.select(MaintenanceRecord.all_columns(), MaintenanceRecord.item.asset_tag)
+        MaintenanceRecord.select(*MaintenanceRecord.all_columns(), MaintenanceRecord.item.asset_tag)
         .order_by(MaintenanceRecord.start_date, ascending=False)
         .order_by(MaintenanceRecord.id, ascending=False)
     )
@@ -67,7 +70,7 @@ async def page_maintenance(
 async def get_maintenance(record_id: int) -> schemas.MaintenanceView:
     row = (
         await MaintenanceRecord.select(
-            MaintenanceRecord.all_columns(), MaintenanceRecord.item.asset_tag
+            *MaintenanceRecord.all_columns(), MaintenanceRecord.item.asset_tag
         )
         .where(MaintenanceRecord.id == record_id)
         .first()
@@ -85,6 +88,7 @@ async def refresh_status_today(item_id: int) -> None:
     """
     today = clock.today()
     item = await Item.objects().get(Item.id == item_id)
+    assert item is not None  # an item's own maintenance
     current = await MaintenanceRecord.exists().where(
         (MaintenanceRecord.item == item_id)
         & (MaintenanceRecord.start_date <= today)
@@ -199,7 +203,7 @@ async def close_maintenance(
         )
     if data.end_date < record.start_date:
         raise invalid("end_date", "La fin de la maintenance précède son début.")
-    values = {MaintenanceRecord.end_date: data.end_date}
+    values: dict[Column | str, Any] = {MaintenanceRecord.end_date: data.end_date}
     if data.description is not None:
         values[MaintenanceRecord.description] = data.description.strip()
     if data.cost_cents is not None:
@@ -225,7 +229,7 @@ async def close_maintenance(
         else:
             await Booking.update({Booking.end_date: data.end_date}).where(Booking.id == booked.id)
         await refresh_status_today(record.item)
-        changes = {"end": str(data.end_date)}
+        changes: dict[str, Any] = {"end": str(data.end_date)}
         if record.wipe_required:
             changes["wiped"] = data.data_wiped
         await audit.record(actor, "close", "maintenance", record_id, changes)

@@ -7,7 +7,7 @@ Bad input never reaches a service as a crash: dates and amounts that do not pars
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal, overload
 
 from litestar.datastructures import FormMultiDict
 from litestar.response import Template
@@ -35,6 +35,10 @@ def checked(form: FormMultiDict, name: str) -> bool:
     return form.get(name) in ("1", "on", "oui")
 
 
+@overload
+def parse_day(value: str, name: str, *, required: Literal[True] = True) -> date: ...
+@overload
+def parse_day(value: str, name: str, *, required: bool) -> date | None: ...
 def parse_day(value: str, name: str, *, required: bool = True) -> date | None:
     """An ISO date from ``<input type=date>`` (or jj/mm/aaaa typed by hand)."""
     value = value.strip()
