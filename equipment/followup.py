@@ -162,6 +162,15 @@ async def _staff_emails() -> list[tuple[int, str]]:
     return sorted({(r["user.id"], r["user.email"]) for r in rows if r["user.email"]})
 
 
+async def fleet_staff_addresses() -> list[str]:
+    """Who is told of a new loan request: the addresses of ``PASSNUM_FLEET_EMAIL`` (the fleet
+    service's mailbox, commas between several), else every active staff account."""
+    configured = get_settings().fleet_email
+    if configured:
+        return sorted({a.strip().lower() for a in configured.split(",") if a.strip()})
+    return sorted({email.lower() for _, email in await _staff_emails()})
+
+
 async def _borrower_name(loan: schemas.LoanView) -> str:
     row = (
         await Organisation.select(Organisation.name)

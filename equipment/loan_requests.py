@@ -242,6 +242,7 @@ async def create_request(actor: Actor, data: LoanRequestIn) -> LoanRequestView:
         await audit.record(actor, "create", "loan_request", str(request.id), wanted)
     view = await get_request(request.id)
     await _notify(view, "received")
+    await _tell_staff(view)
     return view
 
 
@@ -564,6 +565,26 @@ async def _claim(
     )
     if not claimed:
         raise _already(await get_request(view.id))
+
+
+async def _tell_staff(view: LoanRequestView) -> None:
+    """The fleet's staff are told of a new request (``followup.fleet_staff_addresses``)."""
+    from equipment.followup import fleet_staff_addresses
+
+    if not mail.is_configured():
+        return
+    settings = get_settings()
+    for address in await fleet_staff_addresses():
+        await mail.send_later(
+            MAIL.render(
+                "equipment/mail/request_new_staff.txt",
+                to=address,
+                request=view,
+                start=format_date(view.start_date),
+                due=format_date(view.due_date),
+                public_url=settings.public_url,
+            )
+        )
 
 
 async def _notify(view: LoanRequestView, step: str, **extra: Any) -> None:

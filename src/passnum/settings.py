@@ -65,6 +65,8 @@ class Settings:
     # The operator's own account, debited by the SEPA credit transfers of payment runs.
     operator_iban: str = DEFAULT_OPERATOR_IBAN
     operator_bic: str = DEFAULT_OPERATOR_BIC
+    # The fleet service's address(es), told of each new loan request; "": every staff account.
+    fleet_email: str = ""
 
     @property
     def sqlite_path(self) -> Path:
@@ -127,6 +129,7 @@ def get_settings() -> Settings:
         map_tiles_attribution=_env("MAP_TILES_ATTRIBUTION", DEFAULT_MAP_TILES_ATTRIBUTION),
         operator_iban=_env("OPERATOR_IBAN", DEFAULT_OPERATOR_IBAN).replace(" ", "").upper(),
         operator_bic=_env("OPERATOR_BIC", DEFAULT_OPERATOR_BIC).replace(" ", "").upper(),
+        fleet_email=_env("FLEET_EMAIL", ""),
     )
 
 

@@ -11,6 +11,7 @@ import io
 from datetime import datetime, time
 
 from litestar.testing import AsyncTestClient
+from piccolo.apps.user.tables import BaseUser
 from pypdf import PdfReader
 
 from equipment import loan_requests, schemas
@@ -20,6 +21,7 @@ from organisations.invitations import invite_user
 from passnum import tasks
 from passnum.auth.actor import Role
 from passnum.errors import DomainError
+from tests.env import passnum_env
 from tests.equipment.conftest import Fleet, day
 from tests.factories import make_person
 from tests.smtp_server import SmtpServer
@@ -54,9 +56,10 @@ def wednesday_workshop() -> dict:
     }
 
 
-async def delivered(smtp_server: SmtpServer) -> list:
+async def delivered(smtp_server: SmtpServer, to: str | None = None) -> list:
+    """The messages sent so far (``to``: only those to that address)."""
     await tasks.work_until_idle()
-    return smtp_server.messages
+    return [m for m in smtp_server.messages if to is None or m["To"] == to]
 
 
 async def test_a_commune_asks_for_eight_tablets_staff_lend_a_kit_and_the_contact_gets_the_slip(
@@ -79,8 +82,7 @@ async def test_a_commune_asks_for_eight_tablets_staff_lend_a_kit_and_the_contact
     request = asked.json()
     assert request["status"] == "pending" and request["summary"] == "8 × Tablette"
     assert request["borrower_name"] == "Mairie de Tessy-Bocage"
-    [received] = await delivered(smtp_server)
-    assert received["To"] == "claire.lebrun@tessy.test"
+    [received] = await delivered(smtp_server, to="claire.lebrun@tessy.test")
     assert f"n° {request['id']} reçue" in received["Subject"]
 
     staff = await fleet.world.staff.bearer()
@@ -97,7 +99,7 @@ async def test_a_commune_asks_for_eight_tablets_staff_lend_a_kit_and_the_contact
     loan = (await client.get(f"/api/v1/loans/{approved['loan']}", headers=staff)).json()
     assert len(loan["items"]) == 8 and loan["contact_email"] == "claire.lebrun@tessy.test"
 
-    messages = await delivered(smtp_server)
+    messages = await delivered(smtp_server, to="claire.lebrun@tessy.test")
     assert len(messages) == 2
     body = messages[1].get_body().get_content()
     assert approved["loan"] in messages[1]["Subject"]
@@ -212,7 +214,7 @@ async def test_staff_decline_with_a_reason_the_borrower_is_told_and_it_is_decide
     )
     assert again.status_code == 409 and again.json()["error"] == "already_decided"
     assert await Loan.count() == 0
-    messages = await delivered(smtp_server)
+    messages = await delivered(smtp_server, to="claire.lebrun@tessy.test")
     assert [m["Subject"] for m in messages] == [
         f"Demande de matériel n° {request_id} reçue",
         f"Demande de matériel n° {request_id} refusée",
@@ -489,3 +491,32 @@ async def test_a_borrower_withdraws_its_request_before_the_answer_and_not_after(
         headers=await fleet.world.staff.bearer(),
     )
     assert staff.status_code == 409
+
+
+async def test_fleet_staff_are_emailed_when_a_borrower_files_a_request(
+    client: AsyncTestClient, fleet: Fleet, smtp_server: SmtpServer
+) -> None:
+    """Without ``PASSNUM_FLEET_EMAIL``, each active staff account is told; with it, only the
+    fleet service's address(es) given there."""
+    away = await make_person("parti@manche.test", fleet.world.operator_id, Role.staff)
+    await BaseUser.update({BaseUser.active: False}).where(BaseUser.id == away.user_id)
+    borrower = await fleet.world.borrower.bearer()
+    asked = await client.post("/api/v1/loan-requests", json=wednesday_workshop(), headers=borrower)
+    request_id = asked.json()["id"]
+    [told] = await delivered(smtp_server, to=fleet.world.staff.email)
+    assert told["To"] == fleet.world.staff.email
+    assert (
+        told["Subject"] == f"Nouvelle demande de matériel n° {request_id} : Mairie de Tessy-Bocage"
+    )
+    body = told.get_body().get_content()
+    assert "8 × Tablette" in body and f"du {day(8):%d/%m/%Y} au {day(9):%d/%m/%Y}" in body
+    assert "Claire Lebrun" in body and "Atelier tablettes du mercredi" in body
+    assert "/equipment/demandes" in body
+
+    smtp_server.messages.clear()
+    with passnum_env(FLEET_EMAIL="parc@manche.test, Pret.Materiel@manche.test"):
+        await client.post("/api/v1/loan-requests", json=wednesday_workshop(), headers=borrower)
+        staff_told = [
+            m["To"] for m in await delivered(smtp_server) if m["To"] != "claire.lebrun@tessy.test"
+        ]
+    assert sorted(staff_told) == ["parc@manche.test", "pret.materiel@manche.test"]
