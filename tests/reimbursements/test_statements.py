@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from organisations.actors import load_actor
+from passnum import clock
 from passnum.csvout import FrenchExcel
 from passnum.errors import DomainError
 from passnum.fr import de, format_month
@@ -96,7 +97,7 @@ async def test_a_submitted_statement_never_changes_and_late_cheques_go_to_the_ne
 
 async def test_the_current_month_cannot_be_built_before_it_has_ended(client, world):
     staff = await load_actor(world.staff.user_id)
-    this_month = date.today().replace(day=1)
+    this_month = clock.today().replace(day=1)
     for month in (this_month, date(this_month.year + 1, this_month.month, 1)):
         with pytest.raises(DomainError) as refused:
             await build_statements(month, staff)
@@ -112,7 +113,7 @@ async def test_the_current_month_cannot_be_built_before_it_has_ended(client, wor
     )
     assert api.status_code == 409 and api.json()["error"] == "month_not_ended"
     assert await Statement.count() == 0
-    last_month = previous(date.today())
+    last_month = previous(clock.today())
     assert (await build_statements(last_month, staff)).month == last_month
 
 

@@ -4,12 +4,13 @@ idempotent retries and exhausted booklets."""
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import timedelta
 
 import msgspec
 import pytest
 
 from organisations.tables import Organisation
+from passnum import clock
 from tests.factories import make_person
 from tests.vouchers.conftest import actor_of, allocate, codes_of, hand_out, make_batch, numbers_of
 from vouchers import schemas
@@ -59,7 +60,7 @@ async def test_site_agent_cannot_redeem_a_cheque_twice(client, scene):
     data = again.json()
     assert data["error"] == "already_redeemed"
     assert data["site"] == "Mairie de Terre-et-Marais"
-    assert data["redeemed_at"].startswith(date.today().isoformat())
+    assert data["redeemed_at"].startswith(clock.today().isoformat())
     assert "déjà été utilisé" in data["message"]
 
 
@@ -114,20 +115,20 @@ async def _issued_code(world, **batch) -> str:
 async def test_cheques_before_their_validity_are_not_yet_valid(client, world):
     code = await _issued_code(
         world,
-        valid_from=date.today() - timedelta(days=1),
-        valid_until=date.today() + timedelta(days=9),
+        valid_from=clock.today() - timedelta(days=1),
+        valid_until=clock.today() + timedelta(days=9),
     )
-    await Batch.update({Batch.valid_from: date.today() + timedelta(days=3)}).where(Batch.id > 0)
+    await Batch.update({Batch.valid_from: clock.today() + timedelta(days=3)}).where(Batch.id > 0)
     response = await redeem(client, world.site_agent, code)
     assert (response.status_code, response.json()["error"]) == (409, "not_yet_valid")
 
 
 async def test_cheques_are_accepted_during_the_grace_period_then_expire(client, world):
     code = await _issued_code(world, grace_days=31)
-    await Batch.update({Batch.valid_until: date.today() - timedelta(days=31)}).where(Batch.id > 0)
+    await Batch.update({Batch.valid_until: clock.today() - timedelta(days=31)}).where(Batch.id > 0)
     assert (await redeem(client, world.site_agent, code)).status_code == 201
     other = await _issued_code(world, grace_days=31)
-    await Batch.update({Batch.valid_until: date.today() - timedelta(days=32)}).where(Batch.id > 0)
+    await Batch.update({Batch.valid_until: clock.today() - timedelta(days=32)}).where(Batch.id > 0)
     response = await redeem(client, world.site_agent, other)
     assert (response.status_code, response.json()["error"]) == (409, "expired")
 
