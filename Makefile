@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: install run test lint format system-deps bench-smoke
+.PHONY: install run test lint format system-deps bench-smoke mutation
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,3 +58,16 @@ bench-smoke: install
 	$(BIN)/python -m bench.vouchers_load --scenario status --smoke
 	$(BIN)/python -m bench.statistics --smoke
 	$(BIN)/python -m bench.large_data --smoke
+
+# Mutation testing of one module that decides money or availability (docs/mutation.md): by hand,
+# never in CI. SQLite, one process, only the tests that run the mutated function, stopped after
+# MUTATION_TIMEOUT. MODULE: vouchers.rules, vouchers.services.redemption, equipment.booking,
+# equipment.availability, reimbursements.statements, reimbursements.credit_notes.
+MODULE ?= vouchers.rules
+MUTATION_TIMEOUT ?= 40m
+mutation: install
+	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
+	rm -f mutants/var/test.template.sqlite
+	PASSNUM_TEST_KEEP_SCHEMA=1 timeout $(MUTATION_TIMEOUT) $(BIN)/mutmut run --max-children 1 '$(MODULE).*' || true
+	@echo "$(MODULE):"; $(BIN)/mutmut results --all true | grep -F " $(MODULE).x" \
+	  | sed 's/.*: //' | sort | uniq -c

@@ -32,7 +32,13 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from piccolo.apps.user.tables import BaseUser
 
-from tests.factories import World, reset_database, restore_template, save_template
+from tests.factories import (
+    World,
+    kept_template,
+    reset_database,
+    restore_template,
+    save_template,
+)
 
 # The live-server fixtures (a real `passnum serve` process) for browser tests and API fuzzing,
 # a real local SMTP server (`smtp_server`) for e-mail, and a real local geocoder (`addok_server`).
@@ -52,10 +58,15 @@ def pytest_report_header() -> str:
 
 @pytest.fixture(scope="session")
 async def database() -> None:
-    """Build the schema once from the migrations, on a database emptied first, and keep it."""
+    """Build the schema once from the migrations, on a database emptied first, and keep it.
+
+    ``PASSNUM_TEST_KEEP_SCHEMA=1`` starts from the schema an earlier run left instead (mutation
+    testing runs one short session per mutant: ``make mutation`` removes it before it starts)."""
     from composition.tasks import task_app
 
     task_app()  # services may queue tasks (passnum.tasks); tests run them with work_until_idle
+    if os.environ.get("PASSNUM_TEST_KEEP_SCHEMA") == "1" and kept_template():
+        return
     await reset_database()
     await save_template()
 

@@ -57,6 +57,13 @@ async def save_template() -> None:
         shutil.copyfile(path, template)
 
 
+def kept_template() -> bool:
+    """Whether a migrated template saved by an earlier run is there to start from (SQLite only;
+    PostgreSQL always migrates again)."""
+    engine = engine_finder()
+    return isinstance(engine, SQLiteEngine) and _sqlite_files(engine)[1].exists()
+
+
 async def restore_template() -> None:
     """Put the test database back to the template saved by ``save_template``: empty tables."""
     engine = engine_finder()
