@@ -20,6 +20,7 @@ from equipment import (
 from equipment.followup import item_history
 from passnum.auth import PUBLIC, Role, roles
 from passnum.csvout import csv_response
+from passnum.openapi_bodies import file_answer, raw_body
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
     PAGED_HEADERS,
@@ -95,11 +96,20 @@ class InventoryFilesApi(Controller):
     tags = ["parc de matériel"]
     opt = STAFF
 
-    @get("/export.csv", summary="Export CSV (Excel français)")
+    @get(
+        "/export.csv",
+        summary="Export CSV (Excel français)",
+        operation_class=file_answer("text/csv"),
+    )
     async def export(self) -> Response[bytes]:
         return csv_response(await csvio.export_items(), "inventaire.csv")
 
-    @post("/import", status_code=200, summary="Import CSV : aperçu (preview=true) ou import")
+    @post(
+        "/import",
+        status_code=200,
+        summary="Import CSV : aperçu (preview=true) ou import",
+        operation_class=raw_body("text/csv", "Le fichier CSV de l'inventaire (Excel français)"),
+    )
     async def import_csv(
         self, request: Request, preview: FromQuery[bool] = False
     ) -> schemas.ImportReport:
@@ -108,7 +118,11 @@ class InventoryFilesApi(Controller):
             return await csvio.preview_import(body)
         return await csvio.import_items(request.user, body)
 
-    @get("/labels.pdf", summary="Planche d'étiquettes (tous les appareils ou tags=…)")
+    @get(
+        "/labels.pdf",
+        summary="Planche d'étiquettes (tous les appareils ou tags=…)",
+        operation_class=file_answer("application/pdf"),
+    )
     async def labels(self, tags: FromQuery[str] = "", start: FromQuery[int] = 1) -> Response[bytes]:
         wanted = [t for t in tags.split(",") if t.strip()]
         return pdf(await documents.label_sheet_pdf(wanted, start), "etiquettes.pdf")
@@ -238,27 +252,26 @@ class StockTakeApi(Controller):
     )
     async def list_takes(
         self, request: Request, limit: Limit = API_DEFAULT_LIMIT, offset: Offset = 0
-    ) -> Response[list[dict]]:
-        rows = [
-            {k: v for k, v in row.items() if k not in ("opened_on", "closed_on")}
-            for row in await stocktake.list_stock_takes(limit, offset)
-        ]
+    ) -> Response[list[schemas.StockTakeSummary]]:
+        rows = await stocktake.list_stock_takes(limit, offset)
         return paged_response(request, rows, await stocktake.count_stock_takes(), limit, offset)
 
     @post("/", summary="Ouvrir un inventaire (audit du parc)")
-    async def open(self, request: Request) -> dict:
+    async def open(self, request: Request) -> schemas.StockTakeReport:
         return await stocktake.open_stock_take(request.user)
 
     @post("/{take_id:int}/close", status_code=200, summary="Clore : le résultat est figé")
-    async def close(self, request: Request, take_id: FromPath[int]) -> dict:
+    async def close(self, request: Request, take_id: FromPath[int]) -> schemas.StockTakeReport:
         return await stocktake.close_stock_take(request.user, take_id)
 
     @post("/{take_id:int}/scans", status_code=200, summary="Appareil scanné (QR ou Code 128)")
-    async def scan(self, request: Request, take_id: FromPath[int], data: JSONBody[dict]) -> dict:
-        return await stocktake.scan(request.user, take_id, str(data.get("code", "")))
+    async def scan(
+        self, request: Request, take_id: FromPath[int], data: JSONBody[schemas.StockTakeScanIn]
+    ) -> schemas.StockTakeReport:
+        return await stocktake.scan(request.user, take_id, data.code)
 
     @get("/{take_id:int}", summary="Vus, manquants, vus mais notés ailleurs")
-    async def report(self, take_id: FromPath[int]) -> dict:
+    async def report(self, take_id: FromPath[int]) -> schemas.StockTakeReport:
         return await stocktake.stock_take_report(take_id)
 
 
@@ -268,5 +281,5 @@ class LastSeenApi(Controller):
     opt = STAFF
 
     @get("/{tag:str}/last-seen", summary="Dernier inventaire où l'appareil a été vu")
-    async def last_seen(self, tag: FromPath[str]) -> dict:
-        return {"item": tag, "last_seen": await stocktake.last_seen(tag)}
+    async def last_seen(self, tag: FromPath[str]) -> schemas.LastSeen:
+        return schemas.LastSeen(item=tag, last_seen=await stocktake.last_seen(tag))

@@ -18,6 +18,7 @@ from equipment import (
 from equipment.api_inventory import STAFF, pdf
 from equipment.signatures import Moment
 from equipment.tables import Loan
+from passnum.openapi_bodies import file_answer, raw_body
 from passnum.pagination import (
     API_DEFAULT_LIMIT,
     PAGED_HEADERS,
@@ -122,11 +123,19 @@ class LoanApi(Controller):
     ) -> schemas.LoanView:
         return await handover.declare_loss(request.user, number, data.items, data.note)
 
-    @get("/{number:str}/slip.pdf", summary="Bon de prêt (PDF ; signé : celui qui est conservé)")
+    @get(
+        "/{number:str}/slip.pdf",
+        summary="Bon de prêt (PDF ; signé : celui qui est conservé)",
+        operation_class=file_answer("application/pdf"),
+    )
     async def slip(self, number: FromPath[str]) -> Response[bytes] | Stream:
         return await slip(number, Moment.handover)
 
-    @get("/{number:str}/return-slip.pdf", summary="Bon de retour (PDF ; signé : le conservé)")
+    @get(
+        "/{number:str}/return-slip.pdf",
+        summary="Bon de retour (PDF ; signé : le conservé)",
+        operation_class=file_answer("application/pdf"),
+    )
     async def return_slip(self, number: FromPath[str]) -> Response[bytes] | Stream:
         return await slip(number, Moment.return_)
 
@@ -137,6 +146,7 @@ class LoanApi(Controller):
     @get(
         "/{number:str}/signatures/{signature_id:int}/slip.pdf",
         summary="Le bon signé conservé pour une signature (son SHA-256 : slip_sha256)",
+        operation_class=file_answer("application/pdf"),
     )
     async def signed_slip(self, number: FromPath[str], signature_id: FromPath[int]) -> Stream:
         return await slip_archive.kept_slip(number, signature_id)
@@ -151,6 +161,7 @@ class SlipApi(Controller):
         "/check",
         status_code=200,
         summary="Vérifier une copie de bon signé (le PDF en corps de requête) par son SHA-256",
+        operation_class=raw_body("application/pdf", "La copie du bon signé (PDF), telle quelle"),
     )
     async def check(self, request: Request) -> schemas.SlipCheck:
         return await slip_archive.check_copy(await request.body())

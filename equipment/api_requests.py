@@ -20,6 +20,7 @@ from equipment.loan_requests import (
 from equipment.signatures import Moment
 from passnum.auth import Role, roles
 from passnum.errors import DomainError
+from passnum.openapi_bodies import file_answer
 
 BORROWER_OR_STAFF = roles(Role.borrower, Role.staff)
 
@@ -77,7 +78,11 @@ class LoanRequestApi(Controller):
     async def cancel(self, request: Request, request_id: FromPath[int]) -> LoanRequestView:
         return await loan_requests.cancel_request(request.user, request_id)
 
-    @get("/{request_id:int}/slip.pdf", summary="Bon de prêt de la demande acceptée (la sienne)")
+    @get(
+        "/{request_id:int}/slip.pdf",
+        summary="Bon de prêt de la demande acceptée (la sienne)",
+        operation_class=file_answer("application/pdf"),
+    )
     async def slip(self, request: Request, request_id: FromPath[int]) -> Response[bytes] | Stream:
         view = await loan_requests.get_request(request_id, request.user)
         if view.loan is None:

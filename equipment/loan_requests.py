@@ -13,7 +13,7 @@ Nothing here decides whether a device is free: :func:`availability.find_availabl
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -124,8 +124,8 @@ class LoanRequestView(msgspec.Struct, kw_only=True):
     loan: str | None
     loan_status: str | None
     loan_status_label: str | None
-    created_at: Any
-    decided_at: Any
+    created_at: datetime  # the service's local time, without an offset
+    decided_at: datetime | None
 
 
 def borrower_ids(actor: Actor) -> frozenset[int]:

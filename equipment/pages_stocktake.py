@@ -8,8 +8,6 @@ next label.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -23,13 +21,13 @@ from passnum.pagination import paginate_fetch
 
 async def take_page(take_id: int, status_code: int = 200, **context: object) -> Template:
     report = await stocktake.stock_take_report(take_id)
-    tags = [tag for name in stocktake.LISTS for tag in report[name]]
+    tags = [*report.seen, *report.missing, *report.seen_but_marked_elsewhere]
     return render(
         "stock_take.html",
         status_code,
         take=report,
-        opened_at=datetime.fromisoformat(report["opened_at"]),
-        closed_at=datetime.fromisoformat(report["closed_at"]) if report["closed_at"] else None,
+        opened_at=report.opened_at,
+        closed_at=report.closed_at,
         devices=await stocktake.device_details(tags),
         **context,
     )
@@ -50,7 +48,7 @@ class StockTakePages(Controller):
     @post("/")
     async def open(self, request: Request) -> Redirect:
         take = await stocktake.open_stock_take(request.user)
-        return Redirect(f"/equipment/inventaires/{take['id']}")
+        return Redirect(f"/equipment/inventaires/{take.id}")
 
     @get("/{take_id:int}")
     async def detail(self, take_id: FromPath[int]) -> Template:

@@ -176,7 +176,7 @@ class LoanItemView(msgspec.Struct, clock.WithOffsets, kw_only=True):
     model: str
     serial: str
     item_status: str
-    checkout_checklist: dict
+    checkout_checklist: dict[str, bool]  # present, working, accessories_ok ({} before hand-over)
     checkout_note: str
     returned_at: datetime | None
     return_note: str
@@ -277,3 +277,34 @@ class ImportReport(msgspec.Struct, kw_only=True):
 
 class IcalLink(msgspec.Struct, kw_only=True):
     url: str
+
+
+class StockTakeScanIn(msgspec.Struct, kw_only=True):
+    code: str = ""  # what the scanner typed: the asset tag, or the QR's item URL
+
+
+class StockTakeReport(msgspec.Struct, kw_only=True):
+    """An inventory audit: open (worked out from the inventory now) or closed (frozen)."""
+
+    id: int
+    opened_at: datetime  # with the operator's offset
+    opened_by: str
+    closed_at: datetime | None
+    seen: list[str]  # asset tags
+    missing: list[str]
+    seen_but_marked_elsewhere: list[str]
+
+
+class StockTakeCounts(msgspec.Struct, kw_only=True):
+    seen: int
+    missing: int
+    seen_but_marked_elsewhere: int
+
+
+class StockTakeSummary(StockTakeReport, kw_only=True):
+    counts: StockTakeCounts
+
+
+class LastSeen(msgspec.Struct, kw_only=True):
+    item: str  # the asset tag asked for
+    last_seen: datetime | None  # the service's local time, without an offset; null: never

@@ -9,11 +9,11 @@ its day, whatever became of the devices since. A closed audit takes no more scan
 from __future__ import annotations
 
 import json
-from datetime import date
-from typing import Any
+from datetime import date, datetime
 
 from equipment.inventory import item_by_tag
 from equipment.labels import item_status_label, item_type_label
+from equipment.schemas import StockTakeCounts, StockTakeReport, StockTakeSummary
 from equipment.tables import Item, ItemStatus, StockTake, StockTakeScan
 from passnum import audit, clock
 from passnum.auth.actor import Actor
@@ -44,7 +44,7 @@ async def exists(take_id: int) -> bool:
     return await StockTake.exists().where(StockTake.id == take_id)
 
 
-async def open_stock_take(actor: Actor | None) -> dict[str, Any]:
+async def open_stock_take(actor: Actor | None) -> StockTakeReport:
     async with write_transaction():
         take = StockTake(
             opened_by=actor.user_id if actor else None,
@@ -55,7 +55,7 @@ async def open_stock_take(actor: Actor | None) -> dict[str, Any]:
     return await stock_take_report(take.id)
 
 
-async def scan(actor: Actor | None, take_id: int, code: str) -> dict[str, Any]:
+async def scan(actor: Actor | None, take_id: int, code: str) -> StockTakeReport:
     if not code.strip():
         raise DomainError(
             "invalid", "Scannez une étiquette ou tapez un numéro d'inventaire.", 422, field="code"
@@ -81,7 +81,7 @@ def _closed(take: StockTake) -> DomainError:
     )
 
 
-async def close_stock_take(actor: Actor | None, take_id: int) -> dict[str, Any]:
+async def close_stock_take(actor: Actor | None, take_id: int) -> StockTakeReport:
     """Freeze the audit's result as it stands; the audit takes no more scans."""
     take = await _take(take_id)
     if take.closed_at is not None:
@@ -116,36 +116,50 @@ async def _worked_out(take_id: int) -> dict[str, list[str]]:
     return {"seen": seen, "missing": missing, "seen_but_marked_elsewhere": elsewhere}
 
 
-async def stock_take_report(take_id: int) -> dict[str, Any]:
+async def stock_take_report(take_id: int) -> StockTakeReport:
     take = await _take(take_id)
     closed = take.closed_at is not None
     result = take.results if closed else await _worked_out(take_id)
     if isinstance(result, str):  # Piccolo reads a JSON column back as its text
         result = json.loads(result)
-    return {
-        "id": take.id,
-        "opened_at": clock.aware(take.opened_at).isoformat(),
-        "opened_by": take.opened_by_name,
-        "closed_at": clock.aware(take.closed_at).isoformat() if closed else None,
-        **{name: list(result.get(name, [])) for name in LISTS},
-    }
+    return StockTakeReport(
+        id=take.id,
+        opened_at=clock.aware(take.opened_at),
+        opened_by=take.opened_by_name,
+        closed_at=clock.aware(take.closed_at) if closed else None,
+        seen=list(result.get("seen", [])),
+        missing=list(result.get("missing", [])),
+        seen_but_marked_elsewhere=list(result.get("seen_but_marked_elsewhere", [])),
+    )
 
 
-async def list_stock_takes(limit: int, offset: int) -> list[dict[str, Any]]:
+async def list_stock_takes(limit: int, offset: int) -> list[StockTakeSummary]:
     """Past and open audits, newest first, each with its counts (closed: as frozen)."""
     takes = (
-        await StockTake.select().order_by(StockTake.id, ascending=False).limit(limit).offset(offset)
+        await StockTake.select(StockTake.id)
+        .order_by(StockTake.id, ascending=False)
+        .limit(limit)
+        .offset(offset)
     )
     rows = []
     for take in takes:
-        report = await stock_take_report(take["id"])
+        r = await stock_take_report(take["id"])
+        counts = StockTakeCounts(
+            seen=len(r.seen),
+            missing=len(r.missing),
+            seen_but_marked_elsewhere=len(r.seen_but_marked_elsewhere),
+        )
         rows.append(
-            {
-                **report,
-                "opened_on": take["opened_at"],
-                "closed_on": take["closed_at"],
-                "counts": {name: len(report[name]) for name in LISTS},
-            }
+            StockTakeSummary(
+                id=r.id,
+                opened_at=r.opened_at,
+                opened_by=r.opened_by,
+                closed_at=r.closed_at,
+                seen=r.seen,
+                missing=r.missing,
+                seen_but_marked_elsewhere=r.seen_but_marked_elsewhere,
+                counts=counts,
+            )
         )
     return rows
 
@@ -182,7 +196,7 @@ async def last_seen_on(item_id: int) -> date | None:
     return row["scanned_at"].date() if row else None
 
 
-async def last_seen(tag: str) -> str | None:
+async def last_seen(tag: str) -> datetime | None:
     """When a device was last scanned in an audit (stored wall-clock time), if ever."""
     item = await item_by_tag(tag)
     row = (
@@ -191,4 +205,4 @@ async def last_seen(tag: str) -> str | None:
         .order_by(StockTakeScan.scanned_at, ascending=False)
         .first()
     )
-    return row["scanned_at"].isoformat() if row else None
+    return row["scanned_at"] if row else None
