@@ -11,10 +11,12 @@ from litestar.response import Stream
 from equipment import photos
 from passnum import storage
 from passnum.auth import Role, roles
+from passnum.openapi_bodies import BINARY, form, raw_body
 
 # A photo's address ends with a hash of its bytes (a new photo, a new address): browsers keep
 # it a year without asking again; "private": served after a login, never kept by a shared cache.
 CACHE = "private, max-age=31536000, immutable"
+PHOTO_FORM = raw_body("multipart/form-data", "La photo", form(("photo",), photo=BINARY))
 
 
 async def uploaded(request: Request) -> bytes:
@@ -33,6 +35,7 @@ class CataloguePhotoApi(Controller):
         "/types/{item_type:str}/photo",
         summary="Ajouter ou remplacer la photo d'un type de matériel (formulaire multipart : "
         "photo ; PNG, JPEG ou WebP, 8 Mo et 8000 pixels de côté au plus)",
+        operation_class=PHOTO_FORM,
     )
     async def set_type_photo(self, request: Request, item_type: FromPath[str]) -> photos.Photo:
         return await photos.set_type_photo(request.user, item_type, await uploaded(request))
@@ -44,6 +47,7 @@ class CataloguePhotoApi(Controller):
     @put(
         "/kits/{kit_id:int}/photo",
         summary="Ajouter ou remplacer la photo d'un kit (formulaire multipart : photo)",
+        operation_class=PHOTO_FORM,
     )
     async def set_kit_photo(self, request: Request, kit_id: FromPath[int]) -> photos.Photo:
         return await photos.set_kit_photo(request.user, kit_id, await uploaded(request))

@@ -10,6 +10,7 @@ from organisations import accounts, editing, imports, memberships, schemas, susp
 from organisations import services as orgs
 from organisations.invitations import invite_user
 from passnum.auth import Actor, Role, roles, two_factor
+from passnum.openapi_bodies import raw_body
 from passnum.pagination import API_DEFAULT_LIMIT, PAGED_HEADERS, Limit, Offset, paged_response
 
 ALL_ROLES = roles(*Role)
@@ -78,6 +79,7 @@ class OrganisationApiController(Controller):
         description="Le fichier CSV (Excel français) en corps de requête "
         "(`Content-Type: text/csv`). Une ligne refusée : rien n'est importé, "
         "`422 import_rejected` avec `rejected` (ligne, raison).",
+        operation_class=raw_body("text/csv", "Le fichier CSV des organisations (Excel français)"),
     )
     async def import_csv(
         self, request: Request, preview: FromQuery[bool] = False

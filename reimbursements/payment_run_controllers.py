@@ -14,6 +14,7 @@ from passnum.csvout import attachment, csv_response
 from passnum.db import as_datetime
 from passnum.errors import DomainError
 from passnum.fr import format_date, format_euros, format_moment, format_month
+from passnum.openapi_bodies import file_answer
 from reimbursements import payment_runs as runs
 from reimbursements import schemas
 from reimbursements.tables import PaymentRun
@@ -154,6 +155,7 @@ class PaymentRunApi(Controller):
     @get(
         "/{run_id:int}/sepa.xml",
         summary="Le fichier de virement SEPA (pain.001.001.03) des lieux payés par virement",
+        operation_class=file_answer(runs.SEPA_MEDIA_TYPE),
     )
     async def sepa(self, request: Request, run_id: FromPath[int]) -> Response[bytes]:
         return await _sepa(request, run_id)
@@ -161,6 +163,7 @@ class PaymentRunApi(Controller):
     @get(
         "/{run_id:int}/mandats.csv",
         summary="Les mandats des lieux payés par le Trésor (régie), pour la comptabilité publique",
+        operation_class=file_answer("text/csv"),
     )
     async def csv(self, request: Request, run_id: FromPath[int]) -> Response[bytes]:
         return await _csv(request, run_id)

@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from passnum.auth import Role, roles
 from passnum.errors import DomainError
+from passnum.openapi_bodies import BINARY, TEXT, form, raw_body
 from vouchers import branding, schemas
 from vouchers.errors import refuse
 from vouchers.pages_common import error_view, page
@@ -42,6 +43,11 @@ class BrandingApi(Controller):
         "/",
         summary="Changer le logo (PNG ou JPEG, 512 Ko, 2000 px) et le message (60 caractères) "
         "imprimés sur les carnets du financeur (formulaire multipart : logo, message, remove_logo)",
+        operation_class=raw_body(
+            "multipart/form-data",
+            "Les champs à changer : logo (fichier), message, remove_logo (« oui » : sans logo)",
+            form(logo=BINARY, message=TEXT, remove_logo=TEXT),
+        ),
     )
     async def update(self, request: Request, funder_id: FromPath[int]) -> schemas.Branding:
         return await _form_update(request.user, funder_id, await request.form())

@@ -25,6 +25,14 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 BINARY = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
 
 
+TEXT = Schema(type=OpenAPIType.STRING)
+
+
+def form(required: tuple[str, ...] = (), **fields: Schema) -> Schema:
+    """A multipart form's fields (files: ``BINARY``), for :func:`raw_body`."""
+    return Schema(type=OpenAPIType.OBJECT, properties=fields, required=list(required) or None)
+
+
 def raw_body(media_type: str, description: str, schema: Schema = BINARY) -> type[Operation]:
     """The operation of a handler that reads its body itself: its media type and shape."""
 
