@@ -144,6 +144,9 @@ async def import_items(actor: Actor | None, data: bytes) -> schemas.ImportReport
             )
         for item in report.valid:
             await insert_item(actor, await clean_item(item))
+    from equipment.tasks import offer_waiting_later  # the task module reads this one
+
+    await offer_waiting_later()  # new devices: the waiting list may move
     report.imported = len(report.valid)
     return report
 

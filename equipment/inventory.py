@@ -174,6 +174,9 @@ async def create_item(actor: Actor | None, data: schemas.ItemIn) -> schemas.Item
     values = await clean_item(data)
     async with write_transaction():
         item = await insert_item(actor, values)
+    from equipment.tasks import offer_waiting_later  # the task module reads this one
+
+    await offer_waiting_later()  # a new device: the waiting list may move
     return item_view(item)
 
 

@@ -58,4 +58,8 @@ async def set_item_status(
         await audit.record(
             actor, "set_status", "item", item.id, {"from": item.status, "to": status, "note": note}
         )
+    if status == ItemStatus.available:
+        from equipment.tasks import offer_waiting_later  # the task module reads this one
+
+        await offer_waiting_later()  # days freed: the waiting list may move
     return await get_item(item.asset_tag)

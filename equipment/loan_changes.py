@@ -120,4 +120,7 @@ async def remove_item(actor: Actor | None, number: str, tag: str) -> schemas.Loa
             )
         await _drop(lines[tag])
         await audit.record(actor, "remove_item", "loan", loan.number, {"item": tag})
+    from equipment.tasks import offer_waiting_later  # the task module reads this one
+
+    await offer_waiting_later()  # days freed: the waiting list may move
     return await get_loan(loan.number)

@@ -417,6 +417,7 @@ async def decide(actor: Actor, request_id: int, data: DecisionIn) -> LoanRequest
             )
         view = await get_request(request_id)
         await _notify(view, "declined")
+        await _next_in_line()
         return view
     asked = view
     view = msgspec.structs.replace(
@@ -479,7 +480,16 @@ async def cancel_request(actor: Actor, request_id: int) -> LoanRequestView:
         if not withdrawn:
             raise _already(view)
         await audit.record(actor, "cancel", "loan_request", str(view.id))
+    await _next_in_line()
     return await get_request(request_id, actor)
+
+
+async def _next_in_line() -> None:
+    """A request offered from the waiting list held its devices against the next ones of the
+    same pass (:func:`offer_waiting`): declined or withdrawn, it lets them have their turn."""
+    from equipment.tasks import offer_waiting_later  # the task module reads this one
+
+    await offer_waiting_later()
 
 
 async def ask_extension(actor: Actor, number: str, due_date: date) -> schemas.LoanView:

@@ -242,4 +242,7 @@ async def close_maintenance(
         # checked like a new booking.
         start = booked.end_date + timedelta(days=1) if booked else record.start_date
         await book([record.item], start, data.end_date, update, exclude_maintenance_id=record_id)
+    from equipment.tasks import offer_waiting_later  # the task module reads this one
+
+    await offer_waiting_later()  # days freed: the waiting list may move
     return await get_maintenance(record_id)

@@ -6,6 +6,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 
 from equipment import loan_requests
 from equipment.followup import send_reminders
+from equipment.tables import LoanRequest, RequestStatus
 from passnum import mail
 from passnum.errors import DomainError
 from passnum.tasks import Tasks
@@ -35,7 +36,13 @@ async def offer_waiting() -> None:
 
 
 async def offer_waiting_later() -> None:
-    """Queue one look at the waiting list (one waiting job is enough: it reads the ledger then)."""
+    """Queue one look at the waiting list (one waiting job is enough: it reads the ledger then).
+    Called wherever devices free up: a return, a cancelled reservation, a device taken out of
+    one, a repair ended, a device back in service or new, an offered request declined or
+    withdrawn. Nobody waiting: nothing is queued."""
+    waiting = LoanRequest.status == RequestStatus.waiting.value
+    if not await LoanRequest.exists().where(waiting):
+        return
     try:
         await offer_waiting.defer_async()
     except AlreadyEnqueued:
