@@ -1,14 +1,17 @@
 """A commune books tablets for a Wednesday workshop itself, in a real browser (#22).
 
-Its contact asks for 8 tablets on /emprunter, staff accept the request with a case of tablets,
-the contact sees the loan and downloads its slip. Every page passes axe.
+Staff first add a photo of the tablets to the catalogue; the commune's contact sees it while
+asking for 8 tablets on /emprunter, staff accept the request with a case of tablets, the contact
+sees the loan and downloads its slip. Every page passes axe.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from passnum import clock
@@ -21,16 +24,39 @@ def next_wednesday_in_a_week():
     return day + timedelta(days=(2 - day.weekday()) % 7)
 
 
+def tablet_photo() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (30, 90, 160)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
 def test_a_commune_books_eight_tablets_staff_lend_a_case_and_the_contact_gets_the_slip(
     page: Page,
 ) -> None:
     wednesday = next_wednesday_in_a_week().isoformat()
+    log_in(page, "agent@demo.passnum.fr")
+    page.goto("/equipment")
+    page.get_by_role("link", name="Photos du catalogue").click()
+    tablets = page.locator("section#type-tablet")
+    tablets.get_by_label(re.compile(r"photo \(PNG, JPEG ou WebP")).set_input_files(
+        {"name": "tablette.jpg", "mimeType": "image/jpeg", "buffer": tablet_photo()}
+    )
+    tablets.get_by_role("button", name=re.compile(r"la photo — Tablette$")).click()
+    expect(page.get_by_role("status").filter(has_text="Photo enregistrée")).to_be_visible()
+    expect(page.locator("section#type-tablet").get_by_role("img", name="Tablette")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "emprunteur-0-photos-du-catalogue")
+
+    page.context.clear_cookies()
     log_in(page, "mairie.emprunteuse@demo.passnum.fr")
     expect(page.get_by_role("heading", level=1)).to_have_text("Espace emprunteur")
     page.get_by_role("link", name="Demander du matériel").first.click()
     page.get_by_label("Date de début").fill(wednesday)
     page.get_by_label("Date de retour").fill(wednesday)
     page.get_by_role("button", name="Voir le matériel libre sur ces dates").click()
+    photo = page.get_by_role("img", name="Tablette")
+    expect(photo).to_be_visible()
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 1200  # served, decoded
     assert_accessible(page)
     shot(page, "emprunteur-1-catalogue")
     page.get_by_label(re.compile(r"^Tablette — ")).fill("8")
