@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from passnum import clock
 from tests.browser.conftest import assert_accessible, log_in, shot
 from tests.printing.scanning import pdf_text
 
@@ -59,7 +60,7 @@ def test_staff_reserve_hand_over_and_take_back_a_laptop(page: Page) -> None:
     page.keyboard.type("02 33 00 00 01")
     page.keyboard.press("Tab")
     page.keyboard.type("claire.lebrun@demo.passnum.fr")
-    today, due = date.today(), date.today() + timedelta(days=7)
+    today, due = clock.today(), clock.today() + timedelta(days=7)
     page.get_by_label("Date de début (remise)").fill(today.isoformat())
     page.get_by_label("Date de retour prévue").fill(due.isoformat())
     page.get_by_label("Objet du prêt").focus()

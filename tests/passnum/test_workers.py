@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -20,6 +20,7 @@ from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
 from organisations.actors import load_actor
+from passnum import clock
 from tests.factories import World
 from tests.live_server import PASSNUM, _free_port, _wait_until_up
 from vouchers import schemas
@@ -79,11 +80,11 @@ async def _handed_out_codes(world: World) -> list[str]:
             funder_id=world.operator_id,
             label="Département 2026",
             booklet_count=1,
-            valid_from=date.today() - timedelta(days=1),
-            valid_until=date.today() + timedelta(days=300),
+            valid_from=clock.today() - timedelta(days=1),
+            valid_until=clock.today() + timedelta(days=300),
         ),
     )
-    await svc.activate_batch(staff, batch.id, svc.full_payment(batch, "T-1", date.today()))
+    await svc.activate_batch(staff, batch.id, svc.full_payment(batch, "T-1", clock.today()))
     await svc.move_booklets(
         staff,
         schemas.StockMoveIn(to_organisation_id=world.prescriber_org_id, batch_id=batch.id, count=1),

@@ -7,6 +7,7 @@ from datetime import date
 from html import unescape
 
 from equipment.labels import TYPE_LABELS
+from passnum import clock
 from reporting.equipment_stats import equipment_stats
 from reporting.scope import Filters
 from tests.factories import login, text_of
@@ -57,7 +58,7 @@ async def test_equipment_statistics_match_loans_days_and_utilisation_recomputed_
 
 async def test_staff_statistics_page_shows_the_fleet_and_funders_do_not_see_it(client, world):
     fleet = await generate_fleet(world.borrower_id)
-    want = expected(fleet, MARCH, date.today())
+    want = expected(fleet, MARCH, clock.today())
     await login(client, world.staff)
     page = await client.get("/statistiques?start=2026-03-01&end=2026-03-31")
     text = text_of(unescape(page.text))

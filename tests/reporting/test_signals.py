@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from html import unescape
 
 from organisations.tables import OpeningSlot
+from passnum import clock
 from tests.factories import login, text_of
 from tests.reporting.dataset import Dataset, make_batch, make_booklet, redeem
 from vouchers.tables import ScanAttempt
@@ -28,7 +29,7 @@ async def signals_page(client, world) -> str:
 
 
 def recent(days_ago: int, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(date.today() - timedelta(days=days_ago), time(hour, minute))
+    return datetime.combine(clock.today() - timedelta(days=days_ago), time(hour, minute))
 
 
 async def handed_out(world, data: Dataset, issued_at: datetime, prescriber: int | None = None):
@@ -49,7 +50,7 @@ async def test_staff_see_a_booklet_used_several_times_at_one_site_the_same_day(c
     await redeem(other.cheques[1], world.other_site_id, recent(3, 11))  # another site
     html = await signals_page(client, world)
     text = section(html, "Plusieurs chèques d'un carnet le même jour au même lieu")
-    day = (date.today() - timedelta(days=3)).strftime("%d/%m/%Y")
+    day = (clock.today() - timedelta(days=3)).strftime("%d/%m/%Y")
     assert "(1)" in text
     number = f"{booklet.cheques[0].code[1:9]}"
     assert f"{number} Mairie de Terre-et-Marais {day} 2" in text

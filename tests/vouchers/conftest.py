@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from organisations.actors import load_actor
+from passnum import clock
 from passnum.auth.actor import Actor
 from tests.factories import Person, World
 from vouchers import schemas
@@ -26,14 +27,14 @@ async def make_batch(world: World, count: int = 4, active: bool = True, **extra)
         "funder_id": world.operator_id,
         "label": "Département 2026",
         "booklet_count": count,
-        "valid_from": date.today() - timedelta(days=30),
-        "valid_until": date.today() + timedelta(days=300),
+        "valid_from": clock.today() - timedelta(days=30),
+        "valid_until": clock.today() + timedelta(days=300),
         **extra,
     }
     staff = await actor_of(world.staff)
     batch = await svc.create_batch(staff, schemas.BatchIn(**values))
     if active:
-        paid = svc.full_payment(batch, "Titre 2026-001", date.today())
+        paid = svc.full_payment(batch, "Titre 2026-001", clock.today())
         batch = await svc.activate_batch(staff, batch.id, paid)
     return batch
 

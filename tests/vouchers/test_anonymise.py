@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from click.testing import CliRunner
 
+from passnum import clock
 from tests.vouchers.conftest import actor_of
 from vouchers import schemas
 from vouchers import services as svc
@@ -30,7 +31,7 @@ async def test_anonymise_erases_references_and_keeps_statistics(scene):
     assert before.by_need == {"admin": 1, "email": 1} and before.by_activity == {"workshop": 2}
     assert await svc.anonymise_beneficiaries(months=12) == 0
     await Batch.update(
-        {Batch.valid_until: date.today() - timedelta(days=400), Batch.grace_days: 31}
+        {Batch.valid_until: clock.today() - timedelta(days=400), Batch.grace_days: 31}
     ).where(Batch.id == scene.batch.id)
     assert await svc.anonymise_beneficiaries(months=12) == 1
     record = await Beneficiary.select().first()
@@ -42,7 +43,7 @@ async def test_anonymise_erases_references_and_keeps_statistics(scene):
 
 
 async def test_the_retention_period_is_counted_from_the_end_of_validity(scene):
-    end = date.today() - timedelta(days=31 + 100)  # accepted until 100 days ago
+    end = clock.today() - timedelta(days=31 + 100)  # accepted until 100 days ago
     await Batch.update({Batch.valid_until: end}).where(Batch.id == scene.batch.id)
     assert await svc.anonymise_beneficiaries(months=12) == 0
     assert await svc.anonymise_beneficiaries(months=3) == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from passnum import clock
 from passnum.tables import AuditEntry
 from tests.factories import login, post_form
 from tests.vouchers.conftest import make_batch
@@ -21,8 +22,8 @@ def batch_json(world, **extra) -> dict:
         "funder_id": world.operator_id,
         "label": "Département 2026",
         "booklet_count": 2,
-        "valid_from": date.today().isoformat(),
-        "valid_until": (date.today() + timedelta(days=365)).isoformat(),
+        "valid_from": clock.today().isoformat(),
+        "valid_until": (clock.today() + timedelta(days=365)).isoformat(),
         **extra,
     }
 
@@ -89,7 +90,7 @@ async def test_a_batch_written_before_the_check_lists_and_can_be_deleted(client,
             booklet_count=0,
             first_serial=1,
             face_value_cents=1000,
-            valid_from=date.today(),
+            valid_from=clock.today(),
             valid_until=date(9999, 12, 31),
             grace_days=31,
             status="draft",

@@ -4,8 +4,9 @@ its own stock; funders see their own batches."""
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
+from passnum import clock
 from passnum.errors import DomainError
 from tests.vouchers.conftest import actor_of, make_batch, numbers_of
 from vouchers import schemas
@@ -19,8 +20,8 @@ def batch_json(world, **extra) -> dict:
         "funder_id": world.operator_id,
         "label": "Département 2026",
         "booklet_count": 3,
-        "valid_from": date.today().isoformat(),
-        "valid_until": (date.today() + timedelta(days=365)).isoformat(),
+        "valid_from": clock.today().isoformat(),
+        "valid_until": (clock.today() + timedelta(days=365)).isoformat(),
         **extra,
     }
 

@@ -11,6 +11,7 @@ from math import asin, cos, radians, sin, sqrt
 
 from organisations.demo import demo_siret
 from organisations.tables import OpeningSlot, Organisation
+from passnum import clock
 from territory.tables import Commune
 from tests.factories import login, make_organisation, text_of
 from tests.vouchers.conftest import allocate, codes_of, hand_out, make_batch, numbers_of
@@ -25,7 +26,7 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def next_wednesday() -> datetime:
-    today = date.today()
+    today = clock.today()
     day = today + timedelta(days=(2 - today.weekday()) % 7 or 7)
     return datetime(day.year, day.month, day.day, 10, 0)
 

@@ -4,11 +4,12 @@ what to do next, and the activity choice comes back for the next scan."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from organisations.tables import Organisation
+from passnum import clock
 from tests.factories import login, post_form
 from tests.vouchers.conftest import actor_of, allocate, codes_of, hand_out, make_batch, numbers_of
 from tests.vouchers.pages_helpers import seen
@@ -123,9 +124,9 @@ async def test_cheques_not_handed_out_are_refused(client, scene):
 
 async def test_expired_and_not_yet_valid_cheques_are_refused(client, world):
     early = await _issued_code(world)
-    await Batch.update({Batch.valid_from: date.today() + timedelta(days=3)}).where(Batch.id > 0)
+    await Batch.update({Batch.valid_from: clock.today() + timedelta(days=3)}).where(Batch.id > 0)
     late = await _issued_code(world, grace_days=0)
-    await Batch.update({Batch.valid_until: date.today() - timedelta(days=2)}).where(
+    await Batch.update({Batch.valid_until: clock.today() - timedelta(days=2)}).where(
         Batch.grace_days == 0
     )
     await login(client, world.site_agent)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from pypdf import PdfReader
 
-from passnum import storage, tasks
+from passnum import clock, storage, tasks
 from tests.factories import login, post_form
 from tests.vouchers.conftest import actor_of, make_batch
 from tests.vouchers.pages_helpers import seen
@@ -26,8 +26,8 @@ def batch_form(world, **extra) -> dict:
         "label": "Département 2027",
         "booklet_count": "3",
         "face_value": "10",
-        "valid_from": date.today().isoformat(),
-        "valid_until": (date.today() + timedelta(days=365)).isoformat(),
+        "valid_from": clock.today().isoformat(),
+        "valid_until": (clock.today() + timedelta(days=365)).isoformat(),
         "grace_days": "31",
         "allowed_insee_codes": "",
         **extra,
@@ -40,7 +40,7 @@ async def test_staff_create_activate_and_allocate_a_batch(client, world):
     response = await post_form(client, "/staff/tirages", batch_form(world))
     assert response.status_code == 200 and "Brouillon" in seen(response)
     batch_id = int(re.search(r"/staff/tirages/(\d+)", str(response.url)).group(1))
-    paid = {"amount": "150", "payment_reference": "Titre 12", "paid_on": date.today().isoformat()}
+    paid = {"amount": "150", "payment_reference": "Titre 12", "paid_on": clock.today().isoformat()}
     response = await post_form(client, f"/staff/tirages/{batch_id}/activer", paid)
     assert "Tirage activé" in seen(response)
     response = await post_form(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
 
+from passnum import clock
 from passnum.fr import format_moment
 from reimbursements.statements import build_statements
 from reimbursements.tables import Statement
@@ -51,7 +52,7 @@ async def _redeem(client, person, code: str):
 async def test_a_scan_at_2330_utc_on_the_31st_belongs_to_the_next_day_and_month_in_paris(
     client, scene, clock_at
 ):
-    the_31st = next_31st(date.today())
+    the_31st = next_31st(clock.today())
     scanned = datetime.combine(the_31st, time(23, 30), tzinfo=UTC)
     in_paris = scanned.astimezone(PARIS)
     next_month = in_paris.date()
@@ -96,7 +97,7 @@ async def test_a_scan_at_2330_utc_on_the_31st_belongs_to_the_next_day_and_month_
 
 
 async def test_across_a_dst_change_times_keep_their_paris_offset(client, scene, clock_at):
-    change = next_clock_change(date.today())
+    change = next_clock_change(clock.today())
     before, after = change - timedelta(minutes=30), change + timedelta(minutes=30)
     answers = []
     for moment, code in ((before, scene.codes[0]), (after, scene.codes[1])):

@@ -5,16 +5,16 @@ whether ``passnum notify`` (or the daily task) runs once, twice or misses days."
 from __future__ import annotations
 
 import html
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
-from passnum import tasks
+from passnum import clock, tasks
 from tests.factories import login, post_form, text_of
 from tests.smtp_server import SmtpServer
 from tests.vouchers.conftest import allocate, make_batch, numbers_of
 from vouchers.tables import ValidityAlert
 from vouchers.validity import handout_warning, notify
 
-END = date.today() + timedelta(days=40)
+END = clock.today() + timedelta(days=40)
 
 
 def at(days_before: int) -> datetime:
