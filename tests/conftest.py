@@ -1,9 +1,9 @@
 """Test set-up: the test database is chosen before any app module is imported.
 
-SQLite by default (var/test.sqlite); PostgreSQL when PASSNUM_TEST_DATABASE_URL is set; under
-pytest-xdist each worker has its own (tests/databases.py). The schema is built once per run from
-the Piccolo migrations and kept as a template; every test that asks for ``db`` starts from that
-template's empty tables (a copy of the file on SQLite, DELETEs on PostgreSQL). The app is
+SQLite by default (test.sqlite, in /dev/shm or var/); PostgreSQL when PASSNUM_TEST_DATABASE_URL
+is set; under pytest-xdist each worker has its own (tests/databases.py). The schema is built once
+per run from the Piccolo migrations and kept as a template; every test that asks for ``db`` starts
+from that template's empty tables (a copy of the file on SQLite, DELETEs on PostgreSQL). The app is
 built once per run and shared by the tests' clients, with fresh rate-limit counters for each test.
 Fixtures here are opt-in so that pure tests (printing) never touch a database.
 """
@@ -52,7 +52,7 @@ def pytest_report_header() -> str:
     url = os.environ.get("PASSNUM_TEST_DATABASE_URL", "")
     if url:
         return f"passnum test database: PostgreSQL ({url.rsplit('/', 1)[-1]})"
-    path = os.environ.get("PASSNUM_TEST_SQLITE_PATH", "var/test.sqlite")
+    path = os.environ["PASSNUM_TEST_SQLITE_PATH"]
     return f"passnum test database: SQLite ({path})"
 
 
