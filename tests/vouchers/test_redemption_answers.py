@@ -37,9 +37,8 @@ async def test_a_cheque_used_earlier_says_when_and_where_it_was_used(client, wor
     assert again.status_code == 409
     day = f"{clock.today():%d/%m/%Y}"
     assert again.json()["redeemed_at"].startswith(f"{clock.today().isoformat()}T15:48")
-    assert f"déjà été utilisé le {day} à 15:48 (Mairie de Terre-et-Marais)" in (
-        again.json()["message"]
-    )
+    message = again.json()["message"]
+    assert f"déjà été utilisé le {day} à 15:48 (Mairie de Terre-et-Marais)" in message
 
 
 async def test_an_expired_cheque_says_the_last_day_it_was_accepted(client, world):
