@@ -118,6 +118,8 @@ def check(data: bytes, limits: Limits) -> CheckedImage:
             f"Ce fichier n'est pas une image {wanted} lisible (abîmée ou incomplète).",
             field,
         ) from None
+    if kind == "MPO":  # a phone's JPEG holding a second picture: its first one is a JPEG
+        kind = "JPEG"
     if kind not in limits.formats or sniffed != kind:
         raise ImageRefused(
             "image_wrong_format",

@@ -228,3 +228,42 @@ async def _photo_documents():
     for row in await Document.select(Document.key):
         if row["key"].startswith("equipment/photos/"):
             yield row["key"]
+
+
+async def test_photos_as_phones_and_cameras_make_them_are_taken_and_damaged_ones_explained(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    """A phone's JPEG that holds two pictures (MPO, Pillow's name for it), a printer's CMYK
+    JPEG and a WebP with transparency are served; a JPEG cut short and a picture of 400 million
+    pixels packed in a few kilobytes are refused with their code, never a 500."""
+    staff = await fleet.world.staff.bearer()
+    url = "/api/v1/catalogue/types/projector/photo"
+
+    def encoded(image: Image.Image, kind: str, **options) -> bytes:
+        buffer = io.BytesIO()
+        image.save(buffer, format=kind, **options)
+        return buffer.getvalue()
+
+    picture = Image.new("RGB", (640, 480), (200, 30, 30))
+    taken = {
+        "image/jpeg": encoded(picture, "MPO", save_all=True, append_images=[picture.copy()]),
+        "image/jpeg ": encoded(Image.new("CMYK", (640, 480), (0, 200, 200, 0)), "JPEG"),
+        "image/webp": encoded(Image.new("RGBA", (640, 480), (0, 0, 255, 128)), "WEBP"),
+    }
+    await login(client, fleet.world.staff)
+    for content_type, data in taken.items():
+        added = await client.put(url, files=upload(data), headers=staff)
+        assert added.status_code == 200, added.text
+        served = await client.get(added.json()["url"])
+        assert served.headers["content-type"] == content_type.strip()
+        with Image.open(io.BytesIO(served.content)) as image:
+            assert image.size == (640, 480) and image.mode in ("RGB", "RGBA")
+
+    noisy = Image.effect_noise((800, 600), 60).convert("RGB")
+    refused = {
+        "image_unreadable": encoded(noisy, "JPEG")[:4000],
+        "image_too_many_pixels": encoded(Image.new("1", (20000, 20000)), "PNG"),
+    }
+    for code, data in refused.items():
+        answer = await client.put(url, files=upload(data), headers=staff)
+        assert (answer.status_code, answer.json()["error"]) == (422, code), answer.text
