@@ -16,7 +16,6 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
-from piccolo.engine import engine_finder
 
 import composition
 import equipment
@@ -35,7 +34,7 @@ from passnum import tasks, templating
 from passnum.auth import PUBLIC, access_guard
 from passnum.auth.actor import ACTORS_STATE
 from passnum.auth.middleware import PassnumAuthenticationMiddleware
-from passnum.db import close_database, open_database
+from passnum.db import close_database, engine, open_database
 from passnum.errors import (
     EXCEPTION_HANDLERS,
     PassnumRequest,
@@ -71,11 +70,11 @@ TEMPLATE_DIRS = [
 
 
 async def _open_database() -> None:
-    await open_database(engine_finder(), get_settings().db_pool_size)
+    await open_database(engine(), get_settings().db_pool_size)
 
 
 async def _close_database() -> None:
-    await close_database(engine_finder())
+    await close_database(engine())
 
 
 def _freeze_long_lived_objects() -> None:

@@ -45,6 +45,7 @@ def serve(host: str, port: int, workers: int, access_log: bool, graceful_timeout
     every line it writes is JSON, one per request (``passnum.logs``) instead of the access log.
     """
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from passnum.logs import uvicorn_log_config
     from passnum.security import refuse_unsafe_production
@@ -72,7 +73,7 @@ def serve(host: str, port: int, workers: int, access_log: bool, graceful_timeout
         log_level="info",
         access_log=access_log and not json_logs,
         timeout_graceful_shutdown=graceful_timeout,
-        **({"log_config": uvicorn_log_config()} if json_logs else {}),
+        log_config=uvicorn_log_config() if json_logs else LOGGING_CONFIG,
     )
 
 
@@ -87,8 +88,6 @@ def worker(concurrency: int) -> None:
     running jobs get 25 seconds to finish, then go back to the queue. With SQLite, ``passnum
     serve`` already runs them; this command runs them without a server.
     """
-    from piccolo.engine import engine_finder
-
     from composition.tasks import task_app
     from passnum import tasks
     from passnum.logs import worker_logging
@@ -97,13 +96,13 @@ def worker(concurrency: int) -> None:
 
     async def work() -> None:
         task_app()
-        await db.open_database(engine_finder(), min(get_settings().db_pool_size, 4))
+        await db.open_database(db.engine(), min(get_settings().db_pool_size, 4))
         click.echo(f"passnum worker : {len(tasks.app().tasks)} tâches connues, en attente.")
         try:
             await tasks.run_worker(wait=True, signals=True, concurrency=concurrency)
         finally:
             await tasks.close()
-            await db.close_database(engine_finder())
+            await db.close_database(db.engine())
 
     asyncio.run(work())
 

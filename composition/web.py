@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request, get
 from litestar.response import Response, Template
 
@@ -27,7 +29,10 @@ async def home(request: Request) -> Template:
     """Anonymous visitors get the public welcome; each role gets its own home page."""
     actor: Actor | None = request.user
     settings = get_settings()
-    context = {"operator_phone": settings.operator_phone, "operator_name": settings.operator_name}
+    context: dict[str, Any] = {
+        "operator_phone": settings.operator_phone,
+        "operator_name": settings.operator_name,
+    }
     if actor is None or not actor.memberships:
         return Template("composition/home_public.html", context=context)
     role = actor.memberships[0].role

@@ -197,10 +197,14 @@ def _changes(entry: dict[str, Any]) -> dict[str, Any]:
     return changes if isinstance(changes, dict) else {}
 
 
+def _is_edit(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"old", "new"}
+
+
 def _value(field: Field, value: Any, names: dict[str, dict[int, str]]) -> str:
     if value is None or value == "":
         return "—"
-    if isinstance(value, dict) and set(value) == {"old", "new"}:  # an edit: "before → after"
+    if _is_edit(value):  # "before → after"
         return f"{_value(field, value['old'], names)} → {_value(field, value['new'], names)}"
     kind = field.kind
     if kind in names or kind in _NAMES:

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from msgspec import Struct
 from msgspec.structs import force_setattr
 from piccolo.columns.defaults.timestamp import TimestampNow
 
@@ -142,4 +144,5 @@ class WithOffsets:
         for name in self.__struct_fields__:  # type: ignore[attr-defined]
             value = getattr(self, name)
             if type(value) is datetime and value.tzinfo is None:
-                force_setattr(self, name, value.replace(tzinfo=zone()))
+                # a mixin of msgspec Structs (never used alone)
+                force_setattr(cast(Struct, self), name, value.replace(tzinfo=zone()))

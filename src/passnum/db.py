@@ -24,7 +24,7 @@ import sys
 from datetime import date, datetime, time
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import asyncpg
 from piccolo.engine import engine_finder
@@ -141,6 +141,7 @@ async def _reconnect(engine: Engine, max_size: int) -> None:
         await asyncio.sleep(RETRY_SECONDS)
         try:
             await open_pool(engine, max_size)
+            assert isinstance(engine, PostgresEngine | SQLiteEngine)  # what Engine does not declare
             await engine._run_in_new_connection("SELECT 1")
         except Exception as error:
             if not is_unreachable(error):
@@ -272,6 +273,11 @@ def sql_in(values: Any) -> str:
 # --- Row coercion: raw SQL gives text on SQLite where PostgreSQL gives typed values -------------
 
 
+# None stays None and anything else becomes the type: a column known not null reads as a date.
+@overload
+def as_date(value: None) -> None: ...
+@overload
+def as_date(value: object) -> date: ...
 def as_date(value: Any) -> date | None:
     if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
@@ -280,12 +286,20 @@ def as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+@overload
+def as_datetime(value: None) -> None: ...
+@overload
+def as_datetime(value: object) -> datetime: ...
 def as_datetime(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value))
 
 
+@overload
+def as_time(value: None) -> None: ...
+@overload
+def as_time(value: object) -> time: ...
 def as_time(value: Any) -> time | None:
     if value is None or isinstance(value, time):
         return value

@@ -151,11 +151,15 @@ def violated_unique(exc: Exception) -> tuple[str, str] | None:
     ``("index", name)`` for a unique index on an expression, or None when the error is something
     else (a foreign key, a NOT NULL…)."""
     if isinstance(exc, asyncpg.exceptions.UniqueViolationError):
-        match = re.match(r"Key \(([^)]*)\)=", exc.detail or "")
-        if match is None and exc.constraint_name:  # an index on an expression, e.g. lower(serial)
-            return ("index", exc.constraint_name)
+        # The server's fields, which asyncpg sets on the error without declaring them.
+        detail, constraint, table = (
+            getattr(exc, field, None) for field in ("detail", "constraint_name", "table_name")
+        )
+        match = re.match(r"Key \(([^)]*)\)=", detail or "")
+        if match is None and constraint:  # an index on an expression, e.g. lower(serial)
+            return ("index", constraint)
         columns = match[1].replace(" ", "").replace('"', "") if match else ""
-        return (exc.table_name or "", columns)
+        return (table or "", columns)
     if isinstance(exc, sqlite3.IntegrityError):
         named = re.match(r"UNIQUE constraint failed: index '([^']+)'", str(exc))
         if named:

@@ -22,7 +22,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.logging.config import LoggingConfig
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from passnum import clock
 
@@ -77,14 +77,14 @@ class RequestLogMiddleware(ASGIMiddleware):
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id
-                if self.log:
+                if self.log and scope["type"] == ScopeType.HTTP:  # the only scopes it gets
                     _log_request(scope, message["status"], started, request_id)
             await send(message)
 
         await next_app(scope, receive, send_with_id)
 
 
-def _log_request(scope: Scope, status: int, started: float, request_id: str) -> None:
+def _log_request(scope: HTTPScope, status: int, started: float, request_id: str) -> None:
     request_logger.info(
         "%s %s %s",
         scope["method"],

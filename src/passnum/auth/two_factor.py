@@ -31,6 +31,7 @@ import qrcode
 import qrcode.image.svg
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
+from pyotp.totp import TOTP
 
 from passnum import audit, clock, mail
 from passnum.auth import recovery_codes
@@ -122,7 +123,7 @@ async def start_enrolment(user_id: int) -> Enrolment:
             "secret"
         ]
     email = (await BaseUser.select(BaseUser.email).where(BaseUser.id == user_id))[0]["email"]
-    uri = pyotp.TOTP(secret).provisioning_uri(
+    uri = TOTP(secret).provisioning_uri(
         name=email, issuer_name=f"passnum {get_settings().operator_name}"
     )
     return Enrolment(secret, uri, _qr_svg(uri))
@@ -141,7 +142,7 @@ def _matching_step(secret: str, code: str) -> int | None:
     code = "".join(code.split())
     if len(code) != 6 or not code.isdigit():
         return None
-    totp = pyotp.TOTP(secret)
+    totp = TOTP(secret)
     now = clock.now()
     current = totp.timecode(now)
     for offset in range(-VALID_WINDOW, VALID_WINDOW + 1):

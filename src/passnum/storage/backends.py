@@ -51,7 +51,8 @@ async def _publish(values: dict[str, Any], pending_id: int | None) -> list[dict[
         if pending_id is None:
             await Document.insert(Document(**values))
         else:
-            await Document.update(values).where(Document.id == pending_id)
+            # Piccolo's update() wants dict[Column | str, Any] (invariant) where a Mapping would do.
+            await Document.update(values).where(Document.id == pending_id)  # pyright: ignore[reportArgumentType]
     return replaced
 
 

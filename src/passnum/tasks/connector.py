@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from piccolo.engine.postgres import PostgresEngine
 from procrastinate import connector as base
 from procrastinate.psycopg_connector import PsycopgConnector
 
@@ -35,7 +36,9 @@ class PassnumConnector(base.BaseAsyncConnector):
             if self._sqlite._loop is None:
                 await self._sqlite.open_async()
             return self._sqlite
-        url = db.engine().config["dsn"]  # the database Piccolo uses (the tests' too)
+        engine = db.engine()
+        assert isinstance(engine, PostgresEngine)  # is_postgres() above
+        url = engine.config["dsn"]  # the database Piccolo uses (the tests' too)
         key = (url, id(asyncio.get_running_loop()))
         connector = self._postgres.get(key)
         if connector is None:
