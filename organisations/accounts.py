@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import msgspec
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns.combination import Combinable
+from piccolo.custom_types import Combinable
 
 from organisations import schemas
 from organisations import services as orgs

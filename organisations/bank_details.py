@@ -365,4 +365,5 @@ async def decide_bank_details(
             {"bank_details": details_id, "iban": mask_iban(entry.iban), "reason": reason},
         )
     updated = await BankDetailsEntry.objects().get(BankDetailsEntry.id == details_id)
+    assert updated is not None  # read at the start, never deleted
     return _plain(updated)

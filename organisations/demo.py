@@ -198,8 +198,7 @@ async def load_territory() -> DemoTerritory:
         await Organisation.update({Organisation.is_borrower: True}).where(
             Organisation.name == mairie
         )
-        row = await Organisation.select(Organisation.id).where(Organisation.name == mairie).first()
-        t.borrower_ids.append(row["id"])
+        t.borrower_ids.append(await _site_id(mairie))
     await _account("agent@demo.passnum.fr", t.operator_id, Role.staff, t)
     await _account("financeur@demo.passnum.fr", t.prescriber_ids[0], Role.funder, t)
     await _account("prescriptrice@demo.passnum.fr", t.prescriber_ids[4], Role.prescriber, t)
@@ -240,6 +239,7 @@ async def load_territory() -> DemoTerritory:
 async def _also(email: str, organisation_id: int, role: Role) -> None:
     """One more membership for a demo account (kept as is when the demo is loaded again)."""
     user = await BaseUser.select(BaseUser.id).where(BaseUser.email == email).first()
+    assert user is not None  # made by the demo just before
     if not await Membership.exists().where(
         (Membership.user == user["id"])
         & (Membership.organisation == organisation_id)
@@ -291,4 +291,5 @@ async def _bank_details(organisation_id: int, n: int, kind: str, name: str) -> N
 
 async def _site_id(name: str) -> int:
     row = await Organisation.select(Organisation.id).where(Organisation.name == name).first()
+    assert row is not None  # made by the demo just before
     return row["id"]

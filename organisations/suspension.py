@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from organisations.editing import NEEDS_SIRET
 from organisations.tables import Organisation, SiteStatus
@@ -97,7 +98,7 @@ async def requalify_site(actor: Actor, organisation_id: int) -> tuple[Organisati
     return site, told
 
 
-async def _tell(site: Organisation, template: str, **data: object) -> bool:
+async def _tell(site: Organisation, template: str, **data: Any) -> bool:
     """E-mail the site when SMTP is configured and it has an address; a failure is not fatal
     (the change is made and audited; staff can call)."""
     if not (mail.is_configured() and site.email):

@@ -217,7 +217,7 @@ def _return_facts(loan: LoanSlipData) -> list[Flowable]:
         by_day.setdefault(returned, []).append(item.asset_tag)
     if not by_day:
         raise ValueError("Bon de retour : aucun appareil restitué, pas de date de restitution.")
-    facts = [
+    facts: list[Flowable] = [
         _p(f"Rendu le {format_date(d)} : {', '.join(tags)}.", "body")
         for d, tags in sorted(by_day.items())
     ]

@@ -37,7 +37,8 @@ def qr_matrix(payload: str) -> list[list[bool]]:
     )
     code.add_data(payload, optimize=0)
     code.make(fit=False)
-    return code.modules
+    # qrcode types its matrix list[list[bool | None]] (None: not yet drawn); make() set them all.
+    return code.modules  # pyright: ignore[reportReturnType]
 
 
 def dark_runs(matrix: list[list[bool]]) -> list[tuple[int, int, int]]:

@@ -8,6 +8,7 @@ Every app that takes a commune from a person calls :func:`require_commune` (one)
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from passnum.errors import DomainError
@@ -124,7 +125,7 @@ async def find_communes(codes: list[str]) -> dict[str, CommuneInfo]:
     return found
 
 
-def unknown_commune(text: str, field: str, candidates: list[CommuneInfo] = ()) -> DomainError:
+def unknown_commune(text: str, field: str, candidates: Sequence[CommuneInfo] = ()) -> DomainError:
     if candidates:
         listed = ", ".join(c.label for c in candidates[:5])
         message = f"Plusieurs communes répondent à « {text} » : {listed}. Choisissez-en une."
