@@ -35,7 +35,7 @@ class RunCard:
 
 async def funder_dashboard(actor: Actor) -> list[RunCard]:
     funders = visible_funders(actor)
-    query = Batch.select(Batch.all_columns(), Batch.funder.name.as_alias("funder_name")).where(
+    query = Batch.select(*Batch.all_columns(), Batch.funder.name.as_alias("funder_name")).where(
         Batch.status == BatchStatus.active.value
     )
     if funders is not None:

@@ -107,9 +107,9 @@ def visible_funders(actor: Actor) -> frozenset[int] | None:
 
 async def _batch(actor: Actor, batch_id: int) -> dict:
     funders = visible_funders(actor)
-    rows = await Batch.select(Batch.all_columns(), Batch.funder.name.as_alias("funder_name")).where(
-        Batch.id == batch_id
-    )
+    rows = await Batch.select(
+        *Batch.all_columns(), Batch.funder.name.as_alias("funder_name")
+    ).where(Batch.id == batch_id)
     if not rows or (funders is not None and rows[0]["funder"] not in funders):
         raise _refuse("not_found", "Ce tirage n'existe pas ou ne vous concerne pas.", 404)
     return rows[0]

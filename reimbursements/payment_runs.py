@@ -308,6 +308,7 @@ def mandates_csv(lines: list[RunLine]) -> bytes:
 async def keep_files(run_id: int) -> None:
     """Build the run's files and keep them in the document storage."""
     run = await PaymentRun.objects().where(PaymentRun.id == run_id).first()
+    assert run is not None  # kept right after it is made
     lines = await run_lines(run_id)
     if run.transfer_cents or any(not line.treasury for line in lines):
         xml = await asyncio.to_thread(sepa_xml, run, lines)

@@ -107,6 +107,7 @@ def _not_draft(wanted: list[int], switched: set[int]) -> DomainError:
 async def keep_pdf(statement_id: int) -> storage.StoredDocument:
     """Render a submitted statement and keep it in the document storage under its number."""
     statement = await Statement.objects(Statement.site).where(Statement.id == statement_id).first()
+    assert statement is not None  # kept right after it is submitted
     pdf = await statement_pdf(statement)
     return await storage.put(pdf_key(statement.number), [pdf], "application/pdf")
 

@@ -126,7 +126,7 @@ async def coverage(department: str, far_km: float = 15.0) -> Coverage:
             commune.booklets, commune.spent = int(row["booklets"]), int(row["spent"])
     placed = [s for s in sites if s["latitude"] is not None]
     for commune in communes:
-        if commune.latitude is None or not placed:
+        if commune.latitude is None or commune.longitude is None or not placed:
             continue
         distance, site = min(
             (

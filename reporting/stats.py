@@ -13,11 +13,9 @@ from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from piccolo.engine import engine_finder
-
 from organisations.tables import Organisation
 from passnum import db
-from passnum.db import days_between, is_postgres, month_key, month_label, scanned
+from passnum.db import days_between, engine, is_postgres, month_key, month_label, scanned
 from reporting.scope import Filters
 from territory.services import commune_names, epci_names
 from vouchers.choices import ACTIVITIES, AGE_BANDS, NEEDS, PLACES, SOCIAL_STATUSES, ChequeStatus
@@ -205,7 +203,7 @@ def _count_by(
 async def _gather(*calls: Awaitable) -> list:
     """Independent queries: concurrently on PostgreSQL's pool, one after the other on SQLite or
     inside a transaction (whose one connection runs one query at a time)."""
-    if is_postgres() and not engine_finder().transaction_exists():
+    if is_postgres() and not engine().transaction_exists():
         return list(await asyncio.gather(*calls))
     return [await call for call in calls]
 

@@ -97,7 +97,7 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
 
 
 async def csv_chunks(
-    header: Sequence[str], pages: AsyncIterator[list[Sequence[object]]]
+    header: Sequence[str], pages: AsyncIterator[Sequence[Sequence[object]]]
 ) -> AsyncIterator[bytes]:
     """A large file streamed page by page (each page is one database round trip)."""
     yield (BOM + csv_line(header)).encode("utf-8")
