@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery
-from litestar.response import Response, Stream, Template
+from litestar.response import Stream, Template
 
 from organisations.tables import Organisation
 from passnum import clock
@@ -15,12 +15,12 @@ from passnum.auth import Role, roles
 from passnum.csvout import csv_chunks, csv_stream
 from passnum.errors import DomainError
 from passnum.fr import format_month, format_number
-from reporting import exports
+from reporting import exports, schemas
 from reporting.equipment_stats import equipment_stats
 from reporting.pages_coverage import coverage_page
 from reporting.scope import Filters, read_filters, with_territory
 from reporting.signals import signals
-from reporting.stats import statistics
+from reporting.stats import Row, Statistics, statistics
 
 DIMENSIONS = {
     "month": "Par mois de remise",
@@ -50,13 +50,6 @@ def month_in_words(key: str) -> str:
 def days_in_words(days: float) -> str:
     """36.5 -> "36,5 jours", 1 -> "1 jour"."""
     return f"{format_number(days)} jour{'s' if days >= 2 else ''}"
-
-
-def _json_value(value: object) -> object:
-    """Dates as ISO text; times with the operator's offset, as every API timestamp."""
-    if isinstance(value, datetime):
-        return clock.aware(value).isoformat()
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def _territory_query(f: Filters) -> str:
@@ -160,12 +153,12 @@ class ExportApi(Controller):
         limit: FromQuery[int] = 500,
         commune: FromQuery[str] = "",
         epci: FromQuery[str] = "",
-    ) -> Response[dict]:
+    ) -> schemas.ExportPage:
         f = await with_territory(read_filters(request.user), commune, epci)
         export = exports.export_for(request.user, name, f)
         rows = await exports.page(export, f, after_id, max(1, min(limit, exports.PAGE)))
-        items = [{k: _json_value(v) for k, v in r.items()} for r in rows]
-        return Response({"items": items, "next_after_id": rows[-1]["id"] if rows else None})
+        items = [exports.json_row(export, r) for r in rows]
+        return schemas.ExportPage(items=items, next_after_id=rows[-1]["id"] if rows else None)
 
     @get("/statistics", summary="Statistiques (mêmes chiffres que la page)")
     async def stats(
@@ -176,36 +169,37 @@ class ExportApi(Controller):
         funder: FromQuery[str] = "",
         commune: FromQuery[str] = "",
         epci: FromQuery[str] = "",
-    ) -> Response[dict]:
+    ) -> schemas.Statistics:
         f = await with_territory(read_filters(request.user, start, end, funder), commune, epci)
-        s = await statistics(f)
+        return statistics_answer(f, await statistics(f))
 
-        def rows(items):
-            return [
-                {
-                    "label": r.label,
-                    "booklets": r.booklets,
-                    "redeemed": r.redeemed,
-                    "rate": r.rate,
-                    "never_used_share": r.never_share,
-                }
-                for r in items
-            ]
 
-        return Response(
-            {
-                # The territory the figures are about (people living there); null: everywhere.
-                "commune": {"code": f.commune, "name": f.commune_name} if f.commune else None,
-                "epci": {"code": f.epci, "name": f.epci_name} if f.epci else None,
-                "total": rows([s.total])[0],
-                "redeemed_in_period": s.redeemed_in_period,
-                "median_days_to_first_use": s.median_days_to_first_use,
-                "cohort": {k: rows(v) for k, v in s.cohort.items()},
-                "redemptions": {
-                    k: [{"label": a, "count": n} for a, n in v] for k, v in s.redemptions.items()
-                },
-            }
-        )
+def _row(r: Row) -> schemas.StatisticsRow:
+    return schemas.StatisticsRow(
+        label=r.label,
+        booklets=r.booklets,
+        redeemed=r.redeemed,
+        rate=r.rate,
+        never_used_share=r.never_share,
+    )
+
+
+def statistics_answer(f: Filters, s: Statistics) -> schemas.Statistics:
+    """The statistics page's figures as the API gives them (codes and numbers, no words)."""
+    cohort = {k: [_row(r) for r in rows] for k, rows in s.cohort.items()}
+    counts = {
+        k: [schemas.Count(label=a, count=n) for a, n in pairs] for k, pairs in s.redemptions.items()
+    }
+    return schemas.Statistics(
+        # The territory the figures are about (people living there); null: everywhere.
+        commune=schemas.Place(code=f.commune, name=f.commune_name) if f.commune else None,
+        epci=schemas.Place(code=f.epci, name=f.epci_name) if f.epci else None,
+        total=_row(s.total),
+        redeemed_in_period=s.redeemed_in_period,
+        median_days_to_first_use=s.median_days_to_first_use,
+        cohort=schemas.Cohort(**cohort),
+        redemptions=schemas.Redemptions(**counts),
+    )
 
 
 ROUTE_HANDLERS = [StatisticsPages, ExportApi, coverage_page]

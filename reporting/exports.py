@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import equipment.labels  # noqa: F401 - defines the item and loan vocabularies
 import vouchers.choices  # noqa: F401 - defines the booklet, activity and person vocabularies
 from organisations.tables import Organisation
-from passnum import vocabulary
+from passnum import clock, vocabulary
 from passnum.auth.actor import Actor
 from passnum.csvout import cell, euros
 from passnum.errors import DomainError
+from reporting import schemas
 from reporting.scope import Filters
 from vouchers.choices import ChequeStatus
 
@@ -35,6 +37,8 @@ class Export:
     # The booklet's beneficiary column, for the filter by the person's commune or EPCI; None:
     # the export is not about people's booklets and cannot be filtered so.
     beneficiary_column: str | None = None
+    # The shape of one row in the JSON API (its fields are ``header``, in the same order).
+    row: schemas.ExportRowType = field(kw_only=True)
 
     @property
     def csv_header(self) -> list[str]:
@@ -74,6 +78,7 @@ EXPORTS: dict[str, Export] = {
         "b.funder",
         {"activite": "activity", "lieu_activite": "place"},
         "k.beneficiary",
+        row=schemas.RedemptionRow,
     ),
     "booklets": Export(
         "SELECT k.id AS id, k.number AS carnet, b.label AS tirage, f.name AS financeur, "
@@ -103,6 +108,7 @@ EXPORTS: dict[str, Export] = {
         "b.funder",
         {"statut": "booklet_status", "tranche_age": "age_band", "situation": "social_status"},
         "k.beneficiary",
+        row=schemas.BookletRow,
     ),
     "statements": Export(
         "SELECT st.id AS id, o.name AS lieu, st.period_start AS debut, st.period_end AS fin, "
@@ -123,6 +129,7 @@ EXPORTS: dict[str, Export] = {
         ],
         None,
         {"statut": "statement_status"},
+        row=schemas.StatementRow,
     ),
     "loans": Export(
         "SELECT l.id AS id, l.number AS numero, o.name AS emprunteur, l.start_date AS debut, "
@@ -141,6 +148,7 @@ EXPORTS: dict[str, Export] = {
         ],
         None,
         {"statut": "loan_status"},
+        row=schemas.LoanRow,
     ),
     "items": Export(
         "SELECT i.id AS id, i.asset_tag AS numero_inventaire, i.item_type AS type, "
@@ -160,8 +168,15 @@ EXPORTS: dict[str, Export] = {
         ],
         None,
         {"type": "item_type", "statut": "item_status"},
+        row=schemas.ItemRow,
     ),
 }
+
+
+def json_row(export: Export, row: dict[str, Any]) -> schemas.ExportRow:
+    """A row as the JSON API gives it: its times with the operator's offset."""
+    values = {k: clock.aware(v) if isinstance(v, datetime) else v for k, v in row.items()}
+    return export.row(**values)
 
 
 def export_for(actor: Actor, name: str, f: Filters | None = None) -> Export:

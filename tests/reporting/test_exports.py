@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import fields
 from datetime import date, datetime
 
 from passnum.csvout import BOM, FrenchExcel
@@ -185,3 +186,9 @@ async def test_the_booklet_export_names_the_commune_and_its_intercommunality(cli
             (COMMUNE_NAMES[fact.insee], EPCI_OF[fact.insee]) if fact.issued_at else (None, None)
         )
         assert (row["commune"], row["intercommunalite"]) == expected
+
+
+def test_each_export_documents_its_rows_with_exactly_its_columns():
+    """The JSON rows' documented shape (OpenAPI) names the export's columns, in their order."""
+    for name, export in EXPORTS.items():
+        assert [f.name for f in fields(export.row)] == export.header, name
