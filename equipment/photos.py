@@ -68,9 +68,9 @@ async def type_photos() -> dict[str, Photo]:
 
 async def kit_photos() -> dict[int, Photo]:
     """The photo of each kit that has one, by kit id."""
-    rows = await CataloguePhoto.select(CataloguePhoto.all_columns(), CataloguePhoto.kit.name).where(
-        CataloguePhoto.kit.is_not_null()
-    )
+    rows = await CataloguePhoto.select(
+        *CataloguePhoto.all_columns(), CataloguePhoto.kit.name
+    ).where(CataloguePhoto.kit.is_not_null())
     return {r["kit"]: _photo(r, r["kit.name"]) for r in rows}
 
 
@@ -127,6 +127,8 @@ async def _set(actor: Actor, data: bytes, item_type: str | None, kit_id: int | N
     if before is not None and before["key"] != key:
         await storage.delete(before["key"])
     row = await CataloguePhoto.select().where(where).first()
+    if row is None:  # removed meanwhile by another request
+        raise DomainError("not_found", "Cette photo vient d'être retirée.", 404)
     alt = item_type_label(item_type) if item_type is not None else await _kit_name(kit_id or 0)
     return _photo(row, alt)
 

@@ -31,6 +31,7 @@ async def ask_for_tablets(client: AsyncTestClient, fleet: Fleet, count: int = 2)
 async def status_of(request_id: int) -> str:
     await tasks.work_until_idle()
     row = await LoanRequest.select(LoanRequest.status).where(LoanRequest.id == request_id).first()
+    assert row is not None
     return row["status"]
 
 
