@@ -3,12 +3,14 @@
 A session opened through one is honoured by the other, a cheque redeemed through one is refused
 by the other, an Idempotency-Key replayed on the other returns the original answer, and the scan
 rate limit counts requests made to both. The servers share the test database (SQLite file or
-PostgreSQL) and one data folder (the rate-limit counters), with their own connection pools.
+PostgreSQL) and one data folder (the rate-limit counters), with their own connection pools. They
+start once for the module; every test starts from empty tables and no counted request.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from datetime import timedelta
@@ -37,13 +39,18 @@ def _database_url() -> str:
     return f"sqlite:///{engine.path}"
 
 
-@pytest.fixture
-def two_servers(world: World, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """Two servers (after `world` filled the test database), stopped at the end of the test."""
+@pytest.fixture(scope="module")
+def _servers(
+    database: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path, tuple[str, str]]]:
+    """Two servers on the test database, started once for the module (each start costs seconds);
+    each test's ``db`` gives them the empty tables again. Their data folder holds the SQLite
+    rate-limit counters, emptied before each test by ``two_servers``."""
+    data_dir = tmp_path_factory.mktemp("two-servers")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PICCOLO_", "PASSNUM_"))}
     env.update(
         PASSNUM_DATABASE_URL=_database_url(),
-        PASSNUM_DATA_DIR=str(tmp_path),
+        PASSNUM_DATA_DIR=str(data_dir),
         PASSNUM_PUBLIC_URL="http://127.0.0.1",
         PASSNUM_RATE_SCAN_PER_MINUTE=str(SCANS_PER_MINUTE),
         PASSNUM_DB_POOL_SIZE="2",
@@ -52,7 +59,7 @@ def two_servers(world: World, tmp_path: Path) -> Iterator[tuple[str, str]]:
     try:
         for name in ("a", "b"):
             port = _free_port()
-            log = tmp_path / f"server-{name}.log"
+            log = data_dir / f"server-{name}.log"
             processes.append(
                 subprocess.Popen(
                     [PASSNUM, "serve", "--port", str(port)],
@@ -63,12 +70,20 @@ def two_servers(world: World, tmp_path: Path) -> Iterator[tuple[str, str]]:
             )
             urls.append(f"http://127.0.0.1:{port}")
             _wait_until_up(f"{urls[-1]}/health", processes[-1], log)
-        yield urls[0], urls[1]
+        yield data_dir, (urls[0], urls[1])
     finally:
         for process in processes:
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
+
+
+@pytest.fixture
+def two_servers(world: World, _servers: tuple[Path, tuple[str, str]]) -> tuple[str, str]:
+    """The module's two servers, with this test's database (``world``) and no request counted."""
+    data_dir, urls = _servers
+    shutil.rmtree(data_dir / "rate-limits", ignore_errors=True)
+    return urls
 
 
 async def _handed_out_codes(world: World) -> list[str]:
