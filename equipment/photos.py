@@ -126,11 +126,8 @@ async def _set(actor: Actor, data: bytes, item_type: str | None, kit_id: int | N
         raise
     if before is not None and before["key"] != key:
         await storage.delete(before["key"])
-    row = await CataloguePhoto.select().where(where).first()
-    if row is None:  # removed meanwhile by another request
-        raise DomainError("not_found", "Cette photo vient d'être retirée.", 404)
     alt = item_type_label(item_type) if item_type is not None else await _kit_name(kit_id or 0)
-    return _photo(row, alt)
+    return _photo(values, alt)
 
 
 async def set_type_photo(actor: Actor, item_type: str, data: bytes) -> Photo:
