@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 
 from passnum import clock
 from tests.vouchers.conftest import allocate, codes_of, hand_out, make_batch, numbers_of
+from tests.vouchers.test_offline_api import get_kit, scan, send
 from vouchers.tables import Batch
 
 
@@ -85,3 +86,30 @@ async def test_staff_read_what_the_site_recorded_with_the_redemption(client, wor
     assert (cheque["themes"], cheque["duration_minutes"]) == (["email", "health"], 90)
     (entry,) = [a for a in search.json()["audit"] if a["action"] == "redeem"]
     assert entry["changes"] == {"site": world.site_id, "activity": "workshop", "place": "remote"}
+
+
+async def test_staff_see_a_refused_scan_in_the_cheques_history_with_who_tried_where(client, world):
+    code = (await _handed_out_codes(world))[0]
+    assert (await _redeem(client, world.site_agent, code)).status_code == 201
+    assert (await _redeem(client, world.other_site_agent, code)).status_code == 409
+    search = await client.get(f"/api/v1/search?q={code}", headers=await world.staff.bearer())
+    scans = [(s["result"], s["site"], s["user"]) for s in search.json()["scans"]]
+    assert scans == [
+        ("redeemed", "Mairie de Terre-et-Marais", world.site_agent.email),
+        ("already_redeemed", "Bibliothèque de Périers", world.other_site_agent.email),
+    ]
+
+
+async def test_a_cheque_scanned_offline_on_its_last_day_and_sent_the_next_day_is_paid(
+    client, world, clock_at
+):
+    code = (await _handed_out_codes(world, grace_days=0))[0]
+    last = clock.today()
+    await Batch.update({Batch.valid_until: last}).where(Batch.id > 0)
+    clock_at(datetime.combine(last, time(9, 0)))
+    kit = await get_kit(client, world.site_agent)
+    scanned = datetime.combine(last, time(16, 30))
+    clock_at(datetime.combine(last + timedelta(days=1), time(9, 0)))
+    response = await send(client, world.site_agent, scan(code, kit, scanned))
+    assert response.status_code == 200, response.text
+    assert response.json()["results"][0]["result"] == "redeemed"
