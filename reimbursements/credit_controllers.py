@@ -294,6 +294,43 @@ class CreditNoteApi(Controller):
         return note_out(await notes.settle(request.user, note_id, data.settled_on, data.reference))
 
 
+def dashboard_out(card: dashboard.RunCard) -> schemas.DashboardRun:
+    f = card.figures
+    return schemas.DashboardRun(
+        batch_id=card.batch_id,
+        batch=card.label,
+        funder=card.funder,
+        status=card.status,
+        valid_until=card.valid_until,
+        days_left=card.days_left,
+        booklets_issued=f.booklets_issued,
+        booklets_handed_out=f.booklets_handed_out,
+        booklets_started=f.booklets_started,
+        cheques=f.cheques,
+        cheques_used=f.cheques_used,
+        cheques_unused=f.cheques_unused,
+        face_value_cents=f.face_value_cents,
+        used_cents=f.used_cents,
+        unused_cents=f.unused_cents,
+        alerts=card.alerts,
+        blocking_confirmed=card.blocking_confirmed,
+        joint_state=card.joint_state,
+        credit_note_id=card.credit_note_id,
+        credit_note_number=card.credit_note_number,
+    )
+
+
+@get(
+    "/api/v1/funder-dashboard",
+    opt=STAFF_AND_FUNDERS,
+    tags=["remboursements"],
+    summary="Tableau de bord du financeur : ses tirages actifs, leurs chiffres, jours restants et "
+    "alertes (mêmes chiffres que la page ; Département : tous les financeurs)",
+)
+async def funder_dashboard_api(request: Request) -> list[schemas.DashboardRun]:
+    return [dashboard_out(card) for card in await dashboard.funder_dashboard(request.user)]
+
+
 @get("/financeur/tableau-de-bord", opt=STAFF_AND_FUNDERS, include_in_schema=False)
 async def funder_dashboard(request: Request) -> Template:
     """Per active print run: booklets and cheques, amounts, days left, alerts, documents."""
@@ -309,4 +346,5 @@ CREDIT_HANDLERS = [
     JointStatementApi,
     CreditNoteApi,
     funder_dashboard,
+    funder_dashboard_api,
 ]

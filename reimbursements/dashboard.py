@@ -8,6 +8,7 @@ compute_figures`, the stored ones once established); alerts from vouchers' timel
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from passnum import clock
 from passnum.auth.actor import Actor
@@ -23,7 +24,7 @@ class RunCard:
     label: str
     funder: str
     status: str
-    valid_until: object
+    valid_until: date
     days_left: int
     figures: Figures
     alerts: list[int]  # the steps (30, 15, 7) raised for the funder

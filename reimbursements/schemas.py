@@ -79,6 +79,32 @@ class JointStatement(msgspec.Struct, clock.WithOffsets):
     agreed_by: str | None
 
 
+class DashboardRun(msgspec.Struct):
+    """One running print run on the funder's dashboard: the figures of its joint statement (as
+    computed today, or as established), the days left, the alerts raised, its documents."""
+
+    batch_id: int
+    batch: str
+    funder: str
+    status: str
+    valid_until: date
+    days_left: int  # 0: its last day; negative: ended
+    booklets_issued: int
+    booklets_handed_out: int
+    booklets_started: int
+    cheques: int
+    cheques_used: int
+    cheques_unused: int
+    face_value_cents: int
+    used_cents: int
+    unused_cents: int
+    alerts: list[int]  # the end-of-validity steps raised for the funder (30, 15, 7 days before)
+    blocking_confirmed: bool
+    joint_state: str | None  # the joint statement's state, once there is one
+    credit_note_id: int | None
+    credit_note_number: str | None  # null while the credit note is a draft
+
+
 class CreditNote(msgspec.Struct, clock.WithOffsets):
     id: int
     number: str | None  # AV-2027-0001 once issued

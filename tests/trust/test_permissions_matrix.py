@@ -335,6 +335,7 @@ EXPECTED: dict[str, str] = {
     "POST /lieux/{organisation_id}/horaires/{slot_id}/supprimer": "site_agent staff",
     "POST /financeur/alertes/{alert_id}/confirmer": "funder",
     "GET /financeur/tableau-de-bord": "funder staff",
+    "GET /api/v1/funder-dashboard": "funder staff",
     "GET /virements": "staff",
     "POST /virements": "staff",
     "GET /virements/{run_id}": "staff",
