@@ -279,6 +279,7 @@ async def offer_waiting() -> list[int]:
         if moved:
             offered.append(view)
             await _notify(await get_request(view.id), "offered")
+            await _tell_staff(await get_request(view.id), offered=True)
     return [v.id for v in offered]
 
 
@@ -577,8 +578,9 @@ async def _claim(
         raise _already(await get_request(view.id))
 
 
-async def _tell_staff(view: LoanRequestView) -> None:
-    """The fleet's staff are told of a new request (``followup.fleet_staff_addresses``)."""
+async def _tell_staff(view: LoanRequestView, offered: bool = False) -> None:
+    """The fleet's staff are told of a new request, or of a waiting one that can now be met
+    (``offered``), at ``followup.fleet_staff_addresses``."""
     from equipment.followup import fleet_staff_addresses
 
     if not mail.is_configured():
@@ -593,6 +595,7 @@ async def _tell_staff(view: LoanRequestView) -> None:
                 start=format_date(view.start_date),
                 due=format_date(view.due_date),
                 public_url=settings.public_url,
+                offered=offered,
             )
         )
 

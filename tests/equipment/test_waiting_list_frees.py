@@ -124,3 +124,27 @@ async def test_an_offered_request_declined_gives_the_next_waiting_request_its_tu
     assert declined.status_code == 200, declined.text
     assert await status_of(second) == "pending"
     assert len(await offers(smtp_server)) == 2
+
+
+async def test_staff_are_told_when_a_waiting_request_comes_back_to_them(
+    client: AsyncTestClient, fleet: Fleet, smtp_server: SmtpServer
+) -> None:
+    taken = await fleet.reserve(
+        fleet.tags[1:3], day(7), day(10), borrower_id=fleet.other_borrower_id
+    )
+    request_id = await ask_for_tablets(client, fleet)
+    await tasks.work_until_idle()
+    [new] = [m for m in smtp_server.messages if m["To"] == fleet.world.staff.email]
+    assert "liste d'attente" in new.get_body().get_content()
+    smtp_server.messages.clear()
+    await client.post(
+        f"/api/v1/loans/{taken.number}/cancel", headers=await fleet.world.staff.bearer()
+    )
+    assert await status_of(request_id) == "pending"
+    [told] = [m for m in smtp_server.messages if m["To"] == fleet.world.staff.email]
+    assert told["Subject"] == (
+        f"Demande de matériel n° {request_id} à traiter : le matériel est libre"
+    )
+    body = told.get_body().get_content()
+    assert "Mairie de Tessy-Bocage" in body and "2 × Tablette" in body
+    assert "/equipment/demandes" in body
