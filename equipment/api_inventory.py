@@ -88,7 +88,7 @@ class ItemApi(Controller):
         offset: Offset = 0,
     ) -> Response[schemas.ItemHistory]:
         found = await item_history(tag, limit=limit, offset=offset)
-        return paged_response(request, found, found.loans_total, limit, offset)  # type: ignore[arg-type]
+        return paged_response(request, found, found.loans_total, limit, offset)
 
 
 class InventoryFilesApi(Controller):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Any
 
 from organisations.editing import e164
 from organisations.hours import osm_opening_hours
@@ -124,11 +125,10 @@ def open_data_record(place: Place) -> dict[str, object]:
     }
 
 
-def open_data_csv_row(record: dict[str, object]) -> list[object]:
+def open_data_csv_row(record: dict[str, Any]) -> list[object]:
     """Lists joined with "|", as the schema's CSV form does."""
     return [
-        "|".join(map(str, record[f])) if f in LIST_FIELDS else record[f]  # type: ignore[call-overload]
-        for f in OPEN_DATA_FIELDS
+        "|".join(map(str, record[f])) if f in LIST_FIELDS else record[f] for f in OPEN_DATA_FIELDS
     ]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import time
 
 from organisations.places import qualified_site
 from organisations.tables import OpeningSlot, Organisation
@@ -79,8 +80,8 @@ class Coverage:
         return [c for c in self.communes if c.is_far(self.far_km)]
 
 
-def slot_hours(opens: object, closes: object) -> float:
-    return max(0.0, (closes.hour * 60 + closes.minute - opens.hour * 60 - opens.minute) / 60)  # type: ignore[attr-defined]
+def slot_hours(opens: time, closes: time) -> float:
+    return max(0.0, (closes.hour * 60 + closes.minute - opens.hour * 60 - opens.minute) / 60)
 
 
 async def coverage(department: str, far_km: float = 15.0) -> Coverage:

@@ -44,12 +44,12 @@ class Export:
     def csv_header(self) -> list[str]:
         return [f"{c.removesuffix('_cents')}_euros" if is_money(c) else c for c in self.header]
 
-    def csv_cell(self, column: str, value: object) -> object:
+    def csv_cell(self, column: str, value: Any) -> object:
         """A value as the CSV for people shows it: euros, or the French word for a code."""
         if is_money(column):
-            return euros(value)  # type: ignore[arg-type]
+            return euros(value)
         if column in self.labels:
-            return vocabulary.label(self.labels[column], value)  # type: ignore[arg-type]
+            return vocabulary.label(self.labels[column], value)
         return cell(value)
 
 

@@ -152,7 +152,8 @@ class RedemptionApi(Controller):
             msgspec.json.encode(data),
             lambda: svc.redeem_cheque(request.user, data),
         )
-        return Response(answer.body, status_code=answer.status_code, headers=answer.headers)
+        # The body is a Redemption, or its JSON as first answered when a retry is replayed.
+        return Response(answer.body, status_code=answer.status_code, headers=answer.headers)  # pyright: ignore[reportReturnType]
 
     @post(
         "/redemptions/{code:str}/reversal",

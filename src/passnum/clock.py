@@ -141,8 +141,8 @@ class WithOffsets:
     __slots__ = ()
 
     def __post_init__(self) -> None:
-        for name in self.__struct_fields__:  # type: ignore[attr-defined]
-            value = getattr(self, name)
+        struct = cast(Struct, self)  # a mixin of msgspec Structs, never used alone
+        for name in struct.__struct_fields__:
+            value = getattr(struct, name)
             if type(value) is datetime and value.tzinfo is None:
-                # a mixin of msgspec Structs (never used alone)
-                force_setattr(cast(Struct, self), name, value.replace(tzinfo=zone()))
+                force_setattr(struct, name, value.replace(tzinfo=zone()))

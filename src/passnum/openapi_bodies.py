@@ -30,7 +30,7 @@ TEXT = Schema(type=OpenAPIType.STRING)
 
 def form(required: tuple[str, ...] = (), **fields: Schema) -> Schema:
     """A multipart form's fields (files: ``BINARY``), for :func:`raw_body`."""
-    return Schema(type=OpenAPIType.OBJECT, properties=fields, required=list(required) or None)
+    return Schema(type=OpenAPIType.OBJECT, properties={**fields}, required=list(required) or None)
 
 
 def raw_body(media_type: str, description: str, schema: Schema = BINARY) -> type[Operation]:

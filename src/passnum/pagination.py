@@ -101,7 +101,8 @@ class Page(Generic[T]):
         return "?" + urlencode(query)
 
     def with_items(self, items: list[U]) -> Page[U]:
-        return replace(self, items=items)  # type: ignore[return-value, arg-type]
+        # dataclasses.replace() is typed to return the same Page[T]; here T becomes U.
+        return replace(self, items=items)  # pyright: ignore[reportReturnType]
 
 
 def page_number(raw: str | None) -> int | None:
@@ -193,7 +194,7 @@ def _filtered(table: Any, query: Any, conditions: list[Any]) -> tuple[Any, Any]:
 
 
 def paged_response(
-    request: Request, items: list[Any], total: int, limit: int, offset: int
+    request: Request, items: object, total: int, limit: int, offset: int
 ) -> Response:
     """A JSON array with ``X-Total-Count`` and ``Link`` to the next and previous slices."""
     links = []

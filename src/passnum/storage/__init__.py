@@ -92,9 +92,8 @@ async def _pieces(chunks: Iterable[bytes] | AsyncIterable[bytes]) -> AsyncIterat
             yield piece
         return
     iterator = iter(chunks)
-    end = object()
-    while (piece := await anyio.to_thread.run_sync(next, iterator, end)) is not end:
-        yield piece  # type: ignore[misc]
+    while (piece := await anyio.to_thread.run_sync(next, iterator, None)) is not None:
+        yield piece
 
 
 async def _chunks(chunks: Iterable[bytes] | AsyncIterable[bytes]) -> AsyncIterator[bytes]:
@@ -139,7 +138,8 @@ async def write_with(
 
     def run() -> None:
         with _Pipe(send) as pipe:
-            outcome["value"] = write(pipe)  # type: ignore[arg-type]
+            # A write-only file: the methods of BinaryIO that the writers call, not all of them.
+            outcome["value"] = write(pipe)  # pyright: ignore[reportArgumentType]
 
     async def produce() -> None:
         try:

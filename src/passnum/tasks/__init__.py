@@ -60,7 +60,7 @@ class Tasks(procrastinate.Blueprint):
         super().__init__()
         self.namespace = namespace
 
-    def task(  # type: ignore[override]
+    def task(
         self,
         _func: Callable[..., Any] | None = None,
         *,
@@ -74,12 +74,12 @@ class Tasks(procrastinate.Blueprint):
         def wrap(func: Callable[..., Any]) -> Any:
             name = options.pop("name", func.__name__)
             task = super(Tasks, self).task(name=name, retry=retry, **options)(func)
-            task.passnum_label = label or name  # type: ignore[attr-defined]
+            task.passnum_label = label or name
             return task
 
         return wrap(_func) if _func is not None else wrap
 
-    def periodic(  # type: ignore[override]
+    def periodic(
         self, *, cron: str, label: str = "", retry: Any = 2, **options: Any
     ) -> Callable[[Callable[..., Any]], Any]:
         """``@TASKS.periodic(cron="0 3 1 * *", label="…")``: a task deferred by the workers at
@@ -231,7 +231,7 @@ async def run_worker(
         shutdown_graceful_timeout=graceful_seconds,
     )
     if not periodic:
-        worker._periodic_deferrer = _no_periodic_deferrer  # type: ignore[method-assign]
+        worker._periodic_deferrer = _no_periodic_deferrer
     if not wait:
         await retry_stalled()
         await worker.run()
@@ -281,7 +281,9 @@ async def stop_in_process() -> None:
 async def close() -> None:
     """Close the queue's PostgreSQL connections (end of the process)."""
     if _APP is not None:
-        await _APP.connector.dispose()  # type: ignore[attr-defined]
+        connector = _APP.connector
+        assert isinstance(connector, PassnumConnector)  # the one task_app() gives it
+        await connector.dispose()
 
 
 # --- The kernel's own tasks ----------------------------------------------------------------------
