@@ -175,7 +175,9 @@ EXPORTS: dict[str, Export] = {
 
 def json_row(export: Export, row: dict[str, Any]) -> schemas.ExportRow:
     """A row as the JSON API gives it: its times with the operator's offset."""
-    values = {k: clock.aware(v) if isinstance(v, datetime) else v for k, v in row.items()}
+    values: dict[str, Any] = {
+        k: clock.aware(v) if isinstance(v, datetime) else v for k, v in row.items()
+    }
     return export.row(**values)
 
 
