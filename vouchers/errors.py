@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from passnum.errors import DomainError
-from passnum.settings import get_settings
+from passnum.errors import DomainError, refusal
 
 REFUSALS: dict[str, tuple[int, str]] = {
     # Scanning a cheque (result codes of a redemption)
@@ -168,6 +167,10 @@ REFUSALS: dict[str, tuple[int, str]] = {
     ),
     "forbidden": (403, "Vous n'avez pas accès à ce carnet ou à cette action."),
     "not_found": (404, "Aucun carnet ni chèque ne correspond à cette recherche."),
+    "not_found.alert": (
+        404,
+        "Cette alerte n'existe pas, ne vous concerne pas ou est déjà confirmée.",
+    ),
     "invalid": (422, "{detail}"),
 }
 
@@ -187,11 +190,7 @@ def refuse(code: str, **extra: Any) -> DomainError:
 
     Keys starting with ``_`` only fill the message (they are not sent back).
     """
-    status, template = REFUSALS[code]
-    values = {"phone": get_settings().operator_phone, **extra}
-    message = template.format(**{k.lstrip("_"): v for k, v in values.items()})
-    body = {k: v for k, v in extra.items() if not k.startswith("_")}
-    return DomainError(code, message, status, **body)
+    return refusal(REFUSALS, code, **extra)
 
 
 def invalid(field: str, detail: str) -> DomainError:

@@ -30,6 +30,7 @@ from passnum.errors import DomainError
 from passnum.fr import format_date
 from passnum.settings import get_settings
 from vouchers.choices import BatchStatus, BookletStatus
+from vouchers.errors import refuse
 from vouchers.tables import Batch, Booklet, ValidityAlert
 
 STEPS = (30, 15, 7)
@@ -261,11 +262,7 @@ async def confirm_blocking(actor: Actor, alert_id: int) -> None:
             .returning(ValidityAlert.batch)
         )
         if not done:
-            raise DomainError(
-                "not_found",
-                "Cette alerte n'existe pas, ne vous concerne pas ou est déjà confirmée.",
-                404,
-            )
+            raise refuse("not_found.alert")
         await audit.record(
             actor, "confirm_blocking", "batch", done[0]["batch"], {"alert": alert_id}
         )

@@ -18,6 +18,7 @@ from contextlib import closing, suppress
 from pathlib import Path
 
 from passnum.errors import DomainError
+from passnum.refusals import refuse
 
 WHY_NOT_WRITTEN = {
     errno.EACCES: "permission refusée",
@@ -32,17 +33,12 @@ WHY_NOT_WRITTEN = {
 
 
 def not_written(target: Path, reason: str) -> DomainError:
-    return DomainError(
-        "backup_not_written",
-        f"Impossible d'écrire la sauvegarde {target} : {reason}. Choisissez un fichier dans un "
-        "dossier où passnum peut écrire, puis recommencez.",
-        500,
-    )
+    return refuse("backup_not_written", _target=target, _reason=reason)
 
 
 def backup_sqlite(source: Path, target: Path) -> None:
     if not source.exists():
-        raise DomainError("no_database", f"Aucune base de données à sauvegarder ({source}).", 404)
+        raise refuse("no_database", _source=source)
     if target.is_dir():
         raise not_written(target, WHY_NOT_WRITTEN[errno.EISDIR])
     partial = target.with_name(target.name + ".partielle")
@@ -67,14 +63,12 @@ def check_backup(path: Path) -> None:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
             if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise DomainError("corrupt_backup", f"La sauvegarde {path} est endommagée.", 422)
+                raise refuse("corrupt_backup", _path=path)
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
-        raise DomainError(
-            "not_a_backup", f"{path} n'est pas une sauvegarde passnum lisible.", 422
-        ) from exc
+        raise refuse("not_a_backup.unreadable", _path=path) from exc
     if not {"migration", "organisation", "piccolo_user"} <= tables:
-        raise DomainError("not_a_backup", f"{path} n'est pas une sauvegarde passnum.", 422)
+        raise refuse("not_a_backup", _path=path)
 
 
 def _serving_lock(database: Path) -> int:
@@ -94,21 +88,14 @@ def hold_for_serving(database: Path) -> int:
 def restore_sqlite(backup: Path, target: Path) -> None:
     """Replace the database at ``target`` with ``backup``; refused while a server holds it."""
     if not backup.exists():
-        raise DomainError("no_backup", f"Fichier introuvable : {backup}.", 404)
+        raise refuse("no_backup", _backup=backup)
     check_backup(backup)
     lock = _serving_lock(target)
     try:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise DomainError(
-                "database_in_use",
-                f"Un service passnum est en marche sur cette base ({target}) : la restaurer "
-                "maintenant effacerait ce qu'il enregistre. Rien n'a été restauré ; arrêtez le "
-                "service (par exemple systemctl stop passnum), relancez la restauration, puis "
-                "redémarrez-le.",
-                409,
-            ) from None
+            raise refuse("database_in_use", _target=target) from None
         with closing(sqlite3.connect(backup)) as src, closing(sqlite3.connect(target)) as dst:
             src.backup(dst)
     finally:

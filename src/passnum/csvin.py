@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from passnum.csvout import read_cell
-from passnum.errors import DomainError
+from passnum.refusals import refuse
 
 MAX_ROWS = 5000
 
@@ -50,12 +50,7 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise DomainError(
-            "invalid_csv",
-            "Ce fichier n'est pas un tableau CSV lisible. Dans le tableur, choisissez "
-            "« Enregistrer sous… » puis le format « CSV UTF-8 ».",
-            422,
-        ) from exc
+        raise refuse("invalid_csv.unreadable") from exc
 
 
 @dataclass
@@ -81,20 +76,10 @@ def read_rows(
     try:
         fields = [key(f) for f in next(reader, [])]
     except csv.Error as exc:
-        raise DomainError(
-            "invalid_csv",
-            f"La première ligne du fichier CSV est mal formée ({exc}). "
-            "Vérifiez-la dans le tableur.",
-            422,
-        ) from exc
+        raise refuse("invalid_csv.header", _problem=exc) from exc
     if any(key(r) not in fields for r in required):
         named = " et ".join(f"« {r} »" for r in required)
-        raise DomainError(
-            "invalid_csv",
-            f"La première ligne doit nommer les colonnes, dont au moins {named}. "
-            f"Colonnes attendues : {';'.join(columns)}.",
-            422,
-        )
+        raise refuse("invalid_csv.columns", _named=named, _columns=";".join(columns))
     rows: list[Row] = []
     while True:
         line = reader.line_num + 1
@@ -114,5 +99,5 @@ def read_rows(
             texts = (read_cell(c.strip()) for c in cells)  # what our own export neutralised
             rows.append(Row(line, dict(zip(fields, texts, strict=True))))
         if len(rows) > max_rows:
-            raise DomainError("invalid_csv", f"Au plus {max_rows} lignes par import.", 422)
+            raise refuse("invalid_csv.too_long", _max_rows=max_rows)
     return rows

@@ -2,6 +2,11 @@
 
 Every app raises :class:`DomainError` (or a subclass) with a code from its own fixed set; the API
 answers ``{"error": code, "message": "…"}`` and pages show the French message with what to do.
+
+Each app keeps its set in its ``errors`` module: ``REFUSALS`` (code → HTTP status, French message)
+and ``refuse(code, **extra)`` built on :func:`refusal`; the kernel's own are in
+:mod:`passnum.refusals`, the framework's below (``HTTP_CODES``). The OpenAPI document lists, per
+route, the codes read from the code that raises them (:mod:`passnum.error_codes`).
 """
 
 from __future__ import annotations
@@ -26,8 +31,17 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from passnum.db import is_unreachable
+from passnum.settings import get_settings
 
 logger = logging.getLogger("passnum")
+
+
+Refusals = Mapping[str, tuple[int, str]]
+"""A catalogue: key → (HTTP status, French message template).
+
+The key is the code sent to clients, or ``code.variant`` when one code has several messages
+(``not_found.loan``, ``not_found.kit``): the variant only picks the message, clients read
+``code``. Templates are filled with the refusal's values; ``{phone}`` is the operator's."""
 
 
 class DomainError(Exception):
@@ -39,6 +53,24 @@ class DomainError(Exception):
         self.message = message
         self.status_code = status_code
         self.extra = extra
+
+
+def wire_code(key: str) -> str:
+    """The code clients read for a catalogue key (``not_found.loan`` → ``not_found``)."""
+    return key.split(".", 1)[0]
+
+
+def refusal(
+    refusals: Refusals, key: str, /, *, kind: type[DomainError] | None = None, **extra: Any
+) -> DomainError:
+    """The DomainError (or ``kind``, a subclass) for ``key`` of a catalogue; ``extra`` fills the
+    message and is returned in the body, except keys starting with ``_`` that only fill the
+    message."""
+    status, template = refusals[key]
+    values = {"phone": get_settings().operator_phone, **extra}
+    message = template.format(**{k.lstrip("_"): v for k, v in values.items()})
+    body = {k: v for k, v in extra.items() if not k.startswith("_")}
+    return (kind or DomainError)(wire_code(key), message, status, **body)
 
 
 # Stable codes and French messages for the framework's own refusals.

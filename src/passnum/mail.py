@@ -37,6 +37,7 @@ from procrastinate import RetryStrategy
 
 from passnum.errors import DomainError
 from passnum.fr import format_date, format_euros
+from passnum.refusals import REFUSALS
 from passnum.settings import get_settings
 from passnum.tasks import Tasks
 
@@ -45,21 +46,14 @@ SMTP_TIMEOUT_SECONDS = 30
 
 class MailNotConfigured(DomainError):
     def __init__(self) -> None:
-        super().__init__(
-            "mail_not_configured",
-            "Aucun serveur d'envoi d'e-mails n'est configuré (PASSNUM_SMTP_HOST) : "
-            "aucun e-mail n'a été envoyé.",
-            status_code=503,
-        )
+        status, message = REFUSALS["mail_not_configured"]
+        super().__init__("mail_not_configured", message, status)
 
 
 class MailFailed(DomainError):
     def __init__(self, recipient: str, reason: object) -> None:
-        super().__init__(
-            "mail_failed",
-            f"L'e-mail à {recipient} n'a pas pu être envoyé ({reason}). Réessayez plus tard.",
-            status_code=502,
-        )
+        status, message = REFUSALS["mail_failed"]
+        super().__init__("mail_failed", message.format(recipient=recipient, reason=reason), status)
 
 
 TemplateError = jinja2.TemplateError

@@ -8,7 +8,7 @@ import secrets
 from piccolo.apps.user.tables import BaseUser
 
 from passnum import clock
-from passnum.errors import DomainError
+from passnum.refusals import refuse
 from passnum.tables import ApiToken
 
 TOKEN_PREFIX = "pn_"  # noqa: S105 - a visible prefix, not a secret
@@ -22,7 +22,7 @@ async def create_token(email: str, label: str = "") -> str:
     """A new token for the user with this e-mail; the clear value is returned only here."""
     user = await BaseUser.objects().where(BaseUser.email == email.strip().lower()).first()
     if user is None:
-        raise DomainError("unknown_user", f"Aucun utilisateur avec l'adresse {email}.", 404)
+        raise refuse("unknown_user", _email=email)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     await ApiToken(user=user.id, token_hash=digest(token), label=label).save()
     return token
@@ -41,7 +41,7 @@ async def revoke_token(token: str) -> bool:
 async def revoke_all_tokens(email: str) -> int:
     user = await BaseUser.objects().where(BaseUser.email == email.strip().lower()).first()
     if user is None:
-        raise DomainError("unknown_user", f"Aucun utilisateur avec l'adresse {email}.", 404)
+        raise refuse("unknown_user", _email=email)
     rows = (
         await ApiToken.update({ApiToken.revoked_at: clock.stamp()})
         .where((ApiToken.user == user.id) & ApiToken.revoked_at.is_null())

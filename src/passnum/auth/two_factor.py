@@ -39,6 +39,7 @@ from passnum.auth.actor import Actor, Role
 from passnum.db import write_transaction
 from passnum.errors import DomainError
 from passnum.fr import format_moment
+from passnum.refusals import refuse
 from passnum.settings import get_settings
 from passnum.tables import TwoFactor
 
@@ -50,14 +51,8 @@ class TwoFactorRefused(DomainError):
     pass
 
 
-def wrong_code() -> TwoFactorRefused:
-    return TwoFactorRefused(
-        "wrong_code",
-        "Ce code n'est pas le bon, ou il a déjà servi. Saisissez le code à 6 chiffres affiché "
-        "maintenant par votre application, ou un de vos codes de secours.",
-        422,
-        field="code",
-    )
+def wrong_code() -> DomainError:
+    return refuse("wrong_code", kind=TwoFactorRefused, field="code")
 
 
 @dataclass(frozen=True)
@@ -109,9 +104,7 @@ async def start_enrolment(user_id: int) -> Enrolment:
         TwoFactor.user == user_id
     )
     if row and row[0]["enabled_at"] is not None:
-        raise TwoFactorRefused(
-            "two_factor_enabled", "La double authentification est déjà activée.", 409
-        )
+        raise refuse("two_factor_enabled", kind=TwoFactorRefused)
     if row:
         secret = row[0]["secret"]
     else:
@@ -224,12 +217,7 @@ async def _app_step(user_id: int, code: str) -> int:
 async def turn_off(actor: Actor, code: str) -> None:
     """The person turns it off themselves, with a code of their app (not staff in production)."""
     if required(actor):
-        raise TwoFactorRefused(
-            "two_factor_required",
-            "La double authentification est obligatoire pour les comptes du Département : "
-            "elle ne peut pas être désactivée.",
-            403,
-        )
+        raise refuse("two_factor_required", kind=TwoFactorRefused)
     step = await _app_step(actor.user_id, code)
     async with write_transaction():
         if not await _spend_step(actor.user_id, step, enabled=True):
@@ -249,14 +237,9 @@ async def reset(user_id: int, actor: Actor | None) -> bool:
     person's second factor: every session of that account ends, and in production a staff
     account enrols again at its next login. True if there was one."""
     if actor is not None and actor.user_id == user_id:
-        raise TwoFactorRefused(
-            "own_two_factor",
-            "Vous ne pouvez pas réinitialiser votre propre double authentification : "
-            "demandez-le à un autre membre du Département, ou utilisez un code de secours.",
-            403,
-        )
+        raise refuse("own_two_factor", kind=TwoFactorRefused)
     if not await BaseUser.exists().where(BaseUser.id == user_id):
-        raise DomainError("not_found", "Utilisateur introuvable.", 404)
+        raise refuse("not_found.user")
     async with write_transaction():
         had = await TwoFactor.exists().where(
             (TwoFactor.user == user_id) & TwoFactor.enabled_at.is_not_null()
@@ -299,5 +282,5 @@ async def reset_by_email(email: str) -> bool:
     """:func:`reset` from the command line (no staff member to act: the last one's phone)."""
     row = await BaseUser.select(BaseUser.id).where(BaseUser.email == email.strip().lower()).first()
     if row is None:
-        raise DomainError("unknown_user", f"Aucun utilisateur avec l'adresse {email}.", 404)
+        raise refuse("unknown_user", _email=email)
     return await reset(row["id"], None)

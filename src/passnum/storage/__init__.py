@@ -35,6 +35,7 @@ import anyio.to_thread
 from litestar.response import Stream
 
 from passnum.errors import DomainError
+from passnum.refusals import REFUSALS
 from passnum.storage import backends
 from passnum.storage.tables import Document
 
@@ -45,11 +46,8 @@ T = TypeVar("T")
 
 class DocumentNotFound(DomainError):
     def __init__(self) -> None:
-        super().__init__(
-            "document_not_found",
-            "Ce document n'existe pas ou n'est plus disponible.",
-            status_code=404,
-        )
+        status, message = REFUSALS["document_not_found"]
+        super().__init__("document_not_found", message, status)
 
 
 @dataclass(frozen=True)

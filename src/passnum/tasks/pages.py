@@ -13,9 +13,9 @@ from litestar.response import Redirect, Template
 
 from passnum import audit, clock, db, tasks, vocabulary
 from passnum.auth import Role, roles
-from passnum.errors import DomainError
 from passnum.fr import format_moment
 from passnum.pagination import paginate_fetch
+from passnum.refusals import refuse
 from passnum.tasks.sqlite_store import from_utc_text
 from passnum.tasks.tables import TaskFailure
 
@@ -198,9 +198,9 @@ class TaskPages(Controller):
             job_id,
         )
         if not rows:
-            raise DomainError("not_found", "Cette tâche n'existe pas (ou plus).", 404)
+            raise refuse("not_found.task")
         if rows[0]["status"] != "failed":
-            raise DomainError("task_not_failed", "Seule une tâche échouée peut être relancée.", 409)
+            raise refuse("task_not_failed")
         await tasks.retry(job_id)
         await audit.record(request.user, "retry_task", "task", job_id)
         return Redirect("/staff/taches?etat=attente")
