@@ -16,8 +16,8 @@ from organisations.tables import Organisation
 from passnum import clock, vocabulary
 from passnum.auth.actor import Actor
 from passnum.csvout import cell, euros
-from passnum.errors import DomainError
 from reporting import schemas
+from reporting.errors import refuse
 from reporting.scope import Filters
 from vouchers.choices import ChequeStatus
 
@@ -184,17 +184,11 @@ def json_row(export: Export, row: dict[str, Any]) -> schemas.ExportRow:
 def export_for(actor: Actor, name: str, f: Filters | None = None) -> Export:
     export = EXPORTS.get(name)
     if export is None:
-        raise DomainError("not_found", "Cet export n'existe pas.", 404)
+        raise refuse("not_found.export")
     if not actor.is_staff and export.funder_column is None:
-        raise DomainError("forbidden", "Cet export est réservé au Département.", 403)
+        raise refuse("forbidden.export")
     if f is not None and f.place and export.beneficiary_column is None:
-        raise DomainError(
-            "invalid",
-            "Cet export ne se filtre pas par commune ni par intercommunalité : seuls les carnets "
-            "et les chèques encaissés suivent la commune de la personne.",
-            422,
-            field="commune",
-        )
+        raise refuse("invalid.export_filter", field="commune")
     return export
 
 

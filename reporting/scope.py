@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from passnum import clock
 from passnum.auth import Role
 from passnum.auth.actor import Actor
-from passnum.errors import DomainError
 from passnum.fr import parse_date
+from reporting.errors import refuse
 from territory.services import require_commune, require_epci
 
 
@@ -74,20 +74,14 @@ def read_filters(actor: Actor, start: str = "", end: str = "", funder: str = "")
         last = parse_date(end) if end.strip() else clock.today()
         first = parse_date(start) if start.strip() else last - timedelta(days=364)
     except ValueError as exc:
-        raise DomainError(
-            "invalid", "Indiquez les dates au format jj/mm/aaaa.", 422, field="start"
-        ) from exc
+        raise refuse("invalid.dates", field="start") from exc
     if first > last:
-        raise DomainError(
-            "invalid", "La date de début doit précéder la date de fin.", 422, field="start"
-        )
+        raise refuse("invalid.dates_reversed", field="start")
     if actor.is_staff:
         ids = (int(funder),) if funder.isdigit() else None
     elif actor.has_role(Role.funder):
         own = actor.organisation_ids(Role.funder)
         ids = (int(funder),) if funder.isdigit() and int(funder) in own else tuple(sorted(own))
     else:
-        raise DomainError(
-            "forbidden", "Les statistiques sont réservées au Département et aux financeurs.", 403
-        )
+        raise refuse("forbidden.statistics")
     return Filters(first, last, ids)

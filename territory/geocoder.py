@@ -19,6 +19,7 @@ import httpx
 
 from passnum.errors import DomainError
 from passnum.settings import get_settings
+from territory.errors import refuse
 
 TIMEOUT_S = 5.0
 # Below this score the match is too loose to place a site on a map without a person looking.
@@ -41,12 +42,7 @@ class Match:
 
 
 def unavailable(detail: str) -> DomainError:
-    return DomainError(
-        "geocoder_unavailable",
-        "Le service de géocodage ne répond pas : placez le lieu sur la carte à la main ou "
-        f"réessayez plus tard ({detail}).",
-        503,
-    )
+    return refuse("geocoder_unavailable", _detail=detail)
 
 
 def configured() -> bool:
@@ -59,12 +55,7 @@ async def search(
     """The best match for ``query`` within the commune ``citycode`` (when given), or None."""
     url = base_url if base_url is not None else get_settings().geocoder_url
     if not url:
-        raise DomainError(
-            "geocoder_not_configured",
-            "Aucun service de géocodage n'est configuré (PASSNUM_GEOCODER_URL) : placez le lieu "
-            "sur la carte à la main.",
-            409,
-        )
+        raise refuse("geocoder_not_configured")
     query = " ".join(query.split())[:200]
     if len(query) < 3:
         return None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from passnum.errors import DomainError
 from passnum.fr import fold
+from territory.errors import refuse
 from territory.tables import Commune, CommuneAlias, Epci
 
 CODE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -128,15 +129,8 @@ async def find_communes(codes: list[str]) -> dict[str, CommuneInfo]:
 def unknown_commune(text: str, field: str, candidates: Sequence[CommuneInfo] = ()) -> DomainError:
     if candidates:
         listed = ", ".join(c.label for c in candidates[:5])
-        message = f"Plusieurs communes répondent à « {text} » : {listed}. Choisissez-en une."
-        return DomainError("ambiguous_commune", message, 422, field=field)
-    return DomainError(
-        "unknown_commune",
-        f"La commune « {text} » est inconnue : tapez son nom ou son code postal et choisissez-la "
-        "dans la liste (code INSEE officiel, pas le code postal).",
-        422,
-        field=field,
-    )
+        return refuse("ambiguous_commune", _text=text, _listed=listed, field=field)
+    return refuse("unknown_commune", _text=text, field=field)
 
 
 async def require_commune(text: str, field: str = "insee_code") -> CommuneInfo | None:
@@ -192,13 +186,7 @@ async def require_perimeter(codes: list[str], field: str) -> list[CommuneInfo]:
         known = await Epci.select(Epci.code).where(Epci.code.is_in(epcis))
         missing = sorted(set(epcis) - {r["code"] for r in known})
         if missing:
-            raise DomainError(
-                "unknown_epci",
-                f"L'intercommunalité « {missing[0]} » est inconnue : donnez le SIREN (9 chiffres) "
-                "d'une communauté de communes, d'agglomération, urbaine ou d'une métropole.",
-                422,
-                field=field,
-            )
+            raise refuse("unknown_epci.perimeter", _code=missing[0], field=field)
         rows = await Commune.select(*COLUMNS).where(Commune.epci_code.is_in(epcis))
         communes += [_info(r) for r in rows]
     return list({c.code: c for c in communes}.values())
@@ -235,19 +223,8 @@ async def require_epci(text: str, field: str = "epci") -> EpciInfo | None:
             return (exact or hits)[0]
         if hits:
             listed = ", ".join(sorted(h.name for h in hits)[:5])
-            raise DomainError(
-                "ambiguous_epci",
-                f"Plusieurs intercommunalités répondent à « {text} » : {listed}. Précisez le nom.",
-                422,
-                field=field,
-            )
-    raise DomainError(
-        "unknown_epci",
-        f"L'intercommunalité « {text} » est inconnue : tapez son nom (ex. CC Coutances Mer et "
-        "Bocage) ou son SIREN (9 chiffres).",
-        422,
-        field=field,
-    )
+            raise refuse("ambiguous_epci", _text=text, _listed=listed, field=field)
+    raise refuse("unknown_epci", _text=text, field=field)
 
 
 async def centres(codes: list[str]) -> dict[str, tuple[float, float]]:
