@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from piccolo.apps.user.tables import BaseUser
 
+from organisations.errors import refuse
 from organisations.tables import AccountLink
 from passnum import clock
 from passnum.auth.tokens import digest
@@ -37,29 +38,17 @@ class LinkRefused(DomainError):
     pass
 
 
-UNKNOWN = LinkRefused(
-    "link_unknown",
-    "Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier, ou demandez-en un nouveau.",
-    404,
-)
+UNKNOWN = refuse("link_unknown", kind=LinkRefused)
 
 
-def _used() -> LinkRefused:
-    return LinkRefused(
-        "link_used",
-        "Ce lien a déjà été utilisé. Connectez-vous avec votre mot de passe, ou demandez un "
-        "nouveau lien (« Mot de passe oublié »).",
-        410,
-    )
+def _used() -> DomainError:
+    return refuse("link_used", kind=LinkRefused)
 
 
-def _expired(purpose: LinkPurpose) -> LinkRefused:
+def _expired(purpose: LinkPurpose) -> DomainError:
     hours = int(VALIDITY[purpose].total_seconds() // 3600)
-    return LinkRefused(
-        "link_expired",
-        f"Ce lien a expiré (il était valable {hours} heure{'s' if hours > 1 else ''}). "
-        "Demandez-en un nouveau.",
-        410,
+    return refuse(
+        "link_expired", _hours=f"{hours} heure{'s' if hours > 1 else ''}", kind=LinkRefused
     )
 
 

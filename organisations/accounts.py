@@ -15,11 +15,11 @@ from piccolo.custom_types import Combinable
 from organisations import schemas
 from organisations import services as orgs
 from organisations.editing import split_list
+from organisations.errors import refuse
 from organisations.invitations import Invitation
 from organisations.tables import Membership, Organisation
 from passnum import audit
 from passnum.auth import Actor
-from passnum.errors import DomainError
 from passnum.pagination import Page, paginate_where, slice_where
 
 USER_COLUMNS = (BaseUser.id, BaseUser.email, BaseUser.active)
@@ -110,7 +110,7 @@ async def user(user_id: int) -> schemas.User:
     """One account with its memberships; 404 ``not_found`` if there is none."""
     found = await users_with_memberships(BaseUser.id == user_id)
     if not found:
-        raise DomainError("not_found", "Utilisateur introuvable.", 404)
+        raise refuse("not_found.user")
     return found[0]
 
 

@@ -24,16 +24,15 @@ from organisations.editing import (
     clean_postcode,
     clean_rna,
     clean_siret,
-    invalid,
     official_commune,
 )
+from organisations.errors import refuse
 from organisations.tables import ApplicationStatus, Organisation, SiteApplication, SiteStatus
 from organisations.tasks import queue_geocoding
 from passnum import audit, mail
 from passnum.auth import Actor, Role
 from passnum.clock import stamp, today
 from passnum.db import write_transaction
-from passnum.errors import DomainError
 from passnum.settings import get_settings
 
 TEMPLATES = mail.MailTemplates(Path(__file__).parent / "templates")
@@ -64,22 +63,13 @@ async def submit_application(data: dict[str, Any]) -> SiteApplication:
     values["kind"] = values["kind"] or "association"
     values = await official_commune(values)
     if not values["insee_code"]:
-        raise invalid("insee_code", "Indiquez la commune du lieu (tapez son nom et choisissez-la).")
+        raise refuse("invalid.commune", field="insee_code")
     if not values["siret"] and not values["rna"]:
-        raise invalid(
-            "siret",
-            "Indiquez le SIRET de la structure (ou, pour une association sans SIRET, son numéro "
-            "RNA).",
-            "identifier_required",
-        )
+        raise refuse("identifier_required", field="siret")
     if not values["contact_email"]:
-        raise invalid("contact_email", "Indiquez l'adresse e-mail de la personne à contacter.")
+        raise refuse("invalid.contact_email", field="contact_email")
     if data.get("charter_accepted") is not True:
-        raise invalid(
-            "charter_accepted",
-            "Pour devenir lieu qualifié, acceptez la charte des lieux qualifiés.",
-            "charter_not_accepted",
-        )
+        raise refuse("charter_not_accepted", field="charter_accepted")
     values["charter_accepted"] = True
     values["charter_version"] = (await current_charter()).version  # the text they accepted
     await _identifier_free(values)
@@ -96,15 +86,15 @@ async def _identifier_free(values: dict[str, Any]) -> None:
     if values.get("siret") and await Organisation.exists().where(
         Organisation.siret == values["siret"]
     ):
-        raise DomainError("duplicate_siret", "Une organisation avec ce SIRET existe déjà.", 409)
+        raise refuse("duplicate_siret")
     if values.get("rna") and await Organisation.exists().where(Organisation.rna == values["rna"]):
-        raise DomainError("duplicate_rna", "Une organisation avec ce numéro RNA existe déjà.", 409)
+        raise refuse("duplicate_rna")
 
 
 async def get_application(application_id: int) -> SiteApplication:
     application = await SiteApplication.objects().get(SiteApplication.id == application_id)
     if application is None:
-        raise DomainError("not_found", "Candidature introuvable.", 404)
+        raise refuse("not_found.application")
     return application
 
 
@@ -118,11 +108,11 @@ async def decide(actor: Actor, application_id: int, decision: str, reason: str =
     """Qualify (organisation created, contact invited) or refuse (a reason, e-mailed)."""
     application = await get_application(application_id)
     if application.status != ApplicationStatus.pending:
-        raise DomainError("already_decided", "Cette candidature a déjà été traitée.", 409)
+        raise refuse("already_decided.application")
     reason = reason.strip()
     if decision == "refuse":
         if not reason:
-            raise invalid("reason", "Indiquez le motif du refus (il est envoyé à la structure).")
+            raise refuse("invalid.application_reason", field="reason")
         application.status = ApplicationStatus.refused.value
         application.decision_reason = reason
         application.decided_at = stamp()
@@ -134,13 +124,9 @@ async def decide(actor: Actor, application_id: int, decision: str, reason: str =
         await _tell_refusal(application)
         return Decision(application, "")
     if decision != "qualify":
-        raise invalid("decision", "Décision inconnue : « qualify » ou « refuse ».")
+        raise refuse("invalid.application_decision", field="decision")
     if not application.siret and not application.rna:
-        raise DomainError(
-            "qualification_needs_siret",
-            "Un lieu ne peut être qualifié sans SIRET (ou numéro RNA).",
-            409,
-        )
+        raise refuse("qualification_needs_siret.application")
     await _identifier_free({"siret": application.siret, "rna": application.rna})
     organisation = Organisation(
         name=application.name,

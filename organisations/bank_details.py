@@ -30,14 +30,13 @@ from stdnum import bic as bic_number
 from stdnum import iban as iban_number
 from stdnum.exceptions import ValidationError as StdnumError
 
-from organisations.editing import invalid
+from organisations.errors import refuse
 from organisations.tables import BankDetailsEntry, BankDetailsStatus, Organisation
 from passnum import audit, vocabulary
 from passnum.auth import Actor, Role
 from passnum.clock import stamp, today
 from passnum.csvout import FORMULA_STARTS
 from passnum.db import write_transaction
-from passnum.errors import DomainError
 from passnum.fr import format_iban, mask_iban
 
 Status = BankDetailsStatus
@@ -90,11 +89,7 @@ def clean_iban(value: Any) -> str:
     try:
         return iban_number.validate(raw)
     except StdnumError as exc:
-        raise invalid(
-            "iban",
-            f"L'IBAN « {raw} » n'est pas valide : recopiez-le depuis votre RIB.",
-            "invalid_iban",
-        ) from exc
+        raise refuse("invalid_iban", _raw=raw, field="iban") from exc
 
 
 def clean_bic(value: Any) -> str:
@@ -102,27 +97,17 @@ def clean_bic(value: Any) -> str:
     try:
         return bic_number.validate(raw)
     except StdnumError as exc:
-        raise invalid(
-            "bic",
-            f"Le BIC « {raw} » n'est pas valide (8 ou 11 caractères, ex. AGRIFRPP882).",
-            "invalid_bic",
-        ) from exc
+        raise refuse("invalid_bic", _raw=raw, field="bic") from exc
 
 
 def clean_holder(value: Any, field_name: str = "holder") -> str:
     holder = str(value or "").strip()
     if not holder:
-        raise invalid(field_name, "Indiquez le titulaire du compte bancaire (tel que sur le RIB).")
+        raise refuse("invalid.holder_missing", field=field_name)
     if len(holder) > 200:
-        raise invalid(field_name, "Le titulaire du compte : 200 caractères au plus.")
+        raise refuse("invalid.holder_too_long", field=field_name)
     if holder.startswith(FORMULA_STARTS):
-        raise DomainError(
-            "name_formula",
-            f"Le titulaire ne peut pas commencer par « {holder[0]} » : un tableur le prendrait "
-            "pour une formule.",
-            422,
-            field=field_name,
-        )
+        raise refuse("name_formula.holder", _holder=holder[0], field=field_name)
     return holder
 
 
@@ -215,13 +200,9 @@ async def visible_site(actor: Actor, organisation_id: int) -> Organisation:
     """The site whose bank details ``actor`` may read or change; anyone else: 404."""
     organisation = await Organisation.objects().get(Organisation.id == organisation_id)
     if organisation is None or not can_see(actor, organisation_id):
-        raise DomainError("not_found", "Organisation introuvable.", 404)
+        raise refuse("not_found.organisation")
     if not organisation.is_site:
-        raise DomainError(
-            "not_a_site",
-            "Seuls les lieux qualifiés sont remboursés : cette organisation n'est pas un lieu.",
-            409,
-        )
+        raise refuse("not_a_site")
     return organisation
 
 
@@ -248,11 +229,7 @@ async def propose_bank_details(
         "valid_from": valid_from or today(),
     }
     if not actor.is_staff and values["valid_from"] < today():
-        raise invalid(
-            "valid_from",
-            "Des coordonnées bancaires s'appliquent au plus tôt à partir d'aujourd'hui.",
-            "valid_from_past",
-        )
+        raise refuse("valid_from_past", field="valid_from")
     current = await bank_details_in_force(organisation_id, values["valid_from"])
     if current and (current.iban, current.bic, current.holder, current.regie) == (
         values["iban"],
@@ -260,9 +237,7 @@ async def propose_bank_details(
         values["holder"],
         values["regie"],
     ):
-        raise DomainError(
-            "bank_details_unchanged", "Ces coordonnées bancaires sont déjà en vigueur.", 409
-        )
+        raise refuse("bank_details_unchanged")
     async with write_transaction():
         if not actor.is_staff:
             await BankDetailsEntry.update({BankDetailsEntry.status: Status.superseded.value}).where(
@@ -322,17 +297,17 @@ async def decide_bank_details(
 ) -> BankDetails:
     """Staff approve a pending change (it applies from its date) or refuse it with a reason."""
     if not actor.is_staff:
-        raise DomainError("forbidden", "Seul le Département valide des coordonnées bancaires.", 403)
+        raise refuse("forbidden")
     reason = (reason or "").strip()
     if decision not in ("approve", "refuse"):
-        raise invalid("decision", "Décision inconnue : « approve » ou « refuse ».")
+        raise refuse("invalid.bank_decision", field="decision")
     if decision == "refuse" and not reason:
-        raise invalid("reason", "Indiquez le motif du refus (il est montré au lieu).")
+        raise refuse("invalid.bank_reason", field="reason")
     entry = await BankDetailsEntry.objects().get(
         (BankDetailsEntry.id == details_id) & (BankDetailsEntry.organisation == organisation_id)
     )
     if entry is None:
-        raise DomainError("not_found", "Coordonnées bancaires introuvables.", 404)
+        raise refuse("not_found.bank_details")
     status = Status.approved if decision == "approve" else Status.refused
     async with write_transaction():
         decided = (
@@ -351,12 +326,7 @@ async def decide_bank_details(
             .returning(BankDetailsEntry.id)
         )
         if not decided:
-            raise DomainError(
-                "already_decided",
-                "Ces coordonnées bancaires ont déjà été traitées (ou remplacées par de plus "
-                "récentes).",
-                409,
-            )
+            raise refuse("already_decided.bank_details")
         await audit.record(
             actor,
             f"{decision}_bank_details",

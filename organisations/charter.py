@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from organisations.editing import invalid
+from organisations.errors import refuse
 from organisations.tables import Charter
 from passnum import audit, audit_view
 from passnum.auth import Actor
@@ -56,9 +56,9 @@ async def set_charter(actor: Actor, text: Any) -> CharterText:
     """A new version of the charter (the text as typed, blank lines between paragraphs)."""
     cleaned = str(text or "").replace("\r\n", "\n").strip()
     if not cleaned:
-        raise invalid("text", "Écrivez le texte de la charte.")
+        raise refuse("invalid.charter_empty", field="text")
     if len(cleaned) > MAX_LENGTH:
-        raise invalid("text", f"La charte tient en {MAX_LENGTH} caractères au plus.")
+        raise refuse("invalid.charter_too_long", _MAX_LENGTH=MAX_LENGTH, field="text")
     current = await current_charter()
     if current.version is not None and current.text == cleaned:
         return current

@@ -14,6 +14,7 @@ import phonenumbers
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as siret_number
 
+from organisations.errors import refuse
 from organisations.national_lists import PUBLICS, SERVICES, TYPOLOGIES
 from organisations.tables import Organisation
 from organisations.tasks import queue_geocoding
@@ -56,23 +57,13 @@ STAFF_FIELDS = (
 )
 
 
-def invalid(field_name: str, message: str, code: str = "invalid") -> DomainError:
-    return DomainError(code, message, 422, field=field_name)
-
-
 def clean_name(value: Any) -> str:
     name = _text(value, "name")
     if not name:
-        raise invalid("name", "Le nom de l'organisation est obligatoire.")
+        raise refuse("invalid.name_missing", field="name")
     if name.startswith(FORMULA_STARTS):
         # The name goes into the CSV files people open in Excel (statements, loans, statistics).
-        raise DomainError(
-            "name_formula",
-            f"Le nom ne peut pas commencer par « {name[0]} » : un tableur le prendrait "
-            "pour une formule. Écrivez-le sans ce signe en tête.",
-            422,
-            field="name",
-        )
+        raise refuse("name_formula", _name=name[0], field="name")
     return name
 
 
@@ -85,13 +76,7 @@ def clean_siret(value: Any) -> str | None:
     try:
         return siret_number.validate(siret)
     except StdnumError as exc:
-        raise invalid(
-            "siret",
-            f"Le SIRET « {raw} » n'est pas valide : il compte 14 chiffres, dont les 9 du SIREN, "
-            "et ses chiffres de contrôle ne correspondent pas. Recopiez-le depuis "
-            "annuaire-entreprises.data.gouv.fr.",
-            "invalid_siret",
-        ) from exc
+        raise refuse("invalid_siret", _raw=raw, field="siret") from exc
 
 
 def clean_rna(value: Any) -> str | None:
@@ -99,11 +84,7 @@ def clean_rna(value: Any) -> str | None:
     if not rna:
         return None
     if not RNA_RE.match(rna):
-        raise invalid(
-            "rna",
-            f"Le numéro RNA « {rna} » n'est pas valide : W suivi de 9 chiffres (ex. W502001234).",
-            "invalid_rna",
-        )
+        raise refuse("invalid_rna", _rna=rna, field="rna")
     return rna
 
 
@@ -138,24 +119,20 @@ def clean_phone(value: Any) -> str:
 
 
 def _bad_phone(raw: str) -> DomainError:
-    return invalid(
-        "phone",
-        f"Le numéro de téléphone « {raw} » n'est pas valide (ex. 02 33 05 55 50).",
-        "invalid_phone",
-    )
+    return refuse("invalid_phone", _raw=raw, field="phone")
 
 
 def clean_email(value: Any) -> str:
     email = _text(value, "email").lower()
     if email and not EMAIL_RE.match(email):
-        raise invalid("email", "L'adresse e-mail n'est pas valide.")
+        raise refuse("invalid.email", field="email")
     return email
 
 
 def clean_postcode(value: Any) -> str:
     postcode = _text(value, "postcode")
     if postcode and not re.fullmatch(r"\d{5}", postcode):
-        raise invalid("postcode", "Le code postal doit compter 5 chiffres.")
+        raise refuse("invalid.postcode", field="postcode")
     return postcode
 
 
@@ -181,9 +158,9 @@ def _url(field_name: str, label: str, host: str = "") -> Callable[[Any], str]:
         if not url:
             return ""
         if not re.fullmatch(r"https?://[^\s/]+\.[^\s/]+(/\S*)?", url):
-            raise invalid(field_name, f"{label} doit être une adresse web (https://…).")
+            raise refuse("invalid.url", _label=label, field=field_name)
         if host and url.split("/")[2].lower() != host:
-            raise invalid(field_name, f"{label} doit être une adresse de {host}.")
+            raise refuse("invalid.url_host", _label=label, _host=host, field=field_name)
         return url
 
     return clean
@@ -195,10 +172,8 @@ def _choices(field_name: str, allowed: tuple[str, ...], label: str, joiner: str)
         items = [str(i).strip() for i in items if str(i).strip()]
         unknown = [i for i in items if i not in allowed]
         if unknown:
-            raise invalid(
-                field_name,
-                f"{label} inconnu(s) : {', '.join(unknown)}. Choisissez dans la liste nationale.",
-                "unknown_choice",
+            raise refuse(
+                "unknown_choice", _label=label, _unknown=", ".join(unknown), field=field_name
             )
         return joiner.join(dict.fromkeys(items))
 
@@ -214,15 +189,9 @@ def _plain(field_name: str, length: int) -> Callable[[Any], str]:
     def clean(value: Any) -> str:
         text = _text(value, field_name)
         if len(text) > length:
-            raise invalid(field_name, f"{length} caractères au plus.")
+            raise refuse("invalid.too_long", _length=length, field=field_name)
         if text.startswith(FORMULA_STARTS) and field_name == "legal_representative":
-            raise DomainError(
-                "name_formula",
-                f"Le nom ne peut pas commencer par « {text[0]} » : un tableur le prendrait "
-                "pour une formule.",
-                422,
-                field=field_name,
-            )
+            raise refuse("name_formula.text", _text=text[0], field=field_name)
         return text
 
     return clean
@@ -232,7 +201,7 @@ def _text(value: Any, field_name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise invalid(field_name, "Texte attendu.")
+        raise refuse("invalid.text", field=field_name)
     return value.strip()
 
 
@@ -273,22 +242,16 @@ async def update_organisation(
     allowed = editable_fields(actor, organisation_id)
     organisation = await Organisation.objects().get(Organisation.id == organisation_id)
     if organisation is None or not allowed:
-        raise DomainError("not_found", "Organisation introuvable.", 404)
+        raise refuse("not_found.organisation")
     refused = sorted(set(changes) - set(allowed))
     if refused:
-        raise DomainError(
-            "field_not_editable",
-            "Seul le Département peut modifier : "
-            + ", ".join(FIELD_LABELS.get(f, f) for f in refused)
-            + ".",
-            403,
-            field=refused[0],
-        )
+        labels = ", ".join(FIELD_LABELS.get(f, f) for f in refused)
+        raise refuse("field_not_editable", _labels=labels, field=refused[0])
     cleaned = await official_commune(
         {name: CLEANERS[name](value) for name, value in changes.items()}
     )
     if cleaned.get("rna") and (cleaned.get("kind", organisation.kind).lower() != "association"):
-        raise invalid("rna", "Seule une association peut être identifiée par un numéro RNA.")
+        raise refuse("invalid.rna_not_association", field="rna")
     diff = {
         name: {"old": getattr(organisation, name), "new": value}
         for name, value in cleaned.items()
@@ -313,24 +276,17 @@ async def update_organisation(
     return organisation
 
 
-NEEDS_SIRET = DomainError(
-    "qualification_needs_siret",
-    "Un lieu ne peut être qualifié sans SIRET (ou numéro RNA pour une association sans SIRET).",
-    409,
-    field="siret",
-)
+NEEDS_SIRET = refuse("qualification_needs_siret", field="siret")
 
 
 async def _refuse_duplicates(organisation_id: int, cleaned: dict[str, Any]) -> None:
-    for name, label in (("siret", "ce SIRET"), ("rna", "ce numéro RNA")):
+    for name, refusal in (("siret", "duplicate_siret"), ("rna", "duplicate_rna")):
         value = cleaned.get(name)
         column = getattr(Organisation, name)
         if value and await Organisation.exists().where(
             (column == value) & (Organisation.id != organisation_id)
         ):
-            raise DomainError(
-                f"duplicate_{name}", f"Une organisation avec {label} existe déjà.", 409
-            )
+            raise refuse(refusal)  # refuses: duplicate_siret, duplicate_rna
 
 
 FIELD_LABELS = {

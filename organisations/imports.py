@@ -26,6 +26,7 @@ from typing import Any
 from organisations import schemas
 from organisations.bank_details import clean_bic, clean_holder, clean_iban, insert_bank_details
 from organisations.editing import CLEANERS
+from organisations.errors import refuse
 from organisations.national_lists import TYPOLOGIES
 from organisations.services import OrganisationInput, check_organisation, insert_organisation
 from organisations.tables import Organisation
@@ -252,11 +253,9 @@ async def import_organisations(
     async with write_transaction():
         checked, rejected = await _check(data)
         if rejected:
-            raise DomainError(
+            raise refuse(
                 "import_rejected",
-                f"{len(rejected)} ligne(s) refusée(s) : rien n'a été importé. "
-                "Corrigez le fichier puis recommencez.",
-                422,
+                _rejected=len(rejected),
                 rejected=[{"line": r.line, "reason": r.reason} for r in rejected],
             )
         sites = []

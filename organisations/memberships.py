@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from piccolo.apps.user.tables import BaseUser
 
+from organisations.errors import refuse
 from organisations.services import check_role_fits, get_organisation, invalid_role
 from organisations.tables import Membership
 from passnum import audit
 from passnum.auth import Actor, Role
 from passnum.db import write_transaction
-from passnum.errors import DomainError
 
 
 async def _user_exists(user_id: int) -> None:
     if not await BaseUser.exists().where(BaseUser.id == user_id):
-        raise DomainError("not_found", "Utilisateur introuvable.", 404)
+        raise refuse("not_found.user")
 
 
 async def add_membership(
@@ -38,11 +38,7 @@ async def add_membership(
             & (Membership.organisation == organisation_id)
             & (Membership.role == role.value)
         ):
-            raise DomainError(
-                "duplicate_membership",
-                f"Cette personne est déjà rattachée à {organisation.name} avec ce rôle.",
-                409,
-            )
+            raise refuse("duplicate_membership", _name=organisation.name)
         membership = Membership(user=user_id, organisation=organisation_id, role=role.value)
         await membership.save()
         await audit.record(
@@ -62,13 +58,9 @@ async def remove_membership(user_id: int, membership_id: int, actor: Actor | Non
         ).where(Membership.user == user_id)
         row = next((r for r in rows if r["id"] == membership_id), None)
         if row is None:
-            raise DomainError("not_found", "Rattachement introuvable.", 404)
+            raise refuse("not_found.membership")
         if len(rows) == 1:
-            raise DomainError(
-                "last_membership",
-                "C'est le seul rattachement de cette personne : désactivez plutôt son compte.",
-                409,
-            )
+            raise refuse("last_membership")
         await Membership.delete().where(Membership.id == membership_id)
         await audit.record(
             actor,
@@ -82,5 +74,5 @@ async def remove_membership(user_id: int, membership_id: int, actor: Actor | Non
 async def add_membership_by_email(email: str, organisation_id: int, role: str) -> int:
     user = await BaseUser.select(BaseUser.id).where(BaseUser.email == email.strip().lower()).first()
     if user is None:
-        raise DomainError("unknown_user", f"Aucun utilisateur avec l'adresse {email}.", 404)
+        raise refuse("unknown_user", _email=email)
     return await add_membership(user["id"], organisation_id, role)

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from organisations.errors import refuse
 from organisations.hours import next_opening
 from organisations.places import Place, places_query, qualified_site, to_places
 from organisations.tables import Organisation
 from passnum import maps
 from passnum.clock import now
-from passnum.errors import DomainError
 from territory.services import CommuneInfo, centres, require_commune
 
 
@@ -80,13 +80,7 @@ async def commune_origin(text: str, field: str = "pres_de") -> Origin | None:
         return None
     centre = (await centres([commune.code])).get(commune.code)
     if centre is None:
-        raise DomainError(
-            "commune_without_centre",
-            f"Nous ne savons pas encore où se trouve {commune.name} : choisissez une commune "
-            "voisine ou regardez la liste de tous les lieux.",
-            422,
-            field=field,
-        )
+        raise refuse("commune_without_centre", _name=commune.name, field=field)
     return Origin(centre[0], centre[1], commune.name, commune)
 
 

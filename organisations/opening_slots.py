@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import time
 
+from organisations.errors import refuse
 from organisations.hours import Slot
 from organisations.places import to_slot
 from organisations.tables import OpeningSlot, Organisation
 from passnum import audit
 from passnum.auth import Actor, Role
 from passnum.db import write_transaction
-from passnum.errors import DomainError
 
 
 def can_edit_slots(actor: Actor, organisation_id: int) -> bool:
@@ -20,22 +20,20 @@ def can_edit_slots(actor: Actor, organisation_id: int) -> bool:
 async def editable_site(actor: Actor, organisation_id: int) -> Organisation:
     site = await Organisation.objects().where(Organisation.id == organisation_id).first()
     if site is None or not site.is_site or not can_edit_slots(actor, organisation_id):
-        raise DomainError("not_found", "Ce lieu n'existe pas ou ne dépend pas de vous.", 404)
+        raise refuse("not_found.editable_site")
     return site
 
 
 def parse_slot(weekday: str, opens: str, closes: str) -> tuple[int, time, time]:
     """Form values to a slot, or a French message saying what to fix."""
     if weekday not in {str(d) for d in range(7)}:
-        raise DomainError("invalid", "Choisissez le jour de la semaine.", 422, field="weekday")
+        raise refuse("invalid.weekday", field="weekday")
     try:
         start, end = time.fromisoformat(opens), time.fromisoformat(closes)
     except ValueError as exc:
-        msg = "Indiquez les heures d'ouverture et de fermeture, par exemple 09:00 et 12:00."
-        raise DomainError("invalid", msg, 422, field="opens") from exc
+        raise refuse("invalid.hours", field="opens") from exc
     if start >= end:
-        msg = "L'heure de fermeture doit être après l'heure d'ouverture."
-        raise DomainError("invalid", msg, 422, field="closes")
+        raise refuse("invalid.closes_before_opening", field="closes")
     return int(weekday), start, end
 
 
@@ -81,7 +79,7 @@ async def delete_opening_slot(actor: Actor, organisation_id: int, slot_id: int) 
             .first()
         )
         if row is None:
-            raise DomainError("not_found", "Ce créneau n'existe plus. Rechargez la page.", 404)
+            raise refuse("not_found.opening_slot")
         await row.remove()
         await audit.record(
             actor,

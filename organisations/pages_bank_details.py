@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from organisations import bank_details
+from organisations.errors import refuse
 from passnum.auth import Actor, Role, roles
 from passnum.errors import DomainError
 
@@ -51,9 +52,7 @@ class BankDetailsPages(Controller):
             try:
                 start = date.fromisoformat(values["valid_from"]) if values["valid_from"] else None
             except ValueError as exc:
-                raise DomainError(
-                    "invalid", "Date invalide (jj/mm/aaaa).", 422, field="valid_from"
-                ) from exc
+                raise refuse("invalid.date", field="valid_from") from exc
             details = await bank_details.propose_bank_details(
                 request.user,
                 organisation_id,

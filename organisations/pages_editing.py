@@ -10,6 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from organisations import editing
+from organisations.errors import refuse
 from organisations.national_lists import PUBLICS, SERVICES, TYPOLOGIES
 from organisations.tables import Organisation
 from passnum.auth import Actor, Role, roles
@@ -84,7 +85,7 @@ async def _page(
     fields = editing.editable_fields(actor, organisation_id)
     org = await Organisation.objects().get(Organisation.id == organisation_id)
     if org is None or not fields:
-        raise DomainError("not_found", "Organisation introuvable.", 404)
+        raise refuse("not_found.organisation")
     current = {f: getattr(org, f) or "" for f in fields}
     for f in LIST_FIELDS & set(fields):
         current[f] = editing.split_list(current[f])

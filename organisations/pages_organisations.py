@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from organisations import accounts, imports, schemas, suspension
 from organisations import services as orgs
+from organisations.errors import refuse
 from organisations.invitations import invite_user
 from passnum import csvin
 from passnum.auth import Actor, Role, roles
@@ -90,7 +91,7 @@ class StaffOrganisationPages(Controller):
         data = await upload.read() if isinstance(upload, UploadFile) else b""
         try:
             if not data.strip():
-                raise DomainError("invalid_csv", "Choisissez un fichier CSV non vide.", 422)
+                raise refuse("invalid_csv")
             report = await imports.preview_import(data)
         except DomainError as error:
             return _import_page(error=error.message, status=error.status_code)

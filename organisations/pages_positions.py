@@ -7,6 +7,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from organisations import positions
+from organisations.errors import refuse
 from organisations.tables import Organisation
 from passnum import maps
 from passnum.auth import Role, roles
@@ -64,7 +65,7 @@ async def _page(
 ) -> Template:
     org = await Organisation.objects().get(Organisation.id == organisation_id)
     if org is None:
-        raise DomainError("not_found", "Organisation introuvable.", 404)
+        raise refuse("not_found.organisation")
     commune_centre = (await centres([org.insee_code])).get(org.insee_code, DEFAULT_CENTRE)
     context = {
         "org": org,

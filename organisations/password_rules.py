@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from passnum.errors import DomainError
+from organisations.errors import refuse
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -29,25 +29,15 @@ def _key(password: str) -> str:
     return "".join(password.split()).lower()
 
 
-def _refused(message: str) -> DomainError:
-    return DomainError("weak_password", message, 422, field="password")
-
-
 def check_new_password(password: str, confirm: str | None = None, email: str = "") -> None:
     """DomainError (422, French) unless ``password`` may be chosen."""
     if len(password) < MIN_LENGTH:
-        raise _refused(
-            f"Le mot de passe doit compter au moins {MIN_LENGTH} caractères "
-            "(une phrase de quelques mots convient très bien)."
-        )
+        raise refuse("weak_password.too_short", _MIN_LENGTH=MIN_LENGTH, field="password")
     if len(password) > MAX_LENGTH:
-        raise _refused(f"Le mot de passe doit compter au plus {MAX_LENGTH} caractères.")
+        raise refuse("weak_password.too_long", _MAX_LENGTH=MAX_LENGTH, field="password")
     key = _key(password)
     local = _key(email.partition("@")[0])
     if key in common_passwords() or (local and key in (local, local + "123")):
-        raise _refused(
-            "Ce mot de passe est trop courant : il figure dans les listes essayées en premier "
-            "par les attaquants. Choisissez-en un autre."
-        )
+        raise refuse("weak_password.common", field="password")
     if confirm is not None and confirm != password:
-        raise _refused("Les deux mots de passe saisis ne sont pas identiques.")
+        raise refuse("weak_password.mismatch", field="password")

@@ -17,13 +17,13 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from organisations import account_links
 from organisations.account_links import LinkPurpose
+from organisations.errors import refuse
 from organisations.password_rules import check_new_password
 from organisations.tables import AccountLink
 from passnum import audit, clock, mail
 from passnum.auth import Actor
 from passnum.auth.passwords import unlock
 from passnum.db import write_transaction
-from passnum.errors import DomainError
 from passnum.settings import get_settings
 
 TEMPLATES = mail.MailTemplates(Path(__file__).parent / "templates")
@@ -35,9 +35,7 @@ async def change_password(
 ) -> None:
     """The signed-in person's new password; their other sessions end (this one is kept)."""
     if await BaseUser.login(actor.email, current) != actor.user_id:
-        raise DomainError(
-            "wrong_password", "Le mot de passe actuel n'est pas le bon.", 422, field="current"
-        )
+        raise refuse("wrong_password", field="current")
     check_new_password(password, confirm, email=actor.email)
     async with write_transaction():
         await account_links.set_password(actor.user_id, password)

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from organisations.errors import refuse
 from organisations.tables import LocationSource, Organisation
 from passnum import audit, vocabulary
 from passnum.auth import Actor
 from passnum.db import write_transaction
-from passnum.errors import DomainError
 from territory import geocoder
 
 # Metropolitan France and the overseas départements fit in these bounds; a position outside is a
@@ -54,7 +54,7 @@ class Geocoded:
 async def _organisation(organisation_id: int) -> Organisation:
     found = await Organisation.objects().get(Organisation.id == organisation_id)
     if found is None:
-        raise DomainError("not_found", "Organisation introuvable.", 404)
+        raise refuse("not_found.organisation")
     return found
 
 
@@ -94,11 +94,10 @@ def _coordinate(value: Any, name: str, bounds: tuple[float, float], label: str) 
     except ValueError:
         number = float("nan")
     if not bounds[0] <= number <= bounds[1]:
-        raise DomainError(
+        raise refuse(
             "invalid_position",
-            f"La {label} doit être un nombre en degrés décimaux (par exemple "
-            f"{'49,0479' if name == 'latitude' else '-1,4453'}).",
-            422,
+            _label=label,
+            _value="49,0479" if name == "latitude" else "-1,4453",
             field=name,
         )
     return round(number, 6)

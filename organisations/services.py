@@ -17,6 +17,7 @@ from organisations.editing import (
     clean_rna,
     clean_siret,
 )
+from organisations.errors import refuse
 from organisations.tables import Membership, Organisation
 from organisations.tasks import queue_geocoding
 from passnum import audit, audit_view, vocabulary
@@ -115,10 +116,6 @@ audit_view.describe_fields(
 audit_view.describe_fields("user", {"role": audit_view.Field("Rôle", "role")})
 
 
-def _invalid(field_name: str, message: str) -> DomainError:
-    return DomainError("invalid", message, 422, field=field_name)
-
-
 def clean_organisation(data: OrganisationInput) -> dict[str, Any]:
     """Validated column values for an organisation, or DomainError naming the faulty field."""
     values = asdict(data)
@@ -129,19 +126,19 @@ def clean_organisation(data: OrganisationInput) -> dict[str, Any]:
     values["legal_representative"] = CLEANERS["legal_representative"](data.legal_representative)
     values["insee_code"] = data.insee_code.strip()  # checked against the official list below
     if data.postcode.strip() and not re.fullmatch(r"\d{5}", data.postcode.strip()):
-        raise _invalid("postcode", "Le code postal doit compter 5 chiffres.")
+        raise refuse("invalid.postcode", field="postcode")
     email = data.email.strip().lower()
     if email and not EMAIL_RE.match(email):
-        raise _invalid("email", "L'adresse e-mail n'est pas valide.")
+        raise refuse("invalid.email", field="email")
     values["email"] = email
     unknown = set(data.roles) - set(ORG_ROLES)
     if unknown:
-        raise _invalid("roles", f"Rôle inconnu : {', '.join(sorted(unknown))}.")
+        raise refuse("invalid.roles", _join=", ".join(sorted(unknown)), field="roles")
     for role in ORG_ROLES:
         values[f"is_{role}"] = role in data.roles
     del values["roles"]
     if data.site_status not in ("", "qualified", "suspended"):
-        raise _invalid("site_status", "Statut de site inconnu.")
+        raise refuse("invalid.site_status", field="site_status")
     if "site" in data.roles and not data.site_status:
         values["site_status"] = "qualified"
     return values
@@ -168,11 +165,11 @@ async def check_organisation(data: OrganisationInput) -> dict[str, Any]:
     if values["site_status"] == "qualified" and not values["siret"] and not values["rna"]:
         raise NEEDS_SIRET  # the edit path's rule: no qualified site without SIRET or RNA
     if values["rna"] and values["kind"].strip().lower() != "association":
-        raise _invalid("rna", "Seule une association peut être identifiée par un numéro RNA.")
+        raise refuse("invalid.rna_not_association", field="rna")
     if values["siret"] and await Organisation.exists().where(Organisation.siret == values["siret"]):
-        raise DomainError("duplicate_siret", "Une organisation avec ce SIRET existe déjà.", 409)
+        raise refuse("duplicate_siret")
     if values["rna"] and await Organisation.exists().where(Organisation.rna == values["rna"]):
-        raise DomainError("duplicate_rna", "Une organisation avec ce numéro RNA existe déjà.", 409)
+        raise refuse("duplicate_rna")
     return values
 
 
@@ -200,14 +197,14 @@ async def create_organisation(
 async def get_organisation(organisation_id: int) -> Organisation:
     organisation = await Organisation.objects().get(Organisation.id == organisation_id)
     if organisation is None:
-        raise DomainError("not_found", "Organisation introuvable.", 404)
+        raise refuse("not_found.organisation")
     return organisation
 
 
 async def visible_organisation(actor: Actor, organisation_id: int) -> Organisation:
     """An organisation ``actor`` may see: any for staff, else only their own (others: 404)."""
     if not actor.is_staff and organisation_id not in {m.organisation_id for m in actor.memberships}:
-        raise DomainError("not_found", "Organisation introuvable.", 404)
+        raise refuse("not_found.organisation")
     return await get_organisation(organisation_id)
 
 
@@ -258,23 +255,21 @@ async def check_new_account(
     except ValueError as exc:
         raise invalid_role() from exc
     if not EMAIL_RE.match(email):
-        raise _invalid("email", "L'adresse e-mail n'est pas valide.")
+        raise refuse("invalid.email", field="email")
     organisation = await get_organisation(organisation_id)
     check_role_fits(organisation, role)
     if await BaseUser.exists().where(BaseUser.email == email):
-        raise DomainError("duplicate_email", "Un compte existe déjà avec cette adresse.", 409)
+        raise refuse("duplicate_email")
     return email, role, organisation
 
 
 def invalid_role() -> DomainError:
-    return _invalid("role", "Rôle inconnu : choisissez un rôle dans la liste.")
+    return refuse("invalid.role", field="role")
 
 
 def check_role_fits(organisation: Organisation, role: Role) -> None:
     if not getattr(organisation, f"is_{ROLE_NEEDS[role]}"):
-        raise _invalid(
-            "role", f"{organisation.name} n'a pas le rôle requis pour des comptes « {role.value} »."
-        )
+        raise refuse("invalid.role_fits", _name=organisation.name, _value=role.value, field="role")
 
 
 async def create_user(
@@ -330,7 +325,7 @@ async def set_user_active(user_id: int, active: bool, actor: Actor | None = None
             .returning(BaseUser.id)
         )
         if not updated:
-            raise DomainError("not_found", "Utilisateur introuvable.", 404)
+            raise refuse("not_found.user")
         if not active:
             await SessionsBase.delete().where(SessionsBase.user_id == user_id)
         await audit.record(actor, "activate" if active else "deactivate", "user", user_id)
@@ -339,5 +334,5 @@ async def set_user_active(user_id: int, active: bool, actor: Actor | None = None
 async def deactivate_by_email(email: str) -> None:
     user = await BaseUser.select(BaseUser.id).where(BaseUser.email == email.strip().lower()).first()
     if user is None:
-        raise DomainError("unknown_user", f"Aucun utilisateur avec l'adresse {email}.", 404)
+        raise refuse("unknown_user", _email=email)
     await set_user_active(user["id"], False)

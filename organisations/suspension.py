@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from organisations.editing import NEEDS_SIRET
+from organisations.errors import refuse
 from organisations.tables import Organisation, SiteStatus
 from passnum import audit, mail
 from passnum.auth import Actor
 from passnum.clock import today
 from passnum.db import write_transaction
-from passnum.errors import DomainError
 from passnum.settings import get_settings
 
 TEMPLATES = mail.MailTemplates(Path(__file__).parent / "templates")
@@ -26,7 +26,7 @@ TEMPLATES = mail.MailTemplates(Path(__file__).parent / "templates")
 async def _site(organisation_id: int) -> Organisation:
     site = await Organisation.objects().get(Organisation.id == organisation_id)
     if site is None or not site.is_site:
-        raise DomainError("not_found", "Ce lieu n'existe pas.", 404)
+        raise refuse("not_found.site")
     return site
 
 
@@ -38,18 +38,12 @@ async def suspend_site(
     site = await _site(organisation_id)
     reason = reason.strip()
     if not reason:
-        raise DomainError("invalid", "Indiquez le motif de la suspension.", 422, field="reason")
+        raise refuse("invalid.suspension_reason", field="reason")
     start = start or today()
     if start > today():
-        raise DomainError(
-            "suspension_in_future",
-            "La suspension prend effet au plus tard aujourd'hui : "
-            "revenez le jour où elle commence.",
-            422,
-            field="from",
-        )
+        raise refuse("suspension_in_future", field="from")
     if site.site_status != SiteStatus.qualified:
-        raise DomainError("not_qualified", "Ce lieu n'est pas qualifié : rien à suspendre.", 409)
+        raise refuse("not_qualified")
     site.site_status = SiteStatus.suspended.value
     site.suspension_reason = reason
     site.suspended_from = start
@@ -76,7 +70,7 @@ async def requalify_site(actor: Actor, organisation_id: int) -> tuple[Organisati
     """End a suspension: the site scans again and is back in the directory."""
     site = await _site(organisation_id)
     if site.site_status != SiteStatus.suspended:
-        raise DomainError("not_suspended", "Ce lieu n'est pas suspendu.", 409)
+        raise refuse("not_suspended")
     if not site.siret and not site.rna:
         raise NEEDS_SIRET
     old_reason = site.suspension_reason
