@@ -26,6 +26,7 @@ from passnum.pagination import (
 from reimbursements import documents, payment_runs, schemas, submission
 from reimbursements import statements as svc
 from reimbursements.credit_controllers import CREDIT_HANDLERS
+from reimbursements.errors import refuse
 from reimbursements.payment_run_controllers import PAYMENT_RUN_HANDLERS
 from reimbursements.periods import parse_month, previous_month
 from reimbursements.tables import Statement
@@ -124,7 +125,7 @@ class StatementPages(Controller):
         form = await request.form()
         ids = sorted({int(v) for v in form.getall("statement_ids", []) if str(v).isdigit()})
         if not ids:
-            raise DomainError("invalid", "Cochez au moins un relevé à transmettre.", 422)
+            raise refuse("invalid.no_statement_ticked")
         if form.get("confirmation") != "oui":
             chosen = await svc.statements_query().where(Statement.id.is_in(ids))
             return Template(
@@ -202,7 +203,7 @@ class StatementPages(Controller):
         try:
             paid_on = date.fromisoformat(str(form.get("paid_on", "")))
         except ValueError as exc:
-            raise DomainError("invalid", "Indiquez la date du paiement (jj/mm/aaaa).", 422) from exc
+            raise refuse("invalid.payment_date") from exc
         await svc.record_payment(
             request.user, statement_id, paid_on, str(form.get("reference", ""))
         )

@@ -16,6 +16,7 @@ from passnum.errors import DomainError
 from passnum.fr import format_moment
 from reimbursements import credit_notes as notes
 from reimbursements import dashboard, documents, joint, schemas
+from reimbursements.errors import refuse
 from reimbursements.tables import CreditNote
 
 PDF = "application/pdf"
@@ -145,9 +146,7 @@ class JointStatementPages(Controller):
         form = await request.form()
         try:
             if form.get("confirmation") != "oui":
-                raise DomainError(
-                    "invalid", "Cochez la case pour confirmer l'accord sur ces chiffres.", 422
-                )
+                raise refuse("invalid.agreement_unticked")
             await joint.agree(request.user, batch_id)
         except DomainError as error:
             return await _joint_page(
@@ -213,7 +212,7 @@ class CreditNotePages(Controller):
             try:
                 settled_on = date.fromisoformat(str(form.get("settled_on", "")))
             except ValueError:
-                raise DomainError("invalid", "Indiquez la date du règlement.", 422) from None
+                raise refuse("invalid.settlement_date") from None
             await notes.settle(request.user, note_id, settled_on, str(form.get("reference", "")))
         except DomainError as error:
             return await _note_page(request, note_id, error=error.message, status=error.status_code)

@@ -16,7 +16,7 @@ from typing import Any
 from passnum import audit, audit_view, clock, storage, vocabulary
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
-from passnum.errors import DomainError
+from reimbursements.errors import refuse
 from reimbursements.joint import joint_statement, visible_funders
 from reimbursements.numbering import next_number
 from reimbursements.tables import (
@@ -40,13 +40,9 @@ for _entity in ("statement", "credit_note", "joint_statement"):
     )
 
 
-def _refuse(code: str, message: str, status: int = 409) -> DomainError:
-    return DomainError(code, message, status)
-
-
 def _require_staff(actor: Actor) -> None:
     if not actor.is_staff:
-        raise _refuse("forbidden", "Seul le Département gère les avoirs.", 403)
+        raise refuse("forbidden.credit_notes_staff")
 
 
 def pdf_key(number: str) -> str:
@@ -69,7 +65,7 @@ async def get_credit_note(actor: Actor, note_id: int) -> CreditNote:
     funders = visible_funders(actor)
     note = await notes_query().where(CreditNote.id == note_id).first()
     if note is None or (funders is not None and note.funder.id not in funders):
-        raise _refuse("not_found", "Cet avoir n'existe pas ou ne vous concerne pas.", 404)
+        raise refuse("not_found.credit_note")
     return note
 
 
@@ -80,11 +76,7 @@ async def create_from_joint_statement(actor: Actor, batch_id: int) -> CreditNote
     async with write_transaction():
         joint = await JointStatement.select().where(JointStatement.batch == batch_id).first()
         if joint is None or joint["state"] != JointStatementState.agreed.value:
-            raise _refuse(
-                "joint_statement_not_agreed",
-                "L'avoir se fait sur l'état contradictoire accepté par le financeur : "
-                "établissez-le et recueillez son accord d'abord.",
-            )
+            raise refuse("joint_statement_not_agreed")
         made = await CreditNote.raw(
             "INSERT INTO credit_note (joint_statement, batch, funder, state, unused_cheques, "
             "face_value_cents, amount_cents, created_at, created_by, issued_by, "
@@ -101,7 +93,7 @@ async def create_from_joint_statement(actor: Actor, batch_id: int) -> CreditNote
             actor.email,
         )
         if not made:
-            raise _refuse("credit_note_exists", "L'avoir de ce tirage existe déjà.")
+            raise refuse("credit_note_exists")
         await audit.record(
             actor,
             "create",
@@ -130,7 +122,7 @@ async def issue(actor: Actor, note_id: int) -> CreditNote:
         )
         if not done:
             await get_credit_note(actor, note_id)  # 404 when there is none
-            raise _refuse("credit_note_not_draft", "Cet avoir est déjà émis : il ne change plus.")
+            raise refuse("credit_note_not_draft")
         number = await next_number(PREFIX, today.year)  # last: a refusal spends no number
         await CreditNote.update({CreditNote.number: number}).where(CreditNote.id == note_id)
         await audit.record(
@@ -150,9 +142,9 @@ async def settle(actor: Actor, note_id: int, settled_on: date, reference: str) -
     _require_staff(actor)
     reference = reference.strip()
     if not reference:
-        raise _refuse("invalid", "Indiquez la référence du règlement (mandat, virement…).", 422)
+        raise refuse("invalid.settlement_reference")
     if settled_on > clock.today():
-        raise _refuse("invalid", "La date du règlement ne peut pas être dans le futur.", 422)
+        raise refuse("invalid.settlement_in_future")
     async with write_transaction():
         done = (
             await CreditNote.update(
@@ -168,7 +160,7 @@ async def settle(actor: Actor, note_id: int, settled_on: date, reference: str) -
         )
         if not done:
             await get_credit_note(actor, note_id)
-            raise _refuse("credit_note_not_issued", "Seul un avoir émis et non réglé se règle.")
+            raise refuse("credit_note_not_issued")
         await audit.record(
             actor,
             "settle",

@@ -19,8 +19,8 @@ from passnum import audit, clock, vocabulary
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
-from passnum.errors import DomainError
 from passnum.fr import format_date
+from reimbursements.errors import refuse
 from reimbursements.tables import JointStatement, JointStatementState
 from vouchers.choices import BatchStatus, ChequeStatus
 from vouchers.rules import accepted_until
@@ -92,17 +92,13 @@ class JointView:
         return joint_statement_state_label(self.state)
 
 
-def _refuse(code: str, message: str, status: int = 409) -> DomainError:
-    return DomainError(code, message, status)
-
-
 def visible_funders(actor: Actor) -> frozenset[int] | None:
     """None for staff (every funder); funder users see their own organisations only."""
     if actor.is_staff:
         return None
     if actor.has_role(Role.funder):
         return actor.organisation_ids(Role.funder)
-    raise _refuse("forbidden", "Ces documents concernent le Département et les financeurs.", 403)
+    raise refuse("forbidden.funders_only")
 
 
 async def _batch(actor: Actor, batch_id: int) -> dict:
@@ -111,7 +107,7 @@ async def _batch(actor: Actor, batch_id: int) -> dict:
         *Batch.all_columns(), Batch.funder.name.as_alias("funder_name")
     ).where(Batch.id == batch_id)
     if not rows or (funders is not None and rows[0]["funder"] not in funders):
-        raise _refuse("not_found", "Ce tirage n'existe pas ou ne vous concerne pas.", 404)
+        raise refuse("not_found.batch")
     return rows[0]
 
 
@@ -146,11 +142,7 @@ def _grace_over(batch: dict, today: date) -> date:
     """The last day the run's cheques were accepted; refused while it is today or later."""
     last = accepted_until(batch["valid_until"], batch["grace_days"])
     if last >= today:
-        raise _refuse(
-            "grace_not_over",
-            f"Les chèques de ce tirage sont acceptés jusqu'au {format_date(last)} : l'état "
-            "contradictoire s'établit après cette date.",
-        )
+        raise refuse("grace_not_over", _last=format_date(last))
     return last
 
 
@@ -186,14 +178,10 @@ async def joint_statement(actor: Actor, batch_id: int) -> JointView:
 async def establish(actor: Actor, batch_id: int) -> JointView:
     """Staff freeze the run's figures (after its grace period); safe to repeat."""
     if not actor.is_staff:
-        raise _refuse("forbidden", "Seul le Département établit l'état contradictoire.", 403)
+        raise refuse("forbidden.establish_staff")
     batch = await _batch(actor, batch_id)
     if batch["status"] != BatchStatus.active.value:
-        raise _refuse(
-            "batch_not_active",
-            "Ce tirage n'a jamais été activé (pas de paiement du financeur) : il n'a pas d'état "
-            "contradictoire.",
-        )
+        raise refuse("batch_not_active")
     _grace_over(batch, clock.today())
     async with write_transaction():
         figures = await compute_figures(batch_id, batch["face_value_cents"])
@@ -233,7 +221,7 @@ async def agree(actor: Actor, batch_id: int) -> JointView:
     """The funder agrees the established figures (staff may record its written agreement)."""
     view = await joint_statement(actor, batch_id)  # the funder's own runs only
     if not (actor.is_staff or actor.has_role(Role.funder)):
-        raise _refuse("forbidden", "Seul le financeur du tirage peut accepter cet état.", 403)
+        raise refuse("forbidden.agree_funder")
     async with write_transaction():
         done = (
             await JointStatement.update(
@@ -251,11 +239,8 @@ async def agree(actor: Actor, batch_id: int) -> JointView:
         )
         if not done:
             if view.state == NOT_ESTABLISHED:
-                raise _refuse(
-                    "joint_statement_not_established",
-                    "Le Département n'a pas encore établi l'état contradictoire de ce tirage.",
-                )
-            raise _refuse("joint_statement_agreed", "Cet état contradictoire est déjà accepté.")
+                raise refuse("joint_statement_not_established")
+            raise refuse("joint_statement_agreed")
         await audit.record(actor, "agree", "joint_statement", batch_id, {})
     return await joint_statement(actor, batch_id)
 

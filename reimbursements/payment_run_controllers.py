@@ -12,11 +12,11 @@ from passnum import clock
 from passnum.auth import Role, roles
 from passnum.csvout import attachment, csv_response
 from passnum.db import as_datetime
-from passnum.errors import DomainError
 from passnum.fr import format_date, format_euros, format_moment, format_month
 from passnum.openapi_bodies import file_answer
 from reimbursements import payment_runs as runs
 from reimbursements import schemas
+from reimbursements.errors import refuse
 from reimbursements.tables import PaymentRun
 
 STAFF = roles(Role.staff)
@@ -90,7 +90,7 @@ class PaymentRunPages(Controller):
         form = await request.form()
         ids = sorted({int(v) for v in form.getall("statement_ids", []) if str(v).isdigit()})
         if not ids:
-            raise DomainError("invalid", "Cochez au moins un relevé à payer.", 422)
+            raise refuse("invalid.no_statement_to_pay")
         run = await runs.create_run(request.user, ids, _day(form.get("execution_date")))
         return Redirect(f"/virements/{run.id}")
 
@@ -115,7 +115,7 @@ class PaymentRunPages(Controller):
         form = await request.form()
         paid_on = _day(form.get("paid_on"))
         if paid_on is None:
-            raise DomainError("invalid", "Indiquez la date du paiement (jj/mm/aaaa).", 422)
+            raise refuse("invalid.payment_date")
         await runs.mark_paid(request.user, run_id, paid_on)
         return Redirect(f"/virements/{run_id}")
 
@@ -126,7 +126,7 @@ def _day(value: object) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise DomainError("invalid", "Indiquez une date valide (jj/mm/aaaa).", 422) from exc
+        raise refuse("invalid.date") from exc
 
 
 class PaymentRunApi(Controller):

@@ -33,6 +33,7 @@ from passnum.db import write_transaction
 from passnum.errors import DomainError
 from passnum.fr import format_date, format_month, mask_iban
 from passnum.settings import get_settings
+from reimbursements.errors import refuse
 from reimbursements.numbering import next_number
 from reimbursements.statements import record_payment, require_staff
 from reimbursements.tables import (
@@ -121,10 +122,6 @@ async def _accounts(statements: list[dict]) -> dict[int, dict]:
     return found
 
 
-def _refuse(code: str, message: str, status: int = 409, **extra: object) -> DomainError:
-    return DomainError(code, message, status, **extra)
-
-
 async def create_run(
     actor: Actor, statement_ids: list[int], execution_date: date | None = None
 ) -> PaymentRun:
@@ -132,11 +129,11 @@ async def create_run(
     require_staff(actor)
     ids = sorted(set(statement_ids))
     if not ids or len(ids) > MAX_AT_ONCE:
-        raise _refuse("invalid", f"Choisissez de 1 à {MAX_AT_ONCE} relevés à payer.", 422)
+        raise refuse("invalid.run_size", _most=MAX_AT_ONCE)
     today = clock.today()
     execution_date = execution_date or today + timedelta(days=1)
     if execution_date < today:
-        raise _refuse("invalid", "La date d'exécution ne peut pas être dans le passé.", 422)
+        raise refuse("invalid.execution_in_past")
     try:
         async with write_transaction():
             run = await _create(actor, ids, execution_date)
@@ -147,11 +144,7 @@ async def create_run(
 
 
 def _already_in_run() -> DomainError:
-    return _refuse(
-        "already_in_run",
-        "Un des relevés choisis est déjà dans un autre virement : un relevé n'est payé "
-        "qu'une fois. Rechargez la liste et recommencez.",
-    )
+    return refuse("already_in_run")
 
 
 async def _create(actor: Actor, ids: list[int], execution_date: date) -> PaymentRun:
@@ -167,34 +160,17 @@ async def _create(actor: Actor, ids: list[int], execution_date: date) -> Payment
     submitted = [s for s in statements if s["status"] == StatementStatus.submitted.value]
     if len(submitted) != len(ids):
         missing = sorted(set(ids) - {s["id"] for s in submitted})
-        raise _refuse(
-            "not_submitted",
-            f"{len(missing)} des relevés choisis ne sont pas transmis et non payés : "
-            "seul un relevé transmis peut être mis dans un virement. Rien n'a été créé.",
-            statement_ids=missing,
-        )
+        raise refuse("not_submitted.run", _missing=len(missing), statement_ids=missing)
     empty = sorted(s["number"] for s in submitted if s["total_cents"] <= 0)
     if empty:
-        raise _refuse(
-            "nothing_to_pay",
-            "Ces relevés ne doivent rien au lieu (total nul) : "
-            + ", ".join(empty)
-            + ". Retirez-les du virement. Rien n'a été créé.",
-            422,
-        )
+        raise refuse("nothing_to_pay", _numbers=", ".join(empty))
     if await PaymentRunItem.exists().where(PaymentRunItem.statement.is_in(ids)):
         raise _already_in_run()
     accounts = await _accounts(submitted)
     unpaid = sorted({s["site.name"] for s in submitted if s["id"] not in accounts})
     if unpaid:
-        raise _refuse(
-            "no_bank_details",
-            "Ces lieux n'ont pas de coordonnées bancaires validées : "
-            + ", ".join(f"« {name} »" for name in unpaid)
-            + ". Faites valider leurs coordonnées bancaires, ou retirez leurs relevés du "
-            "virement. Rien n'a été créé.",
-            422,
-            sites=unpaid,
+        raise refuse(
+            "no_bank_details", _names=", ".join(f"« {name} »" for name in unpaid), sites=unpaid
         )
     total = sum(s["total_cents"] for s in submitted)
     treasury = sum(s["total_cents"] for s in submitted if accounts[s["id"]]["regie"])
@@ -323,14 +299,8 @@ async def kept_file(run: PaymentRun, kind: str) -> bytes:
     lines = await run_lines(run.id)
     wanted = [line for line in lines if line.treasury == (kind == "csv")]
     if not wanted:
-        raise _refuse(
-            "no_such_file",
-            "Ce virement ne paie aucun lieu par virement SEPA : pas de fichier SEPA."
-            if kind == "sepa"
-            else "Ce virement ne paie aucun lieu par le Trésor (régie) : pas de fichier de "
-            "mandats.",
-            404,
-        )
+        sepa = kind == "sepa"
+        raise refuse("no_such_file.sepa") if sepa else refuse("no_such_file.mandates")
     key = sepa_key(run.reference) if kind == "sepa" else csv_key(run.reference)
     if not await storage.exists(key):
         await keep_files(run.id)
@@ -342,7 +312,7 @@ async def get_run(actor: Actor, run_id: int) -> PaymentRun:
     require_staff(actor)
     run = await PaymentRun.objects().where(PaymentRun.id == run_id).first()
     if run is None:
-        raise _refuse("not_found", "Ce virement n'existe pas.", 404)
+        raise refuse("not_found.run")
     return run
 
 
@@ -362,7 +332,7 @@ async def mark_paid(actor: Actor, run_id: int, paid_on: date) -> PaymentRun:
             .returning(PaymentRun.id)
         )
         if not switched:
-            raise _refuse("already_paid", f"Le virement {run.reference} est déjà payé.")
+            raise refuse("already_paid", _reference=run.reference)
         items = await PaymentRunItem.select(PaymentRunItem.statement).where(
             PaymentRunItem.run == run_id
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from passnum.errors import DomainError
+from reimbursements.errors import refuse
 
 FIRST_YEAR, LAST_YEAR = 2000, 2999  # a month's end and the next month stay in the calendar
 
@@ -15,13 +15,7 @@ def parse_month(text: str) -> date:
     what to type."""
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
     if not match or not 1 <= int(match[2]) <= 12 or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
-        raise DomainError(
-            "invalid",
-            f"Indiquez le mois sous la forme AAAA-MM, par exemple 2026-11 (années {FIRST_YEAR} à "
-            f"{LAST_YEAR}).",
-            422,
-            field="month",
-        )
+        raise refuse("invalid.month", _first=FIRST_YEAR, _last=LAST_YEAR, field="month")
     return date(int(match[1]), int(match[2]), 1)
 
 

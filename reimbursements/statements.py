@@ -22,8 +22,8 @@ from passnum import audit, clock, vocabulary
 from passnum.auth import Role
 from passnum.auth.actor import Actor
 from passnum.db import day_of, is_postgres, typed, write_transaction
-from passnum.errors import DomainError
 from passnum.fr import de, format_month
+from reimbursements.errors import refuse
 from reimbursements.periods import month_end, next_month
 from reimbursements.tables import PaymentRunItem, Statement, StatementLine, StatementStatus
 from vouchers.choices import ChequeStatus
@@ -61,11 +61,7 @@ def _belonging() -> str:
 def _refuse_unended(start: date) -> None:
     stop = next_month(start)
     if stop > clock.today():
-        raise _refuse(
-            "month_not_ended",
-            f"Le mois {de(format_month(start))} n'est pas terminé : ses relevés pourront être "
-            f"construits à partir du 1er {format_month(stop)}.",
-        )
+        raise refuse("month_not_ended", _of_month=de(format_month(start)), _stop=format_month(stop))
 
 
 @dataclass(frozen=True)
@@ -75,13 +71,9 @@ class BuildResult:
     cheques_added: int
 
 
-def _refuse(code: str, message: str, status: int = 409) -> DomainError:
-    return DomainError(code, message, status)
-
-
 def require_staff(actor: Actor | None) -> None:
     if actor is not None and not actor.is_staff:
-        raise _refuse("forbidden", "Seul le Département peut faire cette action.", 403)
+        raise refuse("forbidden.staff")
 
 
 async def build_statements(month: date, actor: Actor | None = None) -> BuildResult:
@@ -205,7 +197,7 @@ async def get_statement(actor: Actor, statement_id: int) -> Statement:
     statement = await Statement.objects(Statement.site).where(Statement.id == statement_id).first()
     sites = visible_sites(actor)
     if statement is None or (sites is not None and statement.site.id not in sites):
-        raise _refuse("not_found", "Ce relevé n'existe pas ou ne concerne pas votre lieu.", 404)
+        raise refuse("not_found.statement")
     return statement
 
 
@@ -248,9 +240,9 @@ async def record_payment(
     require_staff(actor)
     reference = reference.strip()
     if not reference:
-        raise _refuse("invalid", "Indiquez la référence du paiement (mandat, virement…).", 422)
+        raise refuse("invalid.payment_reference")
     if paid_on > clock.today():
-        raise _refuse("invalid", "La date de paiement ne peut pas être dans le futur.", 422)
+        raise refuse("invalid.payment_in_future")
     in_run = PaymentRunItem.select(PaymentRunItem.statement)
     if payment_run:
         in_run = in_run.where(PaymentRunItem.run == payment_run)
@@ -275,12 +267,9 @@ async def record_payment(
             and not payment_run
             and await PaymentRunItem.exists().where(PaymentRunItem.statement == statement_id)
         ):
-            raise _refuse(
-                "in_payment_run",
-                "Ce relevé est dans un virement : il sera payé quand le virement le sera.",
-            )
+            raise refuse("in_payment_run")
         if not done:
-            raise _refuse("not_submitted", "Seul un relevé transmis et non payé peut être payé.")
+            raise refuse("not_submitted.payment")
         await audit.record(
             actor,
             "pay",

@@ -17,6 +17,7 @@ from passnum.db import is_postgres, write_transaction
 from passnum.errors import DomainError
 from reimbursements.bank import bank_record_in_force
 from reimbursements.documents import statement_pdf
+from reimbursements.errors import refuse
 from reimbursements.numbering import next_number
 from reimbursements.statements import BUILD_LOCK, require_staff
 from reimbursements.tables import Statement, StatementStatus
@@ -34,7 +35,7 @@ async def submit_statements(actor: Actor, statement_ids: list[int]) -> list[str]
     require_staff(actor)
     ids = sorted(set(statement_ids))
     if not ids or len(ids) > MAX_AT_ONCE:
-        raise DomainError("invalid", f"Choisissez de 1 à {MAX_AT_ONCE} relevés à transmettre.", 422)
+        raise refuse("invalid.submission_size", _most=MAX_AT_ONCE)
     today = clock.today()
     signatory = actor.display_name or actor.email
     async with write_transaction():
@@ -94,14 +95,8 @@ async def submit_statements(actor: Actor, statement_ids: list[int]) -> list[str]
 def _not_draft(wanted: list[int], switched: set[int]) -> DomainError:
     missing = [i for i in wanted if i not in switched]
     if len(wanted) == 1:
-        return DomainError("not_draft", "Ce relevé a déjà été transmis : il ne change plus.", 409)
-    return DomainError(
-        "not_draft",
-        f"{len(missing)} des relevés choisis ne sont plus des brouillons (déjà transmis ou "
-        "inexistants) : rien n'a été transmis. Rechargez la liste et recommencez.",
-        409,
-        statement_ids=missing,
-    )
+        return refuse("not_draft")
+    return refuse("not_draft.many", _missing=len(missing), statement_ids=missing)
 
 
 async def keep_pdf(statement_id: int) -> storage.StoredDocument:
