@@ -10,6 +10,7 @@ from litestar.response import Stream
 
 from equipment import loan_requests, schemas
 from equipment.api_loans import slip
+from equipment.errors import refuse
 from equipment.loan_requests import (
     Catalogue,
     DecisionIn,
@@ -19,7 +20,6 @@ from equipment.loan_requests import (
 )
 from equipment.signatures import Moment
 from passnum.auth import Role, roles
-from passnum.errors import DomainError
 from passnum.openapi_bodies import file_answer
 
 BORROWER_OR_STAFF = roles(Role.borrower, Role.staff)
@@ -86,7 +86,7 @@ class LoanRequestApi(Controller):
     async def slip(self, request: Request, request_id: FromPath[int]) -> Response[bytes] | Stream:
         view = await loan_requests.get_request(request_id, request.user)
         if view.loan is None:
-            raise DomainError("no_loan", "Cette demande n'a pas (encore) de prêt.", 404)
+            raise refuse("no_loan")
         return await slip(view.loan, Moment.handover)
 
 

@@ -14,12 +14,12 @@ from datetime import UTC, date, timedelta
 
 from equipment import schemas
 from equipment.booking import find_conflicts, holds
-from equipment.inventory import invalid, item_view, kit_names
+from equipment.errors import refuse
+from equipment.inventory import item_view, kit_names
 from equipment.labels import loan_status_label, loan_url
 from equipment.tables import Item, ItemStatus, ItemType, Loan
 from organisations.actors import load_actor
 from passnum import clock
-from passnum.errors import DomainError
 from passnum.settings import get_settings
 
 MAX_RANGE_DAYS = 400
@@ -27,9 +27,9 @@ MAX_RANGE_DAYS = 400
 
 def _check_range(start: date, end: date) -> None:
     if end < start:
-        raise invalid("end_date", "La date de fin précède la date de début.")
+        raise refuse("invalid.range_reversed", field="end_date")
     if (end - start).days > MAX_RANGE_DAYS:
-        raise invalid("end_date", f"Choisissez une période d'au plus {MAX_RANGE_DAYS} jours.")
+        raise refuse("invalid.range_too_long", _most=MAX_RANGE_DAYS, field="end_date")
 
 
 async def find_available(
@@ -38,7 +38,7 @@ async def find_available(
     """Items free on every day from ``start`` to ``end`` (inclusive), and how many per type."""
     _check_range(start, end)
     if item_type and item_type not in ItemType.__members__:
-        raise invalid("item_type", f"Type de matériel inconnu : « {item_type} ».")
+        raise refuse("invalid.item_type", _item_type=item_type, field="item_type")
     query = Item.select().where(
         Item.status.not_in([ItemStatus.retired.value, ItemStatus.lost.value])
     )
@@ -62,7 +62,7 @@ async def find_available(
 async def calendar(item_type: str | None, start: date, weeks: int = 4) -> schemas.Calendar:
     """One row per item, its bookings clipped to the period: what the calendar page draws."""
     if not 1 <= weeks <= 26:
-        raise invalid("weeks", "Choisissez de 1 à 26 semaines.")
+        raise refuse("invalid.weeks", field="weeks")
     start = start - timedelta(days=start.weekday())  # weeks start on Monday
     end = start + timedelta(days=7 * weeks - 1)
     query = Item.select(Item.id, Item.asset_tag, Item.brand, Item.model, Item.status).where(
@@ -119,10 +119,10 @@ def ical_url(user_id: int) -> str:
 async def check_ical_key(key: str) -> None:
     user_id, _, signature = key.partition("-")
     if not user_id.isdigit() or not hmac.compare_digest(signature, ical_signature(int(user_id))):
-        raise DomainError("not_found", "Ce lien d'agenda n'existe pas.", 404)
+        raise refuse("not_found.calendar_link")
     actor = await load_actor(int(user_id))
     if actor is None or not actor.is_staff:
-        raise DomainError("not_found", "Ce lien d'agenda n'existe pas.", 404)
+        raise refuse("not_found.calendar_link")
 
 
 def _escape(text: str) -> str:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
+from equipment.errors import refuse
 from equipment.tables import Booking, Item, Loan, MaintenanceRecord
 from organisations.tables import Organisation
 from passnum import clock, db
@@ -287,13 +288,7 @@ def describe(conflict: dict[str, Any]) -> str:
 
 def unavailable(conflicts: list[dict[str, Any]]) -> DomainError:
     listed = " ; ".join(describe(c) for c in conflicts) or "réservation concurrente"
-    return DomainError(
-        "unavailable",
-        f"Ce matériel est déjà réservé sur ces dates : {listed}. "
-        "Choisissez d'autres dates ou d'autres appareils.",
-        409,
-        conflicts=conflicts,
-    )
+    return refuse("unavailable", _listed=listed, conflicts=conflicts)
 
 
 async def book(

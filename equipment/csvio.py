@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime
 
 from equipment import schemas
+from equipment.errors import refuse
 from equipment.inventory import clean_item, insert_item, list_items
 from equipment.labels import STATUS_LABELS, TYPE_LABELS
 from equipment.tables import ItemStatus
@@ -135,11 +136,9 @@ async def import_items(actor: Actor | None, data: bytes) -> schemas.ImportReport
     async with write_transaction():
         report = await preview_import(data)
         if report.rejected:
-            raise DomainError(
+            raise refuse(
                 "import_rejected",
-                f"{len(report.rejected)} ligne(s) refusée(s) : rien n'a été importé. "
-                "Corrigez le fichier puis recommencez.",
-                422,
+                _rejected=len(report.rejected),
                 rejected=[{"line": r.line, "reason": r.reason} for r in report.rejected],
             )
         for item in report.valid:

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from equipment import signatures
+from equipment.errors import refuse
 from equipment.inventory import item_view, list_items
 from equipment.labels import item_url, loan_url
 from equipment.loans import get_loan
 from equipment.schemas import ItemView, LoanItemView
 from equipment.tables import Item
 from organisations.tables import Organisation
-from passnum.errors import DomainError
 from passnum.settings import get_settings
 from printing import (
     SHEET_FORMATS,
@@ -81,9 +81,7 @@ async def loan_slip_data(
     extra: dict[str, Any] = {}
     if returning:
         if not returned:
-            raise DomainError(
-                "not_returned", f"Aucun appareil du prêt {loan.number} n'a encore été rendu.", 409
-            )
+            raise refuse("not_returned", _number=loan.number)
         out = [line for line in loan.items if not line.returned_at and not line.lost]
         lines = [_return_line(by_id[line.item_id], line) for line in returned]
         extra = {
@@ -140,7 +138,7 @@ async def label_data(tags: Sequence[str] = ()) -> list[LabelData]:
     wanted = {t.strip().upper() for t in tags}
     unknown = wanted - {i.asset_tag for i in items}
     if unknown:
-        raise DomainError("not_found", f"Numéros d'inventaire inconnus : {sorted(unknown)}.", 404)
+        raise refuse("not_found.tags", _unknown=sorted(unknown))
     settings = get_settings()
     return [
         LabelData(
@@ -158,13 +156,8 @@ async def label_sheet_pdf(
     tags: Sequence[str] = (), start_position: int = 1, sheet_format: str = "a4-3x8-70x37"
 ) -> bytes:
     if sheet_format not in SHEET_FORMATS:
-        raise DomainError("invalid", "Format de planche d'étiquettes inconnu.", 422)
+        raise refuse("invalid.label_format")
     sheet = SHEET_FORMATS[sheet_format]
     if not 1 <= start_position <= sheet.per_sheet:
-        raise DomainError(
-            "invalid",
-            f"La position de départ va de 1 à {sheet.per_sheet}.",
-            422,
-            field="start_position",
-        )
+        raise refuse("invalid.label_start", _per_sheet=sheet.per_sheet, field="start_position")
     return render_label_sheet(await label_data(tags), sheet_format, start_position)

@@ -15,6 +15,7 @@ from piccolo.columns import Column
 
 from equipment import schemas, signatures, slip_archive, tasks
 from equipment.booking import book, free_until
+from equipment.errors import refuse
 from equipment.loans import OPEN_STATUSES, _loan_row, check_borrower_cap, check_dates, get_loan
 from equipment.maintenance import refresh_status_today
 from equipment.signatures import Moment, SignatureIn
@@ -44,12 +45,7 @@ async def _lines(loan_id: int) -> dict[str, dict]:
 
 def _unknown(tags: set[str], number: str) -> DomainError:
     listed = ", ".join(sorted(tags))
-    return DomainError(
-        "not_in_loan",
-        f"Ces appareils ne font pas partie du prêt {number} : {listed}.",
-        422,
-        items=sorted(tags),
-    )
+    return refuse("not_in_loan.many", _number=number, _listed=listed, items=sorted(tags))
 
 
 async def _keep_slip(number: str, signature_id: int | None) -> None:
@@ -79,13 +75,9 @@ async def check_out_loan(
     loan = await _loan_row(number)
     today = clock.today()
     if loan.status != LoanStatus.reserved:
-        raise DomainError("not_reserved", f"Le prêt {loan.number} a déjà été remis ou clos.", 409)
+        raise refuse("not_reserved.closed", _number=loan.number)
     if today > loan.due_date:
-        raise DomainError(
-            "expired",
-            f"La date de retour du prêt {loan.number} est passée : prolongez-le ou annulez-le.",
-            409,
-        )
+        raise refuse("expired", _number=loan.number)
     by_tag = await _lines(loan.id)
     if any(r["item.status"] == ItemStatus.maintenance for r in by_tag.values()):
         for row in by_tag.values():
@@ -96,11 +88,7 @@ async def check_out_loan(
         raise _unknown(set(given) - set(by_tag), loan.number)
     if set(by_tag) - set(given):
         missing = ", ".join(sorted(set(by_tag) - set(given)))
-        raise DomainError(
-            "checklist_incomplete",
-            f"Remplissez la liste de contrôle de chaque appareil ; il manque : {missing}.",
-            422,
-        )
+        raise refuse("checklist_incomplete", _missing=missing)
     early = today < loan.start_date
     if early:
         await check_dates(today, loan.due_date, new_loan=False)
@@ -108,13 +96,7 @@ async def check_out_loan(
     async def hand_over() -> int | None:
         not_ready = sorted(t for t, r in by_tag.items() if r["item.status"] != ItemStatus.available)
         if not_ready:
-            raise DomainError(
-                "not_ready",
-                f"Ces appareils ne sont pas disponibles au parc (encore en prêt, en maintenance, "
-                f"perdus ou réformés) : {', '.join(not_ready)}.",
-                409,
-                items=not_ready,
-            )
+            raise refuse("not_ready", _not_ready=", ".join(not_ready), items=not_ready)
         values = {Loan.status: LoanStatus.checked_out.value, Loan.checked_out_at: clock.stamp()}
         if early:  # handed over before its first day: the loan starts today
             values[Loan.start_date] = today
@@ -125,7 +107,7 @@ async def check_out_loan(
             .returning(Loan.id)
         )
         if not updated:
-            raise DomainError("not_reserved", f"Le prêt {loan.number} vient d'être remis.", 409)
+            raise refuse("not_reserved.raced", _number=loan.number)
         if early:
             await Booking.update({Booking.start_date: today}).where(
                 Booking.loan_item.is_in([r["id"] for r in by_tag.values()])
@@ -180,18 +162,16 @@ async def _close_if_done(loan: Loan, actor: Actor | None) -> None:
 async def _take_back(loan: Loan, tags: list[str]) -> dict[str, dict]:
     """The lines of ``tags``, which must be out on this loan (not yet returned nor lost)."""
     if loan.status not in OPEN_STATUSES:
-        raise DomainError("not_out", f"Le prêt {loan.number} n'est pas en cours.", 409)
+        raise refuse("not_out", _number=loan.number)
     by_tag = await _lines(loan.id)
     wanted = {t.strip().upper() for t in tags}
     if not wanted:
-        raise DomainError("invalid", "Indiquez au moins un appareil.", 422, field="items")
+        raise refuse("invalid.no_item", field="items")
     if wanted - set(by_tag):
         raise _unknown(wanted - set(by_tag), loan.number)
     done = sorted(t for t in wanted if by_tag[t]["returned_at"] or by_tag[t]["lost"])
     if done:
-        raise DomainError(
-            "already_returned", f"Déjà rendus ou déclarés perdus : {', '.join(done)}.", 409
-        )
+        raise refuse("already_returned.many", _done=", ".join(done))
     return {t: by_tag[t] for t in wanted}
 
 
@@ -257,7 +237,7 @@ async def check_in_loan(
                 .returning(LoanItem.id)
             )
             if not updated:
-                raise DomainError("already_returned", f"{line.item} vient d'être rendu.", 409)
+                raise refuse("already_returned", _item=line.item)
             await _end_booking_on(row, today)
             needs_care = line.damaged or not line.data_wiped
             status = ItemStatus.maintenance if needs_care else ItemStatus.available

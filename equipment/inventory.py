@@ -9,19 +9,15 @@ import msgspec
 from piccolo.query.functions.string import Lower
 
 from equipment import photos, schemas
+from equipment.errors import refuse
 from equipment.labels import item_status_label, item_type_label, item_url
 from equipment.tables import FleetRules, Item, ItemStatus, ItemType, Kit, KitItem
 from passnum import audit, clock
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
-from passnum.errors import DomainError
 from passnum.pagination import where_all
 
 MANUAL_STATUSES = {ItemStatus.available, ItemStatus.maintenance, ItemStatus.retired}
-
-
-def invalid(field: str, message: str) -> DomainError:
-    return DomainError("invalid", message, 422, field=field)
 
 
 async def get_rules() -> FleetRules:
@@ -55,12 +51,12 @@ async def update_rules(
     numbers = ("min_notice_days", "max_duration_days", "max_items_per_borrower", "due_soon_days")
     for name in (*numbers, "max_extensions"):
         if not 0 <= values[name] <= 3650:
-            raise invalid(name, "Indiquez un nombre entre 0 et 3650.")
+            raise refuse("invalid.days", field=name)
     if values["max_duration_days"] < 1 or values["max_items_per_borrower"] < 1:
-        raise invalid("max_duration_days", "Durée et nombre d'appareils : au moins 1.")
+        raise refuse("invalid.rules_minimum", field="max_duration_days")
     prefix = str(values["asset_tag_prefix"]).strip().upper()
     if not (prefix.isalnum() and 1 <= len(prefix) <= 6):
-        raise invalid("asset_tag_prefix", "Le préfixe compte 1 à 6 lettres ou chiffres (ex. MAN).")
+        raise refuse("invalid.tag_prefix", field="asset_tag_prefix")
     values["asset_tag_prefix"] = prefix
     await get_rules()
     async with write_transaction():
@@ -98,9 +94,7 @@ async def check_serial_free(serial: str, item_id: int | None = None) -> None:
     taken = await query.first()
     if taken:
         spelt = "" if taken["serial"] == serial else f" (écrit « {taken['serial']} »)"
-        raise DomainError(
-            "duplicate_serial", f"Le numéro de série {serial} existe déjà{spelt}.", 409
-        )
+        raise refuse("duplicate_serial", _serial=serial, _spelt=spelt)
 
 
 def item_view(item: Item | dict[str, Any], kit: str | None = None) -> schemas.ItemView:
@@ -132,20 +126,20 @@ def item_view(item: Item | dict[str, Any], kit: str | None = None) -> schemas.It
 async def clean_item(data: schemas.ItemIn) -> dict[str, Any]:
     """Validated column values, or DomainError naming the faulty field (shared with CSV import)."""
     if data.item_type not in ItemType.__members__:
-        raise invalid("item_type", f"Type de matériel inconnu : « {data.item_type} ».")
+        raise refuse("invalid.item_type", _item_type=data.item_type, field="item_type")
     if data.status not in MANUAL_STATUSES:
-        raise invalid("status", "Statut à la création : available, maintenance ou retired.")
+        raise refuse("invalid.initial_status", field="status")
     serial = data.serial.strip()
     if not serial:
-        raise invalid("serial", "Le numéro de série est obligatoire.")
+        raise refuse("invalid.serial_missing", field="serial")
     if data.declared_value_cents < 0:
-        raise invalid("declared_value_cents", "La valeur déclarée ne peut pas être négative.")
+        raise refuse("invalid.value_negative", field="declared_value_cents")
     if data.purchase_date and data.purchase_date > clock.today():
-        raise invalid("purchase_date", "La date d'achat est dans le futur.")
+        raise refuse("invalid.purchase_in_future", field="purchase_date")
     await check_serial_free(serial)
     tag = (data.asset_tag or "").strip().upper()
     if tag and await Item.exists().where(Item.asset_tag == tag):
-        raise DomainError("duplicate_asset_tag", f"Le numéro d'inventaire {tag} existe déjà.", 409)
+        raise refuse("duplicate_asset_tag", _tag=tag)
     return {
         "item_type": data.item_type,
         "brand": data.brand.strip(),
@@ -183,9 +177,7 @@ async def create_item(actor: Actor | None, data: schemas.ItemIn) -> schemas.Item
 async def item_by_tag(tag: str) -> Item:
     item = await Item.objects().get(Item.asset_tag == tag.strip().upper())
     if item is None:
-        raise DomainError(
-            "not_found", f"Aucun appareil avec le numéro d'inventaire « {tag} ».", 404
-        )
+        raise refuse("not_found.item", _tag=tag)
     return item
 
 
@@ -254,12 +246,12 @@ async def _kit_members(data: schemas.KitIn, kit_id: int | None = None) -> tuple[
     """The kit's clean name and devices, refused if the name is taken or a device is elsewhere."""
     name = data.name.strip()
     if not name:
-        raise invalid("name", "Le nom du kit est obligatoire.")
+        raise refuse("invalid.kit_name", field="name")
     same_name = Kit.exists().where(Kit.name == name)
     if kit_id is not None:
         same_name = same_name.where(Kit.id != kit_id)
     if await same_name:
-        raise DomainError("duplicate_kit", f"Un kit « {name} » existe déjà.", 409)
+        raise refuse("duplicate_kit", _name=name)
     items = [await item_by_tag(tag) for tag in data.items]
     elsewhere = KitItem.select(KitItem.item).where(KitItem.item.is_in([i.id for i in items] or [0]))
     if kit_id is not None:
@@ -267,7 +259,7 @@ async def _kit_members(data: schemas.KitIn, kit_id: int | None = None) -> tuple[
     taken = {r["item"] for r in await elsewhere}
     if taken:
         tags = ", ".join(i.asset_tag for i in items if i.id in taken)
-        raise DomainError("already_in_kit", f"Déjà dans un autre kit : {tags}.", 409)
+        raise refuse("already_in_kit", _tags=tags)
     return name, items
 
 
@@ -318,7 +310,7 @@ async def dissolve_kit(actor: Actor | None, kit_id: int) -> schemas.KitView:
 async def get_kit(kit_id: int) -> schemas.KitView:
     kit = await Kit.objects().get(Kit.id == kit_id)
     if kit is None:
-        raise DomainError("not_found", "Kit introuvable.", 404)
+        raise refuse("not_found.kit")
     rows = await KitItem.select(KitItem.item.asset_tag).where(KitItem.kit == kit_id)
     tags = sorted(r["item.asset_tag"] for r in rows)
     return schemas.KitView(id=kit.id, name=kit.name, notes=kit.notes, items=tags)
@@ -350,6 +342,6 @@ async def kit_item_ids(kit_ids: list[int]) -> list[int]:
     found = await Kit.select(Kit.id).where(Kit.id.is_in(kit_ids or [0]))
     missing = set(kit_ids) - {k["id"] for k in found}
     if missing:
-        raise DomainError("not_found", f"Kit introuvable : {sorted(missing)}.", 404)
+        raise refuse("not_found.kits", _missing=sorted(missing))
     rows = await KitItem.select(KitItem.item).where(KitItem.kit.is_in(kit_ids or [0]))
     return [r["item"] for r in rows]

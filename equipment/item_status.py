@@ -9,13 +9,13 @@ ends today. Retired and lost only change the status (and the device leaves every
 from __future__ import annotations
 
 from equipment import schemas
-from equipment.inventory import get_item, invalid, item_by_tag
+from equipment.errors import refuse
+from equipment.inventory import get_item, item_by_tag
 from equipment.maintenance import close_maintenance, schedule_maintenance
 from equipment.tables import Item, ItemStatus, MaintenanceRecord
 from passnum import audit, clock
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
-from passnum.errors import DomainError
 
 SETTABLE = {ItemStatus.available, ItemStatus.maintenance, ItemStatus.retired, ItemStatus.lost}
 
@@ -25,14 +25,10 @@ async def set_item_status(
 ) -> schemas.ItemView:
     """Staff put an item in or out of service; loans move it to and from ``on_loan`` themselves."""
     if status not in ItemStatus.__members__ or ItemStatus(status) not in SETTABLE:
-        raise invalid("status", "Statut possible : available, maintenance, retired ou lost.")
+        raise refuse("invalid.item_status", field="status")
     item = await item_by_tag(tag)
     if item.status == ItemStatus.on_loan:
-        raise DomainError(
-            "on_loan",
-            f"{item.asset_tag} est en prêt : enregistrez d'abord son retour ou sa perte.",
-            409,
-        )
+        raise refuse("on_loan", _asset_tag=item.asset_tag)
     today = clock.today()
     current = await MaintenanceRecord.select(MaintenanceRecord.id).where(
         (MaintenanceRecord.item == item.id)

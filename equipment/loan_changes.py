@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from equipment import schemas
 from equipment.booking import book, locked_loan_status
+from equipment.errors import refuse
 from equipment.loans import _loan_row, _resolve_items, check_borrower_cap, get_loan
 from equipment.tables import Booking, Loan, LoanItem, LoanStatus
 from passnum import audit
@@ -21,12 +22,7 @@ from passnum.errors import DomainError
 
 def _must_be_reserved(loan: Loan) -> None:
     if loan.status != LoanStatus.reserved:
-        raise DomainError(
-            "not_reserved",
-            f"Le prêt {loan.number} a déjà été remis, clos ou annulé : seuls les appareils d'une "
-            "réservation peuvent être changés.",
-            409,
-        )
+        raise refuse("not_reserved", _number=loan.number)
 
 
 async def _still_reserved(loan: Loan) -> None:
@@ -43,9 +39,7 @@ async def _lines(loan: Loan) -> dict[str, dict]:
 
 
 def _not_in_loan(tag: str, number: str) -> DomainError:
-    return DomainError(
-        "not_in_loan", f"L'appareil {tag} ne fait pas partie du prêt {number}.", 422, items=[tag]
-    )
+    return refuse("not_in_loan", _tag=tag, _number=number, items=[tag])
 
 
 async def _drop(line: dict) -> None:
@@ -63,11 +57,7 @@ async def add_item(
     old_tag = replaces.strip().upper() if replaces else None
     lines = await _lines(loan)
     if item.asset_tag in lines:
-        raise DomainError(
-            "already_in_loan",
-            f"L'appareil {item.asset_tag} fait déjà partie du prêt {loan.number}.",
-            409,
-        )
+        raise refuse("already_in_loan", _asset_tag=item.asset_tag, _number=loan.number)
     if old_tag and old_tag not in lines:
         raise _not_in_loan(old_tag, loan.number)
 
@@ -112,12 +102,7 @@ async def remove_item(actor: Actor | None, number: str, tag: str) -> schemas.Loa
         if tag not in lines:
             raise _not_in_loan(tag, loan.number)
         if len(lines) == 1:
-            raise DomainError(
-                "last_item",
-                f"L'appareil {tag} est le seul du prêt {loan.number} : remplacez-le, ou annulez "
-                "la réservation.",
-                409,
-            )
+            raise refuse("last_item", _tag=tag, _number=loan.number)
         await _drop(lines[tag])
         await audit.record(actor, "remove_item", "loan", loan.number, {"item": tag})
     from equipment.tasks import offer_waiting_later  # the task module reads this one

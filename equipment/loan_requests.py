@@ -22,7 +22,8 @@ import msgspec
 from equipment import schemas
 from equipment.availability import find_available
 from equipment.booking import ACTIVE_LOAN_STATUSES
-from equipment.inventory import get_rules, invalid
+from equipment.errors import refuse
+from equipment.inventory import get_rules
 from equipment.labels import item_type_label, loan_status_label
 from equipment.loans import (
     OPEN_STATUSES,
@@ -181,10 +182,10 @@ def _choose_borrower(actor: Actor, wanted: int | None) -> int:
     mine = borrower_ids(actor)
     if wanted is not None:
         if wanted not in mine:
-            raise DomainError("forbidden", "Vous n'empruntez pas pour cette organisation.", 403)
+            raise refuse("forbidden")
         return wanted
     if len(mine) != 1:
-        raise invalid("borrower_id", "Indiquez pour quelle organisation vous empruntez.")
+        raise refuse("invalid.borrower_missing", field="borrower_id")
     return next(iter(mine))
 
 
@@ -193,32 +194,27 @@ async def create_request(actor: Actor, data: LoanRequestIn) -> LoanRequestView:
     borrower_id = _choose_borrower(actor, data.borrower_id)
     contact = data.contact_name.strip()
     if not contact:
-        raise invalid("contact_name", "Indiquez la personne à contacter pour ce prêt.")
+        raise refuse("invalid.contact_missing", field="contact_name")
     email = (data.contact_email.strip() or actor.email).lower()
     if not EMAIL_RE.match(email):
-        raise invalid("contact_email", "L'adresse e-mail du contact n'est pas valide.")
+        raise refuse("invalid.contact_email", field="contact_email")
     types = {}
     for code, count in data.types.items():
         if code not in ItemType.__members__:
-            raise invalid("types", f"Type de matériel inconnu : « {code} ».")
+            raise refuse("invalid.requested_type", _code=code, field="types")
         if not isinstance(count, int) or count < 0 or count > MAX_PER_TYPE:
-            raise invalid("types", f"Indiquez un nombre entre 0 et {MAX_PER_TYPE}.")
+            raise refuse("invalid.quantity", _most=MAX_PER_TYPE, field="types")
         if count:
             types[code] = count
     kit_ids = sorted(set(data.kits))
     kits = await Kit.select(Kit.id).where(Kit.id.is_in(kit_ids or [0]))
     if len(kits) != len(kit_ids):
-        raise invalid("kits", "Un des kits demandés n'existe pas.")
+        raise refuse("invalid.unknown_kit", field="kits")
     if not types and not kit_ids:
-        raise invalid("types", "Demandez au moins un appareil ou un kit.")
+        raise refuse("invalid.nothing_requested", field="types")
     await check_dates(data.start_date, data.due_date, new_loan=True)
     if await has_overdue_loan(borrower_id):
-        raise DomainError(
-            "overdue_loan",
-            "Vous avez un prêt en retard : rendez ce matériel (ou demandez une prolongation) "
-            "avant de faire une nouvelle demande.",
-            409,
-        )
+        raise refuse("overdue_loan")
     kit_size = await KitItem.count().where(KitItem.kit.is_in(kit_ids or [0]))
     await check_borrower_cap(
         borrower_id, data.start_date, data.due_date, sum(types.values()) + kit_size
@@ -347,7 +343,7 @@ async def get_request(request_id: int, actor: Actor | None = None) -> LoanReques
     """One request; to a borrower, only its own (another's is a 404, never its name)."""
     rows = await list_requests(actor, request_id=request_id)
     if not rows:
-        raise DomainError("not_found", f"Aucune demande n° {request_id}.", 404)
+        raise refuse("not_found.request", _request_id=request_id)
     return rows[0]
 
 
@@ -356,7 +352,7 @@ async def own_loan_number(actor: Actor, number: str) -> str:
     number = number.strip().upper()
     loan = await Loan.select(Loan.borrower).where(Loan.number == number).first()
     if loan is None or (not actor.is_staff and loan["borrower"] not in borrower_ids(actor)):
-        raise DomainError("not_found", f"Aucun prêt n° « {number} ».", 404)
+        raise refuse("not_found.loan", _number=number)
     return number
 
 
@@ -386,11 +382,11 @@ async def _pick_devices(view: LoanRequestView) -> tuple[list[str], list[int]]:
         ]
         candidates.sort(key=lambda i: (i.kit is not None, i.asset_tag))
         if len(candidates) < count:
-            raise DomainError(
+            raise refuse(
                 "not_enough_free",
-                f"Pas assez de « {item_type_label(item_type)} » libres sur ces dates : "
-                f"{len(candidates)} pour {count} demandés. Choisissez les appareils à prêter.",
-                409,
+                _item_type=item_type_label(item_type),
+                _candidates=len(candidates),
+                _count=count,
             )
         tags += [i.asset_tag for i in candidates[:count]]
     return tags, list(view.kits)
@@ -401,16 +397,14 @@ async def decide(actor: Actor, request_id: int, data: DecisionIn) -> LoanRequest
     decline with a reason. A request is decided once: a second decision is refused (409)."""
     view = await get_request(request_id)
     if data.decision not in ("approve", "decline"):
-        raise invalid("decision", "Choisissez d'accepter ou de refuser la demande.")
+        raise refuse("invalid.decision", field="decision")
     if view.status not in (Status.pending.value, Status.waiting.value):
         raise _already(view)
     reason = data.reason.strip()
     now = clock.stamp()
     if data.decision == "decline":
         if not reason:
-            raise invalid(
-                "reason", "Indiquez la raison du refus : elle est envoyée à l'emprunteur."
-            )
+            raise refuse("invalid.refusal_reason", field="reason")
         async with write_transaction():
             await _claim(view, Status.declined, reason, actor, now)
             await audit.record(
@@ -502,7 +496,7 @@ async def ask_extension(actor: Actor, number: str, due_date: date) -> schemas.Lo
     loan = await Loan.objects().get(Loan.number == number)
     assert loan is not None  # own_loan_number found it
     if loan.status not in ACTIVE_LOAN_STATUSES:
-        raise DomainError("loan_closed", f"Le prêt {number} est clos ou annulé.", 409)
+        raise refuse("loan_closed", _number=number)
     async with write_transaction():
         counted = (
             await Loan.update({Loan.borrower_extensions: Loan.borrower_extensions + 1})
@@ -510,11 +504,10 @@ async def ask_extension(actor: Actor, number: str, due_date: date) -> schemas.Lo
             .returning(Loan.id)
         )
         if not counted:
-            raise DomainError(
+            raise refuse(
                 "extension_limit",
-                f"Ce prêt a déjà été prolongé {loan.borrower_extensions} fois : au-delà de "
-                f"{rules.max_extensions}, appelez le Département.",
-                409,
+                _borrower_extensions=loan.borrower_extensions,
+                _max_extensions=rules.max_extensions,
             )
         try:
             extended = await extend_loan(actor, number, due_date)
@@ -522,12 +515,7 @@ async def ask_extension(actor: Actor, number: str, due_date: date) -> schemas.Lo
             if refused.code != "unavailable":
                 raise
             # The conflicts name other borrowers' loans: the borrower is only told why.
-            raise DomainError(
-                "booked_after",
-                "Une autre réservation suit ce prêt : ce matériel doit revenir à la date prévue. "
-                "Appelez le Département pour trouver une solution.",
-                409,
-            ) from None
+            raise refuse("booked_after") from None
     await _notify_loan(extended, "loan_extended")
     return extended
 
@@ -549,11 +537,7 @@ async def _notify_loan(loan: schemas.LoanView, template: str) -> None:
 
 
 def _already(view: LoanRequestView) -> DomainError:
-    return DomainError(
-        "already_decided",
-        f"La demande n° {view.id} a déjà reçu une réponse ({view.status_label.lower()}).",
-        409,
-    )
+    return refuse("already_decided", _id=view.id, _lower=view.status_label.lower())
 
 
 async def _claim(

@@ -12,8 +12,9 @@ from typing import Any
 
 from equipment import schemas
 from equipment.booking import ACTIVE_LOAN_STATUSES, book
+from equipment.errors import refuse
 from equipment.inventory import get_rules as fleet_rules
-from equipment.inventory import invalid, item_by_tag, kit_item_ids
+from equipment.inventory import item_by_tag, kit_item_ids
 from equipment.labels import loan_status_label
 from equipment.tables import Booking, Item, ItemStatus, Loan, LoanItem, LoanStatus
 from organisations.services import EMAIL_RE
@@ -21,7 +22,6 @@ from organisations.tables import Organisation
 from passnum import audit, clock, db
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
-from passnum.errors import DomainError
 from passnum.fr import format_date
 
 OPEN_STATUSES = (LoanStatus.checked_out.value, LoanStatus.partially_returned.value)
@@ -31,7 +31,7 @@ async def get_loan(number: str) -> schemas.LoanView:
     """A loan with its items, by number ("PR-00012")."""
     loans = await list_loans(where=Loan.number == number.strip().upper(), with_items=True)
     if not loans:
-        raise DomainError("not_found", f"Aucun prêt n° « {number} ».", 404)
+        raise refuse("not_found.loan", _number=number)
     return loans[0]
 
 
@@ -112,21 +112,16 @@ def _line_view(line: dict[str, Any]) -> schemas.LoanItemView:
 async def check_dates(start: date, due: date, *, new_loan: bool) -> None:
     rules = await fleet_rules()
     if due < start:
-        raise invalid("due_date", "La date de retour doit être postérieure à la date de début.")
+        raise refuse("invalid.dates_reversed", field="due_date")
     earliest = clock.today() + timedelta(days=rules.min_notice_days)
     if new_loan and start < earliest:
-        raise DomainError(
+        raise refuse(
             "notice_too_short",
-            f"Les réservations se font au moins {rules.min_notice_days} jour(s) à l'avance : "
-            f"début possible à partir du {format_date(earliest)}.",
-            422,
+            _min_notice_days=rules.min_notice_days,
+            _earliest=format_date(earliest),
         )
     if (due - start).days + 1 > rules.max_duration_days:
-        raise DomainError(
-            "too_long",
-            f"Un prêt dure au plus {rules.max_duration_days} jours (prolongations comprises).",
-            422,
-        )
+        raise refuse("too_long", _max_duration_days=rules.max_duration_days)
 
 
 async def check_borrower_cap(
@@ -150,11 +145,8 @@ async def check_borrower_cap(
     )
     held = await (query.where(LoanItem.loan != loan_id) if loan_id else query)
     if held + adding > rules.max_items_per_borrower:
-        raise DomainError(
-            "too_many_items",
-            f"Un emprunteur peut avoir au plus {rules.max_items_per_borrower} appareils en même "
-            f"temps ; il en a déjà {held} sur ces dates.",
-            422,
+        raise refuse(
+            "too_many_items", _max_items_per_borrower=rules.max_items_per_borrower, _held=held
         )
 
 
@@ -162,16 +154,10 @@ async def _resolve_items(tags: list[str], kit_ids: list[int]) -> list[Item]:
     ids = [(await item_by_tag(tag)).id for tag in tags] + await kit_item_ids(kit_ids)
     items = await Item.objects().where(Item.id.is_in(sorted(set(ids)) or [0])).order_by(Item.id)
     if not items:
-        raise invalid("items", "Choisissez au moins un appareil ou un kit.")
+        raise refuse("invalid.nothing_chosen", field="items")
     gone = [i.asset_tag for i in items if i.status in (ItemStatus.retired, ItemStatus.lost)]
     if gone:
-        raise DomainError(
-            "not_lendable",
-            f"Ces appareils sont réformés ou perdus et ne peuvent plus être prêtés : "
-            f"{', '.join(gone)}.",
-            409,
-            items=gone,
-        )
+        raise refuse("not_lendable", _gone=", ".join(gone), items=gone)
     return items
 
 
@@ -179,13 +165,13 @@ async def create_loan(actor: Actor | None, data: schemas.LoanCreate) -> schemas.
     """Reserve items and kits for a borrower; refused with the conflicts if any day is taken."""
     contact = data.contact_name.strip()
     if not contact:
-        raise invalid("contact_name", "Indiquez la personne à contacter pour ce prêt.")
+        raise refuse("invalid.contact_missing", field="contact_name")
     email = data.contact_email.strip().lower()
     if email and not EMAIL_RE.match(email):
-        raise invalid("contact_email", "L'adresse e-mail du contact n'est pas valide.")
+        raise refuse("invalid.contact_email", field="contact_email")
     borrower = await Organisation.objects().get(Organisation.id == data.borrower_id)
     if borrower is None or not borrower.is_borrower:
-        raise invalid("borrower_id", "Cette organisation n'est pas enregistrée comme emprunteuse.")
+        raise refuse("invalid.not_a_borrower", field="borrower_id")
     await check_dates(data.start_date, data.due_date, new_loan=True)
     items = await _resolve_items(data.items, data.kits)
 
@@ -237,7 +223,7 @@ async def create_loan(actor: Actor | None, data: schemas.LoanCreate) -> schemas.
 async def _loan_row(number: str) -> Loan:
     loan = await Loan.objects().get(Loan.number == number.strip().upper())
     if loan is None:
-        raise DomainError("not_found", f"Aucun prêt n° « {number} ».", 404)
+        raise refuse("not_found.loan", _number=number)
     return loan
 
 
@@ -245,9 +231,9 @@ async def extend_loan(actor: Actor | None, number: str, due_date: date) -> schem
     """Move the due date later for the items still out; the extra days must be free."""
     loan = await _loan_row(number)
     if loan.status not in ACTIVE_LOAN_STATUSES:
-        raise DomainError("loan_closed", f"Le prêt {loan.number} est clos ou annulé.", 409)
+        raise refuse("loan_closed", _number=loan.number)
     if due_date <= loan.due_date:
-        raise invalid("due_date", "La nouvelle date de retour doit suivre l'actuelle.")
+        raise refuse("invalid.extension_not_later", field="due_date")
     await check_dates(loan.start_date, due_date, new_loan=False)
     lines = await LoanItem.select(LoanItem.id, LoanItem.item).where(
         (LoanItem.loan == loan.id) & LoanItem.returned_at.is_null() & LoanItem.lost.eq(False)
@@ -289,12 +275,7 @@ async def cancel_loan(actor: Actor | None, number: str, reason: str = "") -> sch
             .returning(Loan.id)
         )
         if not updated:
-            raise DomainError(
-                "not_cancellable",
-                f"Le prêt {loan.number} a déjà été remis, clos ou annulé : "
-                "seule une réservation peut être annulée.",
-                409,
-            )
+            raise refuse("not_cancellable", _number=loan.number)
         lines = await LoanItem.select(LoanItem.id).where(LoanItem.loan == loan.id)
         await Booking.update({Booking.active: False}).where(
             Booking.loan_item.is_in([line["id"] for line in lines] or [0])

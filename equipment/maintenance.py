@@ -16,7 +16,8 @@ from piccolo.columns import Column
 from equipment import schemas
 from equipment.availability import find_available
 from equipment.booking import OPEN_END, book
-from equipment.inventory import invalid, item_by_tag
+from equipment.errors import refuse
+from equipment.inventory import item_by_tag
 from equipment.tables import Booking, Item, ItemStatus, MaintenanceRecord
 from passnum import audit, clock
 from passnum.auth.actor import Actor
@@ -76,7 +77,7 @@ async def get_maintenance(record_id: int) -> schemas.MaintenanceView:
         .first()
     )
     if row is None:
-        raise DomainError("not_found", "Fiche de maintenance introuvable.", 404)
+        raise refuse("not_found.maintenance")
     return maintenance_view(row)
 
 
@@ -106,9 +107,9 @@ async def schedule_maintenance(
     """Record a maintenance: with an end date it books those days; without, it is open."""
     item = await item_by_tag(data.item)
     if data.end_date is not None and data.end_date < data.start_date:
-        raise invalid("end_date", "La fin de la maintenance précède son début.")
+        raise refuse("invalid.maintenance_reversed", field="end_date")
     if data.cost_cents < 0:
-        raise invalid("cost_cents", "Le coût ne peut pas être négatif.")
+        raise refuse("invalid.cost_negative", field="cost_cents")
     record = MaintenanceRecord(
         item=item.id,
         start_date=data.start_date,
@@ -170,11 +171,10 @@ async def _with_free_devices(error: DomainError, item: Item) -> DomainError:
         moves.append(f"prêt {conflict['loan']} : appareils libres : {tags}")
     if not moves:
         return error
-    return DomainError(
-        "unavailable",
-        f"{error.message} Pour ouvrir la maintenance, déplacez d'abord ces réservations sur un "
-        f"autre appareil ({' ; '.join(moves)}).",
-        409,
+    return refuse(
+        "unavailable.with_free_devices",
+        _message=error.message,
+        _moves=" ; ".join(moves),
         conflicts=conflicts,
     )
 
@@ -192,23 +192,17 @@ async def close_maintenance(
     retired or lost)."""
     record = await MaintenanceRecord.objects().get(MaintenanceRecord.id == record_id)
     if record is None:
-        raise DomainError("not_found", "Fiche de maintenance introuvable.", 404)
+        raise refuse("not_found.maintenance")
     if record.wipe_required and not data.data_wiped and not out_of_service:
-        raise DomainError(
-            "wipe_not_confirmed",
-            "Cet appareil est revenu sans effacement des données personnelles : confirmez "
-            "l'effacement des données avant de clore la maintenance.",
-            422,
-            field="data_wiped",
-        )
+        raise refuse("wipe_not_confirmed", field="data_wiped")
     if data.end_date < record.start_date:
-        raise invalid("end_date", "La fin de la maintenance précède son début.")
+        raise refuse("invalid.maintenance_reversed", field="end_date")
     values: dict[Column | str, Any] = {MaintenanceRecord.end_date: data.end_date}
     if data.description is not None:
         values[MaintenanceRecord.description] = data.description.strip()
     if data.cost_cents is not None:
         if data.cost_cents < 0:
-            raise invalid("cost_cents", "Le coût ne peut pas être négatif.")
+            raise refuse("invalid.cost_negative", field="cost_cents")
         values[MaintenanceRecord.cost_cents] = data.cost_cents
 
     booked = await Booking.objects().get(Booking.maintenance == record_id)

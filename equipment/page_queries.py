@@ -11,14 +11,14 @@ from datetime import date
 from typing import Any
 
 from equipment import schemas
+from equipment.errors import refuse
 from equipment.followup import due_soon_loans, overdue_loans
-from equipment.inventory import check_serial_free, get_item, invalid, item_by_tag, list_kits
+from equipment.inventory import check_serial_free, get_item, item_by_tag, list_kits
 from equipment.tables import Item, ItemType
 from organisations.tables import Organisation
 from passnum import audit, clock, db
 from passnum.auth.actor import Actor
 from passnum.db import write_transaction
-from passnum.errors import DomainError
 
 
 async def borrowers() -> list[dict[str, Any]]:
@@ -37,7 +37,7 @@ async def borrower(borrower_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise DomainError("not_found", "Cet emprunteur n'existe pas.", 404)
+        raise refuse("not_found.borrower")
     return row
 
 
@@ -60,15 +60,15 @@ async def update_item(
     """Correct an item's description; status and bookings stay with their own services."""
     item = await item_by_tag(tag)
     if values["item_type"] not in ItemType.__members__:
-        raise invalid("item_type", "Choisissez un type de matériel dans la liste.")
+        raise refuse("invalid.type_missing", field="item_type")
     serial = values["serial"].strip()
     if not serial:
-        raise invalid("serial", "Le numéro de série est obligatoire.")
+        raise refuse("invalid.serial_missing", field="serial")
     await check_serial_free(serial, item.id)
     if values["declared_value_cents"] < 0:
-        raise invalid("declared_value_cents", "La valeur déclarée ne peut pas être négative.")
+        raise refuse("invalid.value_negative", field="declared_value_cents")
     if purchase_date and purchase_date > clock.today():
-        raise invalid("purchase_date", "La date d'achat est dans le futur.")
+        raise refuse("invalid.purchase_in_future", field="purchase_date")
     changes = {
         "item_type": values["item_type"],
         "brand": values["brand"].strip(),

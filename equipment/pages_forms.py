@@ -14,7 +14,7 @@ from litestar.response import Template
 
 from equipment.booking import describe
 from equipment.csvio import parse_euros
-from equipment.inventory import invalid
+from equipment.errors import refuse
 from passnum.errors import DomainError
 from passnum.fr import format_euros
 
@@ -44,16 +44,14 @@ def parse_day(value: str, name: str, *, required: bool = True) -> date | None:
     value = value.strip()
     if not value:
         if required:
-            raise invalid(name, f"Indiquez la {FIELD_NAMES.get(name, name)}.")
+            raise refuse("invalid.day_missing", _name=FIELD_NAMES.get(name, name), field=name)
         return None
     for parse in (date.fromisoformat, _french_date):
         try:
             return parse(value)
         except ValueError:
             continue
-    raise invalid(
-        name, f"La {FIELD_NAMES.get(name, name)} « {value} » n'est pas une date (jj/mm/aaaa)."
-    )
+    raise refuse("invalid.day", _name=FIELD_NAMES.get(name, name), _value=value, field=name)
 
 
 def _french_date(value: str) -> date:
@@ -66,16 +64,14 @@ def parse_cents(value: str, name: str) -> int:
     try:
         return parse_euros(value)
     except ValueError:
-        raise invalid(
-            name, f"Montant illisible « {value} » : écrivez par exemple 349,90."
-        ) from None
+        raise refuse("invalid.amount", _value=value, field=name) from None
 
 
 def parse_int(value: str, name: str, label: str) -> int:
     try:
         return int(value.strip())
     except ValueError:
-        raise invalid(name, f"{label} : indiquez un nombre entier.") from None
+        raise refuse("invalid.integer", _label=label, field=name) from None
 
 
 def split_list(value: str) -> list[str]:

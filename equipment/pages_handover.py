@@ -17,6 +17,7 @@ from litestar.response import Redirect, Stream, Template
 
 from equipment import handover, loan_changes, loans, schemas, signatures, slip_archive
 from equipment.api_loans import slip
+from equipment.errors import refuse
 from equipment.page_queries import accessories_by_tag
 from equipment.pages_forms import error_context, parse_day, render, text
 from equipment.pages_loans import STAFF
@@ -99,13 +100,7 @@ def return_lines(form, tags: list[str]) -> list[schemas.ReturnLine]:
             )
         )
     if not lines:
-        raise DomainError(
-            "invalid",
-            "Pour chaque appareil rendu, choisissez « rendu, données effacées » ou "
-            "« rendu, données non effacées ».",
-            422,
-            field="state",
-        )
+        raise refuse("invalid.return_choice", field="state")
     return lines
 
 
@@ -240,6 +235,6 @@ class SlipCheckPages(Controller):
         upload = form.get("copie")
         content = await upload.read() if isinstance(upload, UploadFile) else b""
         if not content:
-            error = DomainError("invalid", "Choisissez le fichier PDF du bon à vérifier.", 422)
+            error = refuse("invalid.slip_file")
             return render("slip_check.html", 422, **error_context(error))
         return render("slip_check.html", result=await slip_archive.check_copy(content))

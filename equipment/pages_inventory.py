@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 
 from equipment import csvio, documents, inventory, photos, schemas
 from equipment.api_inventory import pdf
+from equipment.errors import refuse
 from equipment.page_queries import update_item
 from equipment.pages_forms import (
     error_context,
@@ -220,7 +221,7 @@ class InventoryPages(Controller):
         data = await upload.read() if isinstance(upload, UploadFile) else b""
         try:
             if not data.strip():
-                raise DomainError("invalid_csv", "Choisissez un fichier CSV non vide.", 422)
+                raise refuse("invalid_csv")
             report = await csvio.preview_import(data)
         except DomainError as error:
             return render(

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 
 from equipment import schemas
 from equipment.availability import find_available
+from equipment.errors import refuse
 from equipment.loans import count_loans, create_loan, list_loans
 from equipment.page_queries import borrowers, free_kits
 from equipment.pages_forms import error_context, parse_day, render, text
@@ -98,9 +99,7 @@ class LoanPages(Controller):
         kits = [str(k) for k in form.getall("kits", [])]
         try:
             if not values["borrower_id"].isdigit():
-                raise DomainError(
-                    "invalid", "Choisissez l'organisation emprunteuse.", 422, field="borrower_id"
-                )
+                raise refuse("invalid.borrower_choice", field="borrower_id")
             loan = await _create(request, values, items, kits)
         except DomainError as error:
             return await loan_form_page(values, items, kits, error)

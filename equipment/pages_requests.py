@@ -12,6 +12,7 @@ from litestar.response import Redirect, Stream, Template
 
 from equipment import loan_requests
 from equipment.api_loans import slip
+from equipment.errors import refuse
 from equipment.inventory import list_kits
 from equipment.loan_requests import DecisionIn, LoanRequestIn
 from equipment.pages_forms import error_context, parse_day, render, split_list, text
@@ -87,9 +88,7 @@ class BorrowerPages(Controller):
             types = {}
             for code, value in quantities.items():
                 if value and not value.isdigit():
-                    raise DomainError(
-                        "invalid", "Indiquez un nombre entier d'appareils.", 422, field="types"
-                    )
+                    raise refuse("invalid.item_count", field="types")
                 if value and int(value):
                     types[code] = int(value)
             created = await loan_requests.create_request(

@@ -25,10 +25,10 @@ from typing import Any
 from PIL import Image, UnidentifiedImageError
 
 from equipment import schemas
+from equipment.errors import refuse
 from equipment.tables import LoanSignature
 from passnum import audit, clock
 from passnum.auth.actor import Actor
-from passnum.errors import DomainError
 from passnum.fr import format_moment
 from printing import SignatureLine
 
@@ -55,10 +55,6 @@ class SignatureIn:
     typed_confirmed: bool = False
 
 
-def refused(code: str, message: str) -> DomainError:
-    return DomainError(code, message, 422, field="signature")
-
-
 def png_from_data_url(value: str) -> bytes | None:
     """The PNG of a ``data:image/png;base64,…`` URL (what ``signature_pad`` gives); None if
     empty; refused if it is anything else."""
@@ -66,38 +62,34 @@ def png_from_data_url(value: str) -> bytes | None:
     if not value:
         return None
     if not value.startswith(DATA_URL):
-        raise refused("signature_invalid", "La signature dessinée n'est pas une image PNG.")
+        raise refuse("signature_invalid.not_png", field="signature")
     try:
         return base64.b64decode(value[len(DATA_URL) :], validate=True)
     except (binascii.Error, ValueError):
-        raise refused("signature_invalid", "La signature dessinée est illisible.") from None
+        raise refuse("signature_invalid.unreadable", field="signature") from None
 
 
 def clean_drawing(png: bytes) -> bytes:
     """The drawing checked and flattened onto white, in grey levels (PNG); refused if it is not a
     PNG, too large, or empty."""
     if len(png) > MAX_PNG_BYTES:
-        raise refused("signature_invalid", "La signature dessinée est trop lourde.")
+        raise refuse("signature_invalid.too_heavy", field="signature")
     try:
         with Image.open(io.BytesIO(png)) as image:
             if image.format != "PNG":
-                raise refused("signature_invalid", "La signature dessinée n'est pas une image PNG.")
+                raise refuse("signature_invalid.not_png", field="signature")
             if max(image.size) > MAX_SIDE:
-                raise refused("signature_invalid", "La signature dessinée est trop grande.")
+                raise refuse("signature_invalid.too_large", field="signature")
             image.load()
             rgba = image.convert("RGBA")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise refused("signature_invalid", "La signature dessinée est illisible.") from None
+        raise refuse("signature_invalid.unreadable", field="signature") from None
     flat = Image.new("RGBA", rgba.size, "white")
     flat.alpha_composite(rgba)
     grey = flat.convert("L")
     ink = sum(grey.histogram()[:128])  # pixels darker than mid-grey
     if ink < MIN_INK_PIXELS:
-        raise refused(
-            "signature_empty",
-            "La zone de signature est vide : faites signer l'emprunteur, ou utilisez la "
-            "signature au clavier (nom tapé et case cochée).",
-        )
+        raise refuse("signature_empty", field="signature")
     out = io.BytesIO()
     grey.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -107,28 +99,14 @@ def checked(signature: SignatureIn) -> SignatureIn:
     """The signature as it will be kept: a name, and a clean drawing or the confirmation."""
     name = " ".join(signature.signer_name.split())
     if not name:
-        raise DomainError(
-            "signer_name_missing",
-            "Indiquez le nom de la personne qui signe.",
-            422,
-            field="signer_name",
-        )
+        raise refuse("signer_name_missing", field="signer_name")
     if len(name) > 120:
-        raise DomainError(
-            "invalid",
-            "Le nom du signataire est trop long (120 caractères au plus).",
-            422,
-            field="signer_name",
-        )
+        raise refuse("invalid.signer_name_too_long", field="signer_name")
     if signature.image_png:
         return SignatureIn(name, clean_drawing(signature.image_png))
     if signature.typed_confirmed:
         return SignatureIn(name, None, True)
-    raise refused(
-        "signature_missing",
-        "Faites signer l'emprunteur : dessinez la signature dans le cadre, ou tapez son nom "
-        "et cochez la case de confirmation.",
-    )
+    raise refuse("signature_missing", field="signature")
 
 
 async def record(

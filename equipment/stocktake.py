@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from equipment.errors import refuse
 from equipment.inventory import item_by_tag
 from equipment.labels import item_status_label, item_type_label
 from equipment.schemas import StockTakeCounts, StockTakeReport, StockTakeSummary
@@ -30,7 +31,7 @@ def tag_of(code: str) -> str:
 
 
 def _not_found() -> DomainError:
-    return DomainError("not_found", "Inventaire introuvable.", 404)
+    return refuse("not_found.stock_take")
 
 
 async def _take(take_id: int) -> StockTake:
@@ -57,9 +58,7 @@ async def open_stock_take(actor: Actor | None) -> StockTakeReport:
 
 async def scan(actor: Actor | None, take_id: int, code: str) -> StockTakeReport:
     if not code.strip():
-        raise DomainError(
-            "invalid", "Scannez une étiquette ou tapez un numéro d'inventaire.", 422, field="code"
-        )
+        raise refuse("invalid.scan_empty", field="code")
     take = await _take(take_id)
     if take.closed_at is not None:
         raise _closed(take)
@@ -74,11 +73,7 @@ async def scan(actor: Actor | None, take_id: int, code: str) -> StockTakeReport:
 
 
 def _closed(take: StockTake) -> DomainError:
-    return DomainError(
-        "stock_take_closed",
-        f"L'inventaire n° {take.id} est clos : ouvrez-en un nouveau pour scanner.",
-        409,
-    )
+    return refuse("stock_take_closed", _id=take.id)
 
 
 async def close_stock_take(actor: Actor | None, take_id: int) -> StockTakeReport:

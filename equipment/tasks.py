@@ -5,10 +5,10 @@ from __future__ import annotations
 from procrastinate.exceptions import AlreadyEnqueued
 
 from equipment import loan_requests
+from equipment.errors import refuse
 from equipment.followup import send_reminders
 from equipment.tables import LoanRequest, RequestStatus
 from passnum import mail
-from passnum.errors import DomainError
 from passnum.tasks import Tasks
 
 TASKS = Tasks("equipment")
@@ -23,9 +23,8 @@ async def remind() -> None:
         return
     report = await send_reminders()
     if report.failed:
-        raise DomainError(
-            "reminders_failed",
-            f"Rappels non envoyés ({len(report.failed)}) : {', '.join(report.failed)}.",
+        raise refuse(
+            "reminders_failed", _failed=len(report.failed), _failed2=", ".join(report.failed)
         )
 
 
