@@ -19,6 +19,7 @@ from typing import Any
 
 import msgspec
 
+from equipment.errors import refuse
 from equipment.labels import item_type_label
 from equipment.tables import CataloguePhoto, ItemType, Kit
 from passnum import audit, clock, images, storage
@@ -75,13 +76,13 @@ async def kit_photos() -> dict[int, Photo]:
 
 
 def _unknown_type(item_type: str) -> DomainError:
-    return DomainError("not_found", f"Type de matériel inconnu : « {item_type} ».", 404)
+    return refuse("not_found.item_type", _item_type=item_type)
 
 
 async def _kit_name(kit_id: int) -> str:
     kit = await Kit.select(Kit.name).where(Kit.id == kit_id).first()
     if kit is None:
-        raise DomainError("not_found", f"Aucun kit n° {kit_id}.", 404)
+        raise refuse("not_found.kit_number", _kit_id=kit_id)
     return kit["name"]
 
 
@@ -192,5 +193,5 @@ async def find(name: str) -> storage.StoredDocument:
     if "/" not in name and await CataloguePhoto.exists().where(CataloguePhoto.key == key):
         found = await storage.stat(key)
     if found is None:
-        raise DomainError("not_found", "Cette photo n'existe pas (ou plus).", 404)
+        raise refuse("not_found.photo")
     return found

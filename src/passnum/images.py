@@ -25,6 +25,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from passnum.errors import DomainError
 from passnum.fr import format_number
+from passnum.refusals import refuse
 
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 EXTENSION = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
@@ -33,10 +34,8 @@ _MAGIC = {"PNG": (b"\x89PNG\r\n\x1a\n",), "JPEG": (b"\xff\xd8\xff",)}
 
 
 class ImageRefused(DomainError):
-    """An upload that is not an image the app can use (422, ``field`` names the form field)."""
-
-    def __init__(self, code: str, message: str, field: str) -> None:
-        super().__init__(code, message, 422, field=field)
+    """An upload that is not an image the app can use (422, ``field`` names the form field;
+    codes and messages in :mod:`passnum.refusals`)."""
 
 
 @dataclass(frozen=True)
@@ -84,13 +83,15 @@ def check(data: bytes, limits: Limits) -> CheckedImage:
     """The image's format, content type and size in pixels, or :class:`ImageRefused`."""
     field, noun = limits.field, limits.noun
     if not data:
-        message = "Le fichier envoyé est vide : choisissez une image."
-        raise ImageRefused("image_empty", message, field)
+        raise refuse("image_empty", kind=ImageRefused, field=field)
     if len(data) > limits.max_bytes:
-        raise ImageRefused(
+        raise refuse(
             "image_too_large",
-            f"{noun} pèse {size_fr(len(data))} : {size_fr(limits.max_bytes)} au plus.",
-            field,
+            kind=ImageRefused,
+            _noun=noun,
+            _size=size_fr(len(data)),
+            _most=size_fr(limits.max_bytes),
+            field=field,
         )
     wanted = _formats(limits)
     sniffed = _sniffed(data)
@@ -101,37 +102,39 @@ def check(data: bytes, limits: Limits) -> CheckedImage:
                 kind, (width, height) = image.format, image.size
                 image.verify()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRefused(
-            "image_too_many_pixels",
-            f"{noun} compte trop de pixels : {limits.max_pixels} pixels au plus de côté.",
-            field,
+        raise refuse(
+            "image_too_many_pixels.bomb",
+            kind=ImageRefused,
+            _noun=noun,
+            _most=limits.max_pixels,
+            field=field,
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         if sniffed is None:
-            raise ImageRefused(
-                "image_unreadable",
-                f"Ce fichier n'est pas une image : envoyez une image {wanted}.",
-                field,
+            raise refuse(
+                "image_unreadable.not_image", kind=ImageRefused, _wanted=wanted, field=field
             ) from None
-        raise ImageRefused(
-            "image_unreadable",
-            f"Ce fichier n'est pas une image {wanted} lisible (abîmée ou incomplète).",
-            field,
-        ) from None
+        raise refuse("image_unreadable", kind=ImageRefused, _wanted=wanted, field=field) from None
     if kind == "MPO":  # a phone's JPEG holding a second picture: its first one is a JPEG
         kind = "JPEG"
     if kind not in limits.formats or sniffed != kind:
-        raise ImageRefused(
+        raise refuse(
             "image_wrong_format",
-            f"{noun} doit être une image {wanted} (ce fichier est au format "
-            f"{NAMES.get(kind or '', kind or 'inconnu')}).",
-            field,
+            kind=ImageRefused,
+            _noun=noun,
+            _wanted=wanted,
+            _found=NAMES.get(kind or "", kind or "inconnu"),
+            field=field,
         )
     if max(width, height) > limits.max_pixels:
-        raise ImageRefused(
+        raise refuse(
             "image_too_many_pixels",
-            f"{noun} fait {width} × {height} pixels : {limits.max_pixels} pixels au plus de côté.",
-            field,
+            kind=ImageRefused,
+            _noun=noun,
+            _width=width,
+            _height=height,
+            _most=limits.max_pixels,
+            field=field,
         )
     return CheckedImage(kind, MIME[kind], width, height)
 
@@ -152,9 +155,7 @@ def fitted(
             options = {"quality": 85, "optimize": True} if checked.format != "PNG" else {}
             image.save(out, format=checked.format, **options)
     except (OSError, SyntaxError, ValueError):
-        raise ImageRefused(
-            "image_unreadable",
-            f"Ce fichier n'est pas une image {_formats(limits)} lisible (abîmée ou incomplète).",
-            limits.field,
+        raise refuse(
+            "image_unreadable", kind=ImageRefused, _wanted=_formats(limits), field=limits.field
         ) from None
     return out.getvalue(), image.width, image.height

@@ -84,6 +84,29 @@ REFUSALS: Refusals = {
         422,
         "Au plus {max_rows} lignes par import : découpez le fichier en plusieurs imports.",
     ),
+    # Images sent (logos, photos: passnum.images)
+    "image_empty": (422, "Le fichier envoyé est vide : choisissez une image."),
+    "image_too_large": (422, "{noun} pèse {size} : {most} au plus."),
+    "image_too_many_pixels.bomb": (
+        422,
+        "{noun} compte trop de pixels : {most} pixels au plus de côté.",
+    ),
+    "image_too_many_pixels": (
+        422,
+        "{noun} fait {width} × {height} pixels : {most} pixels au plus de côté.",
+    ),
+    "image_unreadable.not_image": (
+        422,
+        "Ce fichier n'est pas une image : envoyez une image {wanted}.",
+    ),
+    "image_unreadable": (
+        422,
+        "Ce fichier n'est pas une image {wanted} lisible (abîmée ou incomplète).",
+    ),
+    "image_wrong_format": (
+        422,
+        "{noun} doit être une image {wanted} (ce fichier est au format {found}).",
+    ),
     # Mail and stored documents
     "mail_not_configured": (
         503,
