@@ -8,6 +8,7 @@ from litestar.response import Response
 from organisations.opendata import open_data_csv_bytes, open_data_csv_row, open_data_records
 from organisations.places import list_places
 from passnum.auth import PUBLIC
+from passnum.openapi_bodies import file_answer
 
 
 @get("/lieux/donnees.json", opt=PUBLIC, tags=["annuaire"], summary="Lieux (schéma national)")
@@ -15,7 +16,13 @@ async def open_data_json() -> list[dict[str, object]]:
     return open_data_records(await list_places())
 
 
-@get("/lieux/donnees.csv", opt=PUBLIC, tags=["annuaire"], summary="Lieux en CSV (Excel)")
+@get(
+    "/lieux/donnees.csv",
+    opt=PUBLIC,
+    tags=["annuaire"],
+    summary="Lieux en CSV (Excel)",
+    operation_class=file_answer("text/csv"),
+)
 async def open_data_csv() -> Response[bytes]:
     rows = [open_data_csv_row(r) for r in open_data_records(await list_places())]
     return Response(

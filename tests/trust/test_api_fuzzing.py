@@ -6,6 +6,7 @@ of ``test_permissions_matrix`` lets it into: elsewhere the guard answers 401 or 
 request is read (that test proves it for every route), so generating bodies there tests nothing.
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from tests.trust.test_permissions_matrix import EXPECTED
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+HOOKS = Path(__file__).with_name("schemathesis_hooks.py")  # PDF bodies sent as their bytes
 ROLES = {
     "anonymous": None,
     "staff": "agent@demo.passnum.fr",
@@ -39,7 +41,8 @@ def fuzz(url: str, token: str | None, *extra: str) -> subprocess.CompletedProces
             "run",
             f"{url}/schema/openapi.json",
             "--checks",
-            "not_a_server_error,response_schema_conformance,status_code_conformance",
+            "not_a_server_error,response_schema_conformance,status_code_conformance,"
+            "content_type_conformance",
             "--max-examples",
             "15",
             "--generation-deterministic",
@@ -55,6 +58,7 @@ def fuzz(url: str, token: str | None, *extra: str) -> subprocess.CompletedProces
         capture_output=True,
         text=True,
         timeout=900,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": str(HOOKS)},
     )
 
 

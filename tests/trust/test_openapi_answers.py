@@ -56,11 +56,11 @@ def holes(schema: Any, components: dict[str, Any], where: str, seen: frozenset[s
     return found
 
 
-def api_operations(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def api_operations(document: dict[str, Any], prefix: str = API) -> list[tuple[str, dict[str, Any]]]:
     return [
         (f"{method.upper()} {path}", operation)
         for path, item in document["paths"].items()
-        if path.startswith(API)
+        if path.startswith(prefix)
         for method, operation in item.items()
         if method in METHODS
     ]
@@ -148,10 +148,11 @@ FILES = {".pdf": "application/pdf", ".csv": "text/csv", ".xml": "application/xml
 
 
 async def test_files_the_api_answers_are_documented_as_files_not_json(client):
-    """A PDF, CSV or XML answer says its media type; no success answer is a bare JSON string."""
+    """A PDF, CSV or XML answer says its media type; no success answer is a bare JSON string.
+    Everywhere in the document, the open-data files of the directory (/lieux/…) too."""
     document = await openapi(client)
     wrong = []
-    for name, operation in api_operations(document):
+    for name, operation in api_operations(document, prefix="/"):
         for status, answer in operation.get("responses", {}).items():
             if not status.startswith("2"):
                 continue
