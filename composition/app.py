@@ -33,7 +33,10 @@ from organisations.errors import UNIQUE_REFUSALS as ORGANISATIONS_UNIQUE
 from passnum import tasks, templating
 from passnum.auth import PUBLIC, access_guard
 from passnum.auth.actor import ACTORS_STATE
-from passnum.auth.middleware import PassnumAuthenticationMiddleware
+from passnum.auth.middleware import (
+    PassnumAuthenticationMiddleware,
+    read_session_when_no_route_matched,
+)
 from passnum.db import close_database, engine, open_database
 from passnum.errors import (
     EXCEPTION_HANDLERS,
@@ -130,6 +133,8 @@ def create_app() -> Litestar:
         state=State({ACTORS_STATE: ACTOR_LOADERS}),
         logging_config=logging_config(settings.log_format),
         before_send=[add_security_headers],
+        # A page no route answers: its error page still knows who is logged in.
+        after_exception=[read_session_when_no_route_matched],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="passnum_csrf",

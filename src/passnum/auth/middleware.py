@@ -7,18 +7,26 @@ the ``actors`` loaders the app factory passes in: the kernel does not know where
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import (
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+)
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp, Scope
+from litestar.utils.scope.state import ScopeState
 from piccolo_api.session_auth.tables import SessionsBase
 
 from passnum import clock
 from passnum.auth import two_factor
-from passnum.auth.actor import Actor, ActorLoaders
+from passnum.auth.actor import ACTORS_STATE, Actor, ActorLoaders
 from passnum.auth.tokens import digest
+
+logger = logging.getLogger("passnum")
 
 SESSION_COOKIE = "passnum_session"
 ADMIN_COOKIE = "id"  # piccolo-admin reads the same session token under this name
@@ -68,6 +76,24 @@ def _lacks_second_factor(actor: Actor) -> bool:
     return not actor.two_factor and two_factor.required(actor)
 
 
+async def session_actor(connection: ASGIConnection, actors: ActorLoaders) -> Actor | None:
+    """The person a page request comes from, by its session cookie, acting in one organisation
+    (the one chosen this session, else the default); None when logged out."""
+    token = connection.cookies.get(SESSION_COOKIE)
+    user_id = await session_user_id(token) if token else None
+    actor = await actors.by_user_id(user_id) if user_id is not None else None
+    if actor is None or _lacks_second_factor(actor):
+        return None
+    ids = [organisation_id for organisation_id, _ in actor.organisations]
+    if len(ids) < 2:
+        return actor
+    chosen = connection.cookies.get(ORGANISATION_COOKIE, "")
+    if chosen.isdigit() and int(chosen) in ids:
+        return actor.within(int(chosen))
+    found = await actors.default_organisation(actor) if actors.default_organisation else None
+    return actor.within(found if found in ids else ids[0])
+
+
 class PassnumAuthenticationMiddleware(AbstractAuthenticationMiddleware):
     def __init__(self, app: ASGIApp, *, actors: ActorLoaders, **options: Any) -> None:
         super().__init__(app, **options)
@@ -76,27 +102,9 @@ class PassnumAuthenticationMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         if request_path(connection.scope).startswith("/api/"):
             return await self._from_bearer(connection)
-        token = connection.cookies.get(SESSION_COOKIE)
-        if token:
-            user_id = await session_user_id(token)
-            if user_id is not None:
-                actor = await self.actors.by_user_id(user_id)
-                if actor is not None and not _lacks_second_factor(actor):
-                    actor = await self._in_one_organisation(connection, actor)
-                    return AuthenticationResult(user=actor, auth=token)
-        return AuthenticationResult(user=None, auth=None)
-
-    async def _in_one_organisation(self, connection: ASGIConnection, actor: Actor) -> Actor:
-        """Pages act in one organisation: the one chosen this session, else the default."""
-        ids = [organisation_id for organisation_id, _ in actor.organisations]
-        if len(ids) < 2:
-            return actor
-        chosen = connection.cookies.get(ORGANISATION_COOKIE, "")
-        if chosen.isdigit() and int(chosen) in ids:
-            return actor.within(int(chosen))
-        default = self.actors.default_organisation
-        found = await default(actor) if default else None
-        return actor.within(found if found in ids else ids[0])
+        actor = await session_actor(connection, self.actors)
+        token = connection.cookies.get(SESSION_COOKIE) if actor else None
+        return AuthenticationResult(user=actor, auth=token)
 
     async def _from_bearer(self, connection: ASGIConnection) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
@@ -111,3 +119,28 @@ class PassnumAuthenticationMiddleware(AbstractAuthenticationMiddleware):
         if actor is None:
             raise NotAuthorizedException("Jeton inconnu, révoqué ou compte désactivé.")
         return AuthenticationResult(user=actor, auth="bearer")
+
+
+async def read_session_when_no_route_matched(exc: Exception, scope: Scope) -> None:
+    """Litestar's ``after_exception`` hook: a page address no route answers (404, or 405) fails
+    in the router, before any middleware, so its error page would show a logged-in person the
+    anonymous header (« Se connecter »). Read the session here, as the middleware would, and
+    the CSRF cookie as the CSRF middleware does on a safe request, so that the page's
+    « Se déconnecter » works. Any failure (the database down…) leaves the page anonymous."""
+    if not isinstance(exc, NotFoundException | MethodNotAllowedException):
+        return
+    if scope["type"] != "http" or "user" in scope:
+        return  # a route was found: the middleware already ran
+    if request_path(scope).startswith(("/api/", "/static/", "/schema")):
+        return
+    connection: ASGIConnection = ASGIConnection(scope)
+    actors: ActorLoaders | None = scope["litestar_app"].state.get(ACTORS_STATE)
+    try:
+        scope["user"] = await session_actor(connection, actors) if actors else None
+    except Exception:  # the 404 page is still shown, as to a visitor
+        logger.warning("Session not read for the error page of %s", scope["path"], exc_info=True)
+        return
+    csrf = scope["litestar_app"].csrf_config
+    cookie = connection.cookies.get(csrf.cookie_name) if csrf else None
+    if csrf and cookie and scope["method"] in csrf.safe_methods:
+        ScopeState.from_scope(scope).csrf_token = cookie
