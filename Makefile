@@ -74,6 +74,10 @@ MUTATION_TIMEOUT ?= 40m
 mutation: install
 	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
 	rm -f mutants/var/test.template.sqlite
+	@# mutmut copies a file into mutants/ only once: bring templates and data up to date.
+	test ! -d mutants || for d in src/passnum composition organisations vouchers equipment \
+	  printing reimbursements reporting territory; do find $$d -type f ! -name '*.py' \
+	  ! -path '*/__pycache__/*' -exec cp -p --parents {} mutants/ \; ; done
 	PASSNUM_TEST_KEEP_SCHEMA=1 timeout $(MUTATION_TIMEOUT) $(BIN)/mutmut run --max-children 1 '$(MODULE).*' || true
 	@echo "$(MODULE):"; $(BIN)/mutmut results --all true | grep -F " $(MODULE).x" \
 	  | sed 's/.*: //' | sort | uniq -c
