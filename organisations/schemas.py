@@ -246,3 +246,41 @@ class CharterOut(msgspec.Struct):
     version: int | None  # None: the default text, not yet changed by staff
     text: str
     created_at: datetime | None
+
+
+class OpenDataPlace(msgspec.Struct):
+    """One place in the national "lieux de médiation numérique" schema (schema.data.gouv.fr),
+    as /lieux/donnees.json gives it; lists are what the CSV joins with "|"."""
+
+    id: str  # passnum-12
+    pivot: str  # SIRET, or RNA
+    nom: str
+    commune: str
+    code_postal: str
+    code_insee: str
+    adresse: str
+    complement_adresse: str
+    latitude: float | None
+    longitude: float | None
+    typologie: list[str]
+    telephone: str  # +33…, or ""
+    courriels: list[str]
+    site_web: list[str]
+    horaires: str  # OpenStreetMap opening_hours
+    presentation_resume: str
+    presentation_detail: str
+    source: str
+    itinerance: list[str]
+    structure_parente: str
+    date_maj: str  # 2026-11-29
+    services: list[str]
+    publics_specifiquement_adresses: list[str]
+    prise_en_charge_specifique: list[str]
+    frais_a_charge: list[str]
+    dispositif_programmes_nationaux: list[str]
+    formations_labels: list[str]
+    autres_formations_labels: str
+    modalites_acces: list[str]
+    modalites_accompagnement: list[str]
+    fiche_acces_libre: str
+    prise_rdv: str
