@@ -17,7 +17,7 @@ from organisations.places import Place, places_query, qualified_site, to_places
 from organisations.tables import Organisation
 from passnum import maps
 from passnum.clock import now
-from territory.services import CommuneInfo, centres, require_commune
+from territory.services import CommuneInfo, centres, require_commune, search
 
 
 @dataclass
@@ -72,10 +72,25 @@ async def nearest(
     return found if limit is None else found[:limit]
 
 
-async def commune_origin(text: str, field: str = "pres_de") -> Origin | None:
+async def postcode_commune(text: str) -> CommuneInfo | None:
+    """Five digits typed in the « nom ou code postal » box are a postcode, even when they are
+    also another commune's INSEE code (Coutances' 50200 is Ger's code, 60 km away): the most
+    populous commune with that postcode. None when no commune has it."""
+    text = text.strip()
+    if len(text) != 5 or not text.isdigit():
+        return None
+    with_postcode = [c for c in await search(text, limit=10) if text in c.postcodes]
+    return with_postcode[0] if with_postcode else None
+
+
+async def commune_origin(
+    text: str, field: str = "pres_de", *, typed: bool = False
+) -> Origin | None:
     """The commune a person chose (code, "Coutances (50147)", name or postcode), as an origin;
-    None when empty; refused in French when unknown or without a known centre."""
-    commune = await require_commune(text, field)
+    None when empty; refused in French when unknown or without a known centre. ``typed``: what a
+    person typed in a « nom ou code postal » box, where five digits are a postcode first."""
+    commune = await postcode_commune(text) if typed else None
+    commune = commune or await require_commune(text, field)
     if commune is None:
         return None
     centre = (await centres([commune.code])).get(commune.code)

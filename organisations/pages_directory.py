@@ -30,7 +30,7 @@ async def directory_page(
     origin = None
     try:
         origin = (
-            await nearby.commune_origin(pres_de)
+            await nearby.commune_origin(pres_de, typed=True)
             if pres_de.strip()
             else nearby.position_origin(lat, lon)
         )

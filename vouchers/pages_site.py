@@ -212,7 +212,7 @@ async def cheque_page(
         return page("cheque.html", status_code=error.status_code, error=error_view(error))
     near, commune_error, origin = [], None, None
     try:
-        origin = await commune_origin(commune, "commune")
+        origin = await commune_origin(commune, "commune", typed=True)
         near = await nearest_sites(origin, cheque.accepted_everywhere, cheque.accepted_sites)
     except DomainError as error:
         commune_error = error_view(error)

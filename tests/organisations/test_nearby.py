@@ -163,3 +163,22 @@ async def test_the_open_data_publishes_each_placed_sites_coordinates(client, wor
     by_name = {r["nom"]: (r["latitude"], r["longitude"]) for r in records}
     assert {name: by_name[name] for name in where} == where
     assert by_name["Mairie de Granville"] == (None, None)
+
+
+async def test_a_person_typing_their_postcode_gets_the_places_near_their_town(
+    client, world, clock_at
+) -> None:
+    clock_at(WEDNESDAY)
+    where = await territory(world)
+    home = await centre("50147")  # Coutances
+
+    # 50200 is Coutances' postcode, and also the INSEE code of Ger, 60 km away: the box says
+    # « nom ou code postal », so it is the postcode (its most populous commune).
+    page = await client.get("/lieux", params={"pres_de": "50200"})
+
+    assert page.status_code == 200
+    text = text_of(unescape(page.text))
+    assert "Les lieux les plus proches de Coutances" in text
+    listed = re.findall(r"<h3>([^<]+?) <span", unescape(page.text))
+    assert listed[0] == "Mairie de Coutances"
+    assert listed == sorted(where, key=lambda name: km(home, where[name]))
