@@ -12,6 +12,7 @@ from equipment.labels import item_url
 from passnum.fr import format_date
 from tests.equipment.conftest import TODAY, Fleet, day
 from tests.factories import login
+from tests.openapi_check import assert_documented
 
 
 async def test_a_device_not_scanned_is_listed_missing(
@@ -40,3 +41,29 @@ async def test_a_device_not_scanned_is_listed_missing(
     assert "Vu à l'inventaire : jamais" in html.unescape(
         (await client.get(f"/i/{fleet.tags[2]}")).text
     )
+
+
+async def test_every_stock_take_answer_is_what_the_openapi_document_describes(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    headers = await fleet.world.staff.bearer()
+    opened = await assert_documented(
+        client, await client.post("/api/v1/stock-takes", headers=headers)
+    )
+    url = f"/api/v1/stock-takes/{opened['id']}"
+    scanned = await client.post(f"{url}/scans", json={"code": fleet.tags[0]}, headers=headers)
+    assert (await assert_documented(client, scanned))["seen"] == [fleet.tags[0]]
+    closed = await assert_documented(client, await client.post(f"{url}/close", headers=headers))
+    assert closed["closed_at"] is not None
+    await assert_documented(client, await client.get(url, headers=headers))
+    [listed] = await assert_documented(
+        client, await client.get("/api/v1/stock-takes", headers=headers)
+    )
+    assert listed["counts"] == {
+        "seen": 1,
+        "missing": len(closed["missing"]),
+        "seen_but_marked_elsewhere": 0,
+    }
+    for tag in fleet.tags[:2]:  # seen, never seen
+        seen = await client.get(f"/api/v1/items/{tag}/last-seen", headers=headers)
+        await assert_documented(client, seen)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from passnum import clock
 from tests.factories import login, text_of
+from tests.openapi_check import assert_documented
 from tests.reporting.dataset import Dataset, make_batch, make_booklet, redeem
 
 ENDS = clock.today() + timedelta(days=60)
@@ -38,7 +39,7 @@ async def test_a_funder_reads_its_dashboard_as_json_with_the_figures_of_the_page
     data = await two_running_print_runs(world)
     answer = await client.get("/api/v1/funder-dashboard", headers=await world.funder.bearer())
     assert answer.status_code == 200, answer.text
-    [run] = answer.json()  # only its own print run
+    [run] = await assert_documented(client, answer)  # only its own print run
     cheques = [c for b in data.booklets for c in b.cheques]
     used = [c for c in cheques if c.redeemed_at]
     assert run["batch"] == "CAF" and run["funder"] == "CAF de la Manche"
@@ -62,7 +63,10 @@ async def test_staff_see_every_running_print_run_and_others_are_refused(client, 
     await two_running_print_runs(world)
     answer = await client.get("/api/v1/funder-dashboard", headers=await world.staff.bearer())
     assert answer.status_code == 200
-    assert sorted(r["batch"] for r in answer.json()) == ["CAF", "Département"]
+    assert sorted(r["batch"] for r in await assert_documented(client, answer)) == [
+        "CAF",
+        "Département",
+    ]
     for person in (world.prescriber, world.site_agent, world.borrower):
         refused = await client.get("/api/v1/funder-dashboard", headers=await person.bearer())
         assert refused.status_code == 403 and refused.json()["error"] == "forbidden"

@@ -14,6 +14,7 @@ from passnum.vocabulary import label
 from reimbursements.statements import build_statements
 from reporting.exports import EXPORTS
 from tests.factories import login
+from tests.openapi_check import assert_documented
 from tests.reporting.dataset import generate
 from tests.reporting.fleet import generate_fleet
 
@@ -25,7 +26,7 @@ async def all_pages(client, headers: dict, name: str, limit: int) -> tuple[list[
             f"/api/v1/exports/{name}", params={"after_id": after, "limit": limit}, headers=headers
         )
         assert response.status_code == 200, response.text
-        body = response.json()
+        body = await assert_documented(client, response)
         assert len(body["items"]) <= limit
         items += body["items"]
         after, calls = body["next_after_id"], calls + 1

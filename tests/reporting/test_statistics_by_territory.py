@@ -12,6 +12,7 @@ from passnum.csvout import FrenchExcel
 from reporting.scope import read_filters, with_territory
 from reporting.stats import statistics
 from tests.factories import login, text_of
+from tests.openapi_check import assert_documented
 from tests.reporting.dataset import generate
 
 # Written here from the official list (epci.csv), not read from passnum's tables.
@@ -91,7 +92,7 @@ async def test_the_api_gives_the_same_figures_for_a_commune_and_refuses_unknown_
         params={"start": YEAR[0], "end": YEAR[1], "commune": COUTANCES},
         headers=headers,
     )
-    body = answer.json()
+    body = await assert_documented(client, answer)
     assert body["commune"] == {"code": COUTANCES, "name": "Coutances"}
     assert body["total"]["booklets"] == len(handed_in(data, COUTANCES))
     items = await client.get("/api/v1/exports/booklets", params={"epci": COTENTIN}, headers=headers)

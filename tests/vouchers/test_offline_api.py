@@ -20,6 +20,7 @@ from reimbursements.statements import build_statements
 from reimbursements.submission import submit_statements
 from reimbursements.tables import Statement, StatementLine
 from tests.factories import make_person
+from tests.openapi_check import assert_documented
 from tests.vouchers.conftest import actor_of, hand_out, make_batch, numbers_of
 from vouchers.codes import format_code
 from vouchers.services.offline import kit_hash
@@ -237,6 +238,7 @@ async def test_a_cheque_redeemed_first_elsewhere_goes_to_review_not_paid_twice(c
         headers=await other.bearer(),
     )
     assert online.status_code == 201
+    await assert_documented(client, online)
     result = (await send(client, agent, scan(scene.codes[0], kit))).json()["results"][0]
     assert result["result"] == "already_redeemed"
     assert result["review"] == "pending"
@@ -244,7 +246,9 @@ async def test_a_cheque_redeemed_first_elsewhere_goes_to_review_not_paid_twice(c
     assert result["code_display"] == format_code(scene.codes[0])
     assert await Cheque.count().where(Cheque.status == "redeemed") == 1
     staff_headers = await scene.world.staff.bearer()
-    reviews = (await client.get("/api/v1/offline-reviews", headers=staff_headers)).json()
+    reviews = await assert_documented(
+        client, await client.get("/api/v1/offline-reviews", headers=staff_headers)
+    )
     assert len(reviews) == 1
     review = reviews[0]
     assert (review["site"], review["won_site"]) == (
@@ -259,6 +263,7 @@ async def test_a_cheque_redeemed_first_elsewhere_goes_to_review_not_paid_twice(c
         headers=staff_headers,
     )
     assert decided.status_code == 200, decided.text
+    await assert_documented(client, decided)
     record = await OfflineScan.objects().first()
     assert (record.review, record.compensation_cents) == ("compensate", 1000)
     again = await client.post(
