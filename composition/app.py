@@ -25,6 +25,7 @@ import reimbursements
 import reporting
 import vouchers
 import vouchers.settlement
+from composition.openapi_errors import document_error_codes
 from composition.routes import route_handlers
 from composition.tasks import task_app
 from equipment.errors import UNIQUE_REFUSALS as EQUIPMENT_UNIQUE
@@ -45,7 +46,7 @@ from passnum.errors import (
     static_path_not_found,
 )
 from passnum.logs import RequestLogMiddleware, logging_config
-from passnum.openapi import document_errors
+from passnum.openapi import document_local_datetimes_in
 from passnum.security import add_security_headers, rate_limit_middleware, rate_limit_store
 from passnum.settings import get_settings
 from reimbursements.settled import SETTLEMENT
@@ -172,5 +173,6 @@ def create_app() -> Litestar:
         on_shutdown=[tasks.close, _close_database],
         request_max_body_size=10 * 1024 * 1024,
     )
-    document_errors(app.openapi_schema)
+    document_local_datetimes_in(app.openapi_schema)
+    document_error_codes(app)  # each operation's error codes, read from the code
     return app

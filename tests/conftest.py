@@ -42,7 +42,13 @@ from tests.factories import (
 
 # The live-server fixtures (a real `passnum serve` process) for browser tests and API fuzzing,
 # a real local SMTP server (`smtp_server`) for e-mail, and a real local geocoder (`addok_server`).
-pytest_plugins = ["tests.live_server", "tests.smtp_server", "tests.addok_server"]
+# Every error code the API answers must be listed in its OpenAPI document (tests.error_codes_check).
+pytest_plugins = [
+    "tests.live_server",
+    "tests.smtp_server",
+    "tests.addok_server",
+    "tests.error_codes_check",
+]
 
 # Tests create many users: a cheap hash keeps them fast; production keeps Piccolo's 600,000.
 BaseUser._pbkdf2_iteration_count = 1_000

@@ -1,12 +1,12 @@
-"""Document the error answers every API operation can give, in one place.
+"""Helpers for the generated OpenAPI document: the error body, local timestamps.
 
-Handlers raise DomainError or framework exceptions that all share one JSON shape; declaring them
-per handler would repeat the same lines everywhere, so they are added to the generated schema.
+Every error answer has one JSON shape (``ERROR_BODY``, component ``Error``); the codes each
+operation can answer are added by the composition root (``composition.openapi_errors``).
 """
 
 from __future__ import annotations
 
-from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, OpenAPIResponse, Schema
+from litestar.openapi.spec import OpenAPI, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 
 ERROR_BODY = Schema(
@@ -18,16 +18,6 @@ ERROR_BODY = Schema(
     },
     additional_properties=True,
 )
-ERROR_STATUSES = {
-    "400": "Requête mal formée",
-    "401": "Authentification requise ou jeton invalide",
-    "403": "Accès refusé",
-    "404": "Introuvable",
-    "409": "Conflit avec l'état actuel",
-    "413": "Requête trop volumineuse",
-    "422": "Données invalides",
-    "429": "Trop de requêtes",
-}
 
 
 LOCAL_DATETIME = "Date et heure locales du service, ISO 8601 sans fuseau (ex. 2026-11-26T09:30:00)"
@@ -55,18 +45,6 @@ def document_local_datetimes(node: object) -> None:
             document_local_datetimes(child)
 
 
-def document_errors(schema: OpenAPI) -> None:
-    for path_item in (schema.paths or {}).values():
-        for method in ("get", "post", "put", "patch", "delete"):
-            operation = getattr(path_item, method, None)
-            if operation is None:
-                continue
-            responses = operation.responses if operation.responses is not None else {}
-            for status, description in ERROR_STATUSES.items():
-                responses[status] = OpenAPIResponse(
-                    description=description,
-                    content={"application/json": OpenAPIMediaType(schema=ERROR_BODY)},
-                )
-            operation.responses = responses
+def document_local_datetimes_in(schema: OpenAPI) -> None:
     for component in (schema.components.schemas or {}).values():
         document_local_datetimes(component)

@@ -119,7 +119,7 @@ def refusal(row: dict, site: dict, day: date) -> DomainError | None:
         starts = row["valid_from"]
         return refuse("not_yet_valid", valid_from=starts.isoformat(), _date=format_date(starts))
     if state != ChequeStatus.valid:
-        return refuse(state.value)
+        return refuse(state.value)  # refuses: cancelled, not_issued
     if not site_in_perimeter(
         site["id"], site["insee_code"], row["allowed_site_ids"], row["allowed_insee_codes"]
     ):
