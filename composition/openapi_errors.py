@@ -7,10 +7,11 @@ are added what the layers around every handler answer:
 - the authentication middleware (a bearer token unknown or malformed: 401) on every operation;
 - the access guard (401 not signed in, 403 not allowed) on operations that are not public;
 - the rate limit (429 ``rate_limited``) on operations that declare one (``opt["rate_limit"]``);
-- the request's parsing: 400 ``invalid`` when the handler takes parameters, 400
-  ``malformed_json`` and 413 ``too_large`` when it reads a JSON body (only 413 for a form or a
-  file), 422 ``out_of_range`` when it takes an integer (a number too large for the database),
-  404 ``not_found`` when its path has parameters (a value the router matches to no route);
+- the request's parsing: 400 ``invalid`` when the handler takes parameters; 400
+  ``bad_request`` (an empty or unreadable body), 400 ``malformed_json`` and 413 ``too_large``
+  when it reads a JSON body (not ``malformed_json`` for a form or a file); 422
+  ``out_of_range`` when it takes an integer (a number too large for the database); 404
+  ``not_found`` when its path has parameters (a value the router matches to no route);
 - 503 ``unavailable`` on every operation (the database cannot be reached).
 
 Each error status of an operation is documented once, with the body ``Error`` (a component) and
@@ -20,9 +21,6 @@ list with what the API answers during the tests.
 
 from __future__ import annotations
 
-import ast
-import inspect
-import textwrap
 from collections import defaultdict
 from functools import cache
 from typing import Any
@@ -75,7 +73,7 @@ PACKAGES = (
 )
 EVERY_OPERATION = frozenset({Code(503, "unavailable")})
 NO_ROUTE = Code(404, "not_found")
-BODY = frozenset({Code(400, "malformed_json"), Code(413, "too_large")})
+BODY = frozenset({Code(400, "malformed_json"), Code(413, "too_large"), Code(400, "bad_request")})
 NOT_PARAMETERS = frozenset({"self", "request", "state", "scope", "headers", "cookies", "socket"})
 STATUS_TEXT = {
     400: "Requête mal formée ou données invalides",
@@ -94,22 +92,6 @@ ERROR_REF = Reference(ref="#/components/schemas/Error")
 @cache
 def reach() -> Reach:
     return Reach(CATALOGUES, PACKAGES)
-
-
-def _reads_body(fn: Any) -> set[str]:
-    """What the handler reads of the request body itself: ``request.body()``, ``.form()``…"""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(inspect.unwrap(fn))))
-    except (OSError, TypeError, SyntaxError):
-        return set()
-    return {
-        node.attr
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id == "request"
-        and node.attr in ("body", "form", "json", "stream")
-    }
 
 
 def _takes(handler: Any) -> tuple[bool, bool, bool]:
@@ -143,11 +125,11 @@ def handler_codes(handler: Any, found: Reach | None = None) -> frozenset[Code]:
     parameters, body, integer = _takes(handler)
     if parameters:
         codes.add(Code(400, "invalid"))
-    read = _reads_body(handler.fn)
+    read = found.reads(handler.fn)
     if body or "json" in read:
         codes |= BODY
     elif read:
-        codes.add(Code(413, "too_large"))
+        codes |= {Code(413, "too_large"), Code(400, "bad_request")}
     if integer:
         codes.add(Code(422, "out_of_range"))
     return frozenset(codes | EVERY_OPERATION)

@@ -52,6 +52,7 @@ class _Facts:
 
     codes: set[Code]
     names: list[Any]
+    reads: set[str]  # what it reads of the request's body itself: request.form(), .body()…
 
 
 def framework_code(exc: type[HTTPException]) -> Code:
@@ -80,7 +81,14 @@ class Reach:
 
     def codes(self, *starts: Any) -> frozenset[Code]:
         """Every code raised by ``starts`` or by anything they call, however deep."""
-        found: set[Code] = set()
+        return frozenset(c for facts in self._reached(starts) for c in facts.codes)
+
+    def reads(self, *starts: Any) -> frozenset[str]:
+        """What ``starts`` (or anything they call) read of the request body: "form", "json"…"""
+        return frozenset(r for facts in self._reached(starts) for r in facts.reads)
+
+    def _reached(self, starts: tuple[Any, ...]) -> list[_Facts]:
+        reached: list[_Facts] = []
         seen: set[Any] = set()
         stack = [s for start in starts for s in self._targets(start)]
         while stack:
@@ -89,10 +97,10 @@ class Reach:
                 continue
             seen.add(target)
             facts = self._read(target)
-            found |= facts.codes
+            reached.append(facts)
             for named in facts.names:
                 stack.extend(t for t in self._targets(named) if t not in seen)
-        return frozenset(found)
+        return reached
 
     def raised_keys(self, module: ModuleType) -> set[tuple[str, str]]:
         """``(catalogue module, key)`` of every refusal written in ``module``'s own text."""
@@ -158,7 +166,7 @@ class Reach:
         code = fn.__code__
         if code in self._facts:
             return self._facts[code]
-        facts = self._facts[code] = _Facts(set(), [])
+        facts = self._facts[code] = _Facts(set(), [], set())
         try:
             source = textwrap.dedent(inspect.getsource(fn))
         except (OSError, TypeError):
@@ -178,6 +186,9 @@ class Reach:
                 if _is_super_init(node) and owner is not None and issubclass(owner, DomainError):
                     callee = DomainError  # a refusal of its own: super().__init__("code", …)
                 facts.codes |= self._raised(node, callee, lines, where)
+                read = _request_read(node)
+                if read:
+                    facts.reads.add(read)
             if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
                 named = self._resolve(node, scope, owner)
                 if isinstance(named, DomainError):  # a refusal built once: raise NEEDS_SIRET
@@ -283,6 +294,19 @@ class Reach:
             self.problems.append(f"{where}: DomainError code not written out (add # refuses: …)")
             return set()
         return {Code(status, c) for c in codes}
+
+
+def _request_read(node: ast.Call) -> str:
+    """ "form" for ``request.form()`` (and body, json, stream), else ""."""
+    func = node.func
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr in ("body", "form", "json", "stream")
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "request"
+    ):
+        return func.attr
+    return ""
 
 
 def _is_super_init(node: ast.Call) -> bool:

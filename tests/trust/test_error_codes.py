@@ -102,6 +102,18 @@ async def test_the_published_document_lists_codes_with_one_error_body(client) ->
     )
 
 
+async def test_an_empty_or_broken_body_is_refused_with_a_documented_code(client, world) -> None:
+    """Found by the API fuzzing: an empty or cut JSON body is ``bad_request`` (JSON nested too
+    deep is ``malformed_json``); all are in the document (the check after each test compares)."""
+    staff = {**await world.staff.bearer(), "Content-Type": "application/json"}
+    empty = await client.post("/api/v1/loans", content=b"\n", headers=staff)
+    cut = await client.post("/api/v1/loans", content=b"{", headers=staff)
+    deep = await client.post("/api/v1/loans", content=b"[" * 5000, headers=staff)
+    assert (empty.status_code, empty.json()["error"]) == (400, "bad_request")
+    assert (cut.status_code, cut.json()["error"]) == (400, "bad_request")
+    assert (deep.status_code, deep.json()["error"]) == (400, "malformed_json")
+
+
 # -- the reading of the code is complete --------------------------------------------------------
 
 
