@@ -155,6 +155,10 @@ REFUSALS: Refusals = {
         "Les réservations se font au moins {min_notice_days} jour(s) à l'avance : début "
         "possible à partir du {earliest}.",
     ),
+    "notice_too_short.past": (
+        422,
+        "La date de début est déjà passée : choisissez-la à partir d'aujourd'hui, le {earliest}.",
+    ),
     "too_long": (422, "Un prêt dure au plus {max_duration_days} jours (prolongations comprises)."),
     "too_many_items": (
         422,

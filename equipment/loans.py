@@ -114,6 +114,8 @@ async def check_dates(start: date, due: date, *, new_loan: bool) -> None:
     if due < start:
         raise refuse("invalid.dates_reversed", field="due_date")
     earliest = clock.today() + timedelta(days=rules.min_notice_days)
+    if new_loan and start < earliest and not rules.min_notice_days:
+        raise refuse("notice_too_short.past", _earliest=format_date(earliest))
     if new_loan and start < earliest:
         raise refuse(
             "notice_too_short",

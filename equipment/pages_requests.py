@@ -15,6 +15,7 @@ from equipment.api_loans import slip
 from equipment.errors import refuse
 from equipment.inventory import list_kits
 from equipment.loan_requests import DecisionIn, LoanRequestIn
+from equipment.loans import check_dates
 from equipment.pages_forms import error_context, parse_day, render, split_list, text
 from equipment.signatures import Moment
 from equipment.tables import ItemType
@@ -49,6 +50,7 @@ async def request_page(
         if values.get("start_date") or values.get("due_date"):
             start = parse_day(values.get("start_date", ""), "start_date")
             due = parse_day(values.get("due_date", ""), "due_date")
+            await check_dates(start, due, new_loan=True)  # told now, not once the form is filled
             context["catalogue"] = await loan_requests.catalogue(start, due)
     except DomainError as refused:
         error = error or refused

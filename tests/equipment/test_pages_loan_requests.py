@@ -8,6 +8,7 @@ from passnum.auth.actor import Role
 from tests.equipment.conftest import Fleet, day
 from tests.equipment.test_loan_requests import add_tablet_kit
 from tests.factories import login, make_person, post_form, text_of
+from tests.vouchers.pages_helpers import seen
 
 
 async def test_a_commune_asks_on_its_pages_staff_approve_on_theirs_and_the_slip_downloads(
@@ -89,3 +90,21 @@ async def test_a_borrower_extends_its_loan_on_its_page_and_a_refusal_is_explaine
     assert f"Prêt {loan.number} prolongé" in shown.text
     again = await post_form(client, url, {"due_date": day(7).isoformat()})
     assert again.status_code == 409 and "prolongé 1 fois" in text_of(again.text)
+
+
+async def test_a_borrower_choosing_a_day_already_past_is_told_so_before_filling_the_form(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    await login(client, fleet.world.borrower)
+    past = {"start_date": day(-3).isoformat(), "due_date": day(2).isoformat()}
+    today = f"{day(0):%d/%m/%Y}"
+    told = f"La date de début est déjà passée : choisissez-la à partir d'aujourd'hui, le {today}."
+
+    page = await client.get("/emprunter", params=past)
+    assert page.status_code == 422
+    assert told in seen(page) and "Combien d'appareils" not in page.text
+    sent = await post_form(
+        client, "/emprunter", {**past, "contact_name": "Claire Lebrun", "type_tablet": "1"}
+    )
+    assert sent.status_code == 422
+    assert told in seen(sent) and "0 jour(s)" not in sent.text
