@@ -31,6 +31,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from piccolo.apps.user.tables import BaseUser
+from piccolo.engine import engine_finder
+from piccolo.engine.sqlite import SQLiteEngine
 
 from tests.factories import (
     World,
@@ -38,7 +40,9 @@ from tests.factories import (
     reset_database,
     restore_template,
     save_template,
+    use_database_file,
 )
+from tests.live_server import DataTemplates
 
 # The live-server fixtures (a real `passnum serve` process) for browser tests and API fuzzing,
 # a real local SMTP server (`smtp_server`) for e-mail, and a real local geocoder (`addok_server`).
@@ -63,9 +67,12 @@ def pytest_report_header() -> str:
 
 
 @pytest.fixture(scope="session")
-async def database() -> None:
+async def database(data_templates: DataTemplates) -> None:
     """Build the schema once from the migrations, on a database emptied first, and keep it.
 
+    On SQLite the run's migrated data folder (`passnum migrate` once per run, shared by the xdist
+    workers and the live servers, tests/live_server.py) gives the file: each worker migrating
+    again cost 8 s idle, 20 s on the loaded machine (35,000 communes).
     ``PASSNUM_TEST_KEEP_SCHEMA=1`` starts from the schema an earlier run left instead (mutation
     testing runs one short session per mutant: ``make mutation`` removes it before it starts)."""
     from composition.tasks import task_app
@@ -73,7 +80,10 @@ async def database() -> None:
     task_app()  # services may queue tasks (passnum.tasks); tests run them with work_until_idle
     if os.environ.get("PASSNUM_TEST_KEEP_SCHEMA") == "1" and kept_template():
         return
-    await reset_database()
+    if isinstance(engine_finder(), SQLiteEngine):
+        use_database_file(data_templates.migrated / "passnum.sqlite")
+    else:
+        await reset_database()
     await save_template()
 
 

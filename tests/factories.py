@@ -74,11 +74,21 @@ async def restore_template() -> None:
 
 
 def _copy_template(engine: SQLiteEngine) -> None:
-    path, template = _sqlite_files(engine)
+    _replace_file(Path(engine.path), _sqlite_files(engine)[1])
+
+
+def use_database_file(source: Path) -> None:
+    """SQLite: the test database becomes a copy of ``source`` (a migrated database)."""
+    engine = engine_finder()
+    assert isinstance(engine, SQLiteEngine)
+    _replace_file(Path(engine.path), source)
+
+
+def _replace_file(path: Path, source: Path) -> None:
     for journal in ("-wal", "-shm", "-journal"):  # left by the previous test's connections
         Path(f"{path}{journal}").unlink(missing_ok=True)
     copy = path.with_name(f"{path.name}.copy")
-    shutil.copyfile(template, copy)
+    shutil.copyfile(source, copy)
     os.replace(copy, path)
 
 

@@ -45,36 +45,42 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@dataclass(frozen=True)
 class DataTemplates:
-    """Two SQLite data folders built once per run: after `passnum migrate`, then `passnum demo`."""
+    """Two SQLite data folders built once per run, each when a test first needs it: ``migrated``
+    after `passnum migrate` (also the schema of every worker's test database, see conftest's
+    ``database``), ``demo`` after `passnum demo` on a copy of it. Under xdist whichever worker
+    comes first builds one while the others wait on the lock."""
 
-    migrated: Path
-    demo: Path
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @property
+    def migrated(self) -> Path:
+        return self._built("migrated", "migrate", start_from=None)
+
+    @property
+    def demo(self) -> Path:
+        return self._built("demo", "demo", start_from=self.migrated)
 
     def copy(self, template: Path, to: Path) -> Path:
         """A private copy of a template folder (never write to the template itself)."""
         shutil.copytree(template, to, dirs_exist_ok=True)
         return to
 
-
-@pytest.fixture(scope="session")
-def data_templates(tmp_path_factory: pytest.TempPathFactory) -> DataTemplates:
-    # Under xdist every worker's base folder sits in the run's own folder: the templates go
-    # there, built by whichever worker comes first while the others wait on the lock.
-    base = tmp_path_factory.getbasetemp()
-    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    templates = DataTemplates(root / "template-migrated", root / "template-demo")
-    with (root / "templates.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / "templates.ready").exists():
-            ours = ("PICCOLO_", "PASSNUM_")
-            env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
-            env["PASSNUM_GEOCODER_URL"] = "off"  # the demo queues no call to the national API
-            for command, folder in (("migrate", templates.migrated), ("demo", templates.demo)):
-                if command == "demo":
-                    shutil.copytree(templates.migrated, folder)
+    def _built(self, name: str, command: str, start_from: Path | None) -> Path:
+        folder, ready = self.root / f"template-{name}", self.root / f"template-{name}.ready"
+        if ready.exists():
+            return folder
+        with (self.root / "templates.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not ready.exists():
+                shutil.rmtree(folder, ignore_errors=True)  # left by a failed attempt
+                if start_from is not None:
+                    shutil.copytree(start_from, folder)
                 folder.mkdir(exist_ok=True)
+                ours = ("PICCOLO_", "PASSNUM_")
+                env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
+                env["PASSNUM_GEOCODER_URL"] = "off"  # the demo queues no call to the national API
                 subprocess.run(
                     [PASSNUM, command],
                     env=env | {"PASSNUM_DATA_DIR": str(folder)},
@@ -82,8 +88,15 @@ def data_templates(tmp_path_factory: pytest.TempPathFactory) -> DataTemplates:
                     capture_output=True,
                     timeout=300,
                 )
-            (root / "templates.ready").touch()
-    return templates
+                ready.touch()
+        return folder
+
+
+@pytest.fixture(scope="session")
+def data_templates(tmp_path_factory: pytest.TempPathFactory) -> DataTemplates:
+    # Under xdist every worker's base folder sits in the run's own folder: the templates go there.
+    base = tmp_path_factory.getbasetemp()
+    return DataTemplates(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
 
 
 @pytest.fixture
