@@ -189,6 +189,15 @@ def _choose_borrower(actor: Actor, wanted: int | None) -> int:
     return next(iter(mine))
 
 
+# What the request form's boxes hold at most (the table's columns; the purpose is a line or two).
+TEXT_LIMITS = (
+    ("contact_name", "Personne à contacter", 120),
+    ("contact_phone", "Son téléphone", 30),
+    ("contact_email", "Son e-mail", 200),
+    ("purpose", "Objet du prêt", 500),
+)
+
+
 async def create_request(actor: Actor, data: LoanRequestIn) -> LoanRequestView:
     """A borrower's request, checked against the fleet's rules; staff decide later."""
     borrower_id = _choose_borrower(actor, data.borrower_id)
@@ -198,6 +207,9 @@ async def create_request(actor: Actor, data: LoanRequestIn) -> LoanRequestView:
     email = (data.contact_email.strip() or actor.email).lower()
     if not EMAIL_RE.match(email):
         raise refuse("invalid.contact_email", field="contact_email")
+    for field, label, most in TEXT_LIMITS:
+        if len(getattr(data, field).strip()) > most:
+            raise refuse("invalid.too_long", _label=label, _most=most, field=field)
     types = {}
     for code, count in data.types.items():
         if code not in ItemType.__members__:

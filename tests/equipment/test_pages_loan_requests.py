@@ -108,3 +108,28 @@ async def test_a_borrower_choosing_a_day_already_past_is_told_so_before_filling_
     )
     assert sent.status_code == 422
     assert told in seen(sent) and "0 jour(s)" not in sent.text
+
+
+async def test_a_borrower_typing_too_long_a_contact_or_purpose_is_told_which_and_how_long(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    await login(client, fleet.world.borrower)
+    form = {
+        "start_date": day(8).isoformat(),
+        "due_date": day(9).isoformat(),
+        "contact_name": "Claire Lebrun",
+        "contact_phone": "02 33 00 00 00",
+        "contact_email": "claire.lebrun@tessy.test",
+        "purpose": "Atelier du mercredi",
+        "type_tablet": "1",
+    }
+    for field, length, told in (
+        ("contact_name", 121, "Personne à contacter : 120 caractères au plus."),
+        ("contact_phone", 31, "Son téléphone : 30 caractères au plus."),
+        ("purpose", 501, "Objet du prêt : 500 caractères au plus."),
+    ):
+        sent = await post_form(client, "/emprunter", {**form, field: "a" * length})
+        assert sent.status_code == 422, (field, sent.text)
+        assert told in seen(sent), field
+        assert "a" * length in sent.text  # what was typed is kept, to be shortened
+    assert "Aucune demande pour l'instant" in seen(await client.get("/emprunter/demandes"))
