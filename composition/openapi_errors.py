@@ -45,7 +45,7 @@ import vouchers.errors
 from passnum.auth.guards import access_guard
 from passnum.auth.middleware import PassnumAuthenticationMiddleware
 from passnum.error_codes import Code, Reach
-from passnum.errors import Refusals
+from passnum.errors import FRAMEWORK_MESSAGES, Refusals
 from passnum.openapi import ERROR_BODY
 
 CATALOGUES: dict[str, Refusals] = {
@@ -110,16 +110,21 @@ def _takes(handler: Any) -> tuple[bool, bool, bool]:
     return bool(fields), "data" in fields, integer
 
 
-def handler_codes(handler: Any, found: Reach | None = None) -> frozenset[Code]:
-    """Every code one route handler can answer (see the module's docstring)."""
-    found = found or reach()
+def _starts(handler: Any) -> list[Any]:
+    """What runs for a request to ``handler``: itself, its dependencies, the authentication
+    middleware, its guards (not the access guard on a public route)."""
     dependencies = [p.dependency for p in handler.resolve_dependencies().values()]
-    codes = set(found.codes(handler.fn, *dependencies))
-    codes |= found.codes(PassnumAuthenticationMiddleware.authenticate_request)
     guards = handler.resolve_guards()
     if handler.opt.get("public"):
         guards = [g for g in guards if g is not access_guard]
-    codes |= found.codes(*guards)
+    auth = PassnumAuthenticationMiddleware.authenticate_request
+    return [handler.fn, *dependencies, auth, *guards]
+
+
+def handler_codes(handler: Any, found: Reach | None = None) -> frozenset[Code]:
+    """Every code one route handler can answer (see the module's docstring)."""
+    found = found or reach()
+    codes = set(found.codes(*_starts(handler)))
     if handler.opt.get("rate_limit"):
         codes.add(Code(429, "rate_limited"))
     parameters, body, integer = _takes(handler)
@@ -135,28 +140,44 @@ def handler_codes(handler: Any, found: Reach | None = None) -> frozenset[Code]:
     return frozenset(codes | EVERY_OPERATION)
 
 
+def _operations(app: Litestar) -> list[tuple[str, str, Any]]:
+    """``(method, path, handler)`` of each documented operation."""
+    return [
+        (method.lower(), route.path_format, handler)
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+        for handler in route.route_handlers
+        if handler.resolve_include_in_schema()
+        for method in sorted(handler.http_methods - {"OPTIONS", "HEAD"})
+    ]
+
+
 def operation_codes(
     app: Litestar, found: Reach | None = None
 ) -> dict[tuple[str, str], frozenset[Code]]:
     """``(method, path)`` of each documented operation → the codes it can answer."""
     operations: dict[tuple[str, str], frozenset[Code]] = {}
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute):
-            continue
-        for handler in route.route_handlers:
-            if not handler.resolve_include_in_schema():
-                continue
-            codes = handler_codes(handler, found)
-            if "{" in route.path_format:  # a path naming no route (a value the router refuses)
-                codes |= {NO_ROUTE}
-            for method in handler.http_methods - {"OPTIONS", "HEAD"}:
-                operations[(method.lower(), route.path_format)] = codes
+    for method, path, handler in _operations(app):
+        codes = handler_codes(handler, found)
+        if "{" in path:  # a path naming no route (a value the router refuses)
+            codes |= {NO_ROUTE}
+        operations[(method, path)] = codes
     return operations
 
 
-def error_response(status: int, codes: list[str]) -> OpenAPIResponse:
+def error_response(
+    status: int, codes: list[str], said: dict[Code, list[str]] | None = None
+) -> OpenAPIResponse:
+    """One status's answer: the Error body, its codes, each with the messages it can say."""
+    lines = [f"{STATUS_TEXT.get(status, 'Refus')}, `error` :", ""]
+    for code in codes:
+        messages = (said or {}).get(Code(status, code)) or [
+            m for m in [FRAMEWORK_MESSAGES.get((status, code))] if m
+        ]
+        told = " / ".join(f"« {m} »" for m in sorted(messages))
+        lines.append(f"- `{code}`" + (f" : {told}" if told else ""))
     return OpenAPIResponse(
-        description=f"{STATUS_TEXT.get(status, 'Refus')} ; codes : {', '.join(codes)}",
+        description="\n".join(lines),
         content={
             "application/json": OpenAPIMediaType(
                 schema=Schema(
@@ -179,7 +200,13 @@ def document_error_codes(app: Litestar, found: Reach | None = None) -> None:
     if schema.components.schemas is None:
         schema.components.schemas = {}
     schema.components.schemas["Error"] = ERROR_BODY
-    for (method, path), codes in operation_codes(app, found).items():
+    found = found or reach()
+    codes_of = operation_codes(app, found)
+    for method, path, handler in _operations(app):
+        codes = codes_of[(method, path)]
+        said: dict[Code, list[str]] = defaultdict(list)
+        for code, message in found.messages(*_starts(handler)):
+            said[code].append(message)
         path_item = (schema.paths or {}).get(path)
         operation = getattr(path_item, method, None) if path_item else None
         if operation is None:
@@ -193,7 +220,7 @@ def document_error_codes(app: Litestar, found: Reach | None = None) -> None:
         for code in codes:
             by_status[code.status].add(code.code)
         for status in sorted(by_status):
-            responses[str(status)] = error_response(status, sorted(by_status[status]))
+            responses[str(status)] = error_response(status, sorted(by_status[status]), said)
         operation.responses = responses
 
 

@@ -53,6 +53,7 @@ class _Facts:
     codes: set[Code]
     names: list[Any]
     reads: set[str]  # what it reads of the request's body itself: request.form(), .body()…
+    said: set[tuple[Code, str]]  # the catalogue messages of its refusals
 
 
 def framework_code(exc: type[HTTPException]) -> Code:
@@ -82,6 +83,10 @@ class Reach:
     def codes(self, *starts: Any) -> frozenset[Code]:
         """Every code raised by ``starts`` or by anything they call, however deep."""
         return frozenset(c for facts in self._reached(starts) for c in facts.codes)
+
+    def messages(self, *starts: Any) -> frozenset[tuple[Code, str]]:
+        """The catalogue messages of the refusals ``starts`` can raise, with their code."""
+        return frozenset(m for facts in self._reached(starts) for m in facts.said)
 
     def reads(self, *starts: Any) -> frozenset[str]:
         """What ``starts`` (or anything they call) read of the request body: "form", "json"…"""
@@ -166,7 +171,7 @@ class Reach:
         code = fn.__code__
         if code in self._facts:
             return self._facts[code]
-        facts = self._facts[code] = _Facts(set(), [], set())
+        facts = self._facts[code] = _Facts(set(), [], set(), set())
         try:
             source = textwrap.dedent(inspect.getsource(fn))
         except (OSError, TypeError):
@@ -185,7 +190,7 @@ class Reach:
                 callee = self._resolve(node.func, scope, owner)
                 if _is_super_init(node) and owner is not None and issubclass(owner, DomainError):
                     callee = DomainError  # a refusal of its own: super().__init__("code", …)
-                facts.codes |= self._raised(node, callee, lines, where)
+                facts.codes |= self._raised(node, callee, lines, where, facts.said)
                 read = _request_read(node)
                 if read:
                     facts.reads.add(read)
@@ -224,19 +229,21 @@ class Reach:
             return module
         return None
 
-    def _raised(self, node: ast.Call, callee: Any, lines: list[str], where: str) -> set[Code]:
+    def _raised(
+        self, node: ast.Call, callee: Any, lines: list[str], where: str, said: set[tuple[Code, str]]
+    ) -> set[Code]:
         catalogue = self._catalogue_of(callee)
         if catalogue is not None:
             refusals = self._refusals(node, catalogue)
-            return {
-                Code(refusals[key][0], wire_code(key))
-                for key in self._keys(node, catalogue, lines, where)
-                if key in refusals
-            }
+            keys = [k for k in self._keys(node, catalogue, lines, where) if k in refusals]
+            said |= {(Code(refusals[k][0], wire_code(k)), refusals[k][1]) for k in keys}
+            return {Code(refusals[k][0], wire_code(k)) for k in keys}
         if isinstance(callee, type) and issubclass(callee, DomainError):
             if callee.__init__ is not DomainError.__init__:
                 return set()  # a refusal class of its own: its __init__ is followed
-            return self._inline(node, lines, where)
+            codes = self._inline(node, lines, where)
+            said |= {(c, m) for c in codes for m in self._messages_of(c)}
+            return codes
         if isinstance(callee, type) and issubclass(callee, HTTPException):
             return {framework_code(callee)}
         return set()
@@ -264,6 +271,15 @@ class Reach:
             if key not in refusals:
                 self.problems.append(f"{where}: {key!r} is not in the catalogue {catalogue}")
         return keys
+
+    def _messages_of(self, code: Code) -> list[str]:
+        """The catalogue messages of a code written inline (a refusal class reading REFUSALS)."""
+        return [
+            message
+            for refusals in self.catalogues.values()
+            for key, (status, message) in refusals.items()
+            if key == code.code and status == code.status
+        ]
 
     def _status_of(self, key: object) -> int | None:
         """The status a catalogue gives ``key``, if one has it."""

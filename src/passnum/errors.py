@@ -89,6 +89,17 @@ HTTP_CODES: dict[int, tuple[str, str]] = {
     503: ("unavailable", "Le service est momentanément indisponible."),
 }
 CSRF_MESSAGE = "Le formulaire a expiré ou n'est pas valide. Rechargez la page, puis recommencez."
+INVALID = ("invalid", "Certaines données sont invalides ou manquantes.")
+MALFORMED_JSON = ("malformed_json", "Le corps de la requête n'est pas un JSON valide.")
+OUT_OF_RANGE = ("out_of_range", "Une valeur saisie est hors des limites acceptées.")
+# The framework's answers beyond HTTP_CODES, by (status, code): for the OpenAPI document.
+FRAMEWORK_MESSAGES = {
+    (400, INVALID[0]): INVALID[1],
+    (400, MALFORMED_JSON[0]): MALFORMED_JSON[1],
+    (403, "csrf_failed"): CSRF_MESSAGE,
+    (422, OUT_OF_RANGE[0]): OUT_OF_RANGE[1],
+    **{(status, code): message for status, (code, message) in HTTP_CODES.items()},
+}
 
 
 def is_api(request: Request) -> bool:
@@ -126,7 +137,7 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
     code, message = HTTP_CODES.get(status, ("error", "La requête n'a pas pu aboutir."))
     extra: dict[str, Any] = {}
     if isinstance(exc, ValidationException):
-        code, message = "invalid", "Certaines données sont invalides ou manquantes."
+        code, message = INVALID
         if isinstance(exc.extra, list):
             extra["details"] = [
                 {"key": e.get("key"), "message": e.get("message")}
@@ -136,7 +147,7 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
     elif status == 403 and "csrf" in str(exc.detail).lower():
         code, message = "csrf_failed", CSRF_MESSAGE
     elif status == 400 and exc.detail and "json" in str(exc.detail).lower():
-        code, message = "malformed_json", "Le corps de la requête n'est pas un JSON valide."
+        code, message = MALFORMED_JSON
     headers = dict(exc.headers or {})
     if status == 429 and "RateLimit-Reset" in headers:
         headers["Retry-After"] = str(headers["RateLimit-Reset"])
@@ -145,9 +156,7 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
 
 def out_of_range_handler(request: Request, exc: Exception) -> Response:
     """A number too large for the database (an id of 30 digits…) is bad input, not a crash."""
-    return _respond(
-        request, 422, "out_of_range", "Une valeur saisie est hors des limites acceptées."
-    )
+    return _respond(request, 422, *OUT_OF_RANGE)
 
 
 class PassnumRequest(Request):

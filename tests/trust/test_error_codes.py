@@ -95,6 +95,10 @@ async def test_the_published_document_lists_codes_with_one_error_body(client) ->
     assert body["allOf"][0] == {"$ref": "#/components/schemas/Error"}
     assert "already_redeemed" in body["allOf"][1]["properties"]["error"]["enum"]
     assert (
+        "- `already_redeemed` : « Ce chèque a déjà été utilisé le {when}"
+        in redeem["409"]["description"]
+    )
+    assert (
         "not_site_agent"
         in redeem["403"]["content"]["application/json"]["schema"]["allOf"][1]["properties"][
             "error"
