@@ -41,6 +41,11 @@ async def catalogue_page(
         "done": DONE.get(done, ""),
         "failed": failed,  # "type-tablet", "kit-3": the form the refusal is about
     }
+    shown = {f"type-{t['code']}" for t in context["types"]} | {
+        f"kit-{k['id']}" for k in context["kits"]
+    }
+    if failed not in shown:  # a kit removed meanwhile: its refusal goes at the top
+        context["failed"] = ""
     if error is not None:
         context.update(error_context(error))
     return render("catalogue_photos.html", error.status_code if error else 200, **context)

@@ -269,3 +269,15 @@ async def test_photos_as_phones_and_cameras_make_them_are_taken_and_damaged_ones
     for code, data in refused.items():
         answer = await client.put(url, files=upload(data), headers=staff)
         assert (answer.status_code, answer.json()["error"]) == (422, code), answer.text
+
+
+async def test_a_photo_sent_for_a_kit_removed_meanwhile_is_refused_with_its_reason_on_the_page(
+    client: AsyncTestClient, fleet: Fleet
+) -> None:
+    await login(client, fleet.world.staff)
+    page = await post_form(
+        client, "/equipment/catalogue/kits/999999/photo", {}, files=upload(photo(size=(300, 200)))
+    )
+    assert page.status_code == 404
+    assert "Aucun kit n° 999999." in text_of(page.text)
+    assert 'role="alert"' in page.text
