@@ -27,7 +27,7 @@ REFUSALS: Refusals = {
     "unknown_commune": (
         422,
         "La commune « {text} » est inconnue : tapez son nom ou son code postal et "
-        "choisissez-la dans la liste (code INSEE officiel, pas le code postal).",
+        "choisissez-la dans la liste.",
     ),
     "unknown_epci": (
         422,

@@ -121,6 +121,7 @@ async def test_an_unknown_commune_is_said_in_french_and_every_place_is_still_lis
     assert page.status_code == 422
     text = text_of(unescape(page.text))
     assert "La commune « Trifouilly » est inconnue" in text
+    assert "choisissez-la dans la liste." in text and "INSEE" not in text  # no jargon to a visitor
     assert "Mairie de Granville" in text and "Mairie de Terre-et-Marais" in text
 
 
