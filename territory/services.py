@@ -157,6 +157,21 @@ async def require_commune(text: str, field: str = "insee_code") -> CommuneInfo |
     raise unknown_commune(text, field, exact or hits)
 
 
+async def refuse_code_and_postcode(text: str, field: str) -> None:
+    """Five digits typed in a box taking a name, a postcode or an INSEE code, that are one
+    commune's INSEE code and other communes' postcode (50200: Ger's code, Coutances' postcode,
+    60 km apart): refused naming them all, so that nobody is recorded in the wrong commune."""
+    text = text.strip()
+    if len(text) != 5 or not text.isdigit():
+        return
+    by_code = await find_communes([text])
+    if text not in by_code:
+        return
+    others = [c for c in await search(text, limit=6) if text in c.postcodes and c.code != text]
+    if others:
+        raise unknown_commune(text, field, [by_code[text], *others])
+
+
 async def require_communes(codes: list[str], field: str) -> list[CommuneInfo]:
     """Every code of a list known (old codes give their current commune), or the refusal naming
     the first unknown one."""

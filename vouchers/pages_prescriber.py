@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from passnum.auth import Actor, Role, roles
 from passnum.errors import DomainError
 from passnum.pagination import paginate_fetch
+from territory.services import refuse_code_and_postcode
 from vouchers import pages_common, schemas
 from vouchers import services as svc
 from vouchers.pages_common import error_view, form_dict, page
@@ -60,6 +61,7 @@ class PrescriberPages(Controller):
             replaces=values["replaces"] or None,
         )
         try:
+            await refuse_code_and_postcode(values["insee_code"], "insee_code")  # typed, not picked
             receipt = await svc.hand_out_booklet(request.user, data)
         except DomainError as error:
             return _handout_form(

@@ -135,3 +135,23 @@ async def test_another_organisation_cannot_cancel_or_read_the_receipt(client, sc
     listing = seen(await client.get("/carnets/remis"))
     assert scene.issued not in listing and "Dossier CMS" not in listing
     assert (await codes_of(scene.issued))[0] not in listing
+
+
+async def test_a_postcode_that_is_also_another_communes_code_asks_which_commune_is_meant(
+    client, scene
+):
+    await login(client, scene.world.prescriber)
+    # 50200 is Coutances' postcode and Ger's INSEE code (60 km apart): never guessed.
+    data = {"booklet_number": scene.allocated, **PERSON, "insee_code": "50200"}
+    response = await post_form(client, "/carnets/remettre", data)
+    assert response.status_code == 422
+    text = seen(response)
+    assert "Plusieurs communes répondent à « 50200 »" in text
+    assert "Ger (50200)" in text and "Coutances (50147)" in text and "Choisissez-en une" in text
+    assert 'value="Dossier 2026-0099"' in response.text
+    booklet = await Booklet.select().where(Booklet.number == scene.allocated).first()
+    assert booklet["status"] == "allocated"
+    picked = await post_form(
+        client, "/carnets/remettre", {**data, "insee_code": "Coutances (50147)"}
+    )
+    assert picked.status_code == 200 and "de Coutances" in seen(picked)
