@@ -237,7 +237,7 @@ class FleetApi(Controller):
 async def ical_feed(key: FromPath[str]) -> Response[str]:
     """The secret URL is the credential: calendar applications cannot send a bearer token."""
     await availability.check_ical_key(key.removesuffix(".ics"))
-    return Response(await availability.ical_feed(), media_type="text/calendar; charset=utf-8")
+    return Response(await availability.ical_feed(), media_type="text/calendar")
 
 
 class StockTakeApi(Controller):

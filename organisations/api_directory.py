@@ -30,6 +30,6 @@ async def open_data_csv() -> Response[bytes]:
     rows = [open_data_csv_row(r) for r in open_data_records(await list_places())]
     return Response(
         open_data_csv_bytes(rows),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="lieux-mediation-numerique.csv"'},
     )

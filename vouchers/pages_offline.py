@@ -90,7 +90,7 @@ class OfflineScannerPages(Controller):
     async def worker(self) -> Response:
         return Response(
             service_worker(),
-            media_type="text/javascript; charset=utf-8",
+            media_type="text/javascript",
             headers={"Service-Worker-Allowed": "/scanner", "Cache-Control": "no-cache"},
         )
 

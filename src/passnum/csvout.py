@@ -33,7 +33,7 @@ from passnum.clock import to_stored
 from passnum.fr import format_date, format_timestamp
 
 BOM = "\ufeff"
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+CSV_MEDIA_TYPE = "text/csv"  # Litestar adds "; charset=utf-8" to every text/* answer
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -24,6 +24,7 @@ async def test_the_demo_export_is_valid_against_the_national_schema(client, db, 
     await load_territory()
     response = await client.get("/lieux/donnees.csv")
     assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"  # the charset once
     path = tmp_path / "lieux.csv"
     path.write_bytes(response.content)
     (tmp_path / "schema.json").write_bytes(SCHEMA.read_bytes())  # frictionless reads paths below

@@ -77,7 +77,7 @@ def read_french_excel(body: bytes) -> list[list[str]]:
 async def download(client, name: str) -> list[dict]:
     response = await client.get(f"/statistiques/exports/{name}.csv")
     assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"  # the charset once
     assert f'filename="{name}.csv"' in response.headers["content-disposition"]
     header, *rows = read_french_excel(response.content)
     return [dict(zip(header, r, strict=True)) for r in rows]
