@@ -73,13 +73,21 @@ async def _statement_out(actor, statement_id: int) -> schemas.Statement:
 
 
 async def _statements_page(
-    actor, month: str = "", status: str = "", page: str = "", done: str = ""
+    actor,
+    month: str = "",
+    status: str = "",
+    page: str = "",
+    done: str = "",
+    refused: DomainError | None = None,
+    build_month: str = "",
 ) -> Template:
+    """The list with its forms; ``refused``: why a build or a submission did not happen, said
+    above the forms (the typed month kept in ``build_month``)."""
     error = None
     try:
         chosen = _month_or_none(month)
-    except DomainError as refused:  # every month listed, the typed text kept and explained
-        error, chosen = refused.message, None
+    except DomainError as bad_month:  # every month listed, the typed text kept and explained
+        error, chosen = bad_month.message, None
     pager = await paginate_where(
         Statement,
         svc.statements_query(),
@@ -98,10 +106,11 @@ async def _statements_page(
         "default_month": f"{previous_month(clock.today()):%Y-%m}",
         "done": done,
         "error": error,
+        "refused": refused.message if refused else "",
+        "build_month": build_month,
     }
-    return Template(
-        "reimbursements/statements.html", context=context, status_code=422 if error else 200
-    )
+    status_code = refused.status_code if refused else 422 if error else 200
+    return Template("reimbursements/statements.html", context=context, status_code=status_code)
 
 
 class StatementPages(Controller):
@@ -125,7 +134,9 @@ class StatementPages(Controller):
         form = await request.form()
         ids = sorted({int(v) for v in form.getall("statement_ids", []) if str(v).isdigit()})
         if not ids:
-            raise refuse("invalid.no_statement_ticked")
+            return await _statements_page(
+                request.user, refused=refuse("invalid.no_statement_ticked")
+            )
         if form.get("confirmation") != "oui":
             chosen = await svc.statements_query().where(Statement.id.is_in(ids))
             return Template(
@@ -147,9 +158,13 @@ class StatementPages(Controller):
         return await _statements_page(request.user, status="submitted", done=done)
 
     @post("/construire", opt=roles(Role.staff))
-    async def build(self, request: Request) -> Redirect:
-        month = parse_month(str((await request.form()).get("month", "")))
-        await svc.build_statements(month, request.user)
+    async def build(self, request: Request) -> Redirect | Template:
+        typed = str((await request.form()).get("month", ""))
+        try:
+            month = parse_month(typed)
+            await svc.build_statements(month, request.user)
+        except DomainError as refused:  # the page again, the month kept, the reason above
+            return await _statements_page(request.user, refused=refused, build_month=typed)
         return Redirect(f"/releves?month={month:%Y-%m}")
 
     @get("/{statement_id:int}")

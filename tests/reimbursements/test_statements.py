@@ -287,3 +287,20 @@ async def test_a_month_typed_wrong_in_the_statements_filter_is_explained_on_the_
     assert "Indiquez le mois sous la forme AAAA-MM" in page
     assert 'href="#month"' in response.text and 'aria-invalid="true"' in response.text
     assert 'value="11/2026"' in response.text
+
+
+async def test_staff_who_build_a_wrong_month_or_tick_nothing_stay_on_the_statements_page(
+    client, world
+):
+    await login(client, world.staff)
+    page = await post_form(client, "/releves/construire", {"month": "mars"})
+    assert page.status_code == 422
+    words = html.unescape(text_of(page.text))
+    assert "Construire les relevés d'un mois" in words  # the statements page, with its forms
+    assert 'value="mars"' in page.text  # what was typed is kept, to be corrected
+    assert "AAAA-MM" in words
+    nothing = await post_form(client, "/releves/transmettre", {})
+    assert nothing.status_code == 422
+    words = html.unescape(text_of(nothing.text))
+    assert "Cochez au moins un relevé à transmettre." in words
+    assert "Construire les relevés d'un mois" in words
