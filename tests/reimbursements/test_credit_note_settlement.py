@@ -75,3 +75,20 @@ async def test_only_an_issued_note_is_settled_and_the_others_do_not_move(client,
     assert (await _settle(client, world, issued, "2026-02-09", "Mandat 2")).status_code == 200
     states = {r["id"]: r["state"] for r in await CreditNote.select(CreditNote.id, CreditNote.state)}
     assert states == {draft: "draft", issued: "settled", other: "issued"}
+
+
+async def test_an_issued_note_says_who_issued_it_and_its_history_its_number(
+    client, world, clock_at
+):
+    clock_at(AFTER_GRACE)
+    (note,) = await _notes(client, world, 1)
+    issued = await client.post(
+        f"/api/v1/credit-notes/{note}/issue", headers=await world.staff.bearer()
+    )
+    assert issued.status_code == 200, issued.text
+    await login(client, world.staff)
+    page = await client.get(f"/avoirs/{note}")
+    assert f"par {world.staff.email}</dd>" in page.text
+    history = page.text.split('id="historique"')[1]
+    rows = [r for r in history.split("<tr>") if "AV-2026-0001" in r]
+    assert len(rows) == 1 and world.staff.email in rows[0]
