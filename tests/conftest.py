@@ -139,14 +139,7 @@ def clock_at() -> Iterator[Callable[..., None]]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """PostgreSQL-only guarantees are deselected (and counted as such) on the SQLite run.
-
-    Under xdist (``--dist loadgroup``) the tests of the live server run together, one group per
-    folder (the browser journeys, the API fuzzing), each in one worker with its own live server:
-    the two longest groups then run side by side, first (xdist starts with the largest groups)."""
-    for item in items:
-        if "live_server" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(f"live_server-{item.path.parent.name}"))
+    """PostgreSQL-only guarantees are deselected (and counted as such) on the SQLite run."""
     if os.environ.get("PASSNUM_TEST_DATABASE_URL"):
         return
     kept = [i for i in items if i.get_closest_marker("postgres_only") is None]
