@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 
 import procrastinate
+import pytest
 from procrastinate.periodic import PeriodicDeferrer
 
 from composition.tasks import task_app
 from passnum import tasks
+from passnum.db import engine as db_engine
 from passnum.errors import DomainError
 from passnum.tasks.tables import TaskFailure
 from tests.env import passnum_env
@@ -180,3 +182,22 @@ async def test_staff_read_a_task_s_arguments_in_french_not_as_code_names(client,
     assert "à contact@mairie.fr, objet : Votre candidature" in text
     for code in ("organisation_id", "reply_to", "subject", "None", " to = "):
         assert code not in text, code
+
+
+@pytest.mark.postgres_only
+async def test_the_queue_keeps_working_after_its_tables_were_rebuilt(db):
+    """A worker that ran before a migration changed the queue's tables still runs jobs after it
+    (a statement psycopg had prepared would fail: « cached plan must not change result type »)."""
+    _reset()
+    for round_ in range(6):  # psycopg prepares a statement from its fifth run
+        await send.defer_async(message=f"avant {round_}")
+        await tasks.work_until_idle()
+    engine = db_engine()
+    column = "ALTER TABLE procrastinate_jobs ALTER COLUMN task_name TYPE {}"
+    await engine._run_in_new_connection(column.format("text"))  # a column of another type
+    try:
+        await send.defer_async(message="après")
+        await tasks.work_until_idle()
+    finally:
+        await engine._run_in_new_connection(column.format("character varying(128)"))
+    assert RAN[-1] == "après"

@@ -42,7 +42,11 @@ class PassnumConnector(base.BaseAsyncConnector):
         key = (url, id(asyncio.get_running_loop()))
         connector = self._postgres.get(key)
         if connector is None:
-            connector = PsycopgConnector(conninfo=url, min_size=1, max_size=4)
+            # No server-side prepared statements: a migration that rebuilds the queue's tables
+            # would leave them stale (« cached plan must not change result type »).
+            connector = PsycopgConnector(
+                conninfo=url, min_size=1, max_size=4, kwargs={"prepare_threshold": None}
+            )
             await connector.open_async()
             if key in self._postgres:  # another coroutine opened one meanwhile: keep theirs
                 await connector.close_async()
