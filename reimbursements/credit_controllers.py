@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
@@ -23,15 +24,21 @@ PDF = "application/pdf"
 STAFF_AND_FUNDERS = roles(Role.staff, Role.funder)
 
 
-def joint_out(view: joint.JointView) -> schemas.JointStatement:
-    f = view.figures
-    return schemas.JointStatement(
-        batch_id=view.batch_id,
-        batch=view.batch_label,
-        funder_id=view.funder_id,
-        funder=view.funder_name,
-        accepted_until=view.accepted_until,
-        state=view.state,
+class FigureFields(TypedDict):
+    booklets_issued: int
+    booklets_handed_out: int
+    booklets_started: int
+    cheques: int
+    cheques_used: int
+    cheques_unused: int
+    face_value_cents: int
+    used_cents: int
+    unused_cents: int
+
+
+def figure_fields(f: joint.Figures) -> FigureFields:
+    """A run's figures as the joint statement and the funder's dashboard both answer them."""
+    return FigureFields(
         booklets_issued=f.booklets_issued,
         booklets_handed_out=f.booklets_handed_out,
         booklets_started=f.booklets_started,
@@ -41,6 +48,18 @@ def joint_out(view: joint.JointView) -> schemas.JointStatement:
         face_value_cents=f.face_value_cents,
         used_cents=f.used_cents,
         unused_cents=f.unused_cents,
+    )
+
+
+def joint_out(view: joint.JointView) -> schemas.JointStatement:
+    return schemas.JointStatement(
+        batch_id=view.batch_id,
+        batch=view.batch_label,
+        funder_id=view.funder_id,
+        funder=view.funder_name,
+        accepted_until=view.accepted_until,
+        state=view.state,
+        **figure_fields(view.figures),
         established_at=view.established_at,
         established_by=view.established_by or None,
         agreed_at=view.agreed_at,
@@ -294,7 +313,6 @@ class CreditNoteApi(Controller):
 
 
 def dashboard_out(card: dashboard.RunCard) -> schemas.DashboardRun:
-    f = card.figures
     return schemas.DashboardRun(
         batch_id=card.batch_id,
         batch=card.label,
@@ -302,15 +320,7 @@ def dashboard_out(card: dashboard.RunCard) -> schemas.DashboardRun:
         status=card.status,
         valid_until=card.valid_until,
         days_left=card.days_left,
-        booklets_issued=f.booklets_issued,
-        booklets_handed_out=f.booklets_handed_out,
-        booklets_started=f.booklets_started,
-        cheques=f.cheques,
-        cheques_used=f.cheques_used,
-        cheques_unused=f.cheques_unused,
-        face_value_cents=f.face_value_cents,
-        used_cents=f.used_cents,
-        unused_cents=f.unused_cents,
+        **figure_fields(card.figures),
         alerts=card.alerts,
         blocking_confirmed=card.blocking_confirmed,
         joint_state=card.joint_state,
