@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,23 +112,21 @@ def demo_copy(data_templates: DataTemplates, tmp_path: Path) -> Path:
     return data_templates.copy(data_templates.demo, tmp_path / "data")
 
 
-@pytest.fixture(scope="session")
-def live_server(
-    tmp_path_factory: pytest.TempPathFactory,
-    data_templates: DataTemplates,
-    _smtp_controller: SmtpServer,
+@contextmanager
+def serving_the_demo(
+    data_templates: DataTemplates, folder: Path, smtp: SmtpServer
 ) -> Iterator[LiveServer]:
-    """Its e-mails (invitations, reset links…) go to the tests' local SMTP server: a test asks
-    for ``smtp_server`` and reads them in ``smtp_server.messages``."""
-    data_dir = data_templates.copy(data_templates.demo, tmp_path_factory.mktemp("browser-data"))
+    """`passnum serve` on a private copy of the demo in ``folder``, stopped on leaving. Its
+    e-mails (invitations, reset links…) go to the tests' local SMTP server ``smtp``."""
+    data_dir = data_templates.copy(data_templates.demo, folder)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k not in ("PICCOLO_CONF", "PASSNUM_DATABASE_URL")}
     env.update(
         PASSNUM_DATA_DIR=str(data_dir),
         PASSNUM_PUBLIC_URL=url,
-        PASSNUM_SMTP_HOST=_smtp_controller.host,
-        PASSNUM_SMTP_PORT=str(_smtp_controller.port),
+        PASSNUM_SMTP_HOST=smtp.host,
+        PASSNUM_SMTP_PORT=str(smtp.port),
         PASSNUM_SMTP_SENDER=SENDER,
         # The journeys log in dozens of times a minute from one address; the limit itself is
         # tested through the test client (tests/passnum/test_abuse_limits.py).
@@ -143,6 +142,20 @@ def live_server(
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory,
+    data_templates: DataTemplates,
+    _smtp_controller: SmtpServer,
+) -> Iterator[LiveServer]:
+    """The browser journeys' server, one per xdist worker: a test reads the e-mails it sent by
+    asking for ``smtp_server`` (``smtp_server.messages``). The journeys on one worker share its
+    data, so a journey finds what it needs by searching, never by its place in a list."""
+    folder = tmp_path_factory.mktemp("browser-data")
+    with serving_the_demo(data_templates, folder, _smtp_controller) as server:
+        yield server
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
