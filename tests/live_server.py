@@ -131,6 +131,8 @@ def serving_the_demo(
         # The journeys log in dozens of times a minute from one address; the limit itself is
         # tested through the test client (tests/passnum/test_abuse_limits.py).
         PASSNUM_RATE_LOGIN_PER_MINUTE="1000",
+        # A site a journey qualifies stays off the map: no call to the national address API.
+        PASSNUM_GEOCODER_URL="off",
     )
     log = (data_dir / "server.log").open("w")
     process = subprocess.Popen(
