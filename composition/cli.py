@@ -112,7 +112,11 @@ def migrate() -> None:
     """Create or update the database schema (Piccolo migrations, both engines)."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
-    result = asyncio.run(run_forwards("all"))
+    try:
+        result = asyncio.run(run_forwards("all"))
+    except RuntimeError as refused:  # a migration's own refusal (each runs in a transaction)
+        click.echo(f"Erreur de migration : {refused}", err=True)
+        sys.exit(1)
     if not result.success:
         click.echo(f"Erreur de migration : {result.message}", err=True)
         sys.exit(1)

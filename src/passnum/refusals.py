@@ -36,6 +36,14 @@ REFUSALS: Refusals = {
         "Vous ne pouvez pas réinitialiser votre propre double authentification : "
         "demandez-le à un autre membre du Département, ou utilisez un code de secours.",
     ),
+    "two_factor_unreadable": (
+        409,
+        "Votre double authentification ne peut plus être vérifiée : la clé secrète du serveur a "
+        "changé depuis que vous l'avez activée. Connectez-vous avec un de vos codes de secours, "
+        "et demandez à un autre agent du Département de réinitialiser votre double "
+        "authentification (depuis votre fiche, ou par la commande « passnum user "
+        "reset-two-factor ») ; vous l'activerez ensuite de nouveau.",
+    ),
     # Second factor
     # Tasks run in the background
     "not_found.task": (404, "Cette tâche n'existe pas (ou plus). Rechargez la liste des tâches."),

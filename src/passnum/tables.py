@@ -55,13 +55,14 @@ class TwoFactor(Table):
 
     ``enabled_at`` is empty while the person has not yet typed a first code (enrolment under
     way); ``last_step`` is the 30-second step of the last code accepted, so a code is never
-    accepted twice. The secret must be readable to check codes: it is stored as is (like a
-    password hash, a copy of the database is a secret to keep).
+    accepted twice. The secret must be readable to check codes, so it is stored encrypted
+    (``passnum.auth.secret_box``: AES-GCM, a key derived from ``PASSNUM_SECRET_KEY``), never in
+    clear: a copy of the database alone gives no one's codes.
     """
 
     id: Serial
     user = ForeignKey(references=BaseUser, unique=True)
-    secret = Varchar(length=64)
+    secret = Varchar(length=255)
     enabled_at = Timestamp(null=True, default=None)
     last_step = BigInt(default=0)
     created_at = Timestamp(default=StampNow())

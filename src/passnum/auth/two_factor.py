@@ -4,6 +4,10 @@ recovery code when the phone is lost.
 - **Enrolment**: a secret is drawn (160 bits) and shown as a QR code and as a key to type; it is
   turned on only once the person has typed a first right code, and ten recovery codes are then
   shown, once (``passnum.auth.recovery_codes``).
+- **The secret at rest** is encrypted (``passnum.auth.secret_box``); :func:`_secret` is the one
+  reader of the column. Under another ``PASSNUM_SECRET_KEY`` it cannot be decrypted: the app's
+  codes are refused with ``two_factor_unreadable`` (recovery codes still work) until the second
+  factor is reset; an enrolment not yet confirmed simply starts again with a new secret.
 - **Checking a code**: against passnum's clock (``passnum.clock``, so tests move it), one
   30-second step either side for a phone slightly off. A code is accepted once: the step of the
   last accepted code is kept and moved forward by one conditional update (``last_step < step``),
@@ -34,7 +38,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 from pyotp.totp import TOTP
 
 from passnum import audit, clock, mail
-from passnum.auth import recovery_codes
+from passnum.auth import recovery_codes, secret_box
 from passnum.auth.actor import Actor, Role
 from passnum.db import write_transaction
 from passnum.errors import DomainError
@@ -53,6 +57,11 @@ class TwoFactorRefused(DomainError):
 
 def wrong_code() -> DomainError:
     return refuse("wrong_code", kind=TwoFactorRefused, field="code")
+
+
+def unreadable() -> DomainError:
+    """The account's secret was encrypted under another key: a reset is the way out."""
+    return refuse("two_factor_unreadable", kind=TwoFactorRefused)
 
 
 @dataclass(frozen=True)
@@ -99,27 +108,40 @@ async def is_enabled(user_id: int) -> bool:
 
 async def start_enrolment(user_id: int) -> Enrolment:
     """The secret being enrolled for ``user_id`` (drawn on the first call, kept until it is
-    confirmed or reset, so reloading the page shows the same QR code)."""
-    row = await TwoFactor.select(TwoFactor.secret, TwoFactor.enabled_at).where(
-        TwoFactor.user == user_id
-    )
-    if row and row[0]["enabled_at"] is not None:
+    confirmed or reset, so reloading the page shows the same QR code; drawn again if it was
+    encrypted under another key)."""
+    row = await TwoFactor.select(TwoFactor.enabled_at).where(TwoFactor.user == user_id).first()
+    if row is not None and row["enabled_at"] is not None:
         raise refuse("two_factor_enabled", kind=TwoFactorRefused)
-    if row:
-        secret = row[0]["secret"]
-    else:
+    if row is None:
+        await TwoFactor.insert(
+            TwoFactor(user=user_id, secret=secret_box.seal(pyotp.random_base32(), user_id))
+        ).on_conflict(action="DO NOTHING")
+    try:
+        secret = await _secret(user_id, enabled=False)
+    except secret_box.Unreadable:
+        secret = None
+    if secret is None:  # unreadable, or confirmed meanwhile (then the next call refuses)
         secret = pyotp.random_base32()
-        await TwoFactor.insert(TwoFactor(user=user_id, secret=secret)).on_conflict(
-            action="DO NOTHING"
+        await TwoFactor.update({TwoFactor.secret: secret_box.seal(secret, user_id)}).where(
+            (TwoFactor.user == user_id) & TwoFactor.enabled_at.is_null()
         )
-        secret = (await TwoFactor.select(TwoFactor.secret).where(TwoFactor.user == user_id))[0][
-            "secret"
-        ]
     email = (await BaseUser.select(BaseUser.email).where(BaseUser.id == user_id))[0]["email"]
     uri = TOTP(secret).provisioning_uri(
         name=email, issuer_name=f"passnum {get_settings().operator_name}"
     )
     return Enrolment(secret, uri, _qr_svg(uri))
+
+
+async def _secret(user_id: int, *, enabled: bool) -> str | None:
+    """The account's secret, decrypted, if it has one turned on (``enabled``) or being enrolled;
+    :class:`secret_box.Unreadable` if it was encrypted under another key. The only reader of
+    the column."""
+    state = TwoFactor.enabled_at.is_not_null() if enabled else TwoFactor.enabled_at.is_null()
+    row = (
+        await TwoFactor.select(TwoFactor.secret).where((TwoFactor.user == user_id) & state).first()
+    )
+    return None if row is None else secret_box.unseal(row["secret"], user_id)
 
 
 def _qr_svg(data: str) -> str:
@@ -156,10 +178,11 @@ async def _spend_step(user_id: int, step: int, enabled: bool) -> bool:
 
 async def confirm_enrolment(user_id: int, code: str, actor: Actor | None = None) -> list[str]:
     """Turn it on with a first right code; the recovery codes, in clear, to show once."""
-    row = await TwoFactor.select(TwoFactor.secret).where(
-        (TwoFactor.user == user_id) & TwoFactor.enabled_at.is_null()
-    )
-    step = _matching_step(row[0]["secret"], code) if row else None
+    try:
+        secret = await _secret(user_id, enabled=False)
+    except secret_box.Unreadable:  # drawn under another key: the page shows a new one
+        secret = None
+    step = _matching_step(secret, code) if secret else None
     if step is None:
         raise wrong_code()
     async with write_transaction():
@@ -175,19 +198,22 @@ async def confirm_enrolment(user_id: int, code: str, actor: Actor | None = None)
 
 async def check_code(user_id: int, code: str) -> str:
     """Accept a code of the account's app, or one of its unused recovery codes (spent now);
-    "totp" or "recovery", else :func:`wrong_code`."""
-    row = await TwoFactor.select(TwoFactor.secret).where(
-        (TwoFactor.user == user_id) & TwoFactor.enabled_at.is_not_null()
-    )
-    if not row:
+    "totp" or "recovery", else :func:`wrong_code` (:func:`unreadable` if the app's secret
+    cannot be decrypted: recovery codes, only hashed, still work then)."""
+    lost = False
+    try:
+        secret = await _secret(user_id, enabled=True)
+    except secret_box.Unreadable:
+        secret, lost = None, True
+    if secret is None and not lost:
         raise wrong_code()
-    step = _matching_step(row[0]["secret"], code)
+    step = _matching_step(secret, code) if secret else None
     if step is not None:
         if await _spend_step(user_id, step, enabled=True):
             return "totp"
         raise wrong_code()
     if not recovery_codes.looks_like_one(code) or not await recovery_codes.spend(user_id, code):
-        raise wrong_code()
+        raise unreadable() if lost else wrong_code()
     await audit.record(None, "use_recovery_code", "user", user_id)
     return "recovery"
 
@@ -205,10 +231,11 @@ async def renew_recovery_codes(actor: Actor, code: str) -> list[str]:
 
 
 async def _app_step(user_id: int, code: str) -> int:
-    row = await TwoFactor.select(TwoFactor.secret).where(
-        (TwoFactor.user == user_id) & TwoFactor.enabled_at.is_not_null()
-    )
-    step = _matching_step(row[0]["secret"], code) if row else None
+    try:
+        secret = await _secret(user_id, enabled=True)
+    except secret_box.Unreadable as error:
+        raise unreadable() from error
+    step = _matching_step(secret, code) if secret else None
     if step is None:
         raise wrong_code()
     return step
