@@ -22,6 +22,11 @@ REFUSALS: Refusals = {
     "invalid.no_statement_to_pay": (422, "Cochez au moins un relevé à payer."),
     "invalid.date": (422, "Indiquez une date valide (jj/mm/aaaa)."),
     "invalid.run_size": (422, "Choisissez de 1 à {most} relevés à payer."),
+    "invalid.cancellation_reason": (422, "Indiquez le motif de l'annulation du virement."),
+    "invalid.cancellation_unticked": (
+        422,
+        "Cochez la case pour confirmer l'annulation du virement.",
+    ),
     "invalid.execution_in_past": (422, "La date d'exécution ne peut pas être dans le passé."),
     "invalid.month": (
         422,
@@ -95,6 +100,12 @@ REFUSALS: Refusals = {
         "Ce virement ne paie aucun lieu par le Trésor (régie) : pas de fichier de mandats.",
     ),
     "already_paid": (409, "Le virement {reference} est déjà payé."),
+    "already_paid.cancel": (
+        409,
+        "Le virement {reference} est déjà payé : il ne peut plus être annulé.",
+    ),
+    "run_cancelled": (409, "Le virement {reference} est annulé : il ne peut plus être payé."),
+    "run_cancelled.cancel": (409, "Le virement {reference} est déjà annulé."),
     "month_not_ended": (
         409,
         "Le mois {of_month} n'est pas terminé : ses relevés pourront être construits à partir "

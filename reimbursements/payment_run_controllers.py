@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Response, Template
 
-from passnum import clock
+from passnum import audit, clock
 from passnum.auth import Role, roles
 from passnum.csvout import attachment, csv_response
 from passnum.db import as_datetime
+from passnum.errors import DomainError
 from passnum.fr import format_date, format_euros, format_moment, format_month
 from passnum.openapi_bodies import file_answer
 from reimbursements import payment_runs as runs
@@ -34,6 +35,9 @@ async def run_out(run: PaymentRun) -> schemas.PaymentRun:
         execution_date=run.execution_date,
         created_at=run.created_at,
         paid_on=run.paid_on,
+        cancelled_at=run.cancelled_at,
+        cancelled_by=run.cancelled_by,
+        cancellation_reason=run.cancellation_reason,
         lines=[
             schemas.PaymentRunLine(
                 statement_id=line.statement_id,
@@ -95,12 +99,10 @@ class PaymentRunPages(Controller):
         return Redirect(f"/virements/{run.id}")
 
     @get("/{run_id:int}")
-    async def detail(self, request: Request, run_id: FromPath[int]) -> Template:
-        run = await runs.get_run(request.user, run_id)
-        context = _common()
-        context["run"] = run
-        context["lines"] = await runs.run_lines(run.id)
-        return Template("reimbursements/payment_run.html", context=context)
+    async def detail(
+        self, request: Request, run_id: FromPath[int], historique: FromQuery[str] = ""
+    ) -> Template:
+        return await _run_page(request, run_id, historique=historique)
 
     @get("/{run_id:int}/sepa.xml")
     async def sepa(self, request: Request, run_id: FromPath[int]) -> Response[bytes]:
@@ -118,6 +120,43 @@ class PaymentRunPages(Controller):
             raise refuse("invalid.payment_date")
         await runs.mark_paid(request.user, run_id, paid_on)
         return Redirect(f"/virements/{run_id}")
+
+    @post("/{run_id:int}/annulation")
+    async def cancel(self, request: Request, run_id: FromPath[int]) -> Template | Redirect:
+        form = await request.form()
+        reason = str(form.get("reason") or "")
+        try:
+            if form.get("confirmation") != "oui":
+                raise refuse("invalid.cancellation_unticked")
+            await runs.cancel_run(request.user, run_id, reason)
+        except DomainError as error:
+            return await _run_page(
+                request, run_id, error=error.message, reason=reason, status=error.status_code
+            )
+        return Redirect(f"/virements/{run_id}")
+
+
+async def _run_page(
+    request: Request,
+    run_id: int,
+    *,
+    historique: str = "",
+    error: str = "",
+    reason: str = "",
+    status: int = 200,
+) -> Template:
+    run = await runs.get_run(request.user, run_id)
+    history = await audit.history_page("payment_run", run.id, historique)
+    context = {
+        **_common(),
+        "run": run,
+        "lines": await runs.run_lines(run.id),
+        "error": error,
+        "reason": reason,
+        "history": history.items,
+        "history_pager": history,
+    }
+    return Template("reimbursements/payment_run.html", context=context, status_code=status)
 
 
 def _day(value: object) -> date | None:
@@ -178,6 +217,20 @@ class PaymentRunApi(Controller):
     ) -> schemas.PaymentRun:
         run = await runs.mark_paid(request.user, run_id, data.paid_on)
         return await run_out(run)
+
+    @post(
+        "/{run_id:int}/cancellation",
+        status_code=200,
+        summary="Annuler un virement préparé (pas encore payé), avec son motif : ses relevés "
+        "peuvent aller dans un autre virement ; il garde sa référence et ses fichiers",
+    )
+    async def cancel(
+        self,
+        request: Request,
+        run_id: FromPath[int],
+        data: JSONBody[schemas.PaymentRunCancellationIn],
+    ) -> schemas.PaymentRun:
+        return await run_out(await runs.cancel_run(request.user, run_id, data.reason))
 
 
 PAYMENT_RUN_HANDLERS = [PaymentRunPages, PaymentRunApi]

@@ -11,6 +11,14 @@ The database keeps the promise that a statement is never in two runs: ``payment_
 is UNIQUE, so of two runs created at the same moment with the same statement, one is refused.
 Marking the run paid marks each of its statements paid with the run's reference (VR-2026-0001),
 through the statements' own :func:`reimbursements.statements.record_payment`.
+
+A run prepared by mistake (wrong statements, a file the bank rejected, a wrong execution date) is
+cancelled while it is prepared (:func:`cancel_run`): its items move to
+``payment_run_released_item``, which frees its statements for another run, and the run keeps its
+reference (numbers are never given again), its kept files and the list of what it held. Paying
+and cancelling both switch the run with one conditional ``UPDATE … WHERE state = 'prepared'``: of
+the two at the same moment, the database lets exactly one through (PostgreSQL's row lock, SQLite's
+single writer), and the loser re-reads the state to say what happened.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from sepaxml import SepaTransfer
 
 from organisations.bank_details import bank_details_in_force_for
 from organisations.tables import BankDetailsEntry
-from passnum import audit, clock, storage, vocabulary
+from passnum import audit, audit_view, clock, storage, vocabulary
 from passnum.auth.actor import Actor
 from passnum.csvout import csv_bytes, euros
 from passnum.db import write_transaction
@@ -50,8 +58,10 @@ SEPA_SCHEMA = "pain.001.001.03"
 SEPA_MEDIA_TYPE = "application/xml"
 CSV_HEADER = ("Numéro", "SIRET", "Nom", "IBAN", "Montant", "Période")
 
-STATE_LABELS = {"prepared": "Préparé", "paid": "Payé"}
+STATE_LABELS = {"prepared": "Préparé", "paid": "Payé", "cancelled": "Annulé"}
 payment_run_state_label = vocabulary.define("payment_run_state", STATE_LABELS)
+audit_view.describe_fields("payment_run", {"released": audit_view.Field("Relevés libérés")})
+REASON_LENGTH = 500  # characters of a cancellation's reason kept
 
 
 def sepa_key(reference: str) -> str:
@@ -208,11 +218,20 @@ async def _create(actor: Actor, ids: list[int], execution_date: date) -> Payment
     return run
 
 
+# The statements a run holds, or held before it was cancelled (a run's are all in one or the other).
+ITEMS = (
+    "(SELECT run, statement, bank_details_id, treasury, amount_cents FROM payment_run_item "
+    "UNION ALL SELECT run, statement, bank_details_id, treasury, amount_cents "
+    "FROM payment_run_released_item)"
+)
+
+
 async def run_lines(run_id: int) -> list[RunLine]:
+    """The statements of the run, also once it is cancelled (what it held)."""
     rows = await PaymentRunItem.raw(
-        "SELECT s.id AS statement_id, s.number, s.site AS site_id, o.name AS site, "
+        "SELECT s.id AS statement_id, s.number, s.site AS site_id, o.name AS site, "  # noqa: S608 - a constant (ITEMS)
         "s.site_siret AS siret, s.period_start, s.period_end, i.amount_cents, i.treasury, "
-        "b.holder, b.iban, b.bic FROM payment_run_item i "
+        f"b.holder, b.iban, b.bic FROM {ITEMS} i "
         "JOIN statement s ON s.id = i.statement JOIN organisation o ON o.id = s.site "
         "JOIN bank_details b ON b.id = i.bank_details_id WHERE i.run = {} ORDER BY s.number",
         run_id,
@@ -332,7 +351,7 @@ async def mark_paid(actor: Actor, run_id: int, paid_on: date) -> PaymentRun:
             .returning(PaymentRun.id)
         )
         if not switched:
-            raise refuse("already_paid", _reference=run.reference)
+            raise await _not_prepared(run, cancelling=False)
         items = await PaymentRunItem.select(PaymentRunItem.statement).where(
             PaymentRunItem.run == run_id
         )
@@ -342,6 +361,59 @@ async def mark_paid(actor: Actor, run_id: int, paid_on: date) -> PaymentRun:
             )
         await audit.record(actor, "pay", "payment_run", run_id, {"paid_on": paid_on.isoformat()})
     return await get_run(actor, run_id)
+
+
+async def cancel_run(actor: Actor, run_id: int, reason: str) -> PaymentRun:
+    """Staff cancel a run not paid yet, saying why: its statements are free to go into another
+    run, and the run keeps its reference, its files and what it held (see the module's
+    docstring). A paid run is never cancelled."""
+    run = await get_run(actor, run_id)
+    reason = reason.strip()[:REASON_LENGTH]
+    if not reason:
+        raise refuse("invalid.cancellation_reason")
+    async with write_transaction():
+        switched = (
+            await PaymentRun.update(
+                {
+                    PaymentRun.state: PaymentRunState.cancelled.value,
+                    PaymentRun.cancelled_at: clock.stamp(),
+                    PaymentRun.cancelled_by: actor.display_name or actor.email,
+                    PaymentRun.cancellation_reason: reason,
+                }
+            )
+            .where((PaymentRun.id == run_id) & (PaymentRun.state == PaymentRunState.prepared.value))
+            .returning(PaymentRun.id)
+        )
+        if not switched:
+            raise await _not_prepared(run, cancelling=True)
+        released = await PaymentRunItem.raw(
+            "INSERT INTO payment_run_released_item (run, statement, bank_details_id, treasury, "
+            "amount_cents) SELECT run, statement, bank_details_id, treasury, amount_cents "
+            "FROM payment_run_item WHERE run = {} RETURNING statement",
+            run_id,
+        )
+        await PaymentRunItem.delete().where(PaymentRunItem.run == run_id)
+        await audit.record(
+            actor,
+            "cancel_payment_run",
+            "payment_run",
+            run_id,
+            {"reference": run.reference, "reason": reason, "released": len(released)},
+        )
+    return await get_run(actor, run_id)
+
+
+async def _not_prepared(run: PaymentRun, *, cancelling: bool) -> DomainError:
+    """Why a run could not be paid or cancelled: it is paid or cancelled, read again after the
+    conditional update found it no longer prepared (a request at the same moment may have won)."""
+    state = await PaymentRun.select(PaymentRun.state).where(PaymentRun.id == run.id).first()
+    if state and state["state"] == PaymentRunState.cancelled.value:
+        if cancelling:
+            return refuse("run_cancelled.cancel", _reference=run.reference)
+        return refuse("run_cancelled", _reference=run.reference)
+    if cancelling:
+        return refuse("already_paid.cancel", _reference=run.reference)
+    return refuse("already_paid", _reference=run.reference)
 
 
 async def payable_statements() -> list[dict]:

@@ -137,6 +137,10 @@ class PaymentRunPaidIn(msgspec.Struct, forbid_unknown_fields=True):
     paid_on: date
 
 
+class PaymentRunCancellationIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str = ""  # why the run is cancelled (required: refused when empty)
+
+
 class PaymentRunLine(msgspec.Struct):
     statement_id: int
     number: str
@@ -150,7 +154,7 @@ class PaymentRunLine(msgspec.Struct):
 class PaymentRun(msgspec.Struct, clock.WithOffsets):
     id: int
     reference: str  # VR-2026-0001
-    state: str  # prepared, paid
+    state: str  # prepared, paid, cancelled
     statement_count: int
     total_cents: int
     transfer_cents: int
@@ -158,4 +162,7 @@ class PaymentRun(msgspec.Struct, clock.WithOffsets):
     execution_date: date
     created_at: datetime
     paid_on: date | None
-    lines: list[PaymentRunLine]
+    cancelled_at: datetime | None
+    cancelled_by: str
+    cancellation_reason: str
+    lines: list[PaymentRunLine]  # a cancelled run's: the statements it held

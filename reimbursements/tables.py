@@ -150,12 +150,15 @@ class CreditNote(Table):
 class PaymentRunState(StrEnum):
     prepared = "prepared"  # files built, waiting for the bank / the treasury
     paid = "paid"  # staff recorded the payment: its statements are paid
+    cancelled = "cancelled"  # staff cancelled it before payment: its statements are free again
 
 
 class PaymentRun(Table):
     """A batch of submitted statements paid together: a SEPA credit transfer file for the sites
     paid by transfer and a CSV of mandates for those paid through the treasury (régie). Its
-    reference (VR-2026-0001) is written on each statement once the run is paid."""
+    reference (VR-2026-0001) is written on each statement once the run is paid. A cancelled run
+    keeps its reference (never given again), its files and, in :class:`PaymentRunReleasedItem`,
+    the statements it held."""
 
     id: Serial
     reference = Varchar(length=20, unique=True)
@@ -169,6 +172,9 @@ class PaymentRun(Table):
     created_by = Varchar(length=255, default="")
     paid_on = Date(null=True, default=None)
     paid_by = Varchar(length=255, default="")
+    cancelled_at = Timestamp(null=True, default=None)
+    cancelled_by = Varchar(length=255, default="")
+    cancellation_reason = Text(default="")
 
 
 class PaymentRunItem(Table):
@@ -179,4 +185,18 @@ class PaymentRunItem(Table):
     statement = ForeignKey(references=Statement, unique=True)
     bank_details_id = Integer()  # the organisations' bank details version paid
     treasury = Boolean(default=False)  # paid through the treasury (régie): CSV, not SEPA
+    amount_cents = Integer()
+
+
+class PaymentRunReleasedItem(Table):
+    """One statement a cancelled run held, moved here from :class:`PaymentRunItem` when the run
+    was cancelled: the statement is free for another run (``payment_run_item.statement`` is
+    UNIQUE), and the cancelled run still says what it held, on which account, for how much. Not
+    unique: a statement may have been in several cancelled runs."""
+
+    id: Serial
+    run = ForeignKey(references=PaymentRun, index=True)
+    statement = ForeignKey(references=Statement, index=True)
+    bank_details_id = Integer()
+    treasury = Boolean(default=False)
     amount_cents = Integer()

@@ -33,6 +33,7 @@ action_label = vocabulary.define(
         "build_statements": "Relevés construits",
         "submit": "Transmis",
         "pay": "Paiement enregistré",
+        "cancel_payment_run": "Virement annulé",
         "establish": "État contradictoire établi",
         "agree": "Accord du financeur",
         "issue": "Émis",
