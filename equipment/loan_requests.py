@@ -105,7 +105,7 @@ class ExtensionIn(msgspec.Struct, kw_only=True):
     due_date: date
 
 
-class LoanRequestView(msgspec.Struct, kw_only=True):
+class LoanRequestView(msgspec.Struct, clock.WithOffsets, kw_only=True):
     id: int
     borrower_id: int
     borrower_name: str
@@ -125,7 +125,7 @@ class LoanRequestView(msgspec.Struct, kw_only=True):
     loan: str | None
     loan_status: str | None
     loan_status_label: str | None
-    created_at: datetime  # the service's local time, without an offset
+    created_at: datetime  # with the operator's offset
     decided_at: datetime | None
 
 

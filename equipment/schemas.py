@@ -283,7 +283,7 @@ class StockTakeScanIn(msgspec.Struct, kw_only=True):
     code: str = ""  # what the scanner typed: the asset tag, or the QR's item URL
 
 
-class StockTakeReport(msgspec.Struct, kw_only=True):
+class StockTakeReport(msgspec.Struct, clock.WithOffsets, kw_only=True):
     """An inventory audit: open (worked out from the inventory now) or closed (frozen)."""
 
     id: int
@@ -305,6 +305,6 @@ class StockTakeSummary(StockTakeReport, kw_only=True):
     counts: StockTakeCounts
 
 
-class LastSeen(msgspec.Struct, kw_only=True):
+class LastSeen(msgspec.Struct, clock.WithOffsets, kw_only=True):
     item: str  # the asset tag asked for
-    last_seen: datetime | None  # the service's local time, without an offset; null: never
+    last_seen: datetime | None  # with the operator's offset; null: never

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 import msgspec
 
+from passnum import clock
+
 
 class OrganisationIn(msgspec.Struct, forbid_unknown_fields=True):
     name: str
@@ -191,7 +193,7 @@ class BankDetailsIn(msgspec.Struct, forbid_unknown_fields=True):
     regie: bool = False  # a public body paid through its régie
 
 
-class BankDetails(msgspec.Struct):
+class BankDetails(msgspec.Struct, clock.WithOffsets):
     id: int
     organisation_id: int
     iban: str | None  # the whole IBAN, for staff only (null for everyone else)
@@ -242,7 +244,7 @@ class CharterIn(msgspec.Struct, forbid_unknown_fields=True):
     text: str  # paragraphs separated by a blank line
 
 
-class CharterOut(msgspec.Struct):
+class CharterOut(msgspec.Struct, clock.WithOffsets):
     version: int | None  # None: the default text, not yet changed by staff
     text: str
     created_at: datetime | None

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import equipment.labels  # noqa: F401 - defines the item and loan vocabularies
 import vouchers.choices  # noqa: F401 - defines the booklet, activity and person vocabularies
 from organisations.tables import Organisation
-from passnum import clock, vocabulary
+from passnum import vocabulary
 from passnum.auth.actor import Actor
 from passnum.csvout import cell, euros
 from reporting import schemas
@@ -174,11 +173,9 @@ EXPORTS: dict[str, Export] = {
 
 
 def json_row(export: Export, row: dict[str, Any]) -> schemas.ExportRow:
-    """A row as the JSON API gives it: its times with the operator's offset."""
-    values: dict[str, Any] = {
-        k: clock.aware(v) if isinstance(v, datetime) else v for k, v in row.items()
-    }
-    return export.row(**values)
+    """A row as the JSON API gives it (its times get the operator's offset from the row type,
+    ``clock.WithOffsets``)."""
+    return export.row(**row)
 
 
 def export_for(actor: Actor, name: str, f: Filters | None = None) -> Export:

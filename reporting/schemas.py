@@ -13,9 +13,11 @@ from datetime import date, datetime
 
 import msgspec
 
+from passnum import clock
+
 
 @dataclass(frozen=True, kw_only=True)
-class RedemptionRow:
+class RedemptionRow(clock.WithOffsets):
     id: int
     encaisse_le: datetime
     cheque: str
@@ -28,7 +30,7 @@ class RedemptionRow:
 
 
 @dataclass(frozen=True, kw_only=True)
-class BookletRow:
+class BookletRow(clock.WithOffsets):
     id: int
     carnet: str
     tirage: str
@@ -58,7 +60,7 @@ class StatementRow:
 
 
 @dataclass(frozen=True, kw_only=True)
-class LoanRow:
+class LoanRow(clock.WithOffsets):
     id: int
     numero: str
     emprunteur: str

@@ -445,11 +445,11 @@ class OfflineReviewIn(msgspec.Struct, forbid_unknown_fields=True):
     note: str = ""
 
 
-class OfflineReview(msgspec.Struct):
+class OfflineReview(msgspec.Struct, clock.WithOffsets):
     """A refused offline acceptance in staff's review list, with both scans' evidence.
 
-    Its times are the service's local time without an offset (as this list has always given
-    them); ``won_*`` describe the redemption that got the cheque first, if any.
+    Its times carry the operator's offset; ``won_*`` describe the redemption that got the cheque
+    first, if any.
     """
 
     id: int

@@ -19,9 +19,10 @@ on from there.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from msgspec import Struct
@@ -134,15 +135,22 @@ def _shift_from_env() -> timedelta:
 
 
 class WithOffsets:
-    """Mixin for response Structs: their stored (naive) datetimes get the operator's offset, so
-    API timestamps read ``2027-02-01T00:30:00+01:00``. ``class Cheque(msgspec.Struct,
-    clock.WithOffsets)``; pages show the same wall-clock time."""
+    """Mixin for answer types: their stored (naive) datetimes get the operator's offset, so API
+    timestamps read ``2027-02-01T00:30:00+01:00``. ``class Cheque(msgspec.Struct,
+    clock.WithOffsets)`` or a frozen dataclass (the export rows); pages show the same wall-clock
+    time. Every answer type holding a datetime inherits it (``tests/trust/test_api_times.py``)."""
 
     __slots__ = ()
 
     def __post_init__(self) -> None:
-        struct = cast(Struct, self)  # a mixin of msgspec Structs, never used alone
-        for name in struct.__struct_fields__:
-            value = getattr(struct, name)
+        struct = self if isinstance(self, Struct) else None
+        # A Struct's fields, or a dataclass's (the export rows: frozen, set as their __init__ does).
+        names = struct.__struct_fields__ if struct else [f.name for f in fields(cast(Any, self))]
+        for name in names:
+            value = getattr(self, name)
             if type(value) is datetime and value.tzinfo is None:
-                force_setattr(struct, name, value.replace(tzinfo=zone()))
+                value = value.replace(tzinfo=zone())
+                if struct is not None:
+                    force_setattr(struct, name, value)
+                else:
+                    object.__setattr__(self, name, value)
