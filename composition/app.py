@@ -46,7 +46,7 @@ from passnum.errors import (
     static_path_not_found,
 )
 from passnum.logs import RequestLogMiddleware, logging_config
-from passnum.openapi import document_local_datetimes_in
+from passnum.openapi import document_times_in
 from passnum.security import add_security_headers, rate_limit_middleware, rate_limit_store
 from passnum.settings import get_settings
 from reimbursements.settled import SETTLEMENT
@@ -173,6 +173,6 @@ def create_app() -> Litestar:
         on_shutdown=[tasks.close, _close_database],
         request_max_body_size=10 * 1024 * 1024,
     )
-    document_local_datetimes_in(app.openapi_schema)
+    document_times_in(app.openapi_schema)
     document_error_codes(app)  # each operation's error codes, read from the code
     return app

@@ -1,4 +1,4 @@
-"""Times in the API: answers carry their offset.
+"""Times in the API: answers carry their offset, bodies may leave it out, the document says so.
 
 Times are stored as the operator's wall clock (Paris, ``PASSNUM_TIMEZONE``) without an offset;
 every answer gives them back with it (``2027-02-01T00:30:00+01:00``): each answer type holding a
@@ -10,6 +10,7 @@ with an offset for answers, an optional offset for what clients send.
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from datetime import datetime
 from typing import Any
@@ -94,3 +95,93 @@ def test_with_offsets_gives_a_stored_time_its_paris_offset_in_structs_and_datacl
     )
     assert msgspec.json.encode(Row(le=winter)) == b'{"le":"2027-02-01T00:30:00+01:00"}'
     assert msgspec.convert({"at": "2027-02-01T00:30:00"}, Seen).at == clock.aware(winter)
+
+
+# --- The document ------------------------------------------------------------------------------
+
+
+def _time_schemas(
+    node: Any, components: dict[str, Any], where: str, seen: frozenset[str]
+) -> typing.Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema of a time under ``node`` (following $ref): (where, schema)."""
+    if isinstance(node, list):
+        for child in node:
+            yield from _time_schemas(child, components, where, seen)
+        return
+    if not isinstance(node, dict):
+        return
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        if name not in seen:
+            yield from _time_schemas(components[name], components, name, seen | {name})
+        return
+    if node.get("type") == "string" and (
+        node.get("format") == "date-time" or "T" in str(node.get("pattern", ""))
+    ):
+        yield where, node
+        return
+    for key in ("properties", "items", "oneOf", "anyOf", "allOf", "additionalProperties"):
+        child = node.get(key)
+        if key == "properties" and isinstance(child, dict):
+            for name, prop in child.items():
+                yield from _time_schemas(prop, components, f"{where}.{name}", seen)
+        elif child is not None:
+            yield from _time_schemas(child, components, where, seen)
+
+
+async def _document_times(client) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The times of answers and the times clients send, as the served document describes them."""
+    document = (await client.get("/schema/openapi.json")).json()
+    components = document["components"]["schemas"]
+    answers: dict[str, dict] = {}
+    inputs: dict[str, dict] = {}
+    for path, item in document["paths"].items():
+        if not path.startswith(API):
+            continue
+        for method in METHODS:
+            operation = item.get(method)
+            if not operation:
+                continue
+            for status, answer in operation.get("responses", {}).items():
+                for media in answer.get("content", {}).values():
+                    for where, schema in _time_schemas(
+                        media.get("schema"), components, "", frozenset()
+                    ):
+                        answers[f"{method.upper()} {path} {status} {where}"] = schema
+            sent = [
+                media.get("schema")
+                for media in operation.get("requestBody", {}).get("content", {}).values()
+            ] + [p.get("schema") for p in operation.get("parameters", [])]
+            for where, schema in _time_schemas(sent, components, "", frozenset()):
+                inputs[f"{method.upper()} {path} {where}"] = schema
+    return answers, inputs
+
+
+async def test_the_document_says_answers_carry_their_offset_and_bodies_may_leave_it_out(client):
+    answers, inputs = await _document_times(client)
+    assert len(answers) >= 40, list(answers)
+    for where, schema in answers.items():
+        assert schema.get("format") == "date-time", where  # RFC 3339: the offset is required
+        assert "2026-11-26T09:30:00+01:00" in schema.get("description", ""), (where, schema)
+        assert "sans fuseau" not in schema.get("description", ""), where
+        pattern = re.compile(schema["pattern"])
+        assert pattern.search("2027-02-01T00:30:00+01:00") and pattern.search(
+            "2027-01-31T23:30:00Z"
+        )
+        assert not pattern.search("2027-02-01T00:30:00"), (where, "a time without offset passes")
+
+    # The one time clients send today: an offline scan's phone clock.
+    assert any("/api/v1/redemptions/batch" in where and "scanned_at" in where for where in inputs)
+    for where, schema in inputs.items():
+        assert schema.get("format") != "date-time", where  # it would require the offset
+        description = schema.get("description", "")
+        assert "facultatif" in description and "Europe/Paris" in description, (where, description)
+        pattern = re.compile(schema["pattern"])
+        assert pattern.search("2027-02-01T00:30:00") and pattern.search("2027-01-31T23:30:00Z")
+        assert pattern.search("2027-02-01T00:30:00+01:00"), where
+
+    def components_of(places: dict[str, dict]) -> set[str]:
+        return {w.rsplit(" ", 1)[-1].split(".")[0] for w in places} - {""}
+
+    shared = components_of(answers) & components_of(inputs)
+    assert not shared, f"one schema both answered and sent, documented once: {shared}"
