@@ -9,7 +9,7 @@ import asyncio
 import base64
 import io
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -19,7 +19,7 @@ from passnum import clock
 from reimbursements.statements import build_statements
 from reimbursements.submission import submit_statements
 from reimbursements.tables import Statement, StatementLine
-from tests.factories import make_person
+from tests.factories import login, make_person, text_of
 from tests.openapi_check import assert_documented
 from tests.vouchers.conftest import actor_of, hand_out, make_batch, numbers_of
 from vouchers.codes import format_code
@@ -214,6 +214,33 @@ async def test_a_scan_time_outside_its_bounds_is_replaced_and_flagged(
     assert datetime.fromisoformat(result["scanned_at"]) == clock.aware(datetime(2026, 12, 2, 9))
     record = await OfflineScan.objects().first()
     assert record.flagged and record.device_scanned_at == when
+
+
+async def test_a_phone_time_without_offset_is_paris_time_and_one_with_an_offset_is_converted(
+    client, scene, clock_at
+):
+    """A phone may send its clock as it reads it (Paris wall clock, no offset) or with an offset:
+    2027-01-31T23:30:00Z is 00:30 on 1 February in Paris, the same instant as the naive
+    2027-02-01T00:30:00; both are stored, answered and shown as that."""
+    agent = scene.world.site_agent
+    clock_at(datetime(2027, 1, 31, 23, 0, tzinfo=UTC))  # the kit at midnight in Paris
+    kit = await get_kit(client, agent)
+    clock_at(datetime(2027, 2, 1, 0, 0, tzinfo=UTC))  # back online at 01:00 in Paris
+    naive = {**scan(scene.codes[0], kit), "scanned_at": "2027-02-01T00:30:00"}
+    in_utc = {**scan(scene.codes[1], kit), "scanned_at": "2027-01-31T23:30:00Z"}
+    in_summer = {**scan(scene.codes[2], kit), "scanned_at": "2027-02-01T01:30:00+02:00"}
+    answer = await send(client, agent, naive, in_utc, in_summer)
+    results = (await assert_documented(client, answer))["results"]
+    assert [(r["result"], r["flagged"], r["scanned_at"]) for r in results] == [
+        ("redeemed", False, "2027-02-01T00:30:00+01:00")
+    ] * 3
+    paris_0030 = datetime(2027, 2, 1, 0, 30)  # as stored: Paris wall clock
+    assert {s.device_scanned_at for s in await OfflineScan.objects()} == {paris_0030}
+    redeemed = await Cheque.select(Cheque.redeemed_at).where(Cheque.status == "redeemed")
+    assert [r["redeemed_at"] for r in redeemed] == [paris_0030] * 3
+    await login(client, agent)
+    page = text_of((await client.get("/scanner/")).text)
+    assert "00:30" in page and "23:30" not in page
 
 
 async def test_a_forged_kit_time_is_not_believed(client, scene, clock_at):
