@@ -20,6 +20,7 @@ from equipment.labels import loan_status_label, loan_url
 from equipment.tables import Item, ItemStatus, ItemType, Loan
 from organisations.actors import load_actor
 from passnum import clock
+from passnum.fr import format_phone
 from passnum.settings import get_settings
 
 MAX_RANGE_DAYS = 400
@@ -176,7 +177,7 @@ async def ical_feed(days_back: int = 90) -> str:
             "SUMMARY:" + _escape(f"Prêt {loan['number']} — {loan['borrower.name']}"),
             "DESCRIPTION:"
             + _escape(
-                f"Contact : {loan['contact_name']} {loan['contact_phone']}\n"
+                f"Contact : {loan['contact_name']} {format_phone(loan['contact_phone'])}\n"
                 f"Objet : {loan['purpose']}\nStatut : {loan_status_label(loan['status'])}"
             ),
             f"URL:{loan_url(loan['number'])}",

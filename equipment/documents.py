@@ -17,6 +17,7 @@ from equipment.loans import get_loan
 from equipment.schemas import ItemView, LoanItemView
 from equipment.tables import Item
 from organisations.tables import Organisation
+from passnum.fr import format_phone
 from passnum.settings import get_settings
 from printing import (
     SHEET_FORMATS,
@@ -113,7 +114,7 @@ async def loan_slip_data(
         borrower_name=loan.borrower_name,
         borrower_address=address,
         contact_name=loan.contact_name,
-        contact_phone=loan.contact_phone,
+        contact_phone=format_phone(loan.contact_phone),
         contact_email=loan.contact_email,
         start_date=loan.start_date,
         due_date=loan.due_date,

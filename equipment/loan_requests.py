@@ -29,12 +29,14 @@ from equipment.loans import (
     OPEN_STATUSES,
     check_borrower_cap,
     check_dates,
+    clean_contact_phone,
     create_loan,
     extend_loan,
 )
 from equipment.photos import Photo, kit_photos, type_photos
 from equipment.tables import ItemStatus, ItemType, Kit, KitItem, Loan, LoanRequest
 from equipment.tables import RequestStatus as Status
+from organisations.editing import e164
 from organisations.services import EMAIL_RE
 from passnum import audit, clock, db, mail, vocabulary
 from passnum.auth.actor import Actor, Role
@@ -210,6 +212,7 @@ async def create_request(actor: Actor, data: LoanRequestIn) -> LoanRequestView:
     for field, label, most in TEXT_LIMITS:
         if len(getattr(data, field).strip()) > most:
             raise refuse("invalid.too_long", _label=label, _most=most, field=field)
+    phone = clean_contact_phone(data.contact_phone)
     types = {}
     for code, count in data.types.items():
         if code not in ItemType.__members__:
@@ -236,7 +239,7 @@ async def create_request(actor: Actor, data: LoanRequestIn) -> LoanRequestView:
         borrower=borrower_id,
         requested_by=actor.user_id,
         contact_name=contact,
-        contact_phone=data.contact_phone.strip(),
+        contact_phone=phone,
         contact_email=email,
         start_date=data.start_date,
         due_date=data.due_date,
@@ -450,7 +453,9 @@ async def decide(actor: Actor, request_id: int, data: DecisionIn) -> LoanRequest
             schemas.LoanCreate(
                 borrower_id=view.borrower_id,
                 contact_name=view.contact_name,
-                contact_phone=view.contact_phone,
+                # Checked when asked; one typed before the rule that reads as no number
+                # (« pas de tel ») is not carried to the loan, where it would refuse it.
+                contact_phone=e164(view.contact_phone),
                 contact_email=view.contact_email,
                 start_date=view.start_date,
                 due_date=view.due_date,

@@ -17,6 +17,7 @@ from equipment.inventory import get_rules as fleet_rules
 from equipment.inventory import item_by_tag, kit_item_ids
 from equipment.labels import loan_status_label
 from equipment.tables import Booking, Item, ItemStatus, Loan, LoanItem, LoanStatus
+from organisations.editing import e164
 from organisations.services import EMAIL_RE
 from organisations.tables import Organisation
 from passnum import audit, clock, db
@@ -163,11 +164,25 @@ async def _resolve_items(tags: list[str], kit_ids: list[int]) -> list[Item]:
     return items
 
 
+def clean_contact_phone(raw: str) -> str:
+    """The contact's phone through the project's one phone rule (organisations.editing.e164):
+    E.164 (+33233000000), "" when none was given; a number nobody can call back (« pas de tel »,
+    « 123 ») is refused. Pages and documents show it with passnum.fr.format_phone."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    number = e164(raw)
+    if not number:
+        raise refuse("invalid_phone", _raw=raw, field="contact_phone")
+    return number
+
+
 async def create_loan(actor: Actor | None, data: schemas.LoanCreate) -> schemas.LoanView:
     """Reserve items and kits for a borrower; refused with the conflicts if any day is taken."""
     contact = data.contact_name.strip()
     if not contact:
         raise refuse("invalid.contact_missing", field="contact_name")
+    phone = clean_contact_phone(data.contact_phone)
     email = data.contact_email.strip().lower()
     if email and not EMAIL_RE.match(email):
         raise refuse("invalid.contact_email", field="contact_email")
@@ -182,7 +197,7 @@ async def create_loan(actor: Actor | None, data: schemas.LoanCreate) -> schemas.
         loan = Loan(
             borrower=borrower.id,
             contact_name=contact,
-            contact_phone=data.contact_phone.strip(),
+            contact_phone=phone,
             contact_email=email,
             start_date=data.start_date,
             due_date=data.due_date,

@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 from equipment import schemas
 from equipment.availability import find_available
 from equipment.errors import refuse
-from equipment.loans import count_loans, create_loan, list_loans
+from equipment.loans import clean_contact_phone, count_loans, create_loan, list_loans
 from equipment.page_queries import borrowers, free_kits
 from equipment.pages_forms import error_context, parse_day, render, text
 from equipment.tables import Loan, LoanStatus
@@ -52,6 +52,7 @@ async def loan_form_page(
             found = await find_available(start, due, values.get("item_type") or None)
             context["availability"] = found
             context["kits"] = await free_kits({i.asset_tag for i in found.items})
+        clean_contact_phone(values.get("contact_phone", ""))  # told at step 1, not once booked
     except DomainError as refused:
         error = error or refused
     if error is not None:

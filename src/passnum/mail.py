@@ -36,7 +36,7 @@ import jinja2
 from procrastinate import RetryStrategy
 
 from passnum.errors import DomainError
-from passnum.fr import format_date, format_euros
+from passnum.fr import format_date, format_euros, format_phone
 from passnum.refusals import REFUSALS
 from passnum.settings import get_settings
 from passnum.tasks import Tasks
@@ -87,6 +87,7 @@ class MailTemplates:
         )
         environment.filters["date_fr"] = format_date
         environment.filters["euros"] = format_euros
+        environment.filters["phone"] = format_phone
         return environment
 
     def render(self, template: str, *, to: str, reply_to: str = "", **data: Any) -> Mail:
