@@ -12,8 +12,11 @@ from territory.services import search
 
 @get("/api/v1/communes", opt=PUBLIC, tags=["communes"], summary="Chercher une commune")
 async def search_communes(
-    q: FromQuery[str] = "", limit: FromQuery[int] = 10
+    q: FromQuery[str] = "", limit: FromQuery[int] = 10, prefer: FromQuery[str] = ""
 ) -> list[schemas.Commune]:
     """Official communes (Etalab) by name — accents, hyphens and case ignored — postcode, INSEE
-    code or old code (the current commune). Open data: no sign-in needed."""
-    return [schemas.from_info(c) for c in await search(q, limit)]
+    code or old code (the current commune). ``prefer``: département codes, comma-separated, whose
+    communes come first for a name (``?q=saint&prefer=50``: the Manche's first). Open data: no
+    sign-in needed."""
+    departments = [d.strip().upper() for d in prefer.split(",") if d.strip()][:10]
+    return [schemas.from_info(c) for c in await search(q, limit, departments)]

@@ -8,11 +8,13 @@ Every app that takes a commune from a person calls :func:`require_commune` (one)
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from passnum.errors import DomainError
 from passnum.fr import fold
+from territory.departments import department_name
 from territory.errors import refuse
 from territory.tables import Commune, CommuneAlias, Epci
 
@@ -36,6 +38,12 @@ class CommuneInfo:
         """What the field shows once picked: "Coutances (50147)"."""
         return f"{self.name} ({self.code})"
 
+    @property
+    def whereabouts(self) -> str:
+        """What tells it from its homonyms, as a person reads it: "50300, Manche"."""
+        first_postcode = self.postcodes[0] if self.postcodes else ""
+        return ", ".join(filter(None, [first_postcode, department_name(self.department)]))
+
 
 def _info(row: dict, epci_names: dict[str, str] | None = None) -> CommuneInfo:
     return CommuneInfo(
@@ -56,10 +64,11 @@ async def _epci_names(codes: set[str]) -> dict[str, str]:
     return {r["code"]: r["name"] for r in rows}
 
 
-async def search(q: str, limit: int = 10) -> list[CommuneInfo]:
+async def search(q: str, limit: int = 10, prefer: Collection[str] = ()) -> list[CommuneInfo]:
     """Communes matching what a person typed: a name (accents, hyphens and case ignored, names
     starting with it first, then the most populous), a postcode or its start, an INSEE code or an
-    old code (its current commune)."""
+    old code (its current commune). ``prefer``: départements whose communes come first for a name
+    (the operator's own: « Saint » then suggests the Manche's Saint-Lô before Saint-Denis)."""
     text = fold(q)
     if not text:
         return []
@@ -83,7 +92,25 @@ async def search(q: str, limit: int = 10) -> list[CommuneInfo]:
             .order_by(Commune.population, ascending=False)
             .limit(200)
         )
-        rows.sort(key=lambda r: (not r["search_name"].startswith(text), r["search_name"] != text))
+        if prefer:
+            rows = [
+                *await Commune.select(*COLUMNS, Commune.search_name)
+                .where(
+                    Commune.search_name.like(f"%{text}%") & Commune.department.is_in(sorted(prefer))
+                )
+                .order_by(Commune.population, ascending=False)
+                .limit(200),
+                *rows,
+            ]
+            rows = list({r["code"]: r for r in rows}.values())
+        preferred = set(prefer)
+        rows.sort(
+            key=lambda r: (
+                r["department"] not in preferred,
+                not r["search_name"].startswith(text),
+                r["search_name"] != text,
+            )
+        )
         old = (
             await CommuneAlias.select(CommuneAlias.commune_code)
             .where(CommuneAlias.search_name.like(f"{text}%"))
@@ -124,6 +151,71 @@ async def find_communes(codes: list[str]) -> dict[str, CommuneInfo]:
                 if r["commune_code"] in by_code:
                     found[r["old_code"]] = by_code[r["commune_code"]]
     return found
+
+
+@dataclass(frozen=True)
+class CommuneChoice:
+    """A short choice among the communes a vague text names (« Saint »: thousands)."""
+
+    communes: tuple[CommuneInfo, ...]  # at most the limit asked, in the order to show them
+    total: int  # how many communes the text names
+    starting: bool  # ``total`` counts names (or postcodes) starting with the text, else containing
+    named: int  # how many communes are called exactly that (homonyms)
+
+
+async def choose_commune(
+    text: str,
+    first_codes: Collection[str] = (),
+    first_departments: Collection[str] = (),
+    limit: int = 10,
+) -> CommuneChoice:
+    """The communes a person's text names, for them to pick one: those called exactly that first
+    among equals, then names starting with it, the most populous first; but the communes of
+    ``first_codes`` (where the operator has sites) before all, then those of
+    ``first_departments`` (the operator's own), before the rest of France. Digits are a postcode
+    or its start. With ``total``, a page says how many there are and asks for more."""
+    folded = fold(text)
+    compact = folded.replace(" ", "")
+    if not folded:
+        return CommuneChoice((), 0, True, 0)
+    if compact.isdigit():
+        starting_where = containing_where = Commune.postcodes.like(f"% {compact}%")
+    else:
+        starting_where = Commune.search_name.like(f"{folded}%")
+        containing_where = Commune.search_name.like(f"%{folded}%")
+    starting = await Commune.count().where(starting_where)
+    total = starting or await Commune.count().where(containing_where)
+    where = starting_where if starting else containing_where
+    columns = (*COLUMNS, Commune.search_name, Commune.population)
+    # The candidates: every one called exactly that, and the most populous of each tier (a tier
+    # holds at most a few hundred; France's « Saint… » are 3,900, the Manche's 86).
+    rows = await Commune.select(*columns).where(Commune.search_name == folded).limit(100)
+    named = 0 if compact.isdigit() else len(rows)
+    tiers: list[Any] = [None]
+    if first_codes:
+        tiers.append(Commune.code.is_in(sorted(first_codes)))
+    if first_departments:
+        tiers.append(Commune.department.is_in(sorted(first_departments)))
+    for tier in tiers:
+        query = Commune.select(*columns).where(where)
+        if tier is not None:
+            query = query.where(tier)
+        rows += await query.order_by(Commune.population, ascending=False).limit(200)
+    codes, departments = set(first_codes), set(first_departments)
+
+    def rank(row: dict) -> tuple:
+        return (
+            row["code"] not in codes,
+            row["department"] not in departments,
+            row["search_name"] != folded,
+            not row["search_name"].startswith(folded),
+            -(row["population"] or 0),
+            row["search_name"],
+        )
+
+    unique = {r["code"]: r for r in rows}.values()
+    chosen = sorted(unique, key=rank)[: max(1, limit)]
+    return CommuneChoice(tuple(_info(r) for r in chosen), total, bool(starting), named)
 
 
 def unknown_commune(text: str, field: str, candidates: Sequence[CommuneInfo] = ()) -> DomainError:
