@@ -145,6 +145,23 @@ REFUSALS: Refusals = {
         409,
         "C'est le seul rattachement de cette personne : désactivez plutôt son compte.",
     ),
+    # « Près de chez moi » naming several communes: a short choice follows the sentence.
+    "ambiguous_commune": (
+        422,
+        "Plusieurs communes répondent à « {text} » : choisissez la vôtre.",
+    ),
+    "ambiguous_commune.homonyms": (
+        422,
+        "Plusieurs communes s'appellent « {text} » : choisissez la vôtre.",
+    ),
+    "ambiguous_commune.many_starting": (
+        422,
+        "{count} communes commencent par « {text} » : précisez le nom ou tapez le code postal.",
+    ),
+    "ambiguous_commune.many_containing": (
+        422,
+        "{count} communes contiennent « {text} » : précisez le nom ou tapez le code postal.",
+    ),
     "commune_without_centre": (
         422,
         "Nous ne savons pas encore où se trouve {name} : choisissez une commune voisine ou "

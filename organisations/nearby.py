@@ -17,7 +17,19 @@ from organisations.places import Place, places_query, qualified_site, to_places
 from organisations.tables import Organisation
 from passnum import maps
 from passnum.clock import now
-from territory.services import CommuneInfo, centres, require_commune, search
+from passnum.errors import DomainError
+from passnum.fr import format_number
+from territory.services import (
+    CommuneInfo,
+    centres,
+    choose_commune,
+    find_communes,
+    require_commune,
+    search,
+)
+
+# A vague name (« Saint ») offers at most this many communes to choose from.
+CHOICES = 10
 
 
 @dataclass
@@ -90,13 +102,62 @@ async def commune_origin(
     None when empty; refused in French when unknown or without a known centre. ``typed``: what a
     person typed in a « nom ou code postal » box, where five digits are a postcode first."""
     commune = await postcode_commune(text) if typed else None
-    commune = commune or await require_commune(text, field)
+    try:
+        commune = commune or await require_commune(text, field)
+    except DomainError as refused:
+        if refused.code != "ambiguous_commune":
+            raise
+        raise await which_commune(text, field) or refused from None
     if commune is None:
         return None
     centre = (await centres([commune.code])).get(commune.code)
     if centre is None:
         raise refuse("commune_without_centre", _name=commune.name, field=field)
     return Origin(centre[0], centre[1], commune.name, commune)
+
+
+async def operator_territory() -> tuple[list[str], list[str]]:
+    """The operator's territory, from where its qualified sites are: their communes (INSEE codes)
+    and their départements."""
+    rows = await Organisation.select(Organisation.insee_code).where(qualified_site())
+    codes = sorted({r["insee_code"] for r in rows if r["insee_code"]})
+    departments = sorted({c.department for c in (await find_communes(codes)).values()})
+    return codes, departments
+
+
+async def which_commune(text: str, field: str) -> DomainError | None:
+    """A text naming several communes (« Saint », « Saint-Loup »): the refusal that asks which,
+    with a short choice (``choices``: at most :data:`CHOICES`, the operator's territory first,
+    each with its postcode and département) and, when there are more, how many and to be more
+    precise. None when nothing matches after all."""
+    codes, departments = await operator_territory()
+    choice = await choose_commune(text, codes, departments, CHOICES)
+    if not choice.communes:
+        return None
+    body: dict[str, Any] = {
+        "_text": text.strip(),
+        "_count": format_number(choice.total, 0),
+        "field": field,
+        "total": choice.total,
+        "choices": [
+            {
+                "code": c.code,
+                "nom": c.name,
+                "libelle": c.label,
+                "codes_postaux": list(c.postcodes),
+                "departement": c.department,
+                "precision": c.whereabouts,
+            }
+            for c in choice.communes
+        ],
+    }
+    if choice.named > 1:
+        return refuse("ambiguous_commune.homonyms", **body)
+    if choice.total <= len(choice.communes):
+        return refuse("ambiguous_commune", **body)
+    if choice.starting:
+        return refuse("ambiguous_commune.many_starting", **body)
+    return refuse("ambiguous_commune.many_containing", **body)
 
 
 def position_origin(latitude: str, longitude: str) -> Origin | None:

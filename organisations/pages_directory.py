@@ -52,6 +52,7 @@ async def directory_page(
         "communes": found.choices.communes,
         "services": found.choices.services,
         "pres_de": pres_de,
+        "prefer": ",".join((await nearby.operator_territory())[1]),
         "origin": origin,
         "near": near,
         "near_error": near_error,

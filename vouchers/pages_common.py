@@ -69,8 +69,14 @@ def page(name: str, status_code: int = 200, **context: Any) -> Template:
 
 
 def error_view(error: DomainError) -> dict[str, Any]:
-    """A refusal as the pages show it: code, French message, and the field to fix if any."""
-    return {"code": error.code, "message": error.message, "field": error.extra.get("field")}
+    """A refusal as the pages show it: code, French message, the field to fix if any, and the
+    communes to choose from when a commune typed names several."""
+    return {
+        "code": error.code,
+        "message": error.message,
+        "field": error.extra.get("field"),
+        "choices": error.extra.get("choices", []),
+    }
 
 
 def form_dict(form: Any, *names: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from organisations.nearby import commune_origin
+from organisations.nearby import commune_origin, operator_territory
 from passnum.auth import Actor, Role, roles
 from passnum.auth.middleware import remember_organisation
 from passnum.errors import DomainError
@@ -221,6 +221,7 @@ async def cheque_page(
         status_code=422 if commune_error else 200,
         commune=commune,
         commune_error=commune_error,
+        prefer=",".join((await operator_territory())[1]),
         origin=origin,
         nearest=near,
         cheque=cheque,

@@ -127,3 +127,30 @@ def test_staff_move_a_sites_marker_and_save_its_position(page):
     page.get_by_role("button", name="Enregistrer cette position").click()
     expect(page.get_by_text("Position enregistrée.")).to_be_visible()
     expect(page.get_by_text("donnée par le Département, sur la carte")).to_be_visible()
+
+
+def test_a_vague_name_offers_a_short_choice_of_the_territorys_communes_without_javascript(
+    browser: Browser, server
+):
+    context = browser.new_context(base_url=server, locale="fr-FR", java_script_enabled=False)
+    page = context.new_page()
+    page.route(TILES, lambda route: route.abort())
+    page.goto("/lieux")
+
+    page.get_by_label("Votre commune (nom ou code postal)").fill("Saint")
+    page.get_by_role("button", name="Voir les lieux les plus proches").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        re.compile(r"communes commencent par « Saint » : précisez le nom ou tapez le code postal")
+    )
+    choices = page.get_by_role("list", name="Communes proposées").get_by_role("listitem")
+    expect(choices).to_have_count(10)
+    for text in choices.all_text_contents():
+        assert text.strip().endswith(", Manche)"), text  # the demo's sites are in the Manche
+    first = choices.first.get_by_role("link")
+    name = first.text_content()
+    first.click()
+    expect(
+        page.get_by_role("heading", name=f"Les lieux les plus proches de {name}")
+    ).to_be_visible()
+    context.close()

@@ -8,6 +8,9 @@
 
   function setup(input) {
     var multi = input.getAttribute("data-commune") === "multi";
+    // data-commune-prefer="50": the operator's départements, whose communes are suggested first.
+    var preferred = input.getAttribute("data-commune-prefer");
+    var prefer = preferred ? "&prefer=" + encodeURIComponent(preferred) : "";
     var id = "communes-" + (++counter);
     var list = document.createElement("ul");
     list.id = id;
@@ -81,7 +84,7 @@
       var q = typed();
       if (q.length < 2) { close(); return; }
       var ticket = ++asked;
-      fetch("/api/v1/communes?limit=8&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+      fetch("/api/v1/communes?limit=8&q=" + encodeURIComponent(q) + prefer, { headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : []; })
         .then(function (communes) { if (ticket === asked) show(communes); })
         .catch(function () { close(); });
