@@ -290,6 +290,9 @@ async def update_kit(actor: Actor | None, kit_id: int, data: schemas.KitIn) -> s
         if tags != before.items:
             changes["items"] = {"from": before.items, "to": tags}
         await audit.record(actor, "update", "kit", kit_id, changes)
+    from equipment.tasks import offer_waiting_later  # the task module reads this one
+
+    await offer_waiting_later()  # a busy device swapped out: a kit someone waits for may be free
     return await get_kit(kit_id)
 
 

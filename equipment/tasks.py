@@ -37,8 +37,8 @@ async def offer_waiting() -> None:
 async def offer_waiting_later() -> None:
     """Queue one look at the waiting list (one waiting job is enough: it reads the ledger then).
     Called wherever devices free up: a return, a cancelled reservation, a device taken out of
-    one, a repair ended, a device back in service or new, an offered request declined or
-    withdrawn. Nobody waiting: nothing is queued."""
+    one, a repair ended, a device back in service or new, a kit's devices changed, an offered
+    request declined or withdrawn. Nobody waiting: nothing is queued."""
     waiting = LoanRequest.status == RequestStatus.waiting.value
     if not await LoanRequest.exists().where(waiting):
         return

@@ -2,8 +2,8 @@
 
 A request that could not be met waits; each way staff free a device over its dates offers it
 (status back to ``pending``, the contact e-mailed): a device taken out of a reservation, a
-repair ended early, a device back in service, a new device in the fleet, and an offered request
-declined (the next one on the list gets its turn).
+repair ended early, a device back in service, a new device in the fleet, a busy device swapped
+out of a kit someone waits for, and an offered request declined (the next one gets its turn).
 """
 
 from __future__ import annotations
@@ -148,3 +148,34 @@ async def test_staff_are_told_when_a_waiting_request_comes_back_to_them(
     body = told.get_body().get_content()
     assert "Mairie de Tessy-Bocage" in body and "2 × Tablette" in body
     assert "/equipment/demandes" in body
+
+
+async def test_a_busy_device_swapped_out_of_a_kit_offers_the_waiting_request_for_that_kit(
+    client: AsyncTestClient, fleet: Fleet, smtp_server: SmtpServer
+) -> None:
+    staff = await fleet.world.staff.bearer()
+    kit = await client.post(
+        "/api/v1/kits", json={"name": "Valise 2 tablettes", "items": fleet.tags[1:3]}, headers=staff
+    )
+    assert kit.status_code == 201, kit.text
+    await fleet.reserve([fleet.tags[2]], day(7), day(10), borrower_id=fleet.other_borrower_id)
+    asked = await client.post(
+        "/api/v1/loan-requests",
+        json={**wednesday_workshop(), "types": {}, "kits": [kit.json()["id"]]},
+        headers=await fleet.world.borrower.bearer(),
+    )
+    assert asked.status_code == 201, asked.text
+    assert asked.json()["status"] == "waiting"
+    bought = await client.post(
+        "/api/v1/items", json={"item_type": "tablet", "serial": "NEUVE-002"}, headers=staff
+    )
+    assert bought.status_code == 201, bought.text
+    assert await status_of(asked.json()["id"]) == "waiting"  # a new device, but not in the kit
+    swapped = await client.put(
+        f"/api/v1/kits/{kit.json()['id']}",
+        json={"name": "Valise 2 tablettes", "items": [fleet.tags[1], bought.json()["asset_tag"]]},
+        headers=staff,
+    )
+    assert swapped.status_code == 200, swapped.text
+    assert await status_of(asked.json()["id"]) == "pending"
+    assert await offers(smtp_server) == ["claire.lebrun@tessy.test"]
