@@ -119,9 +119,9 @@ async def stock_take_report(take_id: int) -> StockTakeReport:
         result = json.loads(result)
     return StockTakeReport(
         id=take.id,
-        opened_at=clock.aware(take.opened_at),
+        opened_at=take.opened_at,
         opened_by=take.opened_by_name,
-        closed_at=clock.aware(take.closed_at) if closed else None,
+        closed_at=take.closed_at,
         seen=list(result.get("seen", [])),
         missing=list(result.get("missing", [])),
         seen_but_marked_elsewhere=list(result.get("seen_but_marked_elsewhere", [])),

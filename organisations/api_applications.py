@@ -10,7 +10,6 @@ from organisations import applications, charter, schemas
 from organisations.editing import split_list
 from organisations.tables import SiteApplication
 from passnum.auth import PUBLIC, Role, roles
-from passnum.clock import aware
 
 ANONYMOUS_FORM = {**PUBLIC, "rate_limit": "form"}  # per address, as the login form
 
@@ -82,7 +81,7 @@ class SiteApplicationApi(Controller):
 
 
 def charter_schema(c: charter.CharterText) -> schemas.CharterOut:
-    return schemas.CharterOut(c.version, c.text, aware(c.created_at) if c.created_at else None)
+    return schemas.CharterOut(c.version, c.text, c.created_at)
 
 
 class CharterApi(Controller):

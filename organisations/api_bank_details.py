@@ -8,7 +8,6 @@ from litestar.params import FromPath, JSONBody
 
 from organisations import bank_details, schemas
 from passnum.auth import Actor, Role, roles
-from passnum.clock import aware
 
 
 def to_schema(
@@ -24,8 +23,8 @@ def to_schema(
         valid_from=details.valid_from,
         regie=details.regie,
         status=details.status,
-        submitted_at=aware(details.submitted_at),
-        decided_at=aware(details.decided_at) if details.decided_at else None,
+        submitted_at=details.submitted_at,
+        decided_at=details.decided_at,
         decision_reason=details.decision_reason,
         organisation_name=organisation_name,
     )
