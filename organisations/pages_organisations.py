@@ -76,7 +76,11 @@ class StaffOrganisationPages(Controller):
             org = await orgs.create_organisation(data, actor=request.user)
         except DomainError as error:
             return await _organisations_page(
-                request.user, error=error.message, form=values, status_code=error.status_code
+                request.user,
+                error=error.message,
+                error_field=error.field,
+                form=values,
+                status_code=error.status_code,
             )
         return Redirect(f"/staff/organisations/{org.id}")
 

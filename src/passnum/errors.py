@@ -54,6 +54,11 @@ class DomainError(Exception):
         self.status_code = status_code
         self.extra = extra
 
+    @property
+    def field(self) -> str | None:
+        """The form field to fix, if the refusal names one (pages mark it and say it beside it)."""
+        return self.extra.get("field")
+
 
 def wire_code(key: str) -> str:
     """The code clients read for a catalogue key (``not_found.loan`` → ``not_found``)."""
