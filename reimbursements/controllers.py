@@ -185,6 +185,9 @@ class StatementPages(Controller):
             "today": clock.today(),
             "when": lambda v: format_moment(as_datetime(v)),
             "payment_run": await payment_runs.run_of(s.id) if request.user.is_staff else None,
+            "cancelled_runs": (
+                await payment_runs.cancelled_runs_of(s.id) if request.user.is_staff else []
+            ),
         }
         if request.user.is_staff:
             history = await audit.history_page("statement", statement_id, historique)

@@ -444,3 +444,12 @@ async def run_of(statement_id: int) -> dict | None:
         .where(PaymentRunItem.statement == statement_id)
         .first()
     )
+
+
+async def cancelled_runs_of(statement_id: int) -> list[dict]:
+    """The cancelled runs a statement was in (id, reference, cancelled_at, reason), oldest first."""
+    return await PaymentRun.raw(
+        "SELECT r.id, r.reference, r.cancelled_at, r.cancellation_reason FROM payment_run r "
+        "JOIN payment_run_released_item i ON i.run = r.id WHERE i.statement = {} ORDER BY r.id",
+        statement_id,
+    )

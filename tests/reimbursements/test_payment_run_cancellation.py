@@ -101,6 +101,8 @@ async def test_staff_cancel_a_prepared_run_and_pay_its_statements_in_a_new_one(
     assert "VR-2026-0001 2 173,40 € 11/04/2026 Annulé" in seen(listing.text)
     statement_page = seen((await client.get(f"/releves/{by_transfer}")).text)
     assert "Ce relevé est dans le virement" not in statement_page
+    assert "Ce relevé était dans le virement VR-2026-0001" in statement_page
+    assert f"annulé le 10/04/2026 à 09:00 : {REASON}" in statement_page
 
     again = await post_form(
         client, "/virements/", {"statement_ids": [str(by_transfer), str(by_treasury)]}
