@@ -274,3 +274,13 @@ async def post_form(client: AsyncTestClient, url: str, data: dict, **kwargs):
 def text_of(html: str) -> str:
     """Visible text of a page, whitespace collapsed, for assertions on French messages."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+async def retries_fall_due() -> None:
+    """The queue's wait before each job's next try is over (an e-mail's: 5 minutes or more), as
+    when that time has passed: the next ``work_until_idle`` tries them again."""
+    from passnum.db import is_postgres
+    from passnum.tasks.tables import TaskFailure
+
+    table = "procrastinate_jobs" if is_postgres() else "task_job"
+    await TaskFailure.raw(f"UPDATE {table} SET scheduled_at = NULL WHERE status = 'todo'")  # noqa: S608 - a constant

@@ -150,16 +150,16 @@ async def send(message: Mail) -> None:
 # --- E-mails sent by the task queue ---------------------------------------------------------------
 # For a message nobody waits for on a page (a notice, an alert): queued at once, sent by a worker,
 # retried if the relay is down or refuses (5 retries, 5, 10, 15, 20 and 25 minutes apart: 75
-# minutes in all), each failure's French reason on the staff's tasks page. Never queue a
-# secret (a sign-in or reset link): a job's arguments are stored and shown to staff.
+# minutes in all), each failure's French reason on the staff's tasks page. Never queue a secret (a
+# sign-in or reset link): a job's arguments are stored in clear, kept 30 days after it is done
+# and shown to staff. Queue instead a task of the app's own, with ids for arguments, that makes
+# the secret when the message goes (``organisations.tasks.send_invitation``), with ``MAIL_RETRY``.
 
 MAIL_TASKS = Tasks("mail")
+MAIL_RETRY = RetryStrategy(max_attempts=5, wait=300, linear_wait=300)
 
 
-@MAIL_TASKS.task(
-    label="Envoi d'un e-mail",
-    retry=RetryStrategy(max_attempts=5, wait=300, linear_wait=300),
-)
+@MAIL_TASKS.task(label="Envoi d'un e-mail", retry=MAIL_RETRY)
 async def deliver(to: str, subject: str, body: str, reply_to: str = "") -> None:
     await send(Mail(to=to, subject=subject, body=body, reply_to=reply_to))
 

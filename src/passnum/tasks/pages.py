@@ -32,8 +32,8 @@ task_status_label = vocabulary.define(
     },
 )
 
-# Not shown on the page: a periodic task's tick, an e-mail's text.
-HIDDEN_ARGUMENTS = ("timestamp", "body")
+# Not shown on the page: a periodic task's tick, an e-mail's text, an invitation's details.
+HIDDEN_ARGUMENTS = ("timestamp", "body", "role", "inviter", "invited_by")
 # What staff read before an argument's value (« structure n° 55 »), not its name in the code.
 task_argument_label = vocabulary.define(
     "task_argument",
@@ -44,6 +44,8 @@ task_argument_label = vocabulary.define(
         "to": "à",
         "subject": "objet :",
         "reply_to": "réponse à",
+        "email": "adresse",
+        "user_id": "compte n°",
     },
 )
 
