@@ -67,6 +67,13 @@ async def issue_link(user_id: int, purpose: LinkPurpose, created_by: int | None 
     return f"{get_settings().public_url}{PATHS[purpose]}/{token}"
 
 
+async def withdraw_link(link: str) -> None:
+    """Forget a link that could not be sent (nobody has it): it counts towards no quota, and the
+    next try makes another."""
+    token = link.rstrip("/").rpartition("/")[2]
+    await AccountLink.delete().where(AccountLink.token_hash == digest(token))
+
+
 async def check_link(token: str, purpose: LinkPurpose) -> int:
     """The user id this link is for, if it can still be used; else LinkRefused (French)."""
     row = (

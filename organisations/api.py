@@ -153,8 +153,9 @@ class UserApiController(Controller):
     @post(
         "/",
         summary="Inviter une personne (compte rattaché à une organisation)",
-        description="Le lien d'invitation (72 h, à usage unique) part par e-mail ; sans serveur "
-        "d'envoi configuré, il est renvoyé dans `invitation_link` pour être transmis.",
+        description="Le lien d'invitation (72 h, à usage unique) part par e-mail, par la file "
+        "des tâches (`invitation_sent` : true ; retentée si le relais ne répond pas) ; sans "
+        "serveur d'envoi configuré, il est renvoyé dans `invitation_link` pour être transmis.",
     )
     async def create(self, request: Request, data: JSONBody[schemas.UserIn]) -> schemas.InvitedUser:
         invitation = await invite_user(**_struct_dict(data), actor=request.user)

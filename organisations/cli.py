@@ -29,10 +29,13 @@ def user_create(
     email: str, organisation_id: int, role: str, first_name: str, last_name: str
 ) -> None:
     """Invite a person: their account is opened and a link (72 hours, single use) to choose
-    their password is e-mailed, or printed here when no SMTP server is configured."""
+    their password is e-mailed at once (not queued: you learn here whether the relay took it),
+    or printed here when no SMTP server is configured or the relay refused it."""
     from organisations.invitations import invite_user
 
-    invitation = run(invite_user(email, organisation_id, role, first_name, last_name))
+    invitation = run(
+        invite_user(email, organisation_id, role, first_name, last_name, send_now=True)
+    )
     click.echo(f"Compte créé : {invitation.email} ({role}).")
     click.echo(invitation.message)
 

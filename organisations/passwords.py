@@ -1,8 +1,11 @@
 """People own their password: they change it knowing the current one, or reset it by e-mail.
 
 A reset request always gets the same answer, whether the address has an account or not (nobody
-learns who has one); the link goes only to an active account, at most ``RESETS_PER_HOUR`` times
-an hour per account (the page is also rate-limited per address, with the login). The link is
+learns who has one), and costs the request the same: the typed address is queued
+(``organisations.tasks.send_reset_link``) and the worker finds out. The link goes only to an
+active account, at most ``RESETS_PER_HOUR`` times an hour per account (the page is also
+rate-limited per address, with the login); the worker makes it when it sends the e-mail (so no
+job holds a link) and withdraws it if the relay fails, before the queue tries again. The link is
 valid one hour, used once (``account_links``), and a reset ends every session of the account and
 lifts its login lock-out: whoever had the old password is out.
 """
@@ -15,7 +18,7 @@ from pathlib import Path
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
-from organisations import account_links
+from organisations import account_links, tasks
 from organisations.account_links import LinkPurpose
 from organisations.errors import refuse
 from organisations.password_rules import check_new_password
@@ -24,10 +27,12 @@ from passnum import audit, clock, mail
 from passnum.auth import Actor
 from passnum.auth.passwords import unlock
 from passnum.db import write_transaction
+from passnum.errors import DomainError
 from passnum.settings import get_settings
 
 TEMPLATES = mail.MailTemplates(Path(__file__).parent / "templates")
 RESETS_PER_HOUR = 3
+MAX_ADDRESS = 254  # longer is no e-mail address (RFC 5321): not queued
 
 
 async def change_password(
@@ -47,9 +52,21 @@ async def change_password(
 
 
 async def request_reset(email: str) -> None:
-    """Send a reset link if ``email`` is an active account under its hourly quota; otherwise
-    nothing, silently (the page gives the same answer either way)."""
+    """Queue the reset e-mail of ``email``, known or not (see the module doc); nothing without
+    SMTP (the page gives the same answer either way)."""
     email = email.strip().lower()
+    if not mail.is_configured() or not _could_be_an_address(email):
+        return  # the same for every address: the person asks staff, who can re-invite them
+    await tasks.queue_reset_link(email)
+
+
+def _could_be_an_address(email: str) -> bool:
+    return 3 <= len(email) <= MAX_ADDRESS and "@" in email
+
+
+async def send_reset_link(email: str) -> None:
+    """The queued request (the worker): a link to an active account under its hourly quota,
+    e-mailed; withdrawn if the relay fails (MailFailed, and the queue tries again)."""
     user = (
         await BaseUser.select(BaseUser.id)
         .where((BaseUser.email == email) & (BaseUser.active == True))  # noqa: E712 - SQL
@@ -76,8 +93,9 @@ async def request_reset(email: str) -> None:
     )
     try:
         await mail.send(message)
-    except (mail.MailNotConfigured, mail.MailFailed):
-        return  # same answer: the person asks staff, who can re-invite them
+    except DomainError:
+        await account_links.withdraw_link(link)
+        raise
 
 
 async def reset_user(token: str) -> int:

@@ -116,7 +116,7 @@ class User(msgspec.Struct):
 
 
 class InvitedUser(User):
-    invitation_sent: bool  # the link went by e-mail
+    invitation_sent: bool  # the link goes by e-mail (queued; retried while the relay is down)
     invitation_link: str | None  # given only when it was not sent, to pass on by hand
 
 

@@ -1,4 +1,5 @@
-"""Suspending a qualified site and qualifying it again (staff), audited and e-mailed to the site.
+"""Suspending a qualified site and qualifying it again (staff), audited and e-mailed to the site
+(through the task queue, ``mail.send_later``: the page does not wait for the relay).
 
 While suspended, a site's scans are refused ``site_not_qualified`` (vouchers reads
 ``site_status``), it leaves the public directory and the open data (``places.qualified_site``);
@@ -93,8 +94,8 @@ async def requalify_site(actor: Actor, organisation_id: int) -> tuple[Organisati
 
 
 async def _tell(site: Organisation, template: str, **data: Any) -> bool:
-    """E-mail the site when SMTP is configured and it has an address; a failure is not fatal
-    (the change is made and audited; staff can call)."""
+    """Queue the site's e-mail when SMTP is configured and it has an address (the queue tries
+    again while the relay is down; the change is made and audited either way)."""
     if not (mail.is_configured() and site.email):
         return False
     settings = get_settings()
@@ -106,8 +107,5 @@ async def _tell(site: Organisation, template: str, **data: Any) -> bool:
         phone=settings.operator_phone,
         **data,
     )
-    try:
-        await mail.send(message)
-    except mail.MailFailed:
-        return False
+    await mail.send_later(message)
     return True

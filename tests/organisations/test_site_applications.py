@@ -8,6 +8,7 @@ import re
 import pytest
 
 from organisations.tables import Organisation
+from passnum import tasks
 from tests.factories import csrf_header
 
 APPLICATION = {
@@ -62,6 +63,7 @@ async def test_a_structure_applies_and_staff_qualify_it_its_contact_is_invited(
     org = await Organisation.objects().get(Organisation.id == decided["organisation_id"])
     assert org.is_site and org.site_status == "qualified" and org.siret == APPLICATION["siret"]
     assert org.phone == "+33233460000"
+    await tasks.work_until_idle()  # the invitation goes through the queue
     [invitation] = smtp_server.messages
     assert invitation["To"] == "lucie@epn-periers.test"
     link = re.search(r"https?://\S+/invitation/\S+", invitation.get_body().get_content())

@@ -8,6 +8,7 @@ import re
 
 from piccolo.apps.user.tables import BaseUser
 
+from passnum import tasks
 from passnum.auth import Role
 from tests.factories import Person, csrf_header, login
 from tests.organisations.test_site_applications import APPLICATION
@@ -43,7 +44,8 @@ async def test_apply_qualify_invite_scan_suspend_refused_requalify_scan(client, 
     assert decided.status_code == 200, decided.text
     site_id = decided.json()["organisation_id"]
 
-    # Its contact follows the e-mailed link and chooses a password, then signs in.
+    # Its contact follows the e-mailed link (sent by the queue) and chooses a password.
+    await tasks.work_until_idle()
     [invitation] = smtp_server.messages
     link = re.search(r"/invitation/[\w-]+", invitation.get_body().get_content()).group(0)
     await client.get(link)

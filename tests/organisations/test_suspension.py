@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from organisations.tables import Organisation
+from passnum import tasks
 from passnum.clock import today
 from passnum.tables import AuditEntry
 from tests.vouchers.conftest import Scene, allocate, codes_of, hand_out, make_batch, numbers_of
@@ -70,6 +71,7 @@ async def test_a_suspended_site_cannot_scan_and_leaves_the_directory_until_requa
     redeemed = await client.get("/api/v1/redemptions", headers=await world.site_agent.bearer())
     assert len(redeemed.json()) == 1  # the past redemption is still the site's
 
+    await tasks.work_until_idle()  # the notice goes through the queue
     [message] = smtp_server.messages
     assert message["To"] == "accueil@terre-et-marais.test"
     assert "suspendue" in message["Subject"]
@@ -82,6 +84,7 @@ async def test_a_suspended_site_cannot_scan_and_leaves_the_directory_until_requa
     assert response.json()["organisation"]["site_status"] == "qualified"
     assert (await redeem(client, world.site_agent, scene.codes[1])).status_code == 201
     assert "Mairie de Terre-et-Marais" in (await client.get("/lieux")).text
+    await tasks.work_until_idle()
     assert "rétablie" in smtp_server.messages[1]["Subject"]
     actions = [e["action"] for e in await AuditEntry.select(AuditEntry.action)]
     assert "suspend" in actions and "requalify" in actions
