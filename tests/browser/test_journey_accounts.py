@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import re
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -31,9 +32,20 @@ def _organisation_id(live_server, name: str) -> str:
     return str(found)
 
 
-def _link(smtp_server, to: str, path: str) -> str:
-    """The link of ``path`` in the last e-mail sent to ``to``."""
-    mails = [m for m in smtp_server.messages if m["To"] == to]
+def _link(smtp_server, to: str, path: str, seconds: float = 20) -> str:
+    """The link of ``path`` in the last e-mail sent to ``to``: invitations made on a page and
+    reset links go through the task queue, which `passnum serve` runs on SQLite (it looks for
+    work every second), so the e-mail arrives a moment after the page answered."""
+    deadline = time.monotonic() + seconds
+    while True:
+        mails = [
+            m
+            for m in smtp_server.messages
+            if m["To"] == to and f"{path}/" in m.get_body().get_content()
+        ]
+        if mails or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert mails, f"no e-mail to {to}: {[m['To'] for m in smtp_server.messages]}"
     body = mails[-1].get_body().get_content()
     found = re.search(rf"(https?://\S+{path}/[\w-]+)", body)
