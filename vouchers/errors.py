@@ -150,6 +150,11 @@ REFUSALS: dict[str, tuple[int, str]] = {
         "Ce tirage ne peut pas être activé : sa validité a pris fin le {date}, ses chèques ne "
         "pourraient plus être utilisés. Créez un tirage avec de nouvelles dates.",
     ),
+    "invalid.deletion_unticked": (
+        422,
+        "Cochez la case pour confirmer la suppression de ce tirage (ses carnets et leurs chèques "
+        "seront effacés).",
+    ),
     "batch_not_draft": (
         409,
         "Ce tirage est activé (le financeur a payé) : il ne peut plus être supprimé. "

@@ -20,7 +20,7 @@ from printing import BookletData, render_booklet
 from territory.services import commune_names
 from vouchers import jobs, pages_common, schemas
 from vouchers import services as svc
-from vouchers.errors import invalid
+from vouchers.errors import invalid, refuse
 from vouchers.page_queries import organisations_with
 from vouchers.pages_common import error_view, form_dict, int_or_none, page
 
@@ -188,7 +188,10 @@ class StaffBatchPages(Controller):
 
     @post("/{batch_id:int}/supprimer")
     async def remove(self, request: Request, batch_id: FromPath[int]) -> Template:
+        form = await request.form()
         try:
+            if form.get("confirmation") != "oui":  # the box is required by the browser too
+                raise refuse("invalid.deletion_unticked", field="confirmation")
             label = await svc.delete_batch(request.user, batch_id)
         except DomainError as error:
             return await _batch_page(

@@ -104,7 +104,12 @@ async def test_a_batch_written_before_the_check_lists_and_can_be_deleted(client,
     assert "Tirage jusqu'en 9999" in seen(await client.get("/staff/tirages"))
     page = await client.get(f"/staff/tirages/{batch_id}")
     assert page.status_code == 200 and "Supprimer ce brouillon" in seen(page)
-    response = await post_form(client, f"/staff/tirages/{batch_id}/supprimer", {})
+    unticked = await post_form(client, f"/staff/tirages/{batch_id}/supprimer", {})
+    assert unticked.status_code == 422 and "Cochez la case" in seen(unticked)
+    assert await Batch.count() == 1  # the box is checked by the server, not only the browser
+    response = await post_form(
+        client, f"/staff/tirages/{batch_id}/supprimer", {"confirmation": "oui"}
+    )
     assert response.status_code == 200, response.text
     assert re.search(r"Tirage « Tirage jusqu.en 9999 » supprimé", seen(response))
     assert await Batch.count() == 0
@@ -114,6 +119,8 @@ async def test_the_delete_button_is_offered_on_drafts_only(client, world):
     active = await make_batch(world, count=1, active=True)
     await login(client, world.staff)
     assert "Supprimer ce brouillon" not in seen(await client.get(f"/staff/tirages/{active.id}"))
-    refused = await post_form(client, f"/staff/tirages/{active.id}/supprimer", {})
+    refused = await post_form(
+        client, f"/staff/tirages/{active.id}/supprimer", {"confirmation": "oui"}
+    )
     assert refused.status_code == 409 and "ne peut plus être supprimé" in seen(refused)
     assert await Batch.count() == 1
