@@ -12,10 +12,10 @@ from litestar.testing import AsyncTestClient
 from piccolo.apps.user.tables import BaseUser
 
 from organisations.memberships import add_membership
-from passnum import clock
+from passnum import clock, tasks
 from passnum.tables import AuditEntry, LoginThrottle
 from tests.env import passnum_env
-from tests.factories import Person, World, login, post_form, text_of
+from tests.factories import Person, World, login, post_form, retries_fall_due, text_of
 
 ENROL = "/mon-compte/double-authentification"
 MONDAY = dt.datetime(2027, 3, 1, 9, 0, 10)
@@ -212,6 +212,7 @@ async def test_in_development_anyone_may_turn_it_off_with_a_code(
     clock_at(MONDAY + dt.timedelta(seconds=30))
     off = await post_form(client, f"{ENROL}/desactiver", {"code": _code(secret)})
     assert off.status_code == 200 and "désactivée" in text_of(off.text)
+    await tasks.work_until_idle()  # the notice goes through the queue
     [told] = smtp_server.messages
     assert told["To"] == world.prescriber.email and "retirée" in told["Subject"]
     assert (await _password_step(client, world.prescriber)).headers["location"] != "/login/code"
@@ -256,6 +257,7 @@ async def test_another_staff_member_resets_a_lost_phone_with_an_audit_entry(
     entry = await AuditEntry.objects().get(AuditEntry.action == "reset_two_factor")
     assert (entry.user_email, entry.entity_id) == (colleague.email, str(world.staff.user_id))
     assert not await _signed_in(client), "the reset ends the person's sessions"
+    await tasks.work_until_idle()  # the notice goes through the queue
     [told] = smtp_server.messages
     assert told["To"] == world.staff.email
     body = told.get_body().get_content()
@@ -326,3 +328,23 @@ async def test_the_same_code_sent_five_times_at_once_opens_one_login(
     for code, kind in ((_code(secret), "totp"), (codes[0], "recovery")):
         answers = sorted(await asyncio.gather(*(attempt(code) for _ in range(5))))
         assert answers == sorted([kind] + ["wrong_code"] * 4), answers
+
+
+async def test_the_notice_of_a_removed_second_factor_waits_for_a_relay_that_is_down(
+    client, world: World, clock_at, smtp_server
+) -> None:
+    """If someone else turned it off, the person must hear of it: a relay down at that moment
+    delays the notice (the queue tries again), it does not lose it."""
+    clock_at(MONDAY)
+    await login(client, world.prescriber)
+    secret, _ = await _turn_on(client, world.prescriber)
+    clock_at(MONDAY + dt.timedelta(seconds=30))
+    with smtp_server.down():
+        off = await post_form(client, f"{ENROL}/desactiver", {"code": _code(secret)})
+        assert off.status_code == 200 and "désactivée" in text_of(off.text)
+        await tasks.work_until_idle()
+    assert smtp_server.messages == []
+    await retries_fall_due()
+    await tasks.work_until_idle()
+    [told] = smtp_server.messages
+    assert told["To"] == world.prescriber.email and "retirée" in told["Subject"]

@@ -279,14 +279,21 @@ async def reset(user_id: int, actor: Actor | None) -> bool:
         if actor is not None:
             named = actor.display_name != actor.email
             by = f"par {actor.display_name} ({actor.email})" if named else f"par {actor.email}"
-        await _tell_removed(user_id, f"réinitialisée {by}", required=get_settings().production)
+        await _tell_removed(
+            user_id,
+            f"réinitialisée {by}",
+            required=get_settings().production,
+            at_once=actor is None,
+        )
     return had
 
 
-async def _tell_removed(user_id: int, how: str, required: bool) -> None:
+async def _tell_removed(user_id: int, how: str, required: bool, at_once: bool = False) -> None:
     """E-mail the person that their second factor is gone (after the commit): if they did not
-    ask, someone may be trying their account. Without SMTP, or if the relay refuses, nothing
-    more: the change stands and is in the audit trail."""
+    ask, someone may be trying their account. Through the queue, which tries again while the
+    relay is down; ``at_once`` from the command line, where no worker may be running (a relay
+    that refuses then loses the notice). Without SMTP, nothing more: the change stands and is in
+    the audit trail."""
     email = (await BaseUser.select(BaseUser.email).where(BaseUser.id == user_id))[0]["email"]
     settings = get_settings()
     message = MAIL.render(
@@ -300,7 +307,7 @@ async def _tell_removed(user_id: int, how: str, required: bool) -> None:
         operator=settings.operator_name,
     )
     try:
-        await mail.send(message)
+        await (mail.send(message) if at_once else mail.send_later(message))
     except (mail.MailNotConfigured, mail.MailFailed):
         return
 
