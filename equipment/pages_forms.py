@@ -88,7 +88,7 @@ def error_context(error: DomainError) -> dict[str, Any]:
     conflicts = error.extra.get("conflicts") or []
     return {
         "error": error.message,
-        "error_field": error.extra.get("field"),
+        "error_field": error.field,
         "conflicts": [describe(c) for c in conflicts],
     }
 

@@ -81,12 +81,12 @@ class StatisticsPages(Controller):
             if refused.code != "invalid":
                 raise
             # The default period, the form shown again with what was wrong (not a bare error page).
-            error = {"message": refused.message, "field": refused.extra.get("field")}
+            error = {"message": refused.message, "field": refused.field}
             f = read_filters(request.user, "", "", funder)
         try:
             f = await with_territory(f, commune, epci)
         except DomainError as refused:  # the figures of everywhere, the field kept and explained
-            error = {"message": refused.message, "field": refused.extra.get("field")}
+            error = {"message": refused.message, "field": refused.field}
         funders = (
             await Organisation.select(Organisation.id, Organisation.name)
             .where(Organisation.is_funder.eq(True))

@@ -74,7 +74,7 @@ def error_view(error: DomainError) -> dict[str, Any]:
     return {
         "code": error.code,
         "message": error.message,
-        "field": error.extra.get("field"),
+        "field": error.field,
         "choices": error.extra.get("choices", []),
     }
 
