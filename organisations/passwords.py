@@ -20,6 +20,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from organisations import account_links, tasks
 from organisations.account_links import LinkPurpose
+from organisations.editing import EMAIL_RE
 from organisations.errors import refuse
 from organisations.password_rules import check_new_password
 from organisations.tables import AccountLink
@@ -61,7 +62,7 @@ async def request_reset(email: str) -> None:
 
 
 def _could_be_an_address(email: str) -> bool:
-    return 3 <= len(email) <= MAX_ADDRESS and "@" in email
+    return len(email) <= MAX_ADDRESS and EMAIL_RE.match(email) is not None
 
 
 async def send_reset_link(email: str) -> None:

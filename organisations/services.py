@@ -11,6 +11,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from organisations.editing import (
     CLEANERS,
+    EMAIL_RE,
     NEEDS_SIRET,
     clean_name,
     clean_phone,
@@ -28,7 +29,6 @@ from passnum.errors import DomainError
 from territory.services import require_commune
 
 ORG_ROLES = ("operator", "funder", "prescriber", "site", "borrower")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass
