@@ -33,10 +33,6 @@ REFUSALS: Refusals = {
     "invalid.borrower_missing": (422, "Indiquez pour quelle organisation vous empruntez."),
     "invalid.contact_missing": (422, "Indiquez la personne à contacter pour ce prêt."),
     "invalid.contact_email": (422, "L'adresse e-mail du contact n'est pas valide."),
-    "invalid_phone": (
-        422,
-        "Le numéro de téléphone « {raw} » n'est pas valide (ex. 02 33 05 55 50).",
-    ),
     "invalid.too_long": (422, "{label} : {most} caractères au plus."),
     "invalid.unknown_kit": (422, "Un des kits demandés n'existe pas."),
     "invalid.nothing_requested": (422, "Demandez au moins un appareil ou un kit."),

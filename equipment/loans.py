@@ -17,7 +17,7 @@ from equipment.inventory import get_rules as fleet_rules
 from equipment.inventory import item_by_tag, kit_item_ids
 from equipment.labels import loan_status_label
 from equipment.tables import Booking, Item, ItemStatus, Loan, LoanItem, LoanStatus
-from organisations.editing import e164
+from organisations.editing import clean_phone
 from organisations.services import EMAIL_RE
 from organisations.tables import Organisation
 from passnum import audit, clock, db
@@ -165,16 +165,10 @@ async def _resolve_items(tags: list[str], kit_ids: list[int]) -> list[Item]:
 
 
 def clean_contact_phone(raw: str) -> str:
-    """The contact's phone through the project's one phone rule (organisations.editing.e164):
-    E.164 (+33233000000), "" when none was given; a number nobody can call back (« pas de tel »,
-    « 123 ») is refused. Pages and documents show it with passnum.fr.format_phone."""
-    raw = raw.strip()
-    if not raw:
-        return ""
-    number = e164(raw)
-    if not number:
-        raise refuse("invalid_phone", _raw=raw, field="contact_phone")
-    return number
+    """The contact's phone through the project's one phone rule (organisations' clean_phone):
+    E.164, "" when none was given, refused beside the field when nobody could call it back.
+    Pages and documents show it with passnum.fr.format_phone."""
+    return clean_phone(raw, field="contact_phone")
 
 
 async def create_loan(actor: Actor | None, data: schemas.LoanCreate) -> schemas.LoanView:

@@ -22,7 +22,6 @@ from passnum import audit
 from passnum.auth import Actor, Role
 from passnum.csvout import FORMULA_STARTS
 from passnum.db import write_transaction
-from passnum.errors import DomainError
 from territory.services import require_commune
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -107,19 +106,16 @@ def e164(raw: str) -> str:
     return ""
 
 
-def clean_phone(value: Any) -> str:
-    """A phone number in E.164 (+33233055550), French numbers written as the French do."""
-    raw = _text(value, "phone")
+def clean_phone(value: Any, field: str = "phone") -> str:
+    """A phone number in E.164 (+33233055550), French numbers written as the French do; "" when
+    none was given; one nobody can call back (« pas de tel », « 123 ») refused, naming ``field``."""
+    raw = _text(value, field)
     if not raw:
         return ""
     number = e164(raw)
     if not number:
-        raise _bad_phone(raw)
+        raise refuse("invalid_phone", _raw=raw, field=field)
     return number
-
-
-def _bad_phone(raw: str) -> DomainError:
-    return refuse("invalid_phone", _raw=raw, field="phone")
 
 
 def clean_email(value: Any) -> str:
